@@ -1,0 +1,54 @@
+# The two commands a fresh machine needs: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13 from pyenv (.python-version selects it); Debian's default 3.11 is too old for Django 6.
+PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+UV := $(PYTHON) -m uv
+export UV_PYTHON_DOWNLOADS := never
+VENV_PY := .venv/bin/python
+DEMO_ENV := DEBUG=1
+TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+
+.PHONY: help install demo test lint bench messages clean-db
+
+help:
+	@echo "make demo   install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test   install and run the whole test suite (lint, migrations check, pytest)"
+	@echo "make bench  benchmarks on seed_demo --scale 10 data"
+
+install:
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed: pyenv install 3.13 (the .python-version file selects it)." >&2; exit 1; }
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --python "$(PYTHON)"
+
+messages: install
+	$(TEST_ENV) $(VENV_PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+demo:
+	scripts/system-deps.sh demo
+	$(MAKE) install messages
+	$(DEMO_ENV) $(VENV_PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(VENV_PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
+	$(DEMO_ENV) $(VENV_PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(TEST_ENV) $(VENV_PY) manage.py makemigrations --check --dry-run
+
+test:
+	scripts/system-deps.sh test
+	$(MAKE) lint messages
+	.venv/bin/pytest
+
+bench:
+	scripts/system-deps.sh demo
+	$(MAKE) install
+	$(TEST_ENV) $(VENV_PY) tests/perf/run.py
+
+clean-db:
+	rm -rf .pgdata

@@ -1,0 +1,110 @@
+"""Who may see and change which family. The only module that grants, revokes or checks per-family access.
+
+A person sees a family only through an object permission on it: their own, or one held by a group they
+are in (a ressursteam). Model-level permissions and superuser status never open a family.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.models import Family, FamilyGroupObjectPermission, FamilyUserObjectPermission, Level, Status
+from teams.models import Ressursteam
+
+VIEW = "view"
+CHANGE = "change"
+_CODENAMES = {VIEW: "view_family", CHANGE: "change_family"}
+STAFF_PERMS = (VIEW, CHANGE)
+# The family's own portal login reads; it never changes the case record.
+FAMILY_PERMS = (VIEW,)
+
+
+def visible_families(user, need: str = VIEW) -> QuerySet[Family]:
+    """The families `user` holds `need` on, directly or through a group.
+
+    Two indexed id lookups instead of guardian's get_objects_for_user, which would also accept global
+    permissions and scans the family table.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Family.objects.none()
+    codename = _CODENAMES[need]
+    own = FamilyUserObjectPermission.objects.filter(
+        user=user, permission__codename=codename, permission__content_type__app_label="cases"
+    ).values("content_object_id")
+    through_groups = FamilyGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=codename, permission__content_type__app_label="cases"
+    ).values("content_object_id")
+    return Family.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups))
+
+
+def can(user, family: Family, need: str = VIEW) -> bool:
+    return visible_families(user, need).filter(pk=family.pk).exists()
+
+
+def family_or_404(user, pk, need: str = VIEW) -> Family:
+    """The family with this id if the user may `need` it; a missing and a forbidden family look the same."""
+    try:
+        return visible_families(user, need).get(pk=pk)
+    except (Family.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def require(user, family: Family, need: str = CHANGE) -> None:
+    """Refuse an action on a family the user may not `need`; used by workflow functions."""
+    if not can(user, family, need):
+        raise PermissionDenied
+
+
+def grant_user(user, family: Family, perms=STAFF_PERMS) -> None:
+    for need in perms:
+        assign_perm(_perm(need), user, family)
+
+
+def revoke_user(user, family: Family, perms=STAFF_PERMS) -> None:
+    for need in perms:
+        remove_perm(_perm(need), user, family)
+
+
+def grant_group(group: Group, family: Family, perms=STAFF_PERMS) -> None:
+    for need in perms:
+        assign_perm(_perm(need), group, family)
+
+
+def revoke_group(group: Group, family: Family, perms=STAFF_PERMS) -> None:
+    for need in perms:
+        remove_perm(_perm(need), group, family)
+
+
+def sync_case_grants(case) -> None:
+    """Make the family's grants follow the case: who works with the family at its (last) level.
+
+    The person who opened the case and the family's own logins always keep theirs; the ressursteam
+    holds a grant while the case is at level 2 or above, the familielos at level 3. A closed case keeps
+    the grants of the level it left, so the short way back needs no new grants.
+    """
+    family = case.family
+    level = case.level if case.status == Status.OPEN else case.closed_from_level
+    grant_user(case.opened_by, family)
+    for person in family.persons.exclude(user=None).select_related("user"):
+        grant_user(person.user, family, FAMILY_PERMS)
+    keep_team = case.ressursteam_id if level >= Level.RESSURSTEAM else None
+    for team in _teams_with_grant(family).exclude(pk=keep_team):
+        revoke_group(team.group, family)
+    if keep_team:
+        grant_group(case.ressursteam.group, family)
+    if case.familielos_id:
+        if level >= Level.FAMILIELOS:
+            grant_user(case.familielos, family)
+        elif case.familielos_id != case.opened_by_id:
+            revoke_user(case.familielos, family)
+
+
+def _teams_with_grant(family: Family) -> QuerySet[Ressursteam]:
+    granted = FamilyGroupObjectPermission.objects.filter(content_object=family).values("group_id")
+    return Ressursteam.objects.filter(group_id__in=granted).select_related("group")
+
+
+def _perm(need: str) -> str:
+    return f"cases.{_CODENAMES[need]}"

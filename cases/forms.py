@@ -1,0 +1,180 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cases import workflow
+from cases.models import ConsentDecision, Level, Person, PersonRole
+from familielos.models import ServiceUnit
+from teams.models import Ressursteam
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return value
+
+
+class RegisterFamilyForm(forms.Form):
+    """A new family with the child of concern and its guardians; opens the case at level 0."""
+
+    family_name = forms.CharField(label=_("Family name"), max_length=200, help_text=_("For example «Familien Hansen»."))
+    child_first_name = forms.CharField(label=_("Child's first name"), max_length=100)
+    child_last_name = forms.CharField(label=_("Child's last name"), max_length=100)
+    child_birth_date = forms.DateField(label=_("Child's date of birth"), widget=DateInput())
+    guardian_first_name = forms.CharField(label=_("Guardian's first name"), max_length=100)
+    guardian_last_name = forms.CharField(label=_("Guardian's last name"), max_length=100)
+    second_guardian_first_name = forms.CharField(
+        label=_("Second guardian's first name"), max_length=100, required=False
+    )
+    second_guardian_last_name = forms.CharField(label=_("Second guardian's last name"), max_length=100, required=False)
+    unit = forms.ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
+    reason = forms.CharField(
+        label=_("The concern"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What has been seen or heard, and for how long."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = ServiceUnit.objects.filter(memberships__user=user)
+
+    def clean_child_birth_date(self):
+        born = _not_in_future(self.cleaned_data["child_birth_date"])
+        if born and (timezone.localdate() - born).days > 18 * 366:
+            raise forms.ValidationError(_("The child must be under 18."))
+        return born
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("second_guardian_first_name"), data.get("second_guardian_last_name")
+        if bool(first) != bool(last):
+            self.add_error(
+                "second_guardian_last_name" if first else "second_guardian_first_name",
+                _("Give both first and last name of the second guardian, or neither."),
+            )
+        return data
+
+    def action_kwargs(self) -> dict:
+        data = self.cleaned_data
+        guardians = [{"first_name": data["guardian_first_name"], "last_name": data["guardian_last_name"]}]
+        if data.get("second_guardian_first_name"):
+            guardians.append(
+                {
+                    "first_name": data["second_guardian_first_name"],
+                    "last_name": data["second_guardian_last_name"],
+                }
+            )
+        return {
+            "family_name": data["family_name"],
+            "child": {
+                "first_name": data["child_first_name"],
+                "last_name": data["child_last_name"],
+                "birth_date": data["child_birth_date"],
+            },
+            "guardians": guardians,
+            "reason": data["reason"],
+            "unit": data["unit"],
+        }
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["role", "first_name", "last_name", "birth_date", "parental_responsibility"]
+        widgets = {"birth_date": DateInput()}
+
+    def clean_birth_date(self):
+        return _not_in_future(self.cleaned_data["birth_date"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("parental_responsibility") and data.get("role") != PersonRole.GUARDIAN:
+            self.add_error("parental_responsibility", _("Only a guardian can have parental responsibility."))
+        return data
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Services that may share information"),
+        queryset=ServiceUnit.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_to = forms.DateField(label=_("Valid to"), widget=DateInput(), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = family.persons.filter(parental_responsibility=True)
+        self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end date must be on or after the start date."))
+        if data.get("decision") == ConsentDecision.GIVEN and not data.get("units"):
+            self.add_error("units", _("Choose the services the guardian consents to sharing with."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReferForm(ReasonForm):
+    team = forms.ModelChoiceField(label=_("Ressursteam"), queryset=Ressursteam.objects.all())
+
+    field_order = ["team", "reason"]
+
+
+class AssignFamilielosForm(ReasonForm):
+    familielos = forms.ModelChoiceField(label=_("Familielos"), queryset=workflow.familieloser_with_caseload().none())
+
+    field_order = ["familielos", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["familielos"].queryset = workflow.familieloser_with_caseload()
+        self.fields["familielos"].label_from_instance = self._label
+
+    @staticmethod
+    def _label(user):
+        return ngettext(
+            "%(name)s (follows %(count)s family)", "%(name)s (follows %(count)s families)", user.caseload
+        ) % {
+            "name": user.get_full_name() or user.get_username(),
+            "count": user.caseload,
+        }
+
+
+class StepDownForm(ReasonForm):
+    to_level = forms.TypedChoiceField(label=_("To level"), coerce=int, choices=())
+
+    field_order = ["to_level", "reason"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_level"].choices = [(level.value, level.label) for level in Level if level < case.level]
+
+
+class FamilySearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("All levels")), *Level.choices],
+    )

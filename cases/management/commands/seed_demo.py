@@ -1,0 +1,257 @@
+"""Demo data: a municipality with units, teams, users for every role and families at every BTI level.
+
+Every case is made through cases/workflow.py, as a user would make it. Idempotent: running it again
+adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from cases import actions, workflow
+from cases.models import ConsentDecision, Family, Level
+from familielos import roles
+from familielos.models import Membership, ServiceKind, ServiceUnit
+from teams.models import Ressursteam
+
+User = get_user_model()
+DEMO_PASSWORD = "familielos-demo"
+
+UNITS = [
+    ("Solbakken barnehage", ServiceKind.BARNEHAGE),
+    ("Havbris barnehage", ServiceKind.BARNEHAGE),
+    ("Vestbygd skule", ServiceKind.SKOLE),
+    ("Vestbygd SFO", ServiceKind.SFO),
+    ("Øygarden ungdomsskule", ServiceKind.SKOLE),
+    ("Helsestasjonen", ServiceKind.HELSESTASJON),
+    ("Fastlegekontoret Straume", ServiceKind.FASTLEGE),
+    ("PPT", ServiceKind.PPT),
+    ("Barnevernstenesta", ServiceKind.BARNEVERN),
+    ("NAV Øygarden", ServiceKind.NAV),
+    ("Psykisk helse barn og unge", ServiceKind.PSYKISK_HELSE),
+    ("Familielos-tenesta", ServiceKind.FAMILIELOS),
+]
+TEAMS = {
+    "Ressursteam nord": ["Solbakken barnehage", "Helsestasjonen", "PPT", "Barnevernstenesta"],
+    "Ressursteam sør": [
+        "Vestbygd skule",
+        "Øygarden ungdomsskule",
+        "PPT",
+        "Psykisk helse barn og unge",
+        "NAV Øygarden",
+    ],
+}
+# username, first name, last name, role, unit, ressursteam
+USERS = [
+    ("admin", "Ada", "Administrator", roles.ADMINISTRATOR, None, None),
+    ("leder", "Liv", "Leiarsen", roles.LEADER, None, None),
+    ("pedagog", "Per", "Pedersen", roles.UNIT_STAFF, "Solbakken barnehage", None),
+    ("laerer", "Lise", "Lærer", roles.UNIT_STAFF, "Vestbygd skule", None),
+    ("helsesykepleier", "Hanne", "Helland", roles.UNIT_STAFF, "Helsestasjonen", None),
+    ("rt-nord", "Nora", "Nordli", roles.RESSURSTEAM_MEMBER, "PPT", "Ressursteam nord"),
+    (
+        "rt-sor",
+        "Sindre",
+        "Sørheim",
+        roles.RESSURSTEAM_MEMBER,
+        "Psykisk helse barn og unge",
+        "Ressursteam sør",
+    ),
+    ("los1", "Frida", "Losvik", roles.FAMILIELOS, "Familielos-tenesta", None),
+    ("los2", "Geir", "Fjeldstad", roles.FAMILIELOS, "Familielos-tenesta", None),
+    ("los3", "Marte", "Brekke", roles.FAMILIELOS, "Familielos-tenesta", None),
+    ("forsker", "Rune", "Forsk", roles.RESEARCHER, None, None),
+]
+DEMO_LEVELS = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, "closed"]
+# Øygarden, per municipality: families with a concern at each level at one time (DOMAIN.md volumes).
+SCALE_VOLUMES = {Level.UNDRING: 400, Level.AVKLARING: 210, Level.RESSURSTEAM: 40, Level.FAMILIELOS: 50}
+
+
+class Command(BaseCommand):
+    help = "Create demo data (idempotent); --scale N adds N times one municipality's volumes for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=0, help="Add N × Øygarden's volumes of families.")
+
+    def handle(self, *args, scale, **options):
+        self.fake = Faker("no_NO")
+        Faker.seed(2019)
+        self.random = random.Random(2019)
+        with transaction.atomic():
+            roles.sync_roles()
+            self.units = self._units()
+            self.teams = self._teams()
+            self.users = self._users()
+            if not Family.objects.filter(created_by=self.users["pedagog"]).exists():
+                self._demo_families()
+            self._family_login()
+        for batch in range(scale):
+            with transaction.atomic():
+                self._scale_batch(batch)
+            self.stdout.write(f"Scale batch {batch + 1}/{scale} done.")
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write(f"Demo logins (password «{DEMO_PASSWORD}» for all):")
+        for username, _first, _last, role, unit, team in USERS:
+            where = ", ".join(filter(None, [unit, team]))
+            self.stdout.write(f"  {username:<16} {roles.LABELS[role]}{' – ' + where if where else ''}")
+        self.stdout.write(f"  {'forelder':<16} {roles.LABELS[roles.FAMILY_MEMBER]}")
+
+    def _units(self):
+        return {
+            name: ServiceUnit.objects.get_or_create(name=name, defaults={"kind": kind, "contact": "55 00 00 00"})[0]
+            for name, kind in UNITS
+        }
+
+    def _teams(self):
+        teams = {}
+        for name, unit_names in TEAMS.items():
+            group, _ = Group.objects.get_or_create(name=f"Ressursteam: {name}")
+            team, _ = Ressursteam.objects.get_or_create(name=name, defaults={"group": group})
+            team.units.set([self.units[unit] for unit in unit_names])
+            teams[name] = team
+        return teams
+
+    def _users(self):
+        users = {}
+        for username, first, last, role, unit, team in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@oygarden.example"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = role == roles.ADMINISTRATOR
+                user.is_superuser = role == roles.ADMINISTRATOR
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            if unit:
+                Membership.objects.get_or_create(user=user, unit=self.units[unit])
+            if team:
+                user.groups.add(self.teams[team].group)
+            users[username] = user
+        return users
+
+    def _demo_families(self):
+        openers = [
+            (self.users["pedagog"], self.units["Solbakken barnehage"], 2, 5),
+            (self.users["laerer"], self.units["Vestbygd skule"], 6, 12),
+            (self.users["helsesykepleier"], self.units["Helsestasjonen"], 1, 4),
+        ]
+        for index, target in enumerate(DEMO_LEVELS):
+            opener, unit, min_age, max_age = openers[index % len(openers)]
+            team = self.teams["Ressursteam nord" if index % 2 else "Ressursteam sør"]
+            familielos = self.users[f"los{index % 3 + 1}"]
+            self._family_at(target, opener=opener, unit=unit, team=team, familielos=familielos, ages=(min_age, max_age))
+
+    def _family_login(self):
+        """The portal login of one guardian in the first demo family (the family member role)."""
+        user, created = User.objects.get_or_create(username="forelder", defaults={"first_name": "Forelder"})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBER))
+            family = Family.objects.filter(created_by=self.users["pedagog"]).order_by("pk").first()
+            guardian = family.persons.filter(parental_responsibility=True).first()
+            actions.link_family_login(actor=self.users["pedagog"], person=guardian, user=user)
+
+    def _scale_batch(self, batch):
+        staff = [
+            self._scale_user(f"s{batch}-staff{n}", roles.UNIT_STAFF, unit)
+            for n, unit in enumerate(
+                u for u in self.units.values() if u.kind in (ServiceKind.BARNEHAGE, ServiceKind.SKOLE)
+            )
+        ]
+        group, _ = Group.objects.get_or_create(name=f"Ressursteam: skala {batch}")
+        team, _ = Ressursteam.objects.get_or_create(name=f"Ressursteam skala {batch}", defaults={"group": group})
+        team.units.set(self.teams["Ressursteam nord"].units.all())
+        member = self._scale_user(f"s{batch}-rt", roles.RESSURSTEAM_MEMBER, self.units["PPT"])
+        member.groups.add(group)
+        familieloser = [
+            self._scale_user(f"s{batch}-los{n}", roles.FAMILIELOS, self.units["Familielos-tenesta"]) for n in range(8)
+        ]
+        count = 0
+        for level, families in SCALE_VOLUMES.items():
+            for _ in range(families):
+                opener = staff[count % len(staff)]
+                self._family_at(
+                    level,
+                    opener=opener,
+                    unit=None,
+                    team=team,
+                    familielos=familieloser[count % len(familieloser)],
+                    ages=(1, 16),
+                    decider=member,
+                )
+                count += 1
+
+    def _scale_user(self, username, role, unit):
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
+            Membership.objects.create(user=user, unit=unit)
+        return user
+
+    def _family_at(self, target, *, opener, unit, team, familielos, ages, decider=None):
+        """A family whose case is walked through the workflow up to the target level (or closed)."""
+        last_name = self.fake.last_name()
+        guardians = [
+            {"first_name": self.fake.first_name_female(), "last_name": last_name},
+            {"first_name": self.fake.first_name_male(), "last_name": last_name},
+        ]
+        born = timezone.localdate() - timedelta(days=365 * self.random.randint(*ages) + self.random.randint(0, 364))
+        case = actions.register_family(
+            actor=opener,
+            family_name=f"Familien {last_name}",
+            child={"first_name": self.fake.first_name(), "last_name": last_name, "birth_date": born},
+            guardians=guardians,
+            reason=self.random.choice(
+                [
+                    "Barnet trekkjer seg frå leik og verkar lei seg over tid.",
+                    "Høgt fråvær sidan hausten, og foreldra er vanskelege å nå.",
+                    "Språket er forseinka for alderen, og barnet blir lett frustrert.",
+                    "Uro og konfliktar i friminutta, fleire episodar kvar veke.",
+                ]
+            ),
+            unit=unit,
+        )
+        if target == "closed":
+            workflow.close_case(
+                actor=opener, case=case, reason="Tiltak i barnehagen har hjelpt; vi held fram å observere."
+            )
+            return case
+        if target >= Level.AVKLARING:
+            workflow.move_to_avklaring(actor=opener, case=case, reason="Foreldra er inviterte til avklaringssamtale.")
+        if target >= Level.RESSURSTEAM:
+            guardian = case.family.persons.filter(parental_responsibility=True).first()
+            actions.record_consent(
+                actor=opener,
+                family=case.family,
+                given_by=guardian,
+                decision=ConsentDecision.GIVEN,
+                units=list(team.units.all()),
+                valid_from=timezone.localdate() - timedelta(days=30),
+                valid_to=timezone.localdate() + timedelta(days=335),
+            )
+            workflow.refer_to_ressursteam(
+                actor=opener,
+                case=case,
+                team=team,
+                reason="Tiltak på arenaen er prøvde; foreldra ønskjer meir hjelp.",
+            )
+        if target >= Level.FAMILIELOS:
+            member = decider or team.group.user_set.first()
+            workflow.assign_familielos(
+                actor=member,
+                case=case,
+                familielos=familielos,
+                reason="Fleire tenester er inne; familien treng ein los.",
+            )
+        return case

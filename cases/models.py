@@ -1,0 +1,306 @@
+"""The case spine: families, their people, the BTI case with its level history, and consents."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from familielos.history import tracked
+from familielos.models import ServiceUnit
+
+
+class Level(models.IntegerChoices):
+    """The BTI level of a case: it moves up only as far as needed, and down as soon as possible."""
+
+    UNDRING = 0, _("Level 0 – concern")
+    """Staff have noticed something and screen it."""
+    AVKLARING = 1, _("Level 1 – clarifying conversation")
+    """The guardians are involved; measures on the child's own arena."""
+    RESSURSTEAM = 2, _("Level 2 – ressursteam")
+    """A multi-service resource team triages the case (needs the guardians' consent)."""
+    FAMILIELOS = 3, _("Level 3 – familielos")
+    """A family coordinator runs a familieteam around the family."""
+
+    @property
+    def needs_consent(self) -> bool:
+        return self >= Level.RESSURSTEAM
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    """Work goes on at the case's level."""
+    CLOSED = "closed", _("Closed")
+    """No work; it can be reopened straight to the level it left."""
+
+    @property
+    def can_move(self) -> bool:
+        return self == Status.OPEN
+
+    @property
+    def can_reopen(self) -> bool:
+        return self == Status.CLOSED
+
+
+@tracked()
+class Family(models.Model):
+    name = models.CharField(_("family name"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:family_detail", args=[self.pk])
+
+
+class FamilyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Family, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"], name="familyuserperm_user_perm")]
+
+
+class FamilyGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Family, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission"], name="familygroupperm_group_perm")]
+
+
+class PersonRole(models.TextChoices):
+    CHILD = "child", _("Child")
+    GUARDIAN = "guardian", _("Guardian")
+    OTHER = "other", _("Other household member")
+
+
+@tracked()
+class Person(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="persons", verbose_name=_("family"))
+    role = models.CharField(_("role"), max_length=10, choices=PersonRole)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    parental_responsibility = models.BooleanField(_("has parental responsibility"), default=False)
+    # The family portal login of a guardian or a mature child.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("portal login"),
+    )
+
+    class Meta:
+        ordering = ["role", "birth_date", "first_name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="person_role_valid"),
+            models.CheckConstraint(
+                condition=Q(parental_responsibility=False) | Q(role=PersonRole.GUARDIAN),
+                name="person_only_guardians_have_parental_responsibility",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def age(self) -> int | None:
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+
+@tracked()
+class Case(models.Model):
+    """A family's BTI case. Only cases/workflow.py changes its level and status."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="cases", verbose_name=_("family"))
+    children = models.ManyToManyField(Person, related_name="cases", verbose_name=_("children"))
+    level = models.IntegerField(_("BTI level"), choices=Level, default=Level.UNDRING)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    closed_from_level = models.IntegerField(_("closed from level"), choices=Level, null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_unit = models.ForeignKey(
+        ServiceUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by unit"),
+    )
+    ressursteam = models.ForeignKey(
+        "teams.Ressursteam",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("ressursteam"),
+    )
+    familielos = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="familielos_cases",
+        verbose_name=_("familielos"),
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="case_level_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=Status.OPEN, closed_from_level__isnull=True)
+                | Q(status=Status.CLOSED, closed_from_level__isnull=False),
+                name="case_closed_remembers_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__lt=Level.RESSURSTEAM) | Q(ressursteam__isnull=False),
+                name="case_level2_has_ressursteam",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level=Level.FAMILIELOS) | Q(familielos__isnull=False),
+                name="case_level3_has_familielos",
+            ),
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(status=Status.OPEN), name="case_one_open_per_family"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.family} – {self.get_level_display()}"
+
+    @property
+    def level_choice(self) -> Level:
+        return Level(self.level)
+
+    @property
+    def status_choice(self) -> Status:
+        return Status(self.status)
+
+
+class ChangeKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    UP = "up", _("Moved up")
+    DOWN = "down", _("Moved down")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class LevelChange(models.Model):
+    """One step of a case's journey through the levels: from, to, who, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="level_changes", verbose_name=_("case"))
+    kind = models.CharField(_("change"), max_length=10, choices=ChangeKind)
+    from_level = models.IntegerField(_("from level"), choices=Level, null=True, blank=True)
+    to_level = models.IntegerField(_("to level"), choices=Level)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("level change")
+        verbose_name_plural = _("level changes")
+        indexes = [models.Index(fields=["case", "-at"], name="levelchange_case_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.from_level} → {self.to_level}"
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+
+
+@tracked()
+class Consent(models.Model):
+    """A guardian's consent (or refusal) to share the family's case with named services, from one date to another."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="consents", verbose_name=_("family"))
+    given_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("guardian"))
+    decision = models.CharField(_("decision"), max_length=10, choices=ConsentDecision)
+    units = models.ManyToManyField(ServiceUnit, related_name="+", verbose_name=_("services that may share"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(condition=Q(decision__in=ConsentDecision.values), name="consent_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="consent_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.given_by} ({self.valid_from})"
+
+    @property
+    def state(self) -> str:
+        """Where the consent stands today: refused, withdrawn, expired, not yet valid, or active."""
+        today = timezone.localdate()
+        if self.decision == ConsentDecision.REFUSED:
+            return "refused"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.valid_to is not None and self.valid_to < today:
+            return "expired"
+        if self.valid_from > today:
+            return "future"
+        return "active"
+
+    def is_active(self, on: date) -> bool:
+        return (
+            self.decision == ConsentDecision.GIVEN
+            and self.withdrawn_at is None
+            and self.valid_from <= on
+            and (self.valid_to is None or on <= self.valid_to)
+        )

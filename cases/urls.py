@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.family_list, name="family_list"),
+    path("ny/", views.family_new, name="family_new"),
+    path("<int:family_pk>/", views.family_detail, name="family_detail"),
+    path("<int:family_pk>/sak/<int:case_pk>/<slug:step>/", views.case_step, name="case_step"),
+    path("<int:family_pk>/samtykke/ny/", views.consent_new, name="consent_new"),
+    path("<int:family_pk>/samtykke/<int:consent_pk>/trekk/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:family_pk>/personar/ny/", views.person_new, name="person_new"),
+    path("<int:family_pk>/logg/", views.family_audit, name="family_audit"),
+]

@@ -1,0 +1,232 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from cases import access, actions, selectors, workflow
+from cases.forms import (
+    AssignFamilielosForm,
+    ConsentForm,
+    FamilySearchForm,
+    PersonForm,
+    ReasonForm,
+    ReferForm,
+    RegisterFamilyForm,
+    StepDownForm,
+)
+from cases.models import Case, Consent, Family
+from familielos import audit
+from familielos.models import AccessAction
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def family_list(request):
+    search = FamilySearchForm(request.GET)
+    search.is_valid()
+    families = selectors.family_list(
+        request.user, q=search.cleaned_data.get("q", ""), level=search.cleaned_data.get("level")
+    )
+    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    template = "cases/family_list.html#results" if request.htmx else "cases/family_list.html"
+    context = {"search": search, "page": page, "query": query.urlencode()}
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("cases.add_family", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def family_new(request):
+    form = RegisterFamilyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        case = actions.register_family(actor=request.user, **form.action_kwargs())
+        audit.record(request, action=AccessAction.CREATE, family_id=case.family_id, obj=case.family)
+        messages.success(request, _("The family is registered and its case opened at level 0."))
+        return redirect(case.family)
+    return render(request, "cases/family_new.html", {"form": form})
+
+
+@login_required
+@require_GET
+def family_detail(request, family_pk):
+    family = access.family_or_404(request.user, family_pk)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=family)
+    return render(request, "cases/family_detail.html", _family_context(request, family))
+
+
+STEP_LABELS = {
+    workflow.AVKLARING: _lazy("Move to level 1: clarifying conversation"),
+    workflow.RESSURSTEAM: _lazy("Refer to a ressursteam (level 2)"),
+    workflow.FAMILIELOS: _lazy("Assign a familielos (level 3)"),
+    workflow.STEP_DOWN: _lazy("Step down to a lower level"),
+    workflow.CLOSE: _lazy("Close the case"),
+    workflow.REOPEN: _lazy("Reopen the case"),
+}
+
+STEP_FORMS = {
+    workflow.AVKLARING: ReasonForm,
+    workflow.RESSURSTEAM: ReferForm,
+    workflow.FAMILIELOS: AssignFamilielosForm,
+    workflow.STEP_DOWN: StepDownForm,
+    workflow.CLOSE: ReasonForm,
+    workflow.REOPEN: ReasonForm,
+}
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def case_step(request, family_pk, case_pk, step):
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    case = get_object_or_404(Case, pk=case_pk, family=family)
+    if step not in workflow.available_steps(case):
+        raise Http404
+    form = _step_form(step, case, data=request.POST)
+    refusal = ""
+    if form.is_valid():
+        try:
+            _run_step(step, actor=request.user, case=case, data=form.cleaned_data)
+        except workflow.TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=case)
+            if step == workflow.FAMILIELOS and (warning := workflow.caseload_warning(form.cleaned_data["familielos"])):
+                messages.warning(request, warning)
+            if not request.htmx:
+                messages.success(request, _("The case is updated."))
+                return redirect(family)
+            return render(request, "cases/family_detail.html#case", _family_context(request, family))
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=case)
+    context = _family_context(request, family, failed_step=step, failed_form=form, refusal=refusal)
+    template = "cases/family_detail.html#case" if request.htmx else "cases/family_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_new(request, family_pk):
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    if not request.user.has_perm("cases.add_consent"):
+        raise PermissionDenied
+    form = ConsentForm(request.POST or None, family=family)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = actions.record_consent(actor=request.user, family=family, **form.cleaned_data)
+        except workflow.TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=consent)
+            messages.success(request, _("The consent is recorded."))
+            return redirect(family)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="consent")
+    return render(request, "cases/consent_form.html", {"family": family, "form": form, "refusal": refusal})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, family_pk, consent_pk):
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    consent = get_object_or_404(Consent, pk=consent_pk, family=family)
+    try:
+        actions.withdraw_consent(actor=request.user, consent=consent)
+    except workflow.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=consent)
+        messages.success(request, _("The consent is withdrawn."))
+    return redirect(family)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request, family_pk):
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    if not request.user.has_perm("cases.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = actions.add_person(actor=request.user, family=family, **form.cleaned_data)
+        audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=person)
+        messages.success(request, _("The person is added."))
+        return redirect(family)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="person")
+    return render(request, "cases/person_form.html", {"family": family, "form": form})
+
+
+@login_required
+@require_GET
+def family_audit(request, family_pk):
+    """A family's audit trail, for leaders and administrators (who see the trail, not the record)."""
+    if not request.user.has_perm("familielos.view_accessevent"):
+        raise Http404
+    family = get_object_or_404(Family.objects.only("pk", "name"), pk=family_pk)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="audit")
+    page = Paginator(audit.trail(family.pk), 50).get_page(request.GET.get("side"))
+    return render(request, "cases/family_audit.html", {"family": family, "page": page})
+
+
+def _step_form(step, case, data=None):
+    form_class = STEP_FORMS[step]
+    prefix = step
+    if form_class is StepDownForm:
+        return form_class(data, case=case, prefix=prefix)
+    return form_class(data, prefix=prefix)
+
+
+def _run_step(step, *, actor, case, data):
+    reason = data["reason"]
+    match step:
+        case workflow.AVKLARING:
+            workflow.move_to_avklaring(actor=actor, case=case, reason=reason)
+        case workflow.RESSURSTEAM:
+            workflow.refer_to_ressursteam(actor=actor, case=case, team=data["team"], reason=reason)
+        case workflow.FAMILIELOS:
+            workflow.assign_familielos(actor=actor, case=case, familielos=data["familielos"], reason=reason)
+        case workflow.STEP_DOWN:
+            workflow.step_down(actor=actor, case=case, to_level=data["to_level"], reason=reason)
+        case workflow.CLOSE:
+            workflow.close_case(actor=actor, case=case, reason=reason)
+        case workflow.REOPEN:
+            workflow.reopen_case(actor=actor, case=case, reason=reason)
+
+
+def _family_context(request, family, *, failed_step=None, failed_form=None, refusal=""):
+    case = selectors.current_case(family)
+    can_change = access.can(request.user, family, access.CHANGE)
+    steps = []
+    if case is not None and can_change:
+        for step in workflow.available_steps(case):
+            form = failed_form if step == failed_step else _step_form(step, case)
+            steps.append(
+                {
+                    "name": step,
+                    "label": STEP_LABELS[step],
+                    "form": form,
+                    "failed": step == failed_step,
+                    "refusal": refusal if step == failed_step else "",
+                }
+            )
+    return {
+        "family": family,
+        "persons": family.persons.all(),
+        "case": case,
+        "steps": steps,
+        "history": selectors.level_history(family),
+        "consents": selectors.consents(family),
+        "can_change": can_change,
+        "can_add_consent": can_change and request.user.has_perm("cases.add_consent"),
+        "can_add_person": can_change and request.user.has_perm("cases.add_person"),
+        "can_see_audit": request.user.has_perm("familielos.view_accessevent"),
+    }

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class FamilielosConfig(AppConfig):
+    name = "familielos"
+    verbose_name = _("Organisation and audit")
+
+    def ready(self):
+        from familielos import roles
+
+        # Permissions exist only after every app has migrated, so roles are synced after migrate.
+        post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="familielos.sync_roles")

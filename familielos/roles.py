@@ -1,0 +1,83 @@
+"""Roles are Django groups with model permissions; this module is their single definition.
+
+What a role may do in general lives here; which families a person may see lives in cases/access.py.
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+UNIT_STAFF = "unit_staff"
+RESSURSTEAM_MEMBER = "ressursteam_member"
+FAMILIELOS = "familielos"
+LEADER = "leader"
+ADMINISTRATOR = "administrator"
+RESEARCHER = "researcher"
+FAMILY_MEMBER = "family_member"
+
+LABELS = {
+    UNIT_STAFF: _("Unit staff"),
+    RESSURSTEAM_MEMBER: _("Ressursteam member"),
+    FAMILIELOS: _("Familielos"),
+    LEADER: _("Leader"),
+    ADMINISTRATOR: _("Administrator"),
+    RESEARCHER: _("Researcher"),
+    FAMILY_MEMBER: _("Family member"),
+}
+
+# In order of precedence: a person in several roles is shown by the first that applies.
+PRECEDENCE = [ADMINISTRATOR, LEADER, FAMILIELOS, RESSURSTEAM_MEMBER, UNIT_STAFF, RESEARCHER, FAMILY_MEMBER]
+
+PERMISSIONS = {
+    UNIT_STAFF: ["cases.add_family", "cases.add_person", "cases.add_case", "cases.add_consent"],
+    RESSURSTEAM_MEMBER: ["cases.add_consent", "teams.view_ressursteam"],
+    FAMILIELOS: ["cases.add_person", "cases.add_consent", "teams.view_ressursteam"],
+    LEADER: ["familielos.view_accessevent", "familielos.view_statistics", "teams.view_ressursteam"],
+    ADMINISTRATOR: [
+        "familielos.view_accessevent",
+        "familielos.add_serviceunit",
+        "familielos.change_serviceunit",
+        "familielos.view_serviceunit",
+        "familielos.add_membership",
+        "familielos.change_membership",
+        "familielos.delete_membership",
+        "familielos.view_membership",
+        "teams.add_ressursteam",
+        "teams.change_ressursteam",
+        "teams.view_ressursteam",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+    ],
+    RESEARCHER: ["familielos.view_statistics"],
+    FAMILY_MEMBER: [],
+}
+
+
+def sync_roles() -> None:
+    """Create the role groups and set each one's permissions to exactly the list above."""
+    for name, perms in PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, app_config=None, **kwargs):
+    # post_migrate fires once per app; after the last one every permission is in place.
+    if app_config is list(apps.get_app_configs())[-1]:
+        sync_roles()
+
+
+def role_of(user) -> str:
+    """The role a user is shown with: the first of their groups in order of precedence."""
+    if not user.is_authenticated:
+        return ""
+    if not hasattr(user, "_familielos_role"):
+        names = {group.name for group in user.groups.all()}
+        fallback = ADMINISTRATOR if user.is_superuser else ""
+        user._familielos_role = next((name for name in PRECEDENCE if name in names), fallback)
+    return user._familielos_role

@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+@pytest.fixture
+def staff(db):
+    """A unit staff member (a teacher) with no families yet."""
+    return factories.unit_staff(username="laerer")
+
+
+@pytest.fixture
+def case(staff):
+    """A family registered by `staff`, its case open at level 0."""
+    return factories.open_case(opener=staff, family_name="Familien Hansen", child_name="Emma")
+
+
+@pytest.fixture
+def family(case):
+    return case.family
+
+
+@pytest.fixture
+def outsider(db):
+    """Unit staff at another school: may see nothing of `family`."""
+    return factories.unit_staff(username="annan")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff):
+    return client_for(staff)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return client_for(outsider)

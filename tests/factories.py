@@ -1,0 +1,129 @@
+"""factory_boy factories. Cases at a level are made through the workflow, as the app makes them."""
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from cases import actions, workflow
+from cases.models import ConsentDecision, Family, Level, Person, PersonRole
+from familielos import roles
+from familielos.models import Membership, ServiceKind, ServiceUnit
+from teams.models import Ressursteam
+
+User = get_user_model()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="no_NO")
+    last_name = factory.Faker("last_name", locale="no_NO")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        self.save()
+
+
+class ServiceUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceUnit
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Eining {n}")
+    kind = ServiceKind.SKOLE
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(ServiceUnitFactory)
+
+
+class RessursteamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ressursteam
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Ressursteam {n}")
+    group = factory.LazyAttribute(lambda team: Group.objects.create(name=f"Ressursteam: {team.name}"))
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        self.units.set(extracted or [ServiceUnitFactory(kind=ServiceKind.PPT)])
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        for user in extracted or []:
+            user.groups.add(self.group)
+
+
+def unit_staff(**kwargs):
+    return UserFactory(role=roles.UNIT_STAFF, **kwargs)
+
+
+def familielos(**kwargs):
+    return UserFactory(role=roles.FAMILIELOS, **kwargs)
+
+
+def ressursteam_member(team, **kwargs):
+    user = UserFactory(role=roles.RESSURSTEAM_MEMBER, **kwargs)
+    user.groups.add(team.group)
+    return user
+
+
+def open_case(*, opener=None, family_name="Familien Test", child_name="Kari", birth_date=None):
+    """A registered family with a child and a guardian, and its case open at level 0."""
+    opener = opener or unit_staff()
+    return actions.register_family(
+        actor=opener,
+        family_name=family_name,
+        child={"first_name": child_name, "last_name": "Test", "birth_date": birth_date or date(2018, 5, 17)},
+        guardians=[{"first_name": "Guro", "last_name": "Test"}],
+        reason="Bekymring over tid.",
+    )
+
+
+def give_consent(case, *, units, actor=None):
+    guardian = case.family.persons.get(role=PersonRole.GUARDIAN, parental_responsibility=True)
+    return actions.record_consent(
+        actor=actor or case.opened_by,
+        family=case.family,
+        given_by=guardian,
+        decision=ConsentDecision.GIVEN,
+        units=list(units),
+        valid_from=timezone.localdate() - timedelta(days=1),
+        valid_to=timezone.localdate() + timedelta(days=365),
+    )
+
+
+def case_at(level, *, opener=None, team=None, los=None, **kwargs):
+    """A case walked through the workflow to `level`; returns (case, team, familielos, team member)."""
+    case = open_case(opener=opener, **kwargs)
+    member = None
+    if level >= Level.AVKLARING:
+        case = workflow.move_to_avklaring(actor=case.opened_by, case=case, reason="Samtale med foreldra.")
+    if level >= Level.RESSURSTEAM:
+        team = team or RessursteamFactory()
+        give_consent(case, units=team.units.all())
+        case = workflow.refer_to_ressursteam(actor=case.opened_by, case=case, team=team, reason="Treng meir hjelp.")
+    if level >= Level.FAMILIELOS:
+        member = ressursteam_member(team)
+        los = los or familielos()
+        case = workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Familielos er rett.")
+    return case, team, los, member
+
+
+def person(family: Family, **kwargs) -> Person:
+    defaults = {"role": PersonRole.CHILD, "first_name": "Ola", "last_name": "Test"}
+    return Person.objects.create(family=family, **{**defaults, **kwargs})
