@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
 
 def _not_in_future(value):
     if value and value > timezone.localdate():
-        raise forms.ValidationError(_("The date cannot be in the future."))
+        raise forms.ValidationError(_("The date cannot be in the future."), code="future")
     return value
 
 
@@ -49,7 +49,7 @@ class RegisterFamilyForm(forms.Form):
     def clean_child_birth_date(self):
         born = _not_in_future(self.cleaned_data["child_birth_date"])
         if born and (timezone.localdate() - born).days > 18 * 366:
-            raise forms.ValidationError(_("The child must be under 18."))
+            raise forms.ValidationError(_("The child must be under 18."), code="adult")
         return born
 
     def clean(self):
@@ -58,7 +58,9 @@ class RegisterFamilyForm(forms.Form):
         if bool(first) != bool(last):
             self.add_error(
                 "second_guardian_last_name" if first else "second_guardian_first_name",
-                _("Give both first and last name of the second guardian, or neither."),
+                forms.ValidationError(
+                    _("Give both first and last name of the second guardian, or neither."), code="incomplete"
+                ),
             )
         return data
 
@@ -97,7 +99,10 @@ class PersonForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("parental_responsibility") and data.get("role") != PersonRole.GUARDIAN:
-            self.add_error("parental_responsibility", _("Only a guardian can have parental responsibility."))
+            self.add_error(
+                "parental_responsibility",
+                forms.ValidationError(_("Only a guardian can have parental responsibility."), code="not_guardian"),
+            )
         return data
 
 
@@ -123,9 +128,14 @@ class ConsentForm(forms.Form):
         data = super().clean()
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
-            self.add_error("valid_to", _("The end date must be on or after the start date."))
+            self.add_error(
+                "valid_to", forms.ValidationError(_("The end date must be on or after the start date."), code="order")
+            )
         if data.get("decision") == ConsentDecision.GIVEN and not data.get("units"):
-            self.add_error("units", _("Choose the services the guardian consents to sharing with."))
+            self.add_error(
+                "units",
+                forms.ValidationError(_("Choose the services the guardian consents to sharing with."), code="required"),
+            )
         return data
 
 

@@ -1,0 +1,118 @@
+"""Per-family access: every family-scoped URL is a 404 without a grant, generated from the URL conf."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases import access
+from cases.models import Family
+from familielos import roles
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _family_scoped_patterns(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _family_scoped_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and "family_pk" in pattern.pattern.regex.groupindex:
+            yield f"{namespace}{pattern.name}", set(pattern.pattern.regex.groupindex)
+
+
+FAMILY_URLS = sorted(_family_scoped_patterns())
+
+
+def test_url_conf__has_family_scoped_urls():
+    assert len(FAMILY_URLS) >= 6
+
+
+@pytest.fixture
+def family_kwargs(case):
+    consent = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
+    return {"family_pk": case.family_id, "case_pk": case.pk, "consent_pk": consent.pk, "step": "avklaring"}
+
+
+@pytest.mark.parametrize(("name", "kwarg_names"), FAMILY_URLS, ids=[name for name, _ in FAMILY_URLS])
+def test_family_url__no_grant__is_404_for_every_method(name, kwarg_names, family_kwargs, outsider_client):
+    url = reverse(name, kwargs={key: family_kwargs[key] for key in kwarg_names})
+    statuses = {method: getattr(outsider_client, method)(url).status_code for method in ("get", "post")}
+    # A method the view does not take answers 405 for every family alike, which tells nothing.
+    assert set(statuses.values()) <= {404, 405}
+    assert 404 in statuses.values()
+
+
+@pytest.mark.parametrize(("name", "kwarg_names"), FAMILY_URLS, ids=[name for name, _ in FAMILY_URLS])
+def test_family_url__anonymous__redirects_to_login(name, kwarg_names, family_kwargs, client):
+    url = reverse(name, kwargs={key: family_kwargs[key] for key in kwarg_names})
+    response = client.get(url)
+    assert response.status_code in (302, 405)
+    if response.status_code == 302:
+        assert response.url.startswith(reverse("login"))
+
+
+def test_family_url__missing_family__is_the_same_404(staff_client):
+    assert staff_client.get(reverse("cases:family_detail", args=[999_999])).status_code == 404
+
+
+def test_family_detail__three_ways(family, staff_client, outsider_client, client):
+    url = family.get_absolute_url()
+    assert client.get(url).status_code == 302
+    assert outsider_client.get(url).status_code == 404
+    assert staff_client.get(url).status_code == 200
+
+
+def test_family_list__never_includes_other_families(staff, staff_client, family):
+    factories.open_case(opener=factories.unit_staff(), family_name="Familien Annan")
+    response = staff_client.get(reverse("cases:family_list"))
+    assert "Familien Hansen" in response.text
+    assert "Familien Annan" not in response.text
+
+
+def test_case_step__other_familys_case_id__is_404(staff, staff_client, family):
+    other, *_ = factories.case_at(0, opener=factories.unit_staff())
+    url = reverse("cases:case_step", args=[family.pk, other.pk, "avklaring"])
+    assert staff_client.post(url, {"avklaring-reason": "x"}).status_code == 404
+    other.refresh_from_db()
+    assert other.level == 0
+
+
+def test_case_step__read_only_family_login__is_404_and_changes_nothing(case):
+    from cases import actions
+
+    parent = factories.UserFactory(role=roles.FAMILY_MEMBER)
+    guardian = case.family.persons.get(role="guardian")
+    actions.link_family_login(actor=case.opened_by, person=guardian, user=parent)
+    parent_client = client_for(parent)
+    assert parent_client.get(case.family.get_absolute_url()).status_code == 200
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "close"])
+    assert parent_client.post(url, {"close-reason": "x"}).status_code == 404
+    case.refresh_from_db()
+    assert case.status == "open"
+
+
+def test_visible_families__superuser_and_global_permission__see_nothing(family):
+    from django.contrib.auth.models import Permission
+
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    global_viewer = factories.UserFactory()
+    global_viewer.user_permissions.add(Permission.objects.get(codename="view_family"))
+    assert not access.visible_families(superuser).exists()
+    assert not access.visible_families(global_viewer).exists()
+    assert client_for(superuser).get(family.get_absolute_url()).status_code == 404
+
+
+def test_visible_families__through_a_team_group__sees_the_family_only_while_referred(staff):
+    case, team, *_ = factories.case_at(2, opener=staff)
+    member = factories.ressursteam_member(team)
+    assert list(access.visible_families(member)) == [case.family]
+    member.groups.remove(team.group)
+    assert not access.visible_families(member).exists()
+
+
+def test_visible_families__inactive_user__sees_nothing(staff, family):
+    staff.is_active = False
+    staff.save()
+    assert not access.visible_families(staff).exists()
+    assert Family.objects.filter(pk=family.pk).exists()

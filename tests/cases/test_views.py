@@ -1,0 +1,266 @@
+"""The pages and forms: good input saves and redirects, bad input shows field errors and saves nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Consent, Family, Level, LevelChange, Person
+from familielos.models import AccessEvent, Membership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+GOOD_FAMILY = {
+    "family_name": "Familien Berg",
+    "child_first_name": "Nora",
+    "child_last_name": "Berg",
+    "child_birth_date": "2019-03-01",
+    "guardian_first_name": "Siri",
+    "guardian_last_name": "Berg",
+    "reason": "Trekkjer seg frå leik over tid.",
+}
+
+
+def test_family_new__good_input__registers_family_opens_case_and_redirects(staff, staff_client):
+    unit = factories.ServiceUnitFactory(name="Vestbygd skule")
+    Membership.objects.create(user=staff, unit=unit)
+    response = staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "unit": unit.pk})
+    family = Family.objects.get(name="Familien Berg")
+    assert response.status_code == 302
+    assert response.url == family.get_absolute_url()
+    case = family.cases.get()
+    assert (case.level, case.opened_unit) == (Level.UNDRING, unit)
+    assert family.persons.filter(role="guardian", parental_responsibility=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"family_name": ""}, "family_name", "required"),
+        ({"child_birth_date": "2099-01-01"}, "child_birth_date", "future"),
+        ({"child_birth_date": "1990-01-01"}, "child_birth_date", "adult"),
+        ({"child_birth_date": "31.02.2020"}, "child_birth_date", "invalid"),
+        ({"second_guardian_first_name": "Per"}, "second_guardian_last_name", "incomplete"),
+        ({"reason": ""}, "reason", "required"),
+        ({"unit": "999999"}, "unit", "invalid_choice"),
+    ],
+)
+def test_family_new__bad_input__shows_field_error_and_saves_nothing(staff_client, changes, field, code):
+    response = staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, **changes})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [error.code for error in form.errors.as_data()[field]] == [code]
+    error_text = form.errors[field][0]
+    assert f'id="id_{field}_error">{error_text}' in response.text
+    assert f'href="#id_{field}"' in response.text
+    assert not Family.objects.exists()
+
+
+def test_family_new__role_without_permission__is_403(db):
+    from tests.conftest import client_for
+
+    response = client_for(factories.familielos()).post(reverse("cases:family_new"), GOOD_FAMILY)
+    assert response.status_code == 403
+    assert not Family.objects.exists()
+
+
+def test_case_step__good_input_without_htmx__moves_and_redirects(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
+    response = staff_client.post(url, {"avklaring-reason": "Foreldra er inviterte."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+
+
+def test_case_step__htmx__answers_with_the_case_fragment(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
+    response = staff_client.post(url, {"avklaring-reason": "Foreldra er inviterte."}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="case"')
+    assert "Foreldra er inviterte." in response.text
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_case_step__missing_reason__shows_error_and_changes_nothing(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
+    response = staff_client.post(url, {"avklaring-reason": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'id="id_avklaring-reason_error"' in response.text
+    case.refresh_from_db()
+    assert case.level == Level.UNDRING
+    assert LevelChange.objects.filter(case=case).count() == 1
+
+
+def test_case_step__guard_refuses__shows_the_refusal_and_changes_nothing(case, staff_client):
+    team = factories.RessursteamFactory()
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
+    response = staff_client.post(url, {"ressursteam-team": team.pk, "ressursteam-reason": "x"})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.text
+    assert team.units.first().name in response.text
+    case.refresh_from_db()
+    assert case.level == Level.UNDRING
+
+
+def test_case_step__foreign_team_id__is_a_field_error(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
+    response = staff_client.post(url, {"ressursteam-team": "999999", "ressursteam-reason": "x"})
+    assert response.status_code == 200
+    assert "ressursteam-team" in response.text
+    assert response.context["steps"][1]["form"].errors["team"]
+
+
+def test_case_step__step_down_to_a_higher_level__is_a_field_error(staff, staff_client):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "step-down"])
+    response = staff_client.post(url, {"step-down-to_level": "3", "step-down-reason": "x"})
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+
+
+def test_case_step__step_not_allowed_at_this_level__is_404(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "reopen"])
+    assert staff_client.post(url, {"reopen-reason": "x"}).status_code == 404
+
+
+def test_consent_new__good_input__records_consent(case, staff_client):
+    unit = factories.ServiceUnitFactory()
+    guardian = case.family.persons.get(role="guardian")
+    today = timezone.localdate()
+    response = staff_client.post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {"given_by": guardian.pk, "decision": "given", "units": [unit.pk], "valid_from": today.isoformat()},
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.given_by, list(consent.units.all()), consent.recorded_by) == (guardian, [unit], case.opened_by)
+
+
+def test_consent_new__refusal__is_recorded_too(case, staff_client):
+    guardian = case.family.persons.get(role="guardian")
+    response = staff_client.post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {"given_by": guardian.pk, "decision": "refused", "valid_from": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    assert Consent.objects.get().decision == "refused"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"valid_to": "2000-01-01"}, "valid_to"),
+        ({"units": []}, "units"),
+        ({"decision": "maybe"}, "decision"),
+        ({"valid_from": "i morgon"}, "valid_from"),
+        ({"given_by": "child"}, "given_by"),
+        ({"given_by": "other-family"}, "given_by"),
+    ],
+)
+def test_consent_new__bad_input__shows_field_error_and_saves_nothing(case, staff_client, changes, field):
+    unit = factories.ServiceUnitFactory()
+    guardian = case.family.persons.get(role="guardian")
+    data = {
+        "given_by": guardian.pk,
+        "decision": "given",
+        "units": [unit.pk],
+        "valid_from": timezone.localdate().isoformat(),
+        **changes,
+    }
+    if data["given_by"] == "child":
+        data["given_by"] = case.family.persons.get(role="child").pk
+    if data["given_by"] == "other-family":
+        other, *_ = factories.case_at(0, opener=factories.unit_staff())
+        data["given_by"] = other.family.persons.get(role="guardian").pk
+    response = staff_client.post(reverse("cases:consent_new", args=[case.family_id]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Consent.objects.exists()
+
+
+def test_consent_withdraw__active_consent__is_withdrawn_and_then_stops_covering(case, staff_client):
+    consent = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
+    response = staff_client.post(reverse("cases:consent_withdraw", args=[case.family_id, consent.pk]))
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert consent.state == "withdrawn"
+
+
+def test_consent_state__expired_and_future__are_not_active(case):
+    consent = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
+    today = timezone.localdate()
+    consent.valid_to = today - timedelta(days=1)
+    consent.valid_from = today - timedelta(days=10)
+    assert consent.state == "expired"
+    assert not consent.is_active(today)
+
+
+def test_person_new__good_input__adds_the_person(family, staff_client):
+    response = staff_client.post(
+        reverse("cases:person_new", args=[family.pk]),
+        {"role": "child", "first_name": "Liten", "last_name": "Bror", "birth_date": "2022-02-02"},
+    )
+    assert response.status_code == 302
+    assert family.persons.filter(first_name="Liten").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"role": "child", "parental_responsibility": "on"}, "parental_responsibility"),
+        ({"birth_date": "2099-01-01"}, "birth_date"),
+        ({"first_name": ""}, "first_name"),
+        ({"role": "boss"}, "role"),
+    ],
+)
+def test_person_new__bad_input__shows_field_error_and_saves_nothing(family, staff_client, changes, field):
+    before = Person.objects.count()
+    data = {"role": "guardian", "first_name": "Ny", "last_name": "Person", **changes}
+    response = staff_client.post(reverse("cases:person_new", args=[family.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Person.objects.count() == before
+
+
+def test_family_list__search_and_level_filter(staff, staff_client):
+    factories.open_case(opener=staff, family_name="Familien Aas", child_name="Ingrid")
+    moved, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Bakke")
+    response = staff_client.get(reverse("cases:family_list"), {"q": "ingrid"})
+    assert [f.name for f in response.context["page"]] == ["Familien Aas"]
+    response = staff_client.get(reverse("cases:family_list"), {"level": "1"})
+    assert [f.name for f in response.context["page"]] == ["Familien Bakke"]
+    response = staff_client.get(reverse("cases:family_list"), {"level": "9"})
+    assert response.status_code == 200
+
+
+def test_family_list__htmx__answers_with_the_results_fragment(staff_client, family):
+    response = staff_client.get(reverse("cases:family_list"), {"q": "Hansen"}, HTTP_HX_REQUEST="true")
+    assert response.text.lstrip().startswith('<div id="results"')
+    assert "Familien Hansen" in response.text
+
+
+def test_family_list__paginates_25_a_page(staff, staff_client):
+    for n in range(27):
+        factories.open_case(opener=staff, family_name=f"Familien {n:02}")
+    first = staff_client.get(reverse("cases:family_list"))
+    second = staff_client.get(reverse("cases:family_list"), {"side": "2"})
+    assert len(first.context["page"]) == 25
+    assert len(second.context["page"]) == 2
+
+
+def test_family_detail__view__writes_exactly_one_audit_event(staff, staff_client, family):
+    staff_client.get(family.get_absolute_url())
+    event = AccessEvent.objects.get()
+    assert (event.actor, event.action, event.family_id, event.role) == (staff, "view", family.pk, "unit_staff")
+
+
+def test_family_detail__nynorsk__renders_in_nynorsk(staff_client, family):
+    staff_client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    response = staff_client.get(family.get_absolute_url())
+    assert response["Content-Language"] == "nn"
+    assert '<html lang="nn">' in response.text

@@ -1,0 +1,235 @@
+"""Every level change: allowed, refused by its guard (with a clear message), refused without permission."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+
+from cases import access, workflow
+from cases.models import ChangeKind, Level, LevelChange, Status
+from familielos.models import ServiceUnit
+from stafettlogg.models import Entry
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_case__by_unit_staff__starts_at_level_0_with_history_and_grant(staff):
+    case = factories.open_case(opener=staff)
+    assert (case.level, case.status) == (Level.UNDRING, Status.OPEN)
+    change = case.level_changes.get()
+    assert (change.kind, change.from_level, change.to_level, change.actor) == (ChangeKind.OPENED, None, 0, staff)
+    assert access.can(staff, case.family, access.CHANGE)
+
+
+def test_open_case__role_without_permission__is_refused():
+    los = factories.familielos()
+    with pytest.raises(workflow.TransitionRefused, match="cannot register"):
+        factories.open_case(opener=los)
+
+
+def test_open_case__second_open_case__is_refused(case):
+    with pytest.raises(workflow.TransitionRefused, match="already has an open case"):
+        workflow.open_case(actor=case.opened_by, family=case.family, children=list(case.children.all()), reason="x")
+
+
+def test_move_to_avklaring__from_level_0__moves_and_logs(case, staff):
+    case = workflow.move_to_avklaring(actor=staff, case=case, reason="Foreldra er inviterte.")
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    change = case.level_changes.first()
+    assert (change.kind, change.from_level, change.to_level, change.reason) == (
+        ChangeKind.UP,
+        0,
+        1,
+        "Foreldra er inviterte.",
+    )
+    assert Entry.objects.filter(family=case.family, text__contains="Foreldra er inviterte.").exists()
+
+
+def test_move_to_avklaring__from_level_1__is_refused(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    with pytest.raises(workflow.TransitionRefused, match="level 0"):
+        workflow.move_to_avklaring(actor=staff, case=case, reason="igjen")
+
+
+def test_move_to_avklaring__without_grant__is_refused_and_nothing_changes(case, outsider):
+    with pytest.raises(PermissionDenied):
+        workflow.move_to_avklaring(actor=outsider, case=case, reason="x")
+    case.refresh_from_db()
+    assert case.level == Level.UNDRING
+    assert case.level_changes.count() == 1
+
+
+def test_refer_to_ressursteam__with_consent__moves_to_level_2_and_grants_team(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    team = factories.RessursteamFactory()
+    member = factories.ressursteam_member(team)
+    assert not access.can(member, case.family)
+    factories.give_consent(case, units=team.units.all())
+
+    case = workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="Treng fleire tenester.")
+
+    assert case.level == Level.RESSURSTEAM
+    assert case.ressursteam == team
+    assert access.can(member, case.family, access.CHANGE)
+
+
+def test_refer_to_ressursteam__no_consent__is_refused_naming_the_services(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    ppt = ServiceUnit.objects.create(name="PPT Nord", kind="ppt")
+    team = factories.RessursteamFactory(units=[ppt])
+    with pytest.raises(workflow.TransitionRefused, match="PPT Nord"):
+        workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="x")
+    case.refresh_from_db()
+    assert (case.level, case.ressursteam) == (Level.AVKLARING, None)
+
+
+def test_refer_to_ressursteam__consent_covers_only_some_services__is_refused(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    ppt = ServiceUnit.objects.create(name="PPT", kind="ppt")
+    barnevern = ServiceUnit.objects.create(name="Barnevernet", kind="barnevern")
+    team = factories.RessursteamFactory(units=[ppt, barnevern])
+    factories.give_consent(case, units=[ppt])
+    with pytest.raises(workflow.TransitionRefused, match="Barnevernet"):
+        workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="x")
+
+
+def test_refer_to_ressursteam__consent_withdrawn__is_refused(staff):
+    from cases import actions
+
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    team = factories.RessursteamFactory()
+    consent = factories.give_consent(case, units=team.units.all())
+    actions.withdraw_consent(actor=staff, consent=consent)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="x")
+
+
+def test_refer_to_ressursteam__from_level_0__is_allowed_with_consent(case, staff):
+    team = factories.RessursteamFactory()
+    factories.give_consent(case, units=team.units.all())
+    case = workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="Alvorleg.")
+    assert case.level == Level.RESSURSTEAM
+
+
+def test_refer_to_ressursteam__from_level_2__is_refused(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    with pytest.raises(workflow.TransitionRefused, match="level 0 or 1"):
+        workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="x")
+
+
+def test_assign_familielos__by_team_member__moves_to_level_3_and_grants_the_familielos(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    los = factories.familielos()
+    case = workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Vedtak i møtet.")
+    assert (case.level, case.familielos) == (Level.FAMILIELOS, los)
+    assert access.can(los, case.family, access.CHANGE)
+
+
+def test_assign_familielos__not_a_familielos__is_refused(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    with pytest.raises(workflow.TransitionRefused, match="not a familielos"):
+        workflow.assign_familielos(actor=member, case=case, familielos=factories.unit_staff(), reason="x")
+
+
+def test_assign_familielos__actor_outside_the_team__is_refused(staff):
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    with pytest.raises(workflow.TransitionRefused, match="ressursteam"):
+        workflow.assign_familielos(actor=staff, case=case, familielos=factories.familielos(), reason="x")
+
+
+def test_assign_familielos__case_at_level_1__is_refused(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    with pytest.raises(workflow.TransitionRefused, match="level 2"):
+        workflow.assign_familielos(actor=staff, case=case, familielos=factories.familielos(), reason="x")
+
+
+def test_assign_familielos__without_grant__is_refused(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    other_team_member = factories.ressursteam_member(factories.RessursteamFactory())
+    with pytest.raises(PermissionDenied):
+        workflow.assign_familielos(actor=other_team_member, case=case, familielos=factories.familielos(), reason="x")
+
+
+@override_settings(FAMILIELOS_CASELOAD_WARNING=1)
+def test_caseload_warning__above_the_configured_caseload__warns_but_allows(staff):
+    los = factories.familielos()
+    factories.case_at(Level.FAMILIELOS, opener=staff, los=los)
+    assert workflow.caseload_warning(los) == ""
+    case, *_ = factories.case_at(Level.FAMILIELOS, opener=factories.unit_staff(), los=los)
+    assert case.level == Level.FAMILIELOS
+    assert "2" in workflow.caseload_warning(los)
+
+
+def test_step_down__from_level_3__revokes_familielos_and_team_as_their_levels_are_left(staff):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    case = workflow.step_down(actor=los, case=case, to_level=Level.RESSURSTEAM, reason="Utfasing.")
+    assert not access.can(los, case.family)
+    assert access.can(member, case.family)
+    case = workflow.step_down(actor=member, case=case, to_level=Level.AVKLARING, reason="Tiltak på arenaen.")
+    assert not access.can(member, case.family)
+    assert access.can(staff, case.family, access.CHANGE)
+    assert case.level_changes.first().kind == ChangeKind.DOWN
+
+
+def test_step_down__to_same_or_higher_level__is_refused(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    with pytest.raises(workflow.TransitionRefused, match="lower level"):
+        workflow.step_down(actor=staff, case=case, to_level=Level.AVKLARING, reason="x")
+
+
+def test_close_case__from_any_level__remembers_the_level(staff):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    case = workflow.close_case(actor=los, case=case, reason="Måla er nådde.")
+    assert (case.status, case.closed_from_level) == (Status.CLOSED, Level.FAMILIELOS)
+    assert case.level_changes.first().kind == ChangeKind.CLOSED
+
+
+def test_close_case__already_closed__is_refused(case, staff):
+    workflow.close_case(actor=staff, case=case, reason="x")
+    with pytest.raises(workflow.TransitionRefused, match="closed"):
+        workflow.close_case(actor=staff, case=case, reason="x")
+
+
+def test_moves__on_a_closed_case__are_refused(case, staff):
+    workflow.close_case(actor=staff, case=case, reason="x")
+    with pytest.raises(workflow.TransitionRefused, match="closed"):
+        workflow.move_to_avklaring(actor=staff, case=case, reason="x")
+
+
+def test_reopen_case__returns_straight_to_the_level_it_left_with_the_same_people(staff):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    workflow.close_case(actor=los, case=case, reason="Avslutta.")
+    case = workflow.reopen_case(actor=los, case=case, reason="Ny krise; den korte vegen tilbake.")
+    assert (case.status, case.level, case.closed_from_level) == (Status.OPEN, Level.FAMILIELOS, None)
+    assert access.can(los, case.family, access.CHANGE)
+    assert access.can(member, case.family)
+    assert case.level_changes.first().kind == ChangeKind.REOPENED
+
+
+def test_reopen_case__open_case__is_refused(case, staff):
+    with pytest.raises(workflow.TransitionRefused, match="closed case"):
+        workflow.reopen_case(actor=staff, case=case, reason="x")
+
+
+def test_reopen_case__without_grant__is_refused(case, staff, outsider):
+    workflow.close_case(actor=staff, case=case, reason="x")
+    with pytest.raises(PermissionDenied):
+        workflow.reopen_case(actor=outsider, case=case, reason="x")
+
+
+def test_available_steps__follow_the_level_and_status(staff):
+    case, *_ = factories.case_at(Level.UNDRING, opener=staff)
+    assert workflow.available_steps(case) == [workflow.AVKLARING, workflow.RESSURSTEAM, workflow.CLOSE]
+    case, *_ = factories.case_at(Level.FAMILIELOS, opener=factories.unit_staff())
+    assert workflow.available_steps(case) == [workflow.STEP_DOWN, workflow.CLOSE]
+    case = workflow.close_case(actor=case.familielos, case=case, reason="x")
+    assert workflow.available_steps(case) == [workflow.REOPEN]
+
+
+def test_level_changes__every_step__is_one_row_in_order(staff):
+    case, *_ = factories.case_at(Level.FAMILIELOS, opener=staff)
+    kinds = list(LevelChange.objects.filter(case=case).order_by("at", "pk").values_list("from_level", "to_level"))
+    assert kinds == [(None, 0), (0, 1), (1, 2), (2, 3)]
