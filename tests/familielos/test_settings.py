@@ -1,0 +1,147 @@
+"""Production settings, checked the way an operator starts the app: in a fresh process, from the environment."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+# Settings read from the environment: a subprocess must not inherit the test run's values for them.
+APP_ENVIRONMENT = (
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "HTTPS",
+    "SECURE_SSL_REDIRECT",
+    "HSTS_SECONDS",
+    "HSTS_PRELOAD",
+    "BEHIND_TLS_PROXY",
+    "SESSION_IDLE_MINUTES",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_MINUTES",
+    "PROXY_COUNT",
+    "TEST_DATABASE_NAME",
+)
+
+PRODUCTION_SECRET_KEY = "prod-like-Zq8v3N1xk0Rb7TgW2sYc5LpH9mJd4Fu6Ae_Xo-Kn3Vt8Gq1Ws7Ey2Ri5Pb0Uh4Ol9Cz6Mj"
+
+PRINT_SETTINGS = """
+import json
+import django
+from django.conf import settings
+
+django.setup()
+names = [
+    "DEBUG", "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST", "AXES_FAILURE_LIMIT", "AXES_LOCKOUT_PARAMETERS",
+]
+print(json.dumps({name: getattr(settings, name) for name in names}))
+"""
+
+
+def database_url() -> str:
+    """The database the test run uses, so a subprocess never starts a second embedded server."""
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    from familielos.embedded_db import database_url as embedded_url
+
+    return embedded_url()
+
+
+def production_environment(**overrides: str | None) -> dict[str, str]:
+    """A production start: DEBUG and HTTPS unset, a long random key, one host; an override of None unsets a name."""
+    env = {name: value for name, value in os.environ.items() if name not in APP_ENVIRONMENT}
+    env.update(
+        DJANGO_SETTINGS_MODULE="familielos.settings",
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        ALLOWED_HOSTS="familielos.example.no",
+        DATABASE_URL=database_url(),
+    )
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def run_python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def production_settings(**overrides: str | None) -> dict:
+    result = run_python("-c", PRINT_SETTINGS, env=production_environment(**overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy__production_environment__reports_no_issues():
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_environment())
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in output
+    assert "WARNINGS:" not in output
+
+
+@pytest.mark.parametrize("secret_key", [None, ""], ids=["unset", "empty"])
+def test_settings__debug_off_without_secret_key__refuses_to_start(secret_key):
+    result = run_python("manage.py", "check", env=production_environment(SECRET_KEY=secret_key))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_settings__debug_off_without_allowed_hosts__refuses_to_start():
+    result = run_python("manage.py", "check", env=production_environment(ALLOWED_HOSTS=None))
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_settings__production__cookies_are_host_prefixed_and_secure():
+    production = production_settings()
+
+    assert production["DEBUG"] is False
+    assert production["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert production["CSRF_COOKIE_NAME"].startswith("__Host-")
+    assert production["SESSION_COOKIE_SECURE"] is True
+    assert production["CSRF_COOKIE_SECURE"] is True
+    assert production["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_settings__production__https_is_enforced_with_hsts():
+    production = production_settings()
+
+    assert production["SECURE_SSL_REDIRECT"] is True
+    assert production["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert production["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+
+
+def test_settings__production__sessions_end_after_30_idle_minutes():
+    production = production_settings()
+
+    assert production["SESSION_COOKIE_AGE"] == 30 * 60
+    assert production["SESSION_SAVE_EVERY_REQUEST"] is True
+
+
+def test_settings__production__logins_are_locked_by_username_and_address():
+    production = production_settings()
+
+    assert production["AXES_FAILURE_LIMIT"] == 5
+    assert production["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
