@@ -1,7 +1,15 @@
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Messages raised outside a request read as their English msgids, whatever a request before activated."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
