@@ -15,5 +15,6 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("familier/", include("cases.urls")),
+    path("tilgangslogg/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from familielos.forms import AuditFilterForm
+from familielos.models import AccessEvent
 
 
 @require_GET
@@ -26,3 +31,22 @@ def csrf_failure(request, reason=""):
     """A readable page (or fragment, for htmx) when a form is stale, instead of Django's debug text."""
     template = "csrf_failure.html#message" if request.htmx else "csrf_failure.html"
     return render(request, template, status=403)
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    """Every access event, newest first, filtered by person or family: for leaders and administrators."""
+    if not request.user.has_perm("familielos.view_accessevent"):
+        raise Http404
+    form = AuditFilterForm(request.GET)
+    events = AccessEvent.objects.all()
+    if form.is_valid():
+        if form.cleaned_data["username"]:
+            events = events.filter(actor_username=form.cleaned_data["username"])
+        if form.cleaned_data["family"]:
+            events = events.filter(family_id=form.cleaned_data["family"])
+    page = Paginator(events, 50).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(request, "familielos/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})

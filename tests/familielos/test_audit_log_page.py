@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+from familielos import roles
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_log__three_ways(family, staff_client, client):
+    url = reverse("audit_log")
+    leader = factories.UserFactory(role=roles.LEADER)
+    assert client.get(url).status_code == 302
+    assert staff_client.get(url).status_code == 404
+    assert client_for(leader).get(url).status_code == 200
+
+
+def test_audit_log__filters_by_person_and_family(staff, staff_client, family):
+    other = factories.open_case(opener=staff, family_name="Familien Annan").family
+    staff_client.get(family.get_absolute_url())
+    staff_client.get(other.get_absolute_url())
+    leader_client = client_for(factories.UserFactory(role=roles.LEADER))
+    response = leader_client.get(reverse("audit_log"), {"family": family.pk})
+    assert {event.family_id for event in response.context["page"]} == {family.pk}
+    response = leader_client.get(reverse("audit_log"), {"username": "nobody"})
+    assert len(response.context["page"]) == 0
+
+
+def test_audit_log__bad_family_number__shows_field_error(db):
+    leader_client = client_for(factories.UserFactory(role=roles.LEADER))
+    response = leader_client.get(reverse("audit_log"), {"family": "abc"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["family"]
