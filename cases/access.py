@@ -5,7 +5,7 @@ are in (a ressursteam). Model-level permissions and superuser status never open 
 """
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
@@ -108,3 +108,32 @@ def _teams_with_grant(family: Family) -> QuerySet[Ressursteam]:
 
 def _perm(need: str) -> str:
     return f"cases.{_CODENAMES[need]}"
+
+
+def user_units(user) -> QuerySet:
+    """The service units the user works in."""
+    from familielos.models import ServiceUnit
+
+    return ServiceUnit.objects.filter(memberships__user=user)
+
+
+def visible_submissions(user) -> QuerySet:
+    """Screenings the user may see: drafts they wrote, and submitted ones from a unit they work in.
+
+    A screening named to a child is also the family's data, but it stays with the unit that made it:
+    the family's grant opens the case, not the unit's working notes.
+    """
+    from screening.models import Submission, SubmissionStatus
+
+    if not user.is_authenticated or not user.is_active:
+        return Submission.objects.none()
+    return Submission.objects.filter(
+        Q(created_by=user) | Q(status=SubmissionStatus.SUBMITTED, unit__memberships__user=user)
+    ).distinct()
+
+
+def submission_or_404(user, pk):
+    try:
+        return visible_submissions(user).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -7,7 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, workflow
-from cases.models import Case, Consent, ConsentDecision, Family, Person, PersonRole
+from cases.models import (
+    Agreement,
+    Avklaringssamtale,
+    Case,
+    Consent,
+    ConsentDecision,
+    Family,
+    LetterTemplate,
+    Level,
+    Person,
+    PersonRole,
+    SamtaleStatus,
+)
 from familielos.history import action
 from familielos.models import ServiceUnit
 
@@ -91,3 +103,63 @@ def link_family_login(*, actor: User, person: Person, user: User) -> Person:
     person.save(update_fields=["user"])
     access.grant_user(user, person.family, access.FAMILY_PERMS)
     return person
+
+
+class StaleEdit(workflow.TransitionRefused):
+    """Someone else saved the record after this form was opened; nothing was overwritten."""
+
+
+@action
+def book_avklaringssamtale(
+    *, actor: User, case: Case, starts_at, place: str, participants: str = ""
+) -> Avklaringssamtale:
+    """Book the clarifying conversation; a case still at level 0 moves to level 1 with it."""
+    access.require(actor, case.family, access.CHANGE)
+    if case.level == Level.UNDRING:
+        case = workflow.move_to_avklaring(
+            actor=actor,
+            case=case,
+            reason=_("Clarifying conversation booked for %(when)s.") % {"when": _when(starts_at)},
+        )
+    elif case.level != Level.AVKLARING or case.status != "open":
+        raise workflow.TransitionRefused(_("A clarifying conversation belongs to an open case at level 0 or 1."))
+    return Avklaringssamtale.objects.create(
+        case=case, starts_at=starts_at, place=place, participants=participants, created_by=actor
+    )
+
+
+@action
+def record_avklaringssamtale(
+    *, actor: User, samtale: Avklaringssamtale, version: int, agreements: list[dict], **fields
+) -> Avklaringssamtale:
+    """Record what was said, samtaleduk 1 and the agreements. A save over someone else's newer one is refused."""
+    access.require(actor, samtale.case.family, access.CHANGE)
+    locked = Avklaringssamtale.objects.select_for_update(no_key=True).get(pk=samtale.pk)
+    if locked.version != version:
+        raise StaleEdit(
+            _("Someone else saved this conversation while you were writing. Reload it to see their changes.")
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = SamtaleStatus.HELD
+    locked.recorded_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    locked.agreements.all().delete()
+    Agreement.objects.bulk_create(Agreement(samtale=locked, **agreement) for agreement in agreements)
+    return locked
+
+
+@action
+def update_letter_template(*, actor: User, template: LetterTemplate, **fields) -> LetterTemplate:
+    if not actor.has_perm("cases.change_lettertemplate"):
+        raise workflow.TransitionRefused(_("Only a leader can change the letter templates."))
+    for name, value in fields.items():
+        setattr(template, name, value)
+    template.updated_by = actor
+    template.save()
+    return template
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")

@@ -167,6 +167,12 @@ class Case(models.Model):
         related_name="familielos_cases",
         verbose_name=_("familielos"),
     )
+    decision_deadline = models.DateField(
+        _("decide by"),
+        null=True,
+        blank=True,
+        help_text=_("A concern at level 0 is decided within 14 days: close, level 1, level 2 or report to barnevern."),
+    )
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -213,6 +219,8 @@ class ChangeKind(models.TextChoices):
     DOWN = "down", _("Moved down")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+    REPORTED = "reported", _("Reported to barnevern")
+    CONCERN = "concern", _("New concern")
 
 
 class LevelChange(models.Model):
@@ -304,3 +312,99 @@ class Consent(models.Model):
             and self.valid_from <= on
             and (self.valid_to is None or on <= self.valid_to)
         )
+
+
+class SamtaleStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    """Booked; the guardians are invited."""
+    HELD = "held", _("Held")
+    """Recorded after the conversation."""
+
+
+@tracked()
+class Avklaringssamtale(models.Model):
+    """The clarifying conversation with the guardians at level 1, optionally around samtaleduk 1."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="samtaler", verbose_name=_("case"))
+    status = models.CharField(_("status"), max_length=10, choices=SamtaleStatus, default=SamtaleStatus.PLANNED)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    participants = models.TextField(_("participants"), blank=True, help_text=_("Guardians, the child, staff."))
+    concern = models.TextField(_("the concern as presented"), blank=True)
+    guardians_said = models.TextField(_("what the guardians said"), blank=True)
+    # Samtaleduk 1: optional, child-focused, on the child's own arena.
+    duk_works = models.TextField(_("What works"), blank=True)
+    duk_hard = models.TextField(_("What is hard"), blank=True)
+    duk_good_at = models.TextField(_("This I am good at"), blank=True)
+    duk_dreams = models.TextField(_("I dream of"), blank=True)
+    duk_help = models.TextField(_("What can we do to help me, and who will do it?"), blank=True)
+    duk_agreement = models.TextField(_("Have we made an agreement?"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("clarifying conversation")
+        verbose_name_plural = _("clarifying conversations")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=SamtaleStatus.values), name="samtale_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.case.family} – {self.starts_at:%d.%m.%Y}"
+
+    DUK_FIELDS = ["duk_works", "duk_hard", "duk_good_at", "duk_dreams", "duk_help", "duk_agreement"]
+
+    @property
+    def uses_samtaleduk(self) -> bool:
+        return any(getattr(self, name) for name in self.DUK_FIELDS)
+
+
+@tracked()
+class Agreement(models.Model):
+    """An agreement from the conversation: what, who, and when to follow it up."""
+
+    samtale = models.ForeignKey(Avklaringssamtale, on_delete=models.CASCADE, related_name="agreements")
+    what = models.CharField(_("what"), max_length=300)
+    who = models.CharField(_("who"), max_length=200)
+    follow_up = models.DateField(_("follow up by"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["follow_up", "pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self):
+        return self.what
+
+
+class LetterKind(models.TextChoices):
+    AVKLARING_INVITATION = "avklaring", _("Invitation to a clarifying conversation")
+    FAMILIETEAM_INVITATION = "familieteam", _("Invitation to a familieteam meeting")
+
+
+@tracked()
+class LetterTemplate(models.Model):
+    """The municipality's own letter text, edited by a leader; {placeholders} are filled per letter."""
+
+    kind = models.CharField(_("letter"), max_length=20, choices=LetterKind, unique=True)
+    letterhead = models.CharField(_("letterhead"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    signature = models.TextField(_("signature and contact"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LetterKind.values), name="lettertemplate_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -72,6 +72,7 @@ STEP_LABELS = {
     workflow.STEP_DOWN: _lazy("Step down to a lower level"),
     workflow.CLOSE: _lazy("Close the case"),
     workflow.REOPEN: _lazy("Reopen the case"),
+    workflow.BARNEVERN: _lazy("Record a report to barnevern"),
 }
 
 STEP_FORMS = {
@@ -81,6 +82,7 @@ STEP_FORMS = {
     workflow.STEP_DOWN: StepDownForm,
     workflow.CLOSE: ReasonForm,
     workflow.REOPEN: ReasonForm,
+    workflow.BARNEVERN: ReasonForm,
 }
 
 
@@ -200,6 +202,8 @@ def _run_step(step, *, actor, case, data):
             workflow.close_case(actor=actor, case=case, reason=reason)
         case workflow.REOPEN:
             workflow.reopen_case(actor=actor, case=case, reason=reason)
+        case workflow.BARNEVERN:
+            workflow.report_to_barnevern(actor=actor, case=case, reason=reason)
 
 
 def _family_context(request, family, *, failed_step=None, failed_form=None, refusal=""):

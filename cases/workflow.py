@@ -4,9 +4,12 @@ Each step checks the actor's access and its guard, then in one transaction write
 a Stafettlogg entry and the history context, and brings the family's access grants in line.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, consents
@@ -74,6 +77,7 @@ FAMILIELOS = "familielos"
 STEP_DOWN = "step-down"
 CLOSE = "close"
 REOPEN = "reopen"
+BARNEVERN = "barnevern"
 
 
 def available_steps(case: Case) -> list[str]:
@@ -81,7 +85,7 @@ def available_steps(case: Case) -> list[str]:
     if case.status == Status.CLOSED:
         return [REOPEN]
     steps = {
-        Level.UNDRING: [AVKLARING, RESSURSTEAM],
+        Level.UNDRING: [AVKLARING, RESSURSTEAM, BARNEVERN],
         Level.AVKLARING: [RESSURSTEAM, STEP_DOWN],
         Level.RESSURSTEAM: [FAMILIELOS, STEP_DOWN],
         Level.FAMILIELOS: [STEP_DOWN],
@@ -97,6 +101,40 @@ def familieloser_with_caseload() -> QuerySet[User]:
         .annotate(caseload=Count("familielos_cases", filter=open_level3))
         .order_by("first_name", "last_name", "pk")
     )
+
+
+DECISION_DAYS = 14
+
+
+@action
+def note_concern(*, actor: User, child: Person, reason: str, unit: ServiceUnit | None = None) -> Case:
+    """A named screening: open the family's case at level 0, or update its open one, with a decision deadline.
+
+    At level 0 the unit has 14 days to decide: close, level 1, level 2 or report to barnevern. A case already
+    above level 0 keeps its level; the concern is added to its history.
+    """
+    access.require(actor, child.family, access.CHANGE)
+    deadline = timezone.localdate() + timedelta(days=DECISION_DAYS)
+    case = Case.objects.select_for_update(no_key=True).filter(family=child.family, status=Status.OPEN).first()
+    if case is None:
+        case = open_case(actor=actor, family=child.family, children=[child], reason=reason, unit=unit)
+    else:
+        case.children.add(child)
+        _log(case, kind=ChangeKind.CONCERN, from_level=case.level, actor=actor, reason=reason)
+    if case.level == Level.UNDRING:
+        case.decision_deadline = deadline
+        case.save(update_fields=["decision_deadline", "updated_at"])
+    return case
+
+
+@action
+def report_to_barnevern(*, actor: User, case: Case, reason: str) -> Case:
+    """Record that the unit has reported the concern to barnevern (the duty to report): the decision is made."""
+    case = _lock_open(case, actor)
+    case.decision_deadline = None
+    case.save(update_fields=["decision_deadline", "updated_at"])
+    _log(case, kind=ChangeKind.REPORTED, from_level=case.level, actor=actor, reason=reason)
+    return case
 
 
 def caseload_warning(familielos: User) -> str:
@@ -140,7 +178,8 @@ def close_case(*, actor: User, case: Case, reason: str) -> Case:
     case = _lock_open(case, actor)
     case.status = Status.CLOSED
     case.closed_from_level = case.level
-    case.save(update_fields=["status", "closed_from_level", "updated_at"])
+    case.decision_deadline = None
+    case.save(update_fields=["status", "closed_from_level", "decision_deadline", "updated_at"])
     _log(case, kind=ChangeKind.CLOSED, from_level=case.level, actor=actor, reason=reason)
     access.sync_case_grants(case)
     return case
@@ -182,6 +221,9 @@ def _lock_open(case: Case, actor: User) -> Case:
 def _move(case: Case, to: Level, *, actor: User, reason: str) -> Case:
     from_level = case.level
     case.level = to
+    if to != Level.UNDRING:
+        # Leaving level 0 is the decision the deadline asked for.
+        case.decision_deadline = None
     case.save()
     kind = ChangeKind.UP if to > from_level else ChangeKind.DOWN
     _log(case, kind=kind, from_level=from_level, actor=actor, reason=reason)

@@ -29,10 +29,24 @@ LABELS = {
 PRECEDENCE = [ADMINISTRATOR, LEADER, FAMILIELOS, RESSURSTEAM_MEMBER, UNIT_STAFF, RESEARCHER, FAMILY_MEMBER]
 
 PERMISSIONS = {
-    UNIT_STAFF: ["cases.add_family", "cases.add_person", "cases.add_case", "cases.add_consent"],
+    UNIT_STAFF: [
+        "cases.add_family",
+        "cases.add_person",
+        "cases.add_case",
+        "cases.add_consent",
+        "cases.add_avklaringssamtale",
+        "screening.add_submission",
+    ],
     RESSURSTEAM_MEMBER: ["cases.add_consent", "teams.view_ressursteam"],
     FAMILIELOS: ["cases.add_person", "cases.add_consent", "teams.view_ressursteam"],
-    LEADER: ["familielos.view_accessevent", "familielos.view_statistics", "teams.view_ressursteam"],
+    LEADER: [
+        "familielos.view_accessevent",
+        "familielos.view_statistics",
+        "teams.view_ressursteam",
+        "cases.change_lettertemplate",
+        "screening.add_instrument",
+        "screening.change_instrument",
+    ],
     ADMINISTRATOR: [
         "familielos.view_accessevent",
         "familielos.add_serviceunit",

@@ -222,7 +222,12 @@ def test_reopen_case__without_grant__is_refused(case, staff, outsider):
 
 def test_available_steps__follow_the_level_and_status(staff):
     case, *_ = factories.case_at(Level.UNDRING, opener=staff)
-    assert workflow.available_steps(case) == [workflow.AVKLARING, workflow.RESSURSTEAM, workflow.CLOSE]
+    assert workflow.available_steps(case) == [
+        workflow.AVKLARING,
+        workflow.RESSURSTEAM,
+        workflow.BARNEVERN,
+        workflow.CLOSE,
+    ]
     case, *_ = factories.case_at(Level.FAMILIELOS, opener=factories.unit_staff())
     assert workflow.available_steps(case) == [workflow.STEP_DOWN, workflow.CLOSE]
     case = workflow.close_case(actor=case.familielos, case=case, reason="x")

@@ -1,0 +1,256 @@
+"""Screenings and instrument versions: every change goes through these functions, taking the acting user."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import access
+from cases import workflow as case_workflow
+from cases.models import Case, Person, PersonRole
+from familielos.history import action
+from familielos.models import ServiceUnit
+from screening import scoring
+from screening.models import (
+    Audience,
+    Factor,
+    FactorGroup,
+    Instrument,
+    InstrumentStatus,
+    Submission,
+    SubmissionStatus,
+)
+
+User = get_user_model()
+
+
+class ScreeningRefused(case_workflow.TransitionRefused):
+    """A screening rule said no; the message is shown to the user."""
+
+
+OBSERVATION_FIELDS = ("seen", "child_said", "duration", "earlier_concern", "child_description")
+
+
+def current_instrument(age_group: str, audience: str = Audience.STAFF) -> Instrument | None:
+    """The newest published version for the age group: the one new screenings use."""
+    return (
+        Instrument.objects.filter(age_group=age_group, audience=audience, status=InstrumentStatus.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def result_of(instrument: Instrument, factors) -> scoring.Result:
+    return scoring.score(
+        list(factors),
+        avklaring_threshold=instrument.avklaring_threshold,
+        ressursteam_threshold=instrument.ressursteam_threshold,
+    )
+
+
+def check_factors(instrument: Instrument, factor_ids) -> list[Factor]:
+    """The instrument's own factors with these ids; an id from another version or instrument is refused."""
+    ids = {int(pk) for pk in factor_ids}
+    factors = list(instrument.factors.filter(pk__in=ids))
+    if len(factors) != len(ids):
+        raise ScreeningRefused(_("The form does not match this version of the screening tool. Reload it."))
+    return factors
+
+
+@action
+def save_screening(
+    *,
+    actor: User,
+    instrument: Instrument,
+    unit: ServiceUnit,
+    factor_ids,
+    submission: Submission | None = None,
+    child: Person | None = None,
+    submit: bool = False,
+    **observations,
+) -> Submission:
+    """Save a staff screening as a draft, or submit it with its result.
+
+    Submitting one named to a child opens (or updates) the family's case at level 0 with a decision deadline.
+    """
+    if not actor.has_perm("screening.add_submission"):
+        raise ScreeningRefused(_("Your role cannot fill in screenings."))
+    if not access.user_units(actor).filter(pk=unit.pk).exists():
+        raise ScreeningRefused(_("You can only screen for a unit you work in."))
+    if instrument.status != InstrumentStatus.PUBLISHED or instrument.audience != Audience.STAFF:
+        raise ScreeningRefused(_("This version of the screening tool is not in use. Reload the form."))
+    if child is not None:
+        _require_child(actor, child)
+    factors = check_factors(instrument, factor_ids)
+    if submission is None:
+        submission = Submission(instrument=instrument, created_by=actor, audience=Audience.STAFF)
+    else:
+        submission = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
+        if submission.created_by_id != actor.pk or not SubmissionStatus(submission.status).can_edit:
+            raise ScreeningRefused(_("Only the author can change a draft, and a submitted screening never changes."))
+        if submission.instrument_id != instrument.pk:
+            raise ScreeningRefused(_("The form does not match this version of the screening tool. Reload it."))
+    submission.unit = unit
+    submission.child = child
+    for name in OBSERVATION_FIELDS:
+        setattr(submission, name, observations.get(name, ""))
+    if submit:
+        _set_result(submission, factors)
+    submission.save()
+    submission.factors.set(factors)
+    if submit and child is not None:
+        _open_case(actor, submission)
+    return submission
+
+
+@action
+def link_to_child(*, actor: User, submission: Submission, child: Person) -> Submission:
+    """Name the child of an anonymous, submitted screening once the guardians are involved."""
+    submission = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
+    if submission.status != SubmissionStatus.SUBMITTED or submission.child_id is not None:
+        raise ScreeningRefused(_("Only a submitted, anonymous screening can be linked to a child."))
+    if not access.user_units(actor).filter(pk=submission.unit_id).exists():
+        raise ScreeningRefused(_("You can only link a screening from a unit you work in."))
+    _require_child(actor, child)
+    submission.child = child
+    submission.save(update_fields=["child", "updated_at"])
+    _open_case(actor, submission)
+    return submission
+
+
+@action
+def open_guardian_concern(*, actor: User, submission: Submission) -> Submission:
+    """A staff member opens a self-assessment a guardian sent: from now on the contact details show."""
+    submission = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
+    if submission.audience != Audience.GUARDIAN:
+        raise ScreeningRefused(_("Only a guardian's self-assessment is opened this way."))
+    if not access.user_units(actor).filter(pk=submission.unit_id).exists():
+        raise ScreeningRefused(_("Only staff at the unit it was sent to can open it."))
+    if submission.opened_at is None:
+        submission.opened_at = timezone.now()
+        submission.opened_by = actor
+        submission.save(update_fields=["opened_at", "opened_by", "updated_at"])
+    return submission
+
+
+@transaction.atomic
+def send_self_assessment(
+    *,
+    instrument: Instrument,
+    unit: ServiceUnit,
+    factor_ids,
+    contact_name: str,
+    contact_phone: str = "",
+    contact_email: str = "",
+    message: str = "",
+) -> Submission:
+    """A guardian chooses to send their self-assessment to the kindergarten or school (no login)."""
+    if instrument.status != InstrumentStatus.PUBLISHED or instrument.audience != Audience.GUARDIAN:
+        raise ScreeningRefused(_("This version of the self-assessment is not in use. Reload the page."))
+    if not (contact_phone or contact_email):
+        raise ScreeningRefused(_("Give a phone number or an e-mail address so that they can contact you."))
+    factors = check_factors(instrument, factor_ids)
+    submission = Submission(
+        instrument=instrument,
+        unit=unit,
+        audience=Audience.GUARDIAN,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        seen=message,
+    )
+    _set_result(submission, factors)
+    submission.save()
+    submission.factors.set(factors)
+    return submission
+
+
+@action
+def draft_new_version(*, actor: User, instrument: Instrument) -> Instrument:
+    """Start the next version of an instrument as an editable copy of this one."""
+    if not actor.has_perm("screening.add_instrument"):
+        raise ScreeningRefused(_("Only a leader can draft a new version of the screening tool."))
+    if Instrument.objects.filter(
+        age_group=instrument.age_group, audience=instrument.audience, status=InstrumentStatus.DRAFT
+    ).exists():
+        raise ScreeningRefused(_("There is already a draft for this age group. Finish or edit that one."))
+    latest = Instrument.objects.filter(age_group=instrument.age_group, audience=instrument.audience).aggregate(
+        Max("version")
+    )["version__max"]
+    draft = Instrument.objects.create(
+        age_group=instrument.age_group,
+        audience=instrument.audience,
+        version=latest + 1,
+        status=InstrumentStatus.DRAFT,
+        title=instrument.title,
+        introduction=instrument.introduction,
+        avklaring_threshold=instrument.avklaring_threshold,
+        ressursteam_threshold=instrument.ressursteam_threshold,
+        created_by=actor,
+    )
+    for group in instrument.groups.prefetch_related("factors"):
+        new_group = FactorGroup.objects.create(instrument=draft, title=group.title, position=group.position)
+        Factor.objects.bulk_create(
+            Factor(
+                instrument=draft,
+                group=new_group,
+                key=factor.key,
+                kind=factor.kind,
+                label=factor.label,
+                help_text=factor.help_text,
+                weight=factor.weight,
+                signals_abuse=factor.signals_abuse,
+                position=factor.position,
+            )
+            for factor in group.factors.all()
+        )
+    return draft
+
+
+def require_draft(actor: User, instrument: Instrument) -> None:
+    """Only a leader edits, and only a draft: a published version is frozen."""
+    if not actor.has_perm("screening.change_instrument"):
+        raise ScreeningRefused(_("Only a leader can change the screening tool."))
+    if not InstrumentStatus(instrument.status).can_edit:
+        raise ScreeningRefused(_("A published version never changes. Draft a new version instead."))
+
+
+@action
+def publish(*, actor: User, instrument: Instrument) -> Instrument:
+    """Publish a draft: from now on new screenings use it, and it never changes again."""
+    instrument = Instrument.objects.select_for_update(no_key=True).get(pk=instrument.pk)
+    require_draft(actor, instrument)
+    if not instrument.factors.exists():
+        raise ScreeningRefused(_("A version without factors cannot be published."))
+    instrument.status = InstrumentStatus.PUBLISHED
+    instrument.published_at = timezone.now()
+    instrument.published_by = actor
+    instrument.save(update_fields=["status", "published_at", "published_by"])
+    return instrument
+
+
+def _require_child(actor: User, child: Person) -> None:
+    if child.role != PersonRole.CHILD:
+        raise ScreeningRefused(_("Choose a child."))
+    access.require(actor, child.family, access.CHANGE)
+
+
+def _set_result(submission: Submission, factors) -> None:
+    result = result_of(submission.instrument, factors)
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.risk_score = result.risk_score
+    submission.recommendation = result.recommendation
+    submission.barnevern_warning = result.barnevern_warning
+
+
+def _open_case(actor: User, submission: Submission) -> Case:
+    reason = _("Screening: %(recommendation)s (%(points)s risk points).") % {
+        "recommendation": submission.get_recommendation_display(),
+        "points": submission.risk_score,
+    }
+    case = case_workflow.note_concern(actor=actor, child=submission.child, reason=reason, unit=submission.unit)
+    Submission.objects.filter(pk=submission.pk).update(case=case)
+    submission.case = case
+    return case
