@@ -31,6 +31,7 @@ demo:
 	scripts/system-deps.sh demo
 	$(MAKE) install messages
 	$(DEMO_ENV) $(VENV_PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(VENV_PY) manage.py createcachetable
 	$(DEMO_ENV) $(VENV_PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(DEMO_ENV) $(VENV_PY) manage.py runserver 127.0.0.1:8000

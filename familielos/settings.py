@@ -178,6 +178,12 @@ USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
 
+# A cache every app server shares (login throttling, the public self-assessment's rate limit).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "familielos_cache"}}
+
+# The municipality's name on letters and public pages.
+MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Kommunen")
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -15,6 +15,9 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("familier/", include("cases.urls")),
+    path("", include("cases.print_urls")),
+    path("kartlegging/", include("screening.urls")),
+    path("foreldre/", include("screening.public_urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

@@ -229,7 +229,7 @@ class Submission(models.Model):
     duration = models.CharField(_("for how long"), max_length=200, blank=True)
     earlier_concern = models.TextField(_("earlier concern"), blank=True)
     risk_score = models.PositiveIntegerField(_("risk points"), null=True, blank=True)
-    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation, null=True, blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation, blank=True)
     barnevern_warning = models.BooleanField(_("duty to report to barnevern"), default=False)
     # A guardian's self-assessment sent to the unit: who to contact, shown once a staff member opens it.
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
