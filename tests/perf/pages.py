@@ -1,0 +1,275 @@
+"""The pages the bench measures, for whom, and how: timed client.get() calls, then one request with its queries."""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import access, selectors
+from cases.models import Level, Status
+from cases.views import PAGE_SIZE
+from tests.perf.bench_urls import BARE_PATH
+
+# The scale data's users for batch 0 (seed_demo._scale_batch): a familielos, a kindergarten teacher who opened
+# a quarter of the batch's cases, and the ressursteam member who sees the batch's level 2 and 3 families.
+FAMILIELOS = "s0-los0"
+STAFF = "s0-staff0"
+RESSURSTEAM = "s0-rt"
+# Matches many seeded names (Hansen, Olsen, Jensen …): the search has work to do.
+SEARCH = "sen"
+# Requests per page whose queries are captured; each query's time is the median over them.
+CAPTURED_RUNS = 5
+
+
+@dataclass
+class Scenario:
+    label: str
+    username: str
+    path: str
+    headers: dict = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    times: list[float]
+    queries: list[dict]
+
+    @property
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(self.times)
+
+    @property
+    def p95_ms(self) -> float:
+        return 1000 * statistics.quantiles(self.times, n=20, method="inclusive")[18]
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _family_at(user, level: Level):
+    """The user's first visible family (by id) whose open case is at `level`."""
+    family = access.visible_families(user).filter(cases__status=Status.OPEN, cases__level=level).order_by("pk").first()
+    if family is None:
+        raise SystemExit(f"{user.username} sees no family at level {level}: is the scale data seeded?")
+    return family
+
+
+def scenarios() -> list[Scenario]:
+    """What to measure; the bare view first, as the baseline of the ratio column."""
+    families = reverse("cases:family_list")
+    los, staff, rt = _user(FAMILIELOS), _user(STAFF), _user(RESSURSTEAM)
+
+    def detail(user, level):
+        family = _family_at(user, level)
+        note = f"family {family.pk} ({family.name}), open case at level {int(level)}"
+        return reverse("cases:family_detail", args=[family.pk]), note
+
+    def count(user, **filters):
+        return selectors.family_list(user, **filters).count()
+
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    last_page = -(-count(staff) // PAGE_SIZE)
+    rows = [
+        Scenario("bare view (signed in)", STAFF, BARE_PATH, note="HttpResponse('ok') behind the same middleware"),
+        Scenario("Mine familier – familielos", FAMILIELOS, families, note=f"{count(los)} families"),
+        Scenario("Mine familier – unit staff", STAFF, families, note=f"{count(staff)} families, page 1"),
+        Scenario(
+            "Mine familier – unit staff, last page",
+            STAFF,
+            f"{families}?side={last_page}",
+            note=f"page {last_page}: offset pagination at the end of the list",
+        ),
+        Scenario(
+            f"Mine familier – unit staff ?q={SEARCH}",
+            STAFF,
+            f"{families}?q={SEARCH}",
+            note=f"{count(staff, q=SEARCH)} matches",
+        ),
+        Scenario(
+            f"Mine familier – unit staff ?q={SEARCH} (htmx)",
+            STAFF,
+            f"{families}?q={SEARCH}",
+            headers=htmx,
+            note="the results fragment, as search-as-you-type asks for it",
+        ),
+        Scenario(
+            "Mine familier – unit staff ?level=1",
+            STAFF,
+            f"{families}?level=1",
+            note=f"{count(staff, level=1)} matches",
+        ),
+        Scenario("Mine familier – ressursteam", RESSURSTEAM, families, note=f"{count(rt)} families"),
+        Scenario(
+            "Mine familier – ressursteam ?level=2",
+            RESSURSTEAM,
+            f"{families}?level=2",
+            note=f"{count(rt, level=2)} matches",
+        ),
+    ]
+    for label, user, username, level in [
+        ("family page – familielos, level 3", los, FAMILIELOS, Level.FAMILIELOS),
+        ("family page – unit staff, level 0", staff, STAFF, Level.UNDRING),
+        ("family page – unit staff, level 1", staff, STAFF, Level.AVKLARING),
+        ("family page – ressursteam, level 2", rt, RESSURSTEAM, Level.RESSURSTEAM),
+        ("family page – ressursteam, level 3", rt, RESSURSTEAM, Level.FAMILIELOS),
+    ]:
+        path, note = detail(user, level)
+        rows.append(Scenario(label, username, path, note=note))
+    return rows
+
+
+def describe(rows: list[Scenario]) -> list[str]:
+    width = max(len(row.label) for row in rows)
+    return [f"{row.label:<{width}}  {row.username:<10} {row.path}  {row.note}" for row in rows]
+
+
+_clients: dict[str, Client] = {}
+
+
+def _client(username) -> Client:
+    # One signed-in client per user, as one browser; force_login skips the (axes-throttled) login form.
+    if username not in _clients:
+        client = Client()
+        client.force_login(_user(username))
+        _clients[username] = client
+    return _clients[username]
+
+
+class _QueryTimer:
+    """An execute wrapper timing each query to the microsecond (CaptureQueriesContext rounds to whole ms)."""
+
+    def __init__(self):
+        self.seconds: list[float] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds.append(time.perf_counter() - started)
+
+
+def _is_transaction(query) -> bool:
+    return query["sql"].split(" ", 1)[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK"}
+
+
+def _get(scenario: Scenario):
+    return _client(scenario.username).get(scenario.path, **scenario.headers)
+
+
+def measure(rows: list[Scenario], *, requests: int, warmup: int) -> list[Result]:
+    """Time every page `requests` times, in rounds over all pages, so a busy moment on the machine is shared out."""
+    for scenario in rows:
+        for _ in range(warmup):
+            _check(scenario, _get(scenario))
+    calls = [(_client(row.username).get, row.path, row.headers) for row in rows]
+    times: list[list[float]] = [[] for _ in rows]
+    perf_counter = time.perf_counter
+    for _ in range(requests):
+        for scenario, (get, path, headers), page_times in zip(rows, calls, times, strict=True):
+            started = perf_counter()
+            response = get(path, **headers)
+            page_times.append(perf_counter() - started)
+            _check(scenario, response)
+    return [
+        Result(scenario, page_times, _captured_queries(scenario))
+        for scenario, page_times in zip(rows, times, strict=True)
+    ]
+
+
+def _check(scenario: Scenario, response) -> None:
+    if response.status_code != 200:
+        raise SystemExit(f"{scenario.label}: {scenario.path} answered {response.status_code}")
+
+
+def _captured_queries(scenario: Scenario, runs: int = CAPTURED_RUNS) -> list[dict]:
+    """The queries of one request, each with its median time over a few requests.
+
+    Captured apart from the timed requests: capturing makes every query a little slower.
+    """
+    samples = []
+    for _ in range(runs):
+        timer = _QueryTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+            _get(scenario)
+        timed = iter(timer.seconds)
+        samples.append(
+            [
+                # Django logs BEGIN/COMMIT itself, not through a cursor: its time (rounded to the ms) is kept.
+                (query["sql"], 1000 * (float(query["time"]) if _is_transaction(query) else next(timed)))
+                for query in captured.captured_queries
+            ]
+        )
+        if next(timed, None) is not None:
+            raise RuntimeError("the query timer and CaptureQueriesContext disagree")
+    if len({len(sample) for sample in samples}) != 1:
+        raise RuntimeError(f"{scenario.label}: the number of queries changes from request to request")
+    # The SQL of the first request stands for all (later ones differ only in timestamps and cursor names).
+    return [
+        {"sql": sql, "ms": statistics.median(sample[index][1] for sample in samples)}
+        for index, (sql, _ms) in enumerate(samples[0])
+    ]
+
+
+def table(results: list[Result], *, bare_median: float) -> list[str]:
+    width = max(len(result.scenario.label) for result in results)
+    header = f"{'page':<{width}}  {'median ms':>9}  {'p95 ms':>7}  {'× bare':>7}  {'queries':>7}  {'query ms':>8}"
+    lines = [header, "-" * len(header)]
+    for result in results:
+        query_ms = sum(query["ms"] for query in result.queries)
+        lines.append(
+            f"{result.scenario.label:<{width}}  {result.median_ms:9.2f}  {result.p95_ms:7.2f}  "
+            f"{statistics.median(result.times) / bare_median:7.1f}  {len(result.queries):7d}  {query_ms:8.2f}"
+        )
+    lines.append("")
+    lines.append(
+        f"queries, query ms: {CAPTURED_RUNS} more requests per page under CaptureQueriesContext, each query's median"
+    )
+    lines.append("time; the count includes the BEGIN/COMMIT around the session save (SESSION_SAVE_EVERY_REQUEST).")
+    return lines
+
+
+def slowest_queries(results: list[Result], *, explain_all: bool, threshold_ms: float) -> list[str]:
+    """The slowest query of each page; EXPLAIN ANALYZE for the slow ones (or all, with --explain)."""
+    lines = ["Slowest query per page (median of the captured requests):"]
+    explained = set()
+    for result in results:
+        if not result.queries:
+            continue
+        query = max(result.queries, key=lambda q: q["ms"])
+        ms, sql = query["ms"], query["sql"]
+        lines.append(f"  {result.scenario.label}: {ms:.2f} ms  {_shorten(sql)}")
+        if (explain_all or ms >= threshold_ms) and sql.lstrip().upper().startswith("SELECT") and sql not in explained:
+            explained.add(sql)
+            lines.append("")
+            lines.append(f"    EXPLAIN ANALYZE {sql}")
+            lines.extend(f"    {line}" for line in explain(sql))
+            lines.append("")
+    return lines
+
+
+def all_queries(results: list[Result]) -> list[str]:
+    lines = []
+    for result in results:
+        lines.append(f"{result.scenario.label} ({len(result.queries)} queries):")
+        lines.extend(f"  {query['ms']:6.2f} ms  {_shorten(query['sql'], 200)}" for query in result.queries)
+    return lines
+
+
+def explain(sql: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _shorten(sql: str, length: int = 160) -> str:
+    sql = " ".join(sql.split())
+    return sql if len(sql) <= length else sql[: length - 1] + "…"
