@@ -3,9 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Python 3.13 from pyenv (.python-version selects it); Debian's default 3.11 is too old for Django 6.
+# The real executable, not a pyenv shim, so that `uv sync` keeps the existing .venv.
 PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null \
-	&& { command -v $$p; break; }; done)
+	$$p -c 'import sys; ok = sys.version_info[:2] == (3, 13); ok and print(sys.executable); sys.exit(not ok)' 2>/dev/null \
+	&& break; done)
 UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 VENV_PY := .venv/bin/python

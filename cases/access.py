@@ -24,7 +24,7 @@ FAMILY_PERMS = (VIEW,)
 def visible_families(user, need: str = VIEW) -> QuerySet[Family]:
     """The families `user` holds `need` on, directly or through a group.
 
-    Two indexed id lookups instead of guardian's get_objects_for_user, which would also accept global
+    Indexed id lookups instead of guardian's get_objects_for_user, which would also accept global
     permissions and scans the family table.
     """
     if not user.is_authenticated or not user.is_active:
@@ -36,7 +36,9 @@ def visible_families(user, need: str = VIEW) -> QuerySet[Family]:
     through_groups = FamilyGroupObjectPermission.objects.filter(
         group__user=user, permission__codename=codename, permission__content_type__app_label="cases"
     ).values("content_object_id")
-    return Family.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups))
+    # One IN over a UNION lets PostgreSQL start from the user's own permission rows by index; an OR of two
+    # INs makes it scan every family.
+    return Family.objects.filter(pk__in=own.union(through_groups))
 
 
 def can(user, family: Family, need: str = VIEW) -> bool:

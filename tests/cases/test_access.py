@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cases import access
 from cases.models import Family
@@ -30,8 +31,17 @@ def test_url_conf__has_family_scoped_urls():
 
 @pytest.fixture
 def family_kwargs(case):
+    from cases import actions
+
     consent = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
-    return {"family_pk": case.family_id, "case_pk": case.pk, "consent_pk": consent.pk, "step": "avklaring"}
+    samtale = actions.book_avklaringssamtale(actor=case.opened_by, case=case, starts_at=timezone.now(), place="Skulen")
+    return {
+        "family_pk": case.family_id,
+        "case_pk": case.pk,
+        "consent_pk": consent.pk,
+        "samtale_pk": samtale.pk,
+        "step": "step-down",
+    }
 
 
 @pytest.mark.parametrize(("name", "kwarg_names"), FAMILY_URLS, ids=[name for name, _ in FAMILY_URLS])
