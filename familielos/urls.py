@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("familier/", include("cases.urls")),
     path("", include("cases.print_urls")),
+    path("kartlegging/innkomne/", include("screening.inbox_urls")),
     path("kartlegging/", include("screening.urls")),
     path("foreldre/", include("screening.public_urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),

@@ -1,0 +1,53 @@
+"""The unit's inbox of self-assessments guardians chose to send: anonymous until a staff member opens one.
+
+Opening is recorded in the change history (pghistory: the opened_by/opened_at update, with the acting user),
+not the access log: a concern sent from the public page belongs to no family yet.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import access
+from screening import workflow
+from screening.models import Audience, FactorKind, Submission, SubmissionStatus
+
+
+def _inbox(user) -> QuerySet[Submission]:
+    """Self-assessments sent to a unit the user works in; another unit's are not there (404)."""
+    return Submission.objects.filter(
+        audience=Audience.GUARDIAN, status=SubmissionStatus.SUBMITTED, unit__in=access.user_units(user)
+    ).select_related("instrument", "unit", "opened_by")
+
+
+@login_required
+@require_GET
+def concern_list(request):
+    """Date, age group and recommendation only: nothing that tells who sent it."""
+    concerns = _inbox(request.user).order_by("-submitted_at", "-pk")
+    page = Paginator(concerns, 50).get_page(request.GET.get("side"))
+    return render(request, "screening/inbox/list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def concern_detail(request, pk):
+    """Before opening: the same anonymous facts and an Open button. After: the contact details and answers."""
+    concern = get_object_or_404(_inbox(request.user), pk=pk)
+    context = {"concern": concern}
+    if concern.opened_at is not None:
+        factors = list(concern.factors.select_related("group").order_by("group__position", "position", "pk"))
+        context["risk_factors"] = [factor for factor in factors if factor.kind == FactorKind.RISK]
+        context["protective_factors"] = [factor for factor in factors if factor.kind == FactorKind.PROTECTIVE]
+    return render(request, "screening/inbox/detail.html", context)
+
+
+@login_required
+@require_POST
+def open_concern(request, pk):
+    """Reveal who sent it. The first opening is kept: who and when, in the change history."""
+    concern = get_object_or_404(_inbox(request.user), pk=pk)
+    workflow.open_guardian_concern(actor=request.user, submission=concern)
+    return redirect("inbox:detail", pk=concern.pk)

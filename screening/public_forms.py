@@ -1,0 +1,129 @@
+"""Forms for the guardians' public self-assessment. Nothing here stores anything; sending goes through the workflow."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from familielos.models import ServiceKind, ServiceUnit
+from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
+
+# The units a guardian can send their answers to: the child's own arena.
+RECEIVING_KINDS = (ServiceKind.BARNEHAGE, ServiceKind.SKOLE)
+MAX_AGE = 16
+_PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+
+
+class AgeGroupForm(forms.Form):
+    """Which version of the self-assessment to show: the age group, or the child's age."""
+
+    age_group = forms.ChoiceField(
+        label=_("How old is your child?"),
+        choices=AgeGroup.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose an age group or write the child's age.")},
+    )
+    age = forms.IntegerField(
+        label=_("Or write the child's age in years"),
+        min_value=0,
+        max_value=MAX_AGE,
+        required=False,
+        error_messages={
+            "invalid": _("Write the age as a whole number, for example 7."),
+            "min_value": _("Write the age as a whole number, for example 7."),
+            "max_value": _("This self-assessment is for children up to 16 years old."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if str(self.data.get("age", "")).strip():
+            # The age is given instead: the age group follows from it.
+            self.fields["age_group"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            cleaned["group"] = cleaned.get("age_group") or AgeGroup.for_age(cleaned.get("age"))
+        return cleaned
+
+
+class AnswersForm(forms.Form):
+    """The ticked factors, posted back from the instrument page or carried hidden on the result page.
+
+    Any error here means the form was tampered with or is out of date: a guardian cannot make it by ticking boxes.
+    """
+
+    instrument = forms.ModelChoiceField(
+        queryset=Instrument.objects.filter(audience=Audience.GUARDIAN, status=InstrumentStatus.PUBLISHED),
+        widget=forms.HiddenInput,
+    )
+    factors = forms.ModelMultipleChoiceField(
+        queryset=Factor.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instrument_id = str(self.data.get("instrument", ""))
+        if instrument_id.isdigit():
+            # Only this version's factors are valid choices: an id from another version or instrument fails.
+            self.fields["factors"].queryset = Factor.objects.filter(instrument_id=instrument_id).select_related("group")
+
+
+class SendForm(forms.Form):
+    """Who the guardian is and where to send the answers. At least one way to contact them."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Kindergarten or school"),
+        queryset=ServiceUnit.objects.filter(kind__in=RECEIVING_KINDS).order_by("name"),
+        empty_label=_("Choose…"),
+        error_messages={"invalid_choice": _("Choose a kindergarten or school from the list.")},
+    )
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Give a phone number, an e-mail address, or both."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        # A text input styled like the others; the browser still offers e-mail keyboards and autofill.
+        widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=2000,
+        help_text=_("Anything you want them to know. Do not write anything you do not want to share."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my answers, my message and my contact details are shared with the unit I chose"),
+        error_messages={"required": _("Tick the box to agree that your answers are shared, or do not send them.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "send")
+        super().__init__(*args, **kwargs)
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 8):
+            raise ValidationError(_("Write a phone number with at least 8 digits, for example 412 34 567."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        has_both_fields = "contact_phone" in cleaned and "contact_email" in cleaned
+        if has_both_fields and not (cleaned["contact_phone"] or cleaned["contact_email"]):
+            self.add_error("contact_phone", _("Give a phone number or an e-mail address so that they can contact you."))
+        return cleaned

@@ -1,0 +1,157 @@
+"""The guardians' public self-assessment: no login, no tracking, nothing stored unless the guardian sends it.
+
+Answers travel in the form itself from page to page (hidden fields), never in a session or the database, so the
+pages set no session cookie. Result computations and sends are rate-limited per client address through the
+shared cache, so the limit holds across every app server.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from familielos.audit import client_ip
+from familielos.models import ServiceKind, ServiceUnit
+from screening import workflow
+from screening.models import AgeGroup, Audience
+from screening.public_forms import AgeGroupForm, AnswersForm, SendForm
+
+# At most this many sends, and result computations, per client address per hour. An optional Django setting
+# overrides each; the defaults leave room for a household (or a mobile network's shared address) to try again.
+SENDS_PER_HOUR = int(getattr(settings, "SELF_ASSESSMENT_SENDS_PER_HOUR", 10))
+RESULTS_PER_HOUR = int(getattr(settings, "SELF_ASSESSMENT_RESULTS_PER_HOUR", 30))
+RATE_WINDOW_SECONDS = 3600
+
+# Where to get help, in this order, on the result page.
+HELP_KINDS = (
+    ServiceKind.HELSESTASJON,
+    ServiceKind.PPT,
+    ServiceKind.PSYKISK_HELSE,
+    ServiceKind.FAMILIELOS,
+    ServiceKind.BARNEVERN,
+)
+
+
+@require_GET
+def start(request):
+    """What this is, that nothing is stored, and the child's age group."""
+    bound = "age_group" in request.GET or "age" in request.GET
+    form = AgeGroupForm(request.GET if bound else None)
+    if form.is_valid():
+        return redirect("selfassessment:instrument", age_group=form.cleaned_data["group"])
+    return render(request, "screening/public/start.html", {"form": form, **_municipality()})
+
+
+@require_http_methods(["GET", "POST"])
+def instrument(request, age_group):
+    """The plain-language questions for the age group. A POST comes back from the result page to change answers."""
+    if age_group not in AgeGroup.values:
+        raise Http404
+    current = workflow.current_instrument(age_group, Audience.GUARDIAN)
+    if current is None:
+        raise Http404
+    ticked = set()
+    if request.method == "POST":
+        answers = AnswersForm(request.POST, auto_id=False)
+        if answers.is_valid() and answers.cleaned_data["instrument"] == current:
+            ticked = {factor.pk for factor in answers.cleaned_data["factors"]}
+    groups = [group for group in current.groups.prefetch_related("factors") if group.factors.all()]
+    context = {"instrument": current, "groups": groups, "ticked": ticked, **_municipality()}
+    return render(request, "screening/public/instrument.html", context)
+
+
+@never_cache
+@require_POST
+def result(request):
+    """Advice from the ticked factors. Computed from the posted answers and stored nowhere."""
+    if limited := _over_limit(request, "result", RESULTS_PER_HOUR):
+        return limited
+    answers = AnswersForm(request.POST, auto_id=False)
+    if not answers.is_valid():
+        return _out_of_date(request)
+    return render(request, "screening/public/result.html", {**_result_context(answers), "send_form": SendForm()})
+
+
+@never_cache
+@require_POST
+def send(request):
+    """The guardian chooses to send their answers and contact details to the kindergarten or school."""
+    if limited := _over_limit(request, "send", SENDS_PER_HOUR):
+        return limited
+    answers = AnswersForm(request.POST, auto_id=False)
+    if not answers.is_valid():
+        return _out_of_date(request)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.send_self_assessment(
+                instrument=answers.cleaned_data["instrument"],
+                unit=data["unit"],
+                factor_ids=[factor.pk for factor in answers.cleaned_data["factors"]],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                message=data["message"],
+            )
+        except workflow.ScreeningRefused:
+            return _out_of_date(request)
+        return redirect("selfassessment:sent")
+    return render(request, "screening/public/result.html", {**_result_context(answers), "send_form": form})
+
+
+@never_cache
+@require_GET
+def sent(request):
+    return render(request, "screening/public/sent.html", _municipality())
+
+
+def _result_context(answers: AnswersForm) -> dict:
+    instrument = answers.cleaned_data["instrument"]
+    factors = list(answers.cleaned_data["factors"])
+    units = ServiceUnit.objects.filter(kind__in=HELP_KINDS).order_by("name")
+    by_kind = {kind: [unit for unit in units if unit.kind == kind] for kind in HELP_KINDS}
+    return {
+        "instrument": instrument,
+        "answers": answers,
+        "result": workflow.result_of(instrument, factors),
+        "help_services": [(kind, ServiceKind(kind).label, by_kind[kind]) for kind in HELP_KINDS if by_kind[kind]],
+        "barnevern_units": by_kind[ServiceKind.BARNEVERN],
+        **_municipality(),
+    }
+
+
+def _municipality() -> dict:
+    return {"municipality": settings.MUNICIPALITY_NAME}
+
+
+def _out_of_date(request):
+    """A tampered or stale form: say so plainly, store nothing."""
+    return render(request, "screening/public/out_of_date.html", _municipality(), status=400)
+
+
+def _over_limit(request, bucket: str, limit: int):
+    """Count this request against the client address's allowance for the hour; a friendly 429 once it is spent.
+
+    The address is kept only as a keyed hash in the cache, for at most the hour: the limit needs no raw IP stored.
+    """
+    now = int(time.time())
+    window = now // RATE_WINDOW_SECONDS
+    address = salted_hmac("selfassessment.rate", client_ip(request) or "unknown", algorithm="sha256").hexdigest()[:32]
+    key = f"selfassessment:{bucket}:{address}:{window}"
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+        count = 1
+    if count <= limit:
+        return None
+    response = render(request, "screening/public/rate_limited.html", _municipality(), status=429)
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS - now % RATE_WINDOW_SECONDS)
+    return response
