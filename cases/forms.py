@@ -1,10 +1,12 @@
+from datetime import datetime, timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import workflow
-from cases.models import ConsentDecision, Level, Person, PersonRole
+from cases.models import Avklaringssamtale, ConsentDecision, Level, Person, PersonRole
 from familielos.models import ServiceUnit
 from teams.models import Ressursteam
 
@@ -188,3 +190,55 @@ class FamilySearchForm(forms.Form):
         empty_value=None,
         choices=[("", _("All levels")), *Level.choices],
     )
+
+
+class BookSamtaleForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    participants = forms.CharField(
+        label=_("Invited"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The guardians, the child if mature enough, and staff."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            starts_at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
+            if starts_at < timezone.now() - timedelta(days=1):
+                self.add_error("date", forms.ValidationError(_("The date has passed."), code="past"))
+            data["starts_at"] = starts_at
+        return data
+
+
+class RecordSamtaleForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Avklaringssamtale
+        fields = ["participants", "concern", "guardians_said", *Avklaringssamtale.DUK_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["concern"].required = True
+
+
+class AgreementForm(forms.Form):
+    what = forms.CharField(label=_("What"), max_length=300, required=False)
+    who = forms.CharField(label=_("Who"), max_length=200, required=False)
+    follow_up = forms.DateField(label=_("Follow up by"), widget=DateInput(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("who") or data.get("follow_up")) and not data.get("what"):
+            self.add_error("what", forms.ValidationError(_("Say what was agreed."), code="required"))
+        if data.get("what") and not data.get("who"):
+            self.add_error("who", forms.ValidationError(_("Say who will do it."), code="required"))
+        return data
+
+
+AgreementFormSet = forms.formset_factory(AgreementForm, extra=2, max_num=20, absolute_max=30)

@@ -3,7 +3,17 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from cases import access
-from cases.models import Case, Family, LevelChange, Person, PersonRole, Status
+from cases.models import (
+    Avklaringssamtale,
+    Case,
+    Family,
+    Level,
+    LevelChange,
+    Person,
+    PersonRole,
+    SamtaleStatus,
+    Status,
+)
 
 
 def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Family]:
@@ -42,3 +52,34 @@ def level_history(family: Family) -> QuerySet[LevelChange]:
 
 def consents(family: Family):
     return family.consents.select_related("given_by", "recorded_by").prefetch_related("units")
+
+
+def samtaler(family: Family):
+    """The family's clarifying conversations, newest first, with their agreements."""
+    return Avklaringssamtale.objects.filter(case__family=family).prefetch_related("agreements")
+
+
+def decisions_due(user):
+    """Open level-0 cases the user works with that wait for a decision, the earliest deadline first."""
+    return (
+        Case.objects.filter(
+            family__in=access.visible_families(user, access.CHANGE),
+            status=Status.OPEN,
+            level=Level.UNDRING,
+            decision_deadline__isnull=False,
+        )
+        .select_related("family")
+        .prefetch_related("children")
+        .order_by("decision_deadline", "pk")
+    )
+
+
+def upcoming_samtaler(user, since):
+    """Planned clarifying conversations in the user's families from `since` on, the soonest first."""
+    return (
+        Avklaringssamtale.objects.filter(
+            case__family__in=access.visible_families(user), status=SamtaleStatus.PLANNED, starts_at__gte=since
+        )
+        .select_related("case__family")
+        .order_by("starts_at", "pk")
+    )

@@ -11,16 +11,19 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import access, actions, selectors, workflow
 from cases.forms import (
+    AgreementFormSet,
     AssignFamilielosForm,
+    BookSamtaleForm,
     ConsentForm,
     FamilySearchForm,
     PersonForm,
     ReasonForm,
+    RecordSamtaleForm,
     ReferForm,
     RegisterFamilyForm,
     StepDownForm,
 )
-from cases.models import Case, Consent, Family
+from cases.models import Avklaringssamtale, Case, Consent, Family
 from familielos import audit
 from familielos.models import AccessAction
 
@@ -122,6 +125,8 @@ def consent_new(request, family_pk):
     if not request.user.has_perm("cases.add_consent"):
         raise PermissionDenied
     form = ConsentForm(request.POST or None, family=family)
+    # Recorded from a clarifying conversation: go back to it afterwards.
+    samtale = selectors.samtaler(family).filter(pk=_int_or_none(request.GET.get("samtale"))).first()
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,9 +136,17 @@ def consent_new(request, family_pk):
         else:
             audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=consent)
             messages.success(request, _("The consent is recorded."))
-            return redirect(family)
+            return redirect("cases:samtale_detail", family.pk, samtale.pk) if samtale else redirect(family)
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="consent")
-    return render(request, "cases/consent_form.html", {"family": family, "form": form, "refusal": refusal})
+    context = {"family": family, "form": form, "refusal": refusal, "samtale": samtale}
+    return render(request, "cases/consent_form.html", context)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
@@ -234,3 +247,77 @@ def _family_context(request, family, *, failed_step=None, failed_form=None, refu
         "can_add_person": can_change and request.user.has_perm("cases.add_person"),
         "can_see_audit": request.user.has_perm("familielos.view_accessevent"),
     }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def samtale_new(request, family_pk):
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    case = selectors.current_case(family)
+    if case is None or not request.user.has_perm("cases.add_avklaringssamtale"):
+        raise PermissionDenied
+    form = BookSamtaleForm(request.POST or None)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            samtale = actions.book_avklaringssamtale(
+                actor=request.user,
+                case=case,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                participants=data["participants"],
+            )
+        except workflow.TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=samtale)
+            messages.success(
+                request, _("The conversation is booked. Download the invitation letter for the guardians.")
+            )
+            return redirect("cases:samtale_detail", family.pk, samtale.pk)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=case)
+    return render(request, "cases/samtale_new.html", {"family": family, "form": form, "refusal": refusal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def samtale_detail(request, family_pk, samtale_pk):
+    family = access.family_or_404(request.user, family_pk)
+    samtale = get_object_or_404(selectors.samtaler(family), pk=samtale_pk)
+    can_change = access.can(request.user, family, access.CHANGE)
+    if request.method == "POST" and not can_change:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = RecordSamtaleForm(data, instance=samtale)
+    agreements = AgreementFormSet(data, prefix="avtale", initial=_agreement_rows(samtale))
+    refusal = ""
+    if data is not None and form.is_valid() and agreements.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        rows = [row for row in agreements.cleaned_data if row.get("what")]
+        try:
+            actions.record_avklaringssamtale(
+                actor=request.user, samtale=samtale, version=form.cleaned_data["version"], agreements=rows, **fields
+            )
+        except workflow.TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=samtale)
+            messages.success(request, _("The conversation is recorded."))
+            return redirect("cases:samtale_detail", family.pk, samtale.pk)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=samtale)
+    context = {
+        "family": family,
+        "samtale": samtale,
+        "form": form,
+        "agreements": agreements,
+        "refusal": refusal,
+        "can_change": can_change,
+        "duk_fields": [form[name] for name in Avklaringssamtale.DUK_FIELDS],
+        "record_fields": [form[name] for name in ("participants", "concern", "guardians_said")],
+    }
+    return render(request, "cases/samtale_detail.html", context)
+
+
+def _agreement_rows(samtale):
+    return [{"what": a.what, "who": a.who, "follow_up": a.follow_up} for a in samtale.agreements.all()]

@@ -1,18 +1,30 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cases import selectors
 from familielos.forms import AuditFilterForm
 from familielos.models import AccessEvent
 
 
+@login_required
 @require_GET
 def home(request):
-    return redirect("cases:family_list")
+    """The start page: concerns waiting for a decision (overdue first) and conversations coming up."""
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "decisions": selectors.decisions_due(request.user)[:50],
+        "samtaler": selectors.upcoming_samtaler(request.user, since=timezone.now() - timedelta(hours=2))[:20],
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -1,0 +1,183 @@
+"""The clarifying conversation pages and the start page's decision deadlines."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import actions, workflow
+from cases.models import Avklaringssamtale, Level
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _book(case, staff, **kwargs):
+    return actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() + timedelta(days=2), place="Skulen", **kwargs
+    )
+
+
+def test_samtale_new__good_input__books_moves_to_level_1_and_redirects(case, staff_client):
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = staff_client.post(
+        reverse("cases:samtale_new", args=[case.family_id]), {"date": day, "time": "09:30", "place": "Møterom 2"}
+    )
+    samtale = Avklaringssamtale.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    assert timezone.localtime(samtale.starts_at).strftime("%H:%M") == "09:30"
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"date": ""}, "date"),
+        ({"date": "2001-01-01"}, "date"),
+        ({"time": "25:00"}, "time"),
+        ({"place": ""}, "place"),
+    ],
+)
+def test_samtale_new__bad_input__shows_field_error_and_saves_nothing(case, staff_client, changes, field):
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    data = {"date": day, "time": "09:30", "place": "Møterom 2", **changes}
+    response = staff_client.post(reverse("cases:samtale_new", args=[case.family_id]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Avklaringssamtale.objects.exists()
+    case.refresh_from_db()
+    assert case.level == Level.UNDRING
+
+
+def test_samtale_new__case_at_level_2__is_refused_with_a_message(staff, staff_client):
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = staff_client.post(
+        reverse("cases:samtale_new", args=[case.family_id]), {"date": day, "time": "09:30", "place": "Skulen"}
+    )
+    assert response.status_code == 200
+    assert response.context["refusal"]
+    assert not Avklaringssamtale.objects.exists()
+
+
+def test_samtale_detail__three_ways(case, staff, staff_client, outsider_client, client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    assert client.get(url).status_code == 302
+    assert outsider_client.get(url).status_code == 404
+    assert staff_client.get(url).status_code == 200
+
+
+def test_samtale_detail__other_familys_samtale_id__is_404(case, staff, staff_client):
+    other, *_ = factories.case_at(0, opener=staff, family_name="Familien Annan")
+    samtale = _book(other, staff)
+    assert staff_client.get(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])).status_code == 404
+
+
+def _record_data(samtale, **changes):
+    data = {
+        "version": samtale.version,
+        "participants": "Mor, far, kontaktlærar",
+        "concern": "Trekkjer seg frå leik.",
+        "guardians_said": "Dei ser det same heime.",
+        "duk_works": "Fotball",
+        "duk_hard": "",
+        "duk_good_at": "Teikne",
+        "duk_dreams": "",
+        "duk_help": "",
+        "duk_agreement": "Ja",
+        "avtale-TOTAL_FORMS": "2",
+        "avtale-INITIAL_FORMS": "0",
+        "avtale-0-what": "Fast vaksen i friminutt",
+        "avtale-0-who": "Skulen",
+        "avtale-0-follow_up": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "avtale-1-what": "",
+        "avtale-1-who": "",
+        "avtale-1-follow_up": "",
+    }
+    return {**data, **changes}
+
+
+def test_samtale_detail__record__saves_samtaleduk_and_agreements(case, staff, staff_client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    response = staff_client.post(url, _record_data(samtale))
+    assert response.status_code == 302
+    samtale.refresh_from_db()
+    assert (samtale.status, samtale.duk_works, samtale.version) == ("held", "Fotball", 2)
+    assert [a.what for a in samtale.agreements.all()] == ["Fast vaksen i friminutt"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"concern": ""}, "form"),
+        ({"avtale-0-who": ""}, "agreements"),
+        ({"avtale-1-who": "Mor"}, "agreements"),
+        ({"avtale-0-follow_up": "snart"}, "agreements"),
+        ({"version": "x"}, "form"),
+    ],
+)
+def test_samtale_detail__bad_input__shows_errors_and_saves_nothing(case, staff, staff_client, changes, where):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    response = staff_client.post(url, _record_data(samtale, **changes))
+    assert response.status_code == 200
+    context = response.context
+    assert context["form"].errors if where == "form" else any(context["agreements"].errors)
+    samtale.refresh_from_db()
+    assert (samtale.status, samtale.agreements.count()) == ("planned", 0)
+
+
+def test_samtale_detail__stale_version__is_refused_and_nothing_is_lost(case, staff, staff_client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    staff_client.post(url, _record_data(samtale, duk_works="Først"))
+    response = staff_client.post(url, _record_data(samtale, duk_works="Seinare"))
+    assert response.status_code == 200
+    assert response.context["refusal"]
+    samtale.refresh_from_db()
+    assert samtale.duk_works == "Først"
+
+
+def test_consent_new__from_a_samtale__returns_to_it(case, staff, staff_client):
+    samtale = _book(case, staff)
+    guardian = case.family.persons.get(role="guardian")
+    response = staff_client.post(
+        reverse("cases:consent_new", args=[case.family_id]) + f"?samtale={samtale.pk}",
+        {
+            "given_by": guardian.pk,
+            "decision": "given",
+            "units": [factories.ServiceUnitFactory().pk],
+            "valid_from": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.url == reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+
+
+def test_home__shows_decisions_due_with_overdue_marked_and_not_others(staff, staff_client):
+    due = workflow.note_concern(actor=staff, child=factories.open_case(opener=staff).children.get(), reason="x")
+    late = factories.open_case(opener=staff, family_name="Familien Sein")
+    late = workflow.note_concern(actor=staff, child=late.children.get(), reason="x")
+    late.decision_deadline = timezone.localdate() - timedelta(days=1)
+    late.save()
+    hidden = factories.open_case(opener=factories.unit_staff(), family_name="Familien Løynd")
+    workflow.note_concern(actor=hidden.opened_by, child=hidden.children.get(), reason="x")
+    response = staff_client.get(reverse("home"))
+    assert [case.family.name for case in response.context["decisions"]] == ["Familien Sein", due.family.name]
+    assert 'class="overdue"' in response.text
+    assert "Familien Løynd" not in response.text
+
+
+def test_home__query_count_does_not_grow(staff, staff_client, django_assert_max_num_queries):
+    for n in range(30):
+        case = factories.open_case(opener=staff, family_name=f"Familien {n}")
+        if n % 2:
+            workflow.note_concern(actor=staff, child=case.children.get(), reason="x")
+        else:
+            _book(case, staff)
+    with django_assert_max_num_queries(12):
+        staff_client.get(reverse("home"))
