@@ -23,7 +23,7 @@ from cases.forms import (
     RegisterFamilyForm,
     StepDownForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, Family
+from cases.models import Avklaringssamtale, Case, Consent, Family, Level
 from familielos import audit
 from familielos.models import AccessAction
 
@@ -246,6 +246,15 @@ def _family_context(request, family, *, failed_step=None, failed_form=None, refu
         "can_add_consent": can_change and request.user.has_perm("cases.add_consent"),
         "can_add_person": can_change and request.user.has_perm("cases.add_person"),
         "can_see_audit": request.user.has_perm("familielos.view_accessevent"),
+        "samtaler": selectors.samtaler(family),
+        "can_book_samtale": can_change
+        and case is not None
+        and case.status == "open"
+        and case.level <= Level.AVKLARING
+        and request.user.has_perm("cases.add_avklaringssamtale"),
+        "screenings": access.visible_submissions(request.user)
+        .filter(child__family=family)
+        .select_related("instrument", "unit"),
     }
 
 

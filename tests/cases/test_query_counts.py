@@ -11,7 +11,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 LIST_MAX_QUERIES = 11
-DETAIL_MAX_QUERIES = 18
+DETAIL_MAX_QUERIES = 20
 
 
 def _families(opener, count):
