@@ -1,0 +1,87 @@
+"""Playwright in Debian's Chromium against pytest-django's live server, with an axe-core check per page.
+
+Each test gets a fresh browser context in one shared Chromium; `check_page` screenshots a page and runs axe-core.
+"""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API keeps an event loop running in this thread while it is started, so Django takes every
+    # ORM call (from the tests and from later tests in the session) for one made in async code. They are synchronous.
+    # Set here, not at import: conftest files are imported for every run, and subprocesses started by tests that run
+    # before the first browser test (manage.py check --deploy) would inherit it and warn.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh browser context (own cookies and storage); every context is closed after the test."""
+    contexts = []
+
+    def open_page(*, java_script_enabled: bool = True) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=java_script_enabled,
+            locale="nb-NO",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot to tests/e2e/screenshots/, named by the test and the step."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def save(page: Page, name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{request.node.name}--{name}.png", full_page=True)
+
+    return save
+
+
+@pytest.fixture
+def check_page(axe, screenshot):
+    """Screenshot the page as it is now and assert axe-core finds no violations on it.
+
+    axe-core runs in the page, so only with JavaScript on (page.evaluate never returns in a context without it).
+    """
+
+    def check(page: Page, name: str) -> None:
+        screenshot(page, name)
+        results = axe.run(page)
+        assert results.violations_count == 0, (
+            f"axe on {name} ({page.url}):\n{results.generate_snapshot()}\n\n{results.generate_report()}"
+        )
+
+    return check

@@ -1,0 +1,134 @@
+"""A teacher's journey: log in, find the family, move its case from level 0 to 1; plus refusal and access."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Level
+from tests import factories
+from tests.e2e.helpers import (
+    CASE_UPDATED,
+    NOT_CONSENTED,
+    NOT_FOUND,
+    REASON,
+    REFER_TO_RESSURSTEAM,
+    SEARCH,
+    SEARCH_BY_NAME,
+    TEAM,
+    TO_LEVEL_1,
+    bti_level,
+    case_section,
+    level,
+    log_in,
+    open_step,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AVKLARING_REASON = "Foreldra er med på ein avklaringssamtale om skulefråvær."
+
+
+@pytest.fixture
+def other_family(staff):
+    """A second family of the same teacher, which the search must filter out."""
+    return factories.open_case(opener=staff, family_name="Familien Berg", child_name="Nora").family
+
+
+def test_staff_journey__search_open_and_move_to_level_1__updates_case_in_place(
+    page, check_page, staff, family, other_family
+):
+    family_url = re.compile(re.escape(family.get_absolute_url()) + "$")
+    log_in(page, staff, check_page=check_page)
+    check_page(page, "family-list")
+
+    search = page.get_by_role("search")
+    search.get_by_label(SEARCH_BY_NAME).fill("Hansen")
+    search.get_by_role("button", name=SEARCH).click()
+    expect(page).to_have_url(re.compile(r"\?q=Hansen"))
+    results = page.get_by_role("table")
+    expect(results.get_by_role("link", name="Familien Berg")).to_have_count(0)
+    expect(results.get_by_role("row")).to_have_count(2)  # the header row and one family
+    check_page(page, "family-list-search")
+
+    results.get_by_role("link", name="Familien Hansen").click()
+    expect(page).to_have_url(family_url)
+    expect(page.get_by_role("heading", level=1, name="Familien Hansen")).to_be_visible()
+    case = case_section(page)
+    expect(bti_level(case)).to_have_text(level(0))
+    check_page(page, "family")
+
+    # A marker on the window survives an htmx swap but not a page load.
+    page.evaluate("window.e2eNoReload = true")
+    disclosure = open_step(case, TO_LEVEL_1)
+    disclosure.get_by_label(REASON).fill(AVKLARING_REASON)
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        disclosure.get_by_role("button", name=TO_LEVEL_1).click()
+    assert posted.value.request.headers.get("hx-request") == "true"
+    assert posted.value.status == 200
+
+    expect(bti_level(case)).to_have_text(level(1))
+    entry = case.get_by_role("listitem").filter(has_text=AVKLARING_REASON)
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text(re.compile(r"(Level|Nivå) 0\b.*→.*(Level|Nivå) 1\b"))
+    expect(case.get_by_role("group").filter(has_text=TO_LEVEL_1)).to_have_count(0)
+    expect(page).to_have_url(family_url)
+    assert page.evaluate("window.e2eNoReload") is True
+    check_page(page, "family-after-move")
+
+
+def test_staff_journey__move_to_level_1_without_javascript__posts_and_redirects(new_page, screenshot, staff, family):
+    page = new_page(java_script_enabled=False)
+    log_in(page, staff)
+    page.goto(family.get_absolute_url())
+    case = case_section(page)
+    expect(bti_level(case)).to_have_text(level(0))
+
+    disclosure = open_step(case, TO_LEVEL_1)
+    disclosure.get_by_label(REASON).fill(AVKLARING_REASON)
+    with page.expect_navigation() as navigation:
+        disclosure.get_by_role("button", name=TO_LEVEL_1).click()
+    assert navigation.value.request.redirected_from.method == "POST"
+
+    expect(page).to_have_url(re.compile(re.escape(family.get_absolute_url()) + "$"))
+    expect(page.get_by_role("status").filter(has_text=CASE_UPDATED).first).to_be_visible()
+    expect(bti_level(case)).to_have_text(level(1))
+    expect(case.get_by_role("listitem").filter(has_text=AVKLARING_REASON)).to_have_count(1)
+    # axe-core is JavaScript: it cannot run here. The same template is axe-checked in the journey above.
+    screenshot(page, "family-after-move")
+
+
+def test_refer_to_ressursteam__no_consent__shows_refusal_and_keeps_level(page, check_page, staff):
+    case_obj, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Dahl")
+    team = factories.RessursteamFactory(name="Ressursteam Sentrum")
+    family_url = case_obj.family.get_absolute_url()
+    log_in(page, staff)
+    page.goto(family_url)
+    case = case_section(page)
+    expect(bti_level(case)).to_have_text(level(1))
+
+    disclosure = open_step(case, REFER_TO_RESSURSTEAM)
+    disclosure.get_by_label(TEAM).select_option(label=team.name)
+    disclosure.get_by_label(REASON).fill("Treng hjelp frå PPT.")
+    disclosure.get_by_role("button", name=REFER_TO_RESSURSTEAM).click()
+
+    alert = case.get_by_role("alert")
+    expect(alert).to_contain_text(NOT_CONSENTED)
+    expect(alert).to_contain_text(team.units.get().name)
+    expect(bti_level(case)).to_have_text(level(1))
+    expect(case.get_by_role("listitem").filter(has_text="Treng hjelp frå PPT.")).to_have_count(0)
+    expect(page).to_have_url(re.compile(re.escape(family_url) + "$"))
+    case_obj.refresh_from_db()
+    assert case_obj.level == Level.AVKLARING
+    check_page(page, "family-refused")
+
+
+def test_family_detail__staff_without_grant__sees_404(page, screenshot, family, outsider):
+    log_in(page, outsider)
+    expect(page.get_by_role("link", name=family.name)).to_have_count(0)
+
+    response = page.goto(family.get_absolute_url())
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text(NOT_FOUND)
+    expect(page.get_by_text(family.name)).to_have_count(0)
+    screenshot(page, "404")
