@@ -15,9 +15,10 @@ from django.utils import timezone
 from faker import Faker
 
 from cases import actions, workflow
-from cases.models import ConsentDecision, Family, Level
+from cases.models import Case, ConsentDecision, Family, Level, LetterTemplate
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
+from screening import workflow as screening_workflow
 from teams.models import Ressursteam
 
 User = get_user_model()
@@ -88,8 +89,10 @@ class Command(BaseCommand):
             self.units = self._units()
             self.teams = self._teams()
             self.users = self._users()
+            LetterTemplate.objects.filter(letterhead="Kommunen").update(letterhead="Øygarden kommune")
             if not Family.objects.filter(created_by=self.users["pedagog"]).exists():
                 self._demo_families()
+                self._demo_screenings()
             self._family_login()
         for batch in range(scale):
             with transaction.atomic():
@@ -148,6 +151,60 @@ class Command(BaseCommand):
             team = self.teams["Ressursteam nord" if index % 2 else "Ressursteam sør"]
             familielos = self.users[f"los{index % 3 + 1}"]
             self._family_at(target, opener=opener, unit=unit, team=team, familielos=familielos, ages=(min_age, max_age))
+
+    def _demo_screenings(self):
+        """Screenings and conversations for the teacher: a draft, a named concern due soon, one overdue, a booked
+        conversation, and a self-assessment a guardian sent to the school."""
+        teacher, school = self.users["laerer"], self.units["Vestbygd skule"]
+        instrument = screening_workflow.current_instrument("barneskole")
+        risks = list(instrument.factors.filter(kind="risk", signals_abuse=False).values_list("pk", flat=True))
+        protective = list(instrument.factors.filter(kind="protective").values_list("pk", flat=True))
+        screening_workflow.save_screening(
+            actor=teacher,
+            instrument=instrument,
+            unit=school,
+            factor_ids=risks[:2],
+            child_description="Gut, 8 år, 3B",
+            seen="Sit mykje åleine i friminutta.",
+        )
+        for index, days_left in enumerate((5, -2)):
+            case = self._family_at(
+                Level.UNDRING,
+                opener=teacher,
+                unit=school,
+                team=None,
+                familielos=None,
+                ages=(6, 12),
+            )
+            screening_workflow.save_screening(
+                actor=teacher,
+                instrument=instrument,
+                unit=school,
+                factor_ids=risks[index : index + 4] + protective[:2],
+                child=case.children.get(),
+                submit=True,
+                seen="Har vore stille og lei seg sidan hausten.",
+                duration="Tre månader",
+            )
+            # The deadline is set 14 days out; move it so the demo shows one soon and one overdue.
+            Case.objects.filter(pk=case.pk).update(decision_deadline=timezone.localdate() + timedelta(days=days_left))
+        case = self._family_at(Level.UNDRING, opener=teacher, unit=school, team=None, familielos=None, ages=(6, 12))
+        actions.book_avklaringssamtale(
+            actor=teacher,
+            case=case,
+            starts_at=timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=3),
+            place="Vestbygd skule, møterom 2",
+            participants="Foreldra, kontaktlærar",
+        )
+        guardian_version = screening_workflow.current_instrument("barneskole", "guardian")
+        screening_workflow.send_self_assessment(
+            instrument=guardian_version,
+            unit=school,
+            factor_ids=list(guardian_version.factors.filter(kind="risk").values_list("pk", flat=True)[:3]),
+            contact_name="Kari Nordmann",
+            contact_phone="900 00 000",
+            message="Vi lurer på om sonen vår har det vanskeleg på skulen.",
+        )
 
     def _family_login(self):
         """The portal login of one guardian in the first demo family (the family member role)."""
