@@ -181,6 +181,10 @@ USE_TZ = True
 # A cache every app server shares (login throttling, the public self-assessment's rate limit).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "familielos_cache"}}
 
+# The public self-assessment: how many results and sends one address may ask for an hour.
+SELF_ASSESSMENT_RESULTS_PER_HOUR = int(os.environ.get("SELF_ASSESSMENT_RESULTS_PER_HOUR", "30"))
+SELF_ASSESSMENT_SENDS_PER_HOUR = int(os.environ.get("SELF_ASSESSMENT_SENDS_PER_HOUR", "10"))
+
 # The municipality's name on letters and public pages.
 MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Kommunen")
 

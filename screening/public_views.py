@@ -23,8 +23,8 @@ from screening.public_forms import AgeGroupForm, AnswersForm, SendForm
 
 # At most this many sends, and result computations, per client address per hour. An optional Django setting
 # overrides each; the defaults leave room for a household (or a mobile network's shared address) to try again.
-SENDS_PER_HOUR = int(getattr(settings, "SELF_ASSESSMENT_SENDS_PER_HOUR", 10))
-RESULTS_PER_HOUR = int(getattr(settings, "SELF_ASSESSMENT_RESULTS_PER_HOUR", 30))
+SENDS_PER_HOUR = settings.SELF_ASSESSMENT_SENDS_PER_HOUR
+RESULTS_PER_HOUR = settings.SELF_ASSESSMENT_RESULTS_PER_HOUR
 RATE_WINDOW_SECONDS = 3600
 
 # Where to get help, in this order, on the result page.
