@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -237,6 +238,7 @@ def _family_context(request, family, *, failed_step=None, failed_form=None, refu
             )
     return {
         "family": family,
+        "today": timezone.localdate(),
         "persons": family.persons.all(),
         "case": case,
         "steps": steps,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from faker import Faker
 
 from cases import actions, workflow
-from cases.models import Case, ConsentDecision, Family, Level, LetterTemplate
+from cases.models import Case, ConsentDecision, Family, LetterTemplate, Level
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
 from screening import workflow as screening_workflow
