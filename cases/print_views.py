@@ -1,0 +1,207 @@
+"""PDF downloads (the invitation letter, samtaleduk 1) and the leaders' letter-template editor.
+
+Every PDF with a family's data goes through access.family_or_404 and writes an AccessAction.PDF audit event.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import access, actions, workflow
+from cases.models import Avklaringssamtale, LetterKind, LetterTemplate, PersonRole
+from cases.print_forms import PLACEHOLDERS, LetterTemplateForm, fill_letter
+from familielos import audit, pdf, roles
+from familielos.models import AccessAction
+
+LETTER_TEMPLATE = "cases/print/letter.html"
+SAMTALEDUK_TEMPLATE = "cases/print/samtaleduk1.html"
+
+
+@login_required
+@require_GET
+def invitation_letter(request, family_pk, samtale_pk):
+    """The invitation to the guardians: the municipality's letter template filled for this conversation."""
+    # Writing to the guardians in one's own name is work on the case, not reading it: change access.
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    samtale = _samtale_or_404(family, samtale_pk)
+    template = get_object_or_404(LetterTemplate, kind=LetterKind.AVKLARING_INVITATION)
+    case = samtale.case
+    guardians = [
+        str(person) for person in family.persons.filter(role=PersonRole.GUARDIAN, parental_responsibility=True)
+    ]
+    unit = _sender_unit(request.user, case)
+    values = {
+        "barn": _join_names(str(child) for child in case.children.all()),
+        "foresatte": _join_names(guardians),
+        "tidspunkt": _when(samtale.starts_at),
+        "sted": samtale.place,
+        "avsender": _person_name(request.user),
+        "enhet": unit.name if unit else "",
+        "kommune": settings.MUNICIPALITY_NAME,
+    }
+    context = _letter_context(template, values, recipients=guardians, unit=unit)
+    filename = pdf.pdf_filename("invitasjon", "samtale", timezone.localtime(samtale.starts_at).date().isoformat())
+    response = pdf.render_pdf(request, LETTER_TEMPLATE, context, filename)
+    audit.record(request, action=AccessAction.PDF, family_id=family.pk, obj=samtale)
+    return response
+
+
+@login_required
+@require_GET
+def samtaleduk_filled(request, family_pk, samtale_pk):
+    """Samtaleduk 1 as recorded for this conversation (empty boxes where nothing was written)."""
+    family = access.family_or_404(request.user, family_pk)
+    samtale = _samtale_or_404(family, samtale_pk)
+    context = {
+        "rows": _duk_rows(samtale),
+        "children": _join_names(str(child) for child in samtale.case.children.all()),
+        "starts_at": timezone.localtime(samtale.starts_at),
+        "place": samtale.place,
+        "agreements": samtale.agreements.all(),
+        "municipality": settings.MUNICIPALITY_NAME,
+    }
+    filename = pdf.pdf_filename("samtaleduk", "1", timezone.localtime(samtale.starts_at).date().isoformat())
+    response = pdf.render_pdf(request, SAMTALEDUK_TEMPLATE, context, filename)
+    audit.record(request, action=AccessAction.PDF, family_id=family.pk, obj=samtale)
+    return response
+
+
+@login_required
+@require_GET
+def samtaleduk_blank(request):
+    """An empty samtaleduk 1 to print for the table. No family data, so no audit event."""
+    if roles.role_of(request.user) in {"", roles.FAMILY_MEMBER}:
+        raise Http404
+    context = {"rows": _duk_rows(None), "municipality": settings.MUNICIPALITY_NAME}
+    return pdf.render_pdf(request, SAMTALEDUK_TEMPLATE, context, "samtaleduk-1.pdf")
+
+
+@login_required
+@require_GET
+def letter_template_list(request):
+    _require_letter_editor(request.user)
+    templates = {template.kind: template for template in LetterTemplate.objects.select_related("updated_by")}
+    rows = [{"kind": kind, "label": label, "template": templates.get(kind)} for kind, label in LetterKind.choices]
+    return render(request, "letters/template_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_template_edit(request, kind):
+    _require_letter_editor(request.user)
+    template = get_object_or_404(LetterTemplate, kind=kind)
+    form = LetterTemplateForm.for_template(template, request.POST or None)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_letter_template(actor=request.user, template=template, **form.cleaned_data)
+        except workflow.TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("The letter template is saved."))
+            return redirect("print:letter_template_edit", kind=template.kind)
+    context = {"template": template, "form": form, "refusal": refusal, "placeholders": PLACEHOLDERS}
+    return render(request, "letters/template_form.html", context)
+
+
+@login_required
+@require_GET
+def letter_template_preview(request, kind):
+    """The saved template filled with made-up example data: no family's data, so no audit event."""
+    _require_letter_editor(request.user)
+    template = get_object_or_404(LetterTemplate, kind=kind)
+    unit = next(iter(access.user_units(request.user)), None)
+    guardians = [_("Kari Example"), _("Per Example")]
+    values = {
+        "barn": _("Emma Example"),
+        "foresatte": _join_names(guardians),
+        "tidspunkt": _when(_next_weekday_at_ten()),
+        "sted": _("Meeting room 1"),
+        "avsender": _person_name(request.user),
+        "enhet": unit.name if unit else _("Example School"),
+        "kommune": settings.MUNICIPALITY_NAME,
+    }
+    context = _letter_context(template, values, recipients=guardians, unit=unit)
+    return pdf.render_pdf(request, LETTER_TEMPLATE, context, pdf.pdf_filename("brevmal", kind, "forhandsvisning"))
+
+
+def _require_letter_editor(user) -> None:
+    # Like a family the user may not see: the editor does not exist for anyone else.
+    if not user.has_perm("cases.change_lettertemplate"):
+        raise Http404
+
+
+def _samtale_or_404(family, samtale_pk) -> Avklaringssamtale:
+    samtale_qs = Avklaringssamtale.objects.select_related("case__opened_unit")
+    return get_object_or_404(samtale_qs, pk=samtale_pk, case__family=family)
+
+
+def _letter_context(template: LetterTemplate, values: dict, *, recipients: list[str], unit) -> dict:
+    return {
+        "letter": fill_letter(template, values),
+        "letter_date": timezone.localdate(),
+        "sender_name": values["avsender"],
+        "unit_name": values["enhet"],
+        "unit_contact": unit.contact if unit else "",
+        "recipients": recipients,
+        "children": values["barn"],
+        "municipality": values["kommune"],
+    }
+
+
+def _duk_rows(samtale: Avklaringssamtale | None) -> list[list[dict]]:
+    """The six boxes of samtaleduk 1 in two rows of three."""
+    # The model's verbose names are the English msgids of the six headings; they render translated.
+    boxes = [
+        {
+            "number": number,
+            "label": Avklaringssamtale._meta.get_field(name).verbose_name,
+            "text": getattr(samtale, name) if samtale else "",
+            "shaded": number % 2 == 1,
+        }
+        for number, name in enumerate(Avklaringssamtale.DUK_FIELDS, start=1)
+    ]
+    return [boxes[:3], boxes[3:]]
+
+
+def _sender_unit(user, case):
+    """The unit the letter comes from: the case's unit if the sender works there, else the sender's own."""
+    units = list(access.user_units(user))
+    if case.opened_unit_id and any(unit.pk == case.opened_unit_id for unit in units):
+        return case.opened_unit
+    return units[0] if units else case.opened_unit
+
+
+def _person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _join_names(names) -> str:
+    names = [name for name in names if name]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    return _("%(weekday)s %(date)s at %(time)s") % {
+        "weekday": date_format(local, "l"),
+        "date": date_format(local, "DATE_FORMAT"),
+        "time": time_format(local, "TIME_FORMAT"),
+    }
+
+
+def _next_weekday_at_ten():
+    day = timezone.localdate() + timedelta(days=7)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
