@@ -254,3 +254,79 @@ def _open_case(actor: User, submission: Submission) -> Case:
     Submission.objects.filter(pk=submission.pk).update(case=case)
     submission.case = case
     return case
+
+
+INSTRUMENT_FIELDS = ("title", "introduction", "avklaring_threshold", "ressursteam_threshold")
+FACTOR_FIELDS = ("label", "help_text", "weight", "kind", "signals_abuse")
+
+
+@action
+def edit_instrument(
+    *, actor: User, instrument: Instrument, changes: dict, factor_changes: dict | None = None, removed=()
+) -> Instrument:
+    """Change a draft's texts, thresholds and factors (`factor_changes` by factor id), and remove factors.
+
+    A published version is refused here, and its rows are frozen in the database as well.
+    """
+    instrument = Instrument.objects.select_for_update(no_key=True).get(pk=instrument.pk)
+    require_draft(actor, instrument)
+    for name in INSTRUMENT_FIELDS:
+        if name in changes:
+            setattr(instrument, name, changes[name])
+    if instrument.ressursteam_threshold < instrument.avklaring_threshold:
+        raise ScreeningRefused(_("The ressursteam threshold cannot be lower than the clarifying conversation's."))
+    instrument.save(update_fields=list(INSTRUMENT_FIELDS))
+    factor_changes, removed = factor_changes or {}, set(removed)
+    factors = {factor.pk: factor for factor in instrument.factors.filter(pk__in=set(factor_changes) | removed)}
+    if len(factors) != len(set(factor_changes) | removed):
+        raise ScreeningRefused(_("The form does not match this version of the screening tool. Reload it."))
+    changed = []
+    for pk, values in factor_changes.items():
+        if pk not in removed:
+            for name in FACTOR_FIELDS:
+                if name in values:
+                    setattr(factors[pk], name, values[name])
+            changed.append(factors[pk])
+    Factor.objects.bulk_update(changed, FACTOR_FIELDS)
+    Factor.objects.filter(pk__in=removed).delete()
+    return instrument
+
+
+@action
+def add_factor(
+    *,
+    actor: User,
+    group: FactorGroup,
+    label: str,
+    kind: str,
+    help_text: str = "",
+    weight: int = 1,
+    signals_abuse: bool = False,
+) -> Factor:
+    """Add a factor at the end of a draft's group, with a new key unique in the version."""
+    instrument = Instrument.objects.select_for_update(no_key=True).get(pk=group.instrument_id)
+    require_draft(actor, instrument)
+    last = group.factors.aggregate(Max("position"))["position__max"]
+    return Factor.objects.create(
+        instrument=instrument,
+        group=group,
+        key=_new_key(instrument, label),
+        kind=kind,
+        label=label,
+        help_text=help_text,
+        weight=weight,
+        signals_abuse=signals_abuse,
+        position=0 if last is None else last + 1,
+    )
+
+
+def _new_key(instrument: Instrument, label: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(label.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"})))[:50]
+    base = base.replace("-", "_") or "factor"
+    taken = set(instrument.factors.values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key

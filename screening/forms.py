@@ -1,0 +1,269 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.translation import gettext_lazy as _
+
+from cases import access
+from cases.models import Person
+from familielos.models import ServiceUnit
+from screening import selectors, workflow
+from screening.models import AgeGroup, Factor, FactorGroup, FactorKind, Instrument
+
+MISMATCH = _("The form does not match this version of the screening tool. Reload it.")
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, child):
+        age = child.age
+        if age is None:
+            return f"{child.first_name} {child.last_name} ({child.family.name})"
+        return _("%(name)s, %(age)s yrs (%(family)s)") % {
+            "name": f"{child.first_name} {child.last_name}",
+            "age": age,
+            "family": child.family.name,
+        }
+
+
+def _unit_field():
+    return forms.ModelChoiceField(label=_("Unit"), queryset=ServiceUnit.objects.none(), empty_label=None)
+
+
+def _child_field():
+    return ChildChoiceField(
+        label=_("Named child"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Anonymous: no name"),
+        help_text=_("Only children in families you work with. Leave it anonymous to discuss a concern first."),
+    )
+
+
+class StartForm(forms.Form):
+    """Who the screening is about, and so which age group's instrument to use. Sent by GET."""
+
+    unit = _unit_field()
+    child = _child_field()
+    age_group = forms.TypedChoiceField(
+        label=_("Age group"),
+        choices=[("", _("From the named child's age")), *AgeGroup.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = access.user_units(user)
+        self.fields["child"].queryset = selectors.changeable_children(user)
+
+    def clean(self):
+        data = super().clean()
+        child, age_group = data.get("child"), data.get("age_group")
+        if not age_group and child is not None:
+            age_group = AgeGroup.for_age(child.age)
+        if not age_group:
+            if "age_group" not in self.errors and "child" not in self.errors:
+                self.add_error(
+                    "age_group",
+                    forms.ValidationError(
+                        _("Choose the age group, or a named child with a date of birth."), code="required"
+                    ),
+                )
+            return data
+        data["instrument"] = workflow.current_instrument(age_group)
+        if data["instrument"] is None:
+            self.add_error(
+                "age_group",
+                forms.ValidationError(_("No screening tool is published for this age group."), code="unpublished"),
+            )
+        return data
+
+
+class ScreeningForm(forms.Form):
+    """A staff screening with one instrument version: ticked factors and observations.
+
+    The version rides along in a hidden field: a form from another (or an unpublished) version is refused.
+    Submitting needs what was seen or heard, and a named child or a description of the child.
+    """
+
+    instrument = forms.CharField(widget=forms.HiddenInput, required=False)
+    unit = _unit_field()
+    child = _child_field()
+    child_description = forms.CharField(
+        label=_("The child, without name"),
+        max_length=100,
+        required=False,
+        help_text=_("For example «girl, 5 years, Blue group». Do not write the name."),
+    )
+    factors = forms.TypedMultipleChoiceField(
+        label=_("Factors"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": MISMATCH},
+    )
+    seen = forms.CharField(
+        label=_("What was seen or heard"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Describe situations, not conclusions. Needed to submit, not to save a draft."),
+    )
+    child_said = forms.CharField(
+        label=_("What the child said or did"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    duration = forms.CharField(
+        label=_("For how long"),
+        max_length=200,
+        required=False,
+        help_text=_("For example «since the autumn holiday»."),
+    )
+    earlier_concern = forms.CharField(
+        label=_("Earlier concern"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Has anyone been concerned before, and what was done?"),
+    )
+
+    OBSERVATIONS = ("seen", "child_said", "duration", "earlier_concern")
+
+    def __init__(self, *args, user, instrument: Instrument, groups, submit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument, self.groups, self.submit = instrument, groups, submit
+        self.fields["instrument"].initial = instrument.pk
+        self.fields["unit"].queryset = access.user_units(user)
+        self.fields["child"].queryset = selectors.changeable_children(user)
+        self._factors = {factor.pk: factor for group in groups for factor in group.factors.all()}
+        self.fields["factors"].choices = [(pk, factor.label) for pk, factor in self._factors.items()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("instrument") != str(self.instrument.pk):
+            self.add_error(None, forms.ValidationError(MISMATCH, code="instrument"))
+        if self.submit and not data.get("seen", "").strip():
+            self.add_error(
+                "seen",
+                forms.ValidationError(_("Describe what you have seen or heard before you submit."), code="required"),
+            )
+        if self.submit and not data.get("child") and not data.get("child_description", "").strip():
+            self.add_error(
+                "child_description",
+                forms.ValidationError(
+                    _("Describe the child without a name, or choose a named child."), code="required"
+                ),
+            )
+        return data
+
+    def action_kwargs(self) -> dict:
+        data = self.cleaned_data
+        observations = {name: data[name] for name in (*self.OBSERVATIONS, "child_description")}
+        return {"unit": data["unit"], "child": data["child"], "factor_ids": data["factors"], **observations}
+
+    def ticked(self) -> list[Factor]:
+        """The instrument's factors ticked in the form as it stands (valid ids only), for the live result."""
+        ids = set()
+        for value in self["factors"].value() or []:
+            try:
+                ids.add(int(value))
+            except (TypeError, ValueError):
+                continue
+        return [factor for pk, factor in self._factors.items() if pk in ids]
+
+    def factor_groups(self) -> list[dict]:
+        """The factor checkboxes grouped as on the instrument, each with its factor for the help text."""
+        widgets = {int(widget.data["value"]): widget for widget in self["factors"]}
+        grouped = []
+        for group in self.groups:
+            rows = [{"factor": factor, "widget": widgets[factor.pk]} for factor in group.factors.all()]
+            kinds = {row["factor"].kind for row in rows}
+            grouped.append({"group": group, "rows": rows, "kind": kinds.pop() if len(kinds) == 1 else ""})
+        return grouped
+
+
+class LinkChildForm(forms.Form):
+    child = ChildChoiceField(label=_("Child"), queryset=Person.objects.none(), empty_label=_("Choose a child"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = selectors.changeable_children(user)
+
+
+class InstrumentForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = ["title", "introduction", "avklaring_threshold", "ressursteam_threshold"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
+        # The bare msgid "title" is translated as a job title (Membership.title).
+        labels = {"title": _("Title of the tool")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("avklaring_threshold", "ressursteam_threshold"):
+            _limit(self.fields[name], 1, 1000)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("avklaring_threshold"), data.get("ressursteam_threshold")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "ressursteam_threshold",
+                forms.ValidationError(
+                    _("The ressursteam threshold cannot be lower than the clarifying conversation's."), code="order"
+                ),
+            )
+        return data
+
+
+def _limit(field, low, high):
+    field.min_value, field.max_value = low, high
+    field.validators = [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update(min=low, max=high)
+
+
+WEIGHT_HELP = _("Risk points when ticked, 0–10. Protective factors never subtract.")
+
+
+class FactorForm(forms.ModelForm):
+    class Meta:
+        model = Factor
+        fields = ["label", "help_text", "kind", "weight", "signals_abuse"]
+        widgets = {"help_text": forms.Textarea(attrs={"rows": 2})}
+        # Explained once above the list of factors; the form for a new factor shows it by the field.
+        help_texts = {"weight": "", "signals_abuse": ""}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["weight"], 0, 10)
+
+
+class BaseFactorFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[DELETION_FIELD_NAME].label = _("Remove this factor")
+
+    def clean(self):
+        super().clean()
+        # The editor only changes the version's own factors (an id from elsewhere leaves a form without its
+        # instance); new ones are added one at a time, with their group.
+        foreign = any(form.instance.pk is None for form in self.initial_forms)
+        if foreign or any(form.has_changed() for form in self.extra_forms):
+            raise forms.ValidationError(MISMATCH, code="mismatch")
+
+
+FactorFormSet = forms.modelformset_factory(
+    Factor, form=FactorForm, formset=BaseFactorFormSet, extra=0, can_delete=True, max_num=500, absolute_max=500
+)
+
+
+class NewFactorForm(FactorForm):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=FactorGroup.objects.none(), empty_label=None)
+
+    class Meta(FactorForm.Meta):
+        fields = ["group", "label", "help_text", "kind", "weight", "signals_abuse"]
+
+        help_texts = {"weight": WEIGHT_HELP}
+
+    field_order = ["group", "label", "help_text", "kind", "weight", "signals_abuse"]
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = instrument.groups.order_by("position", "pk")
+        self.fields["kind"].initial = FactorKind.RISK
