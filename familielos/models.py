@@ -50,7 +50,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     unit = models.ForeignKey(ServiceUnit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit"))
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("membership")
