@@ -51,6 +51,7 @@ bench:
 	scripts/system-deps.sh demo
 	$(MAKE) install
 	$(TEST_ENV) $(VENV_PY) tests/perf/run.py
+	$(TEST_ENV) $(VENV_PY) tests/perf/pdf.py
 
 clean-db:
 	rm -rf .pgdata
