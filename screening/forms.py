@@ -206,7 +206,8 @@ class InstrumentForm(forms.ModelForm):
             self.add_error(
                 "ressursteam_threshold",
                 forms.ValidationError(
-                    _("The ressursteam threshold cannot be lower than the clarifying conversation's."), code="order"
+                    _("The threshold for the ressursteam cannot be lower than the one for a clarifying conversation."),
+                    code="order",
                 ),
             )
         return data

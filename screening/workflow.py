@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import access
 from cases import workflow as case_workflow
@@ -246,7 +247,11 @@ def _set_result(submission: Submission, factors) -> None:
 
 
 def _open_case(actor: User, submission: Submission) -> Case:
-    reason = _("Screening: %(recommendation)s (%(points)s risk points).") % {
+    reason = ngettext(
+        "Screening: %(recommendation)s (%(points)s risk point).",
+        "Screening: %(recommendation)s (%(points)s risk points).",
+        submission.risk_score,
+    ) % {
         "recommendation": submission.get_recommendation_display(),
         "points": submission.risk_score,
     }

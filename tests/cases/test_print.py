@@ -41,8 +41,9 @@ def pdf_page_size(response, tmp_path) -> str:
 
 
 def in_page_language(text) -> str:
+    """A msgid (plain or lazy) as the PDF's language shows it."""
     with translation.override(PAGE_LANGUAGE):
-        return str(text)
+        return translation.gettext(str(text)) if isinstance(text, str) else str(text)
 
 
 @pytest.fixture(autouse=True)
