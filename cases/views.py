@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -70,13 +70,13 @@ def family_detail(request, family_pk):
 
 
 STEP_LABELS = {
-    workflow.AVKLARING: _lazy("Move to level 1: clarifying conversation"),
-    workflow.RESSURSTEAM: _lazy("Refer to a ressursteam (level 2)"),
-    workflow.FAMILIELOS: _lazy("Assign a familielos (level 3)"),
-    workflow.STEP_DOWN: _lazy("Step down to a lower level"),
-    workflow.CLOSE: _lazy("Close the case"),
-    workflow.REOPEN: _lazy("Reopen the case"),
-    workflow.BARNEVERN: _lazy("Record a report to barnevern"),
+    workflow.AVKLARING: gettext_lazy("Move to level 1: clarifying conversation"),
+    workflow.RESSURSTEAM: gettext_lazy("Refer to a ressursteam (level 2)"),
+    workflow.FAMILIELOS: gettext_lazy("Assign a familielos (level 3)"),
+    workflow.STEP_DOWN: gettext_lazy("Step down to a lower level"),
+    workflow.CLOSE: gettext_lazy("Close the case"),
+    workflow.REOPEN: gettext_lazy("Reopen the case"),
+    workflow.BARNEVERN: gettext_lazy("Record a report to barnevern"),
 }
 
 STEP_FORMS = {
