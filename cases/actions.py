@@ -132,7 +132,10 @@ def book_avklaringssamtale(
 def record_avklaringssamtale(
     *, actor: User, samtale: Avklaringssamtale, version: int, agreements: list[dict], **fields
 ) -> Avklaringssamtale:
-    """Record what was said, samtaleduk 1 and the agreements. A save over someone else's newer one is refused."""
+    """Record what was said, samtaleduk 1 and the agreements. A save over someone else's newer one is refused.
+
+    Notes written before the planned time are kept, but the conversation counts as held only once it has begun.
+    """
     access.require(actor, samtale.case.family, access.CHANGE)
     locked = Avklaringssamtale.objects.select_for_update(no_key=True).get(pk=samtale.pk)
     if locked.version != version:
@@ -141,7 +144,8 @@ def record_avklaringssamtale(
         )
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.status = SamtaleStatus.HELD
+    if locked.starts_at <= timezone.now():
+        locked.status = SamtaleStatus.HELD
     locked.recorded_at = timezone.now()
     locked.version += 1
     locked.save()

@@ -102,7 +102,9 @@ def _record_data(samtale, **changes):
 
 
 def test_samtale_detail__record__saves_samtaleduk_and_agreements(case, staff, staff_client):
-    samtale = _book(case, staff)
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
     url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
     response = staff_client.post(url, _record_data(samtale))
     assert response.status_code == 302
@@ -181,3 +183,11 @@ def test_home__query_count_does_not_grow(staff, staff_client, django_assert_max_
             _book(case, staff)
     with django_assert_max_num_queries(12):
         staff_client.get(reverse("home"))
+
+
+def test_samtale_detail__notes_before_the_planned_time__are_kept_but_it_is_not_held_yet(case, staff, staff_client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    assert staff_client.post(url, _record_data(samtale, duk_works="Førebudd")).status_code == 302
+    samtale.refresh_from_db()
+    assert (samtale.status, samtale.duk_works) == ("planned", "Førebudd")
