@@ -4,6 +4,7 @@ A person sees a family only through an object permission on it: their own, or on
 are in (a ressursteam). Model-level permissions and superuser status never open a family.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
@@ -12,6 +13,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import Family, FamilyGroupObjectPermission, FamilyUserObjectPermission, Level, Status
 from teams.models import Ressursteam
+
+User = get_user_model()
 
 VIEW = "view"
 CHANGE = "change"
@@ -96,11 +99,13 @@ def sync_case_grants(case) -> None:
         revoke_group(team.group, family)
     if keep_team:
         grant_group(case.ressursteam.group, family)
-    if case.familielos_id:
-        if level >= Level.FAMILIELOS:
-            grant_user(case.familielos, family)
-        elif case.familielos_id != case.opened_by_id:
-            revoke_user(case.familielos, family)
+    keep_los = case.familielos_id if level >= Level.FAMILIELOS else None
+    if keep_los:
+        grant_user(case.familielos, family)
+    # Every familielos of this or an earlier case who is not the family's familielos now loses the grant.
+    former = User.objects.filter(familielos_cases__family=family).exclude(pk__in=[keep_los, case.opened_by_id])
+    for user in former.distinct():
+        revoke_user(user, family)
 
 
 def _teams_with_grant(family: Family) -> QuerySet[Ressursteam]:
@@ -130,7 +135,8 @@ def visible_submissions(user) -> QuerySet:
     if not user.is_authenticated or not user.is_active:
         return Submission.objects.none()
     return Submission.objects.filter(
-        Q(created_by=user) | Q(status=SubmissionStatus.SUBMITTED, unit__memberships__user=user)
+        Q(created_by=user, status=SubmissionStatus.DRAFT)
+        | Q(status=SubmissionStatus.SUBMITTED, unit__memberships__user=user)
     ).distinct()
 
 

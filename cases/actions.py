@@ -66,6 +66,7 @@ def record_consent(
 ) -> Consent:
     """Record a guardian's consent or refusal; a refusal is kept on the record too."""
     access.require(actor, family, access.CHANGE)
+    workflow.lock_family(family)
     if given_by.family_id != family.pk or not given_by.parental_responsibility:
         raise workflow.TransitionRefused(_("Consent must come from a guardian with parental responsibility."))
     consent = Consent.objects.create(
@@ -83,7 +84,9 @@ def record_consent(
 
 @action
 def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
+    """Withdraw a consent; a case that can then no longer be shared with its ressursteam steps down at once."""
     access.require(actor, consent.family, access.CHANGE)
+    workflow.lock_family(consent.family)
     consent = Consent.objects.select_for_update(no_key=True).get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise workflow.TransitionRefused(_("The consent is already withdrawn."))
@@ -92,6 +95,7 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    workflow.enforce_consent(actor=actor, family=consent.family)
     return consent
 
 
@@ -115,6 +119,10 @@ def book_avklaringssamtale(
 ) -> Avklaringssamtale:
     """Book the clarifying conversation; a case still at level 0 moves to level 1 with it."""
     access.require(actor, case.family, access.CHANGE)
+    workflow.lock_family(case.family)
+    case = Case.objects.get(pk=case.pk)
+    if case.status != "open":
+        raise workflow.TransitionRefused(_("A clarifying conversation belongs to an open case at level 0 or 1."))
     if case.level == Level.UNDRING:
         case = workflow.move_to_avklaring(
             actor=actor,
@@ -137,7 +145,12 @@ def record_avklaringssamtale(
     Notes written before the planned time are kept, but the conversation counts as held only once it has begun.
     """
     access.require(actor, samtale.case.family, access.CHANGE)
-    locked = Avklaringssamtale.objects.select_for_update(no_key=True).get(pk=samtale.pk)
+    workflow.lock_family(samtale.case.family)
+    locked = (
+        Avklaringssamtale.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=samtale.pk)
+    )
+    if locked.case.status != "open":
+        raise workflow.TransitionRefused(_("The case is closed, so the conversation can no longer be changed."))
     if locked.version != version:
         raise StaleEdit(
             _("Someone else saved this conversation while you were writing. Reload it to see their changes.")

@@ -34,6 +34,7 @@ def open_case(
     """Open a case at level 0 (undring) for some of the family's children."""
     if not actor.has_perm("cases.add_case"):
         raise TransitionRefused(_("Your role cannot open cases."))
+    lock_family(family)
     if Case.objects.filter(family=family, status=Status.OPEN).exists():
         raise TransitionRefused(_("The family already has an open case."))
     if not children or any(child.family_id != family.pk or child.role != PersonRole.CHILD for child in children):
@@ -60,13 +61,7 @@ def refer_to_ressursteam(*, actor: User, case: Case, team: Ressursteam, reason: 
     case = _lock_open(case, actor)
     if case.level not in (Level.UNDRING, Level.AVKLARING):
         raise TransitionRefused(_("Only a case at level 0 or 1 can be referred to a ressursteam."))
-    missing = consents.uncovered(case.family, team.units.all())
-    if missing:
-        names = ", ".join(unit.name for unit in missing)
-        raise TransitionRefused(
-            _("The guardians have not consented to sharing with: %(services)s. Record their consent first.")
-            % {"services": names}
-        )
+    _require_consent(case, team)
     case.ressursteam = team
     return _move(case, Level.RESSURSTEAM, actor=actor, reason=reason)
 
@@ -114,6 +109,7 @@ def note_concern(*, actor: User, child: Person, reason: str, unit: ServiceUnit |
     above level 0 keeps its level; the concern is added to its history.
     """
     access.require(actor, child.family, access.CHANGE)
+    lock_family(child.family)
     deadline = timezone.localdate() + timedelta(days=DECISION_DAYS)
     case = Case.objects.select_for_update(no_key=True).filter(family=child.family, status=Status.OPEN).first()
     if case is None:
@@ -135,6 +131,23 @@ def report_to_barnevern(*, actor: User, case: Case, reason: str) -> Case:
     case.save(update_fields=["decision_deadline", "updated_at"])
     _log(case, kind=ChangeKind.REPORTED, from_level=case.level, actor=actor, reason=reason)
     return case
+
+
+@action
+def enforce_consent(*, actor: User, family: Family) -> Case | None:
+    """When the guardians' consent no longer covers the ressursteam (withdrawn or expired), the case steps down
+    to level 1: the team and the familielos lose access at once. Returns the case if it stepped down."""
+    lock_family(family)
+    case = (
+        Case.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("family", "ressursteam")
+        .filter(family=family, status=Status.OPEN, level__gte=Level.RESSURSTEAM)
+        .first()
+    )
+    if case is None or consents.covers(family, case.ressursteam.units.all()):
+        return None
+    reason = _("The guardians' consent no longer covers the ressursteam, so the case can no longer be shared there.")
+    return _move(case, Level.AVKLARING, actor=actor, reason=reason)
 
 
 def caseload_warning(familielos: User) -> str:
@@ -169,6 +182,7 @@ def step_down(*, actor: User, case: Case, to_level: Level, reason: str) -> Case:
     case = _lock_open(case, actor)
     if to_level >= case.level:
         raise TransitionRefused(_("A case can only step down to a lower level."))
+    _require_team_or_familielos(case, actor)
     return _move(case, Level(to_level), actor=actor, reason=reason)
 
 
@@ -176,6 +190,7 @@ def step_down(*, actor: User, case: Case, to_level: Level, reason: str) -> Case:
 def close_case(*, actor: User, case: Case, reason: str) -> Case:
     """Close the case from any level; it remembers the level so that a reopening goes straight back."""
     case = _lock_open(case, actor)
+    _require_team_or_familielos(case, actor)
     case.status = Status.CLOSED
     case.closed_from_level = case.level
     case.decision_deadline = None
@@ -193,6 +208,8 @@ def reopen_case(*, actor: User, case: Case, reason: str) -> Case:
         raise TransitionRefused(_("Only a closed case can be reopened."))
     if Case.objects.filter(family=case.family, status=Status.OPEN).exists():
         raise TransitionRefused(_("The family already has an open case."))
+    if case.closed_from_level >= Level.RESSURSTEAM:
+        _require_consent(case, case.ressursteam)
     case.level = case.closed_from_level
     case.status = Status.OPEN
     case.closed_from_level = None
@@ -202,8 +219,35 @@ def reopen_case(*, actor: User, case: Case, reason: str) -> Case:
     return case
 
 
+def lock_family(family: Family) -> Family:
+    """Serialise every change to one family's case and consents: each action takes this lock first."""
+    return Family.objects.select_for_update(no_key=True).get(pk=family.pk)
+
+
+def _require_consent(case: Case, team: Ressursteam) -> None:
+    missing = consents.uncovered(case.family, team.units.all())
+    if missing:
+        names = ", ".join(unit.name for unit in missing)
+        raise TransitionRefused(
+            _("The guardians have not consented to sharing with: %(services)s. Record their consent first.")
+            % {"services": names}
+        )
+
+
+def _require_team_or_familielos(case: Case, actor: User) -> None:
+    """From level 2 on, the ressursteam and the familielos decide the case's way down, not whoever opened it."""
+    if case.level < Level.RESSURSTEAM:
+        return
+    if case.familielos_id == actor.pk or actor.groups.filter(pk=case.ressursteam.group_id).exists():
+        return
+    raise TransitionRefused(
+        _("From level 2 on, only the ressursteam or the familielos can step the case down or close it.")
+    )
+
+
 def _lock(case: Case, actor: User) -> Case:
     access.require(actor, case.family, access.CHANGE)
+    lock_family(case.family)
     return (
         Case.objects.select_for_update(no_key=True, of=("self",))
         .select_related("family", "ressursteam")

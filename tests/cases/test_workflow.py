@@ -1,5 +1,7 @@
 """Every level change: allowed, refused by its guard (with a clear message), refused without permission."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
@@ -238,3 +240,64 @@ def test_level_changes__every_step__is_one_row_in_order(staff):
     case, *_ = factories.case_at(Level.FAMILIELOS, opener=staff)
     kinds = list(LevelChange.objects.filter(case=case).order_by("at", "pk").values_list("from_level", "to_level"))
     assert kinds == [(None, 0), (0, 1), (1, 2), (2, 3)]
+
+
+def test_withdraw_consent__case_at_level_3__steps_down_and_team_and_familielos_lose_access(staff):
+    from cases import actions
+
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    actions.withdraw_consent(actor=staff, consent=case.family.consents.get())
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert not access.can(member, case.family)
+    assert not access.can(los, case.family)
+    assert access.can(staff, case.family, access.CHANGE)
+
+
+def test_enforce_consents__expired_consent__steps_the_case_down(staff):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    case.family.consents.update(
+        valid_to=timezone.localdate() - timedelta(days=1), valid_from=timezone.localdate() - timedelta(days=30)
+    )
+    covered, _ = factories.case_at(Level.RESSURSTEAM, opener=factories.unit_staff())[:2]
+    out = StringIO()
+    call_command("enforce_consents", stdout=out)
+    case.refresh_from_db()
+    covered.refresh_from_db()
+    assert (case.level, covered.level) == (Level.AVKLARING, Level.RESSURSTEAM)
+    assert not access.can(member, case.family)
+    assert "1 case" in out.getvalue()
+
+
+def test_reopen_case__level_2_without_consent_any_more__is_refused(staff):
+    from cases import actions
+
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    case = workflow.close_case(actor=factories.ressursteam_member(team), case=case, reason="Avslutta.")
+    consent = case.family.consents.get()
+    actions.withdraw_consent(actor=staff, consent=consent)
+    with pytest.raises(workflow.TransitionRefused, match="consented"):
+        workflow.reopen_case(actor=staff, case=case, reason="Tilbake.")
+
+
+def test_step_down_and_close__level_2_by_the_opener_outside_the_team__are_refused(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    with pytest.raises(workflow.TransitionRefused, match="only the ressursteam or the familielos"):
+        workflow.step_down(actor=staff, case=case, to_level=Level.UNDRING, reason="x")
+    with pytest.raises(workflow.TransitionRefused, match="only the ressursteam or the familielos"):
+        workflow.close_case(actor=staff, case=case, reason="x")
+
+
+def test_new_case__former_familielos__loses_access(staff):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    case = workflow.close_case(actor=los, case=case, reason="Ferdig.")
+    workflow.note_concern(actor=staff, child=case.children.get(), reason="Ny uro.")
+    assert not access.can(los, case.family)
+    assert not access.can(member, case.family)
+    assert access.can(staff, case.family, access.CHANGE)
