@@ -187,10 +187,14 @@ def family_audit(request, family_pk):
     """A family's audit trail, for leaders and administrators (who see the trail, not the record)."""
     if not request.user.has_perm("familielos.view_accessevent"):
         raise Http404
-    family = get_object_or_404(Family.objects.only("pk", "name"), pk=family_pk)
-    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="audit")
-    page = Paginator(audit.trail(family.pk), 50).get_page(request.GET.get("side"))
-    return render(request, "cases/family_audit.html", {"family": family, "page": page})
+    events = audit.trail(family_pk)
+    if not events.exists():
+        raise Http404
+    # The trail is read by its family number; the name shows only to those who work with the family.
+    family = access.visible_families(request.user).filter(pk=family_pk).first()
+    audit.record(request, action=AccessAction.VIEW, family_id=family_pk, object_type="audit")
+    page = Paginator(events, 50).get_page(request.GET.get("side"))
+    return render(request, "cases/family_audit.html", {"family": family, "family_pk": family_pk, "page": page})
 
 
 def _step_form(step, case, data=None):
