@@ -24,7 +24,7 @@ from cases.forms import (
     RegisterFamilyForm,
     StepDownForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, Family, Level
+from cases.models import Avklaringssamtale, Case, Consent, Level
 from familielos import audit
 from familielos.models import AccessAction
 
@@ -96,8 +96,16 @@ STEP_FORMS = {
 def case_step(request, family_pk, case_pk, step):
     family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
     case = get_object_or_404(Case, pk=case_pk, family=family)
-    if step not in workflow.available_steps(case):
+    if step not in STEP_FORMS:
         raise Http404
+    if step not in workflow.available_steps(case):
+        # The case moved on since the page was drawn (another person, another tab): show it as it is now.
+        messages.warning(
+            request, _("That step is no longer possible: the case has changed. Here is how it stands now.")
+        )
+        if not request.htmx:
+            return redirect(family)
+        return render(request, "cases/family_detail.html#case", _family_context(request, family))
     form = _step_form(step, case, data=request.POST)
     refusal = ""
     if form.is_valid():

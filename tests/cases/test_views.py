@@ -122,9 +122,19 @@ def test_case_step__step_down_to_a_higher_level__is_a_field_error(staff, staff_c
     assert case.level == Level.AVKLARING
 
 
-def test_case_step__step_not_allowed_at_this_level__is_404(case, staff_client):
+def test_case_step__step_no_longer_possible__shows_the_case_as_it_is_now(case, staff_client):
     url = reverse("cases:case_step", args=[case.family_id, case.pk, "reopen"])
-    assert staff_client.post(url, {"reopen-reason": "x"}).status_code == 404
+    response = staff_client.post(url, {"reopen-reason": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="case"')
+    assert 'class="message message-warning"' in response.text
+    case.refresh_from_db()
+    assert case.status == "open"
+
+
+def test_case_step__unknown_step__is_404(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "delete"])
+    assert staff_client.post(url, {"delete-reason": "x"}).status_code == 404
 
 
 def test_consent_new__good_input__records_consent(case, staff_client):
