@@ -1,6 +1,66 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Q
 
+from familielos import roles
 from familielos.models import AccessEvent, Membership, ServiceUnit
+
+User = get_user_model()
+# What only a superuser may set: each of them is a way to every family's data or to the whole admin.
+SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
+
+
+def assignable_groups():
+    """The groups a non-superuser may put people in: the roles and the ressursteams.
+
+    A ressursteam's group holds only object grants; one with model permissions is not offered, so pointing a team at
+    some powerful group does not make that group assignable.
+    """
+    team_groups = Group.objects.filter(ressursteam__isnull=False).exclude(permissions__isnull=False)
+    return Group.objects.filter(Q(name__in=roles.PERMISSIONS) | Q(pk__in=team_groups.values("pk"))).order_by("name")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class FamilielosUserAdmin(UserAdmin):
+    """Django's user admin, in which only a superuser makes superusers or staff, or gives permissions directly.
+
+    The administrator role may change users (auth.change_user); without this it could tick is_superuser on its own
+    account. Others choose among the role and ressursteam groups, and cannot change or delete a superuser at all.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [*fields, *SUPERUSER_ONLY_FIELDS]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = assignable_groups()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups the form did not offer are not the editor's to take away: keep them.
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(pk__in=assignable_groups().values("pk")))
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
 
 
 class MembershipInline(admin.TabularInline):

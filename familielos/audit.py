@@ -1,14 +1,43 @@
 """The access audit log: who looked at or changed which family's data, when and from where."""
 
+import ipaddress
+
+from django.conf import settings
+
 from familielos.models import AccessAction, AccessEvent
 from familielos.roles import role_of
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy REMOTE_ADDR is the proxy; django-axes resolves the client the same way it locks out.
-    from axes.helpers import get_client_ip_address
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT proxies the entry they added to X-Forwarded-For.
 
-    return get_client_ip_address(request) or None
+    Each trusted proxy appends the address it saw, so the N-th entry from the right is the one the outermost of
+    the N proxies saw; anything left of it is the client's own claim and is never trusted. django-axes locks
+    out by this address too (AXES_CLIENT_IP_CALLABLE). None when the address is not a valid IP.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.PROXY_COUNT
+    if proxies > 0:
+        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [entry for entry in forwarded if entry]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    return _valid_ip(address)
+
+
+def _valid_ip(value: str) -> str | None:
+    """The address in canonical form, or None; tolerates a port some proxies append ("1.2.3.4:5678", "[::1]:80")."""
+    candidates = [value]
+    if value.startswith("["):
+        candidates.append(value[1:].partition("]")[0])
+    elif value.count(":") == 1:
+        candidates.append(value.partition(":")[0])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def record(request, *, action: AccessAction, family_id: int, obj=None, object_type: str = "") -> AccessEvent:

@@ -13,6 +13,31 @@ from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentS
 RECEIVING_KINDS = (ServiceKind.BARNEHAGE, ServiceKind.SKOLE)
 MAX_AGE = 16
 _PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+# A database id as a form posts it: ASCII digits only (str.isdigit() and int() also take "²" or "١"), and short
+# enough for a bigint, so a tampered value is an invalid choice and never reaches the database.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _is_id(value) -> bool:
+    return _ID.fullmatch(str(value)) is not None
+
+
+class _IdChoiceField(forms.ModelChoiceField):
+    """A hidden choice by id: anything but an id written in ASCII digits is an invalid choice."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class _IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Hidden choices by id: anything but ids written in ASCII digits is an invalid choice."""
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)) and not all(_is_id(item) for item in value if isinstance(item, str)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""})
+        return super().clean(value)
 
 
 class AgeGroupForm(forms.Form):
@@ -56,18 +81,16 @@ class AnswersForm(forms.Form):
     Any error here means the form was tampered with or is out of date: a guardian cannot make it by ticking boxes.
     """
 
-    instrument = forms.ModelChoiceField(
+    instrument = _IdChoiceField(
         queryset=Instrument.objects.filter(audience=Audience.GUARDIAN, status=InstrumentStatus.PUBLISHED),
         widget=forms.HiddenInput,
     )
-    factors = forms.ModelMultipleChoiceField(
-        queryset=Factor.objects.none(), required=False, widget=forms.MultipleHiddenInput
-    )
+    factors = _IdMultipleChoiceField(queryset=Factor.objects.none(), required=False, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instrument_id = str(self.data.get("instrument", ""))
-        if instrument_id.isdigit():
+        if _is_id(instrument_id):
             # Only this version's factors are valid choices: an id from another version or instrument fails.
             self.fields["factors"].queryset = Factor.objects.filter(instrument_id=instrument_id).select_related("group")
 

@@ -7,9 +7,10 @@ adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for bench
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -79,8 +80,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=0, help="Add N × Øygarden's volumes of families.")
+        parser.add_argument(
+            "--allow-production-settings",
+            action="store_true",
+            help="Run even though HTTPS is on and DEBUG off (a staging site that really wants demo data).",
+        )
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, allow_production_settings=False, **options):
+        # The demo users, a superuser among them, share a password published in this file.
+        if settings.HTTPS and not settings.DEBUG and not allow_production_settings:
+            raise CommandError(
+                "These look like production settings (HTTPS on, DEBUG off): seed_demo creates users, a superuser "
+                f"among them, with the published password «{DEMO_PASSWORD}». Run it against a demo or test site; "
+                "for a staging site that really wants demo data, pass --allow-production-settings."
+            )
         self.fake = Faker("no_NO")
         Faker.seed(2019)
         self.random = random.Random(2019)

@@ -1,0 +1,273 @@
+"""The user admin: the administrator role manages people and their roles, but cannot make itself all-powerful."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from familielos import roles
+from familielos.admin import assignable_groups
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would post for the admin's change form, as the page renders it."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._in_form = False
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id", "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data.setdefault(name, []).append(attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+
+def change_url(user) -> str:
+    return reverse("admin:auth_user_change", args=[user.pk])
+
+
+def change_form(client, user) -> dict[str, list[str]]:
+    """Open the user's change form and read back what it would post unchanged."""
+    response = client.get(change_url(user))
+    assert response.status_code == 200
+    parser = _FormFields()
+    parser.feed(response.text)
+    assert "username" in parser.data, "the change form is editable"
+    return parser.data
+
+
+def form_fields(client, user) -> set[str]:
+    """The names of the inputs on the user's change form, ticked or not."""
+    page = client.get(change_url(user)).text
+    return {name for name in ("is_superuser", "is_staff", "user_permissions", "groups") if f'name="{name}"' in page}
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.UserFactory(username="admin", role=roles.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return client_for(administrator)
+
+
+@pytest.fixture
+def superuser_client(db):
+    return client_for(factories.UserFactory(username="root", is_superuser=True, is_staff=True))
+
+
+@pytest.fixture
+def root(db):
+    """Another superuser, the one the administrator must not touch."""
+    return factories.UserFactory(username="root2", is_superuser=True, is_staff=True, email="root@example.no")
+
+
+@pytest.fixture
+def any_permission():
+    return Permission.objects.get(content_type__app_label="cases", codename="view_family")
+
+
+@pytest.fixture
+def custom_group(any_permission):
+    """A group a superuser made by hand, with real powers: not one of the roles, not a ressursteam."""
+    group = Group.objects.create(name="Drift")
+    group.permissions.add(any_permission)
+    return group
+
+
+# --- An administrator -------------------------------------------------------------------------------------------
+
+
+def test_user_admin__administrator_ticks_is_superuser_on_itself__stays_administrator(
+    administrator, administrator_client
+):
+    data = change_form(administrator_client, administrator)
+    assert form_fields(administrator_client, administrator) == {"groups"}
+
+    response = administrator_client.post(change_url(administrator), {**data, "is_superuser": "on", "is_staff": ""})
+
+    assert response.status_code == 302
+    administrator.refresh_from_db()
+    assert not administrator.is_superuser
+    assert administrator.is_staff
+
+
+def test_user_admin__administrator_gives_itself_a_permission__gets_none(
+    administrator, administrator_client, any_permission
+):
+    data = change_form(administrator_client, administrator)
+
+    administrator_client.post(change_url(administrator), {**data, "user_permissions": [str(any_permission.pk)]})
+
+    assert not administrator.user_permissions.exists()
+    assert not administrator.has_perm("cases.view_family")
+
+
+def test_user_admin__administrator_edits_a_colleague__saves_name_and_role(administrator_client):
+    teacher = factories.unit_staff(username="laerer", first_name="Lise")
+    team = factories.RessursteamFactory(name="Ressursteam nord")
+    leader_group = Group.objects.get(name=roles.LEADER)
+    data = change_form(administrator_client, teacher)
+
+    response = administrator_client.post(
+        change_url(teacher),
+        {**data, "first_name": "Lisa", "groups": [*data["groups"], str(leader_group.pk), str(team.group.pk)]},
+    )
+
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.first_name == "Lisa"
+    assert set(teacher.groups.values_list("name", flat=True)) == {roles.UNIT_STAFF, roles.LEADER, team.group.name}
+
+
+def test_user_admin__administrator__is_offered_only_role_and_ressursteam_groups(custom_group):
+    team = factories.RessursteamFactory(name="Ressursteam nord")
+    # A ressursteam pointed at a group with model permissions does not make that group assignable.
+    factories.RessursteamFactory(name="Ressursteam sør", group=custom_group)
+
+    names = set(assignable_groups().values_list("name", flat=True))
+
+    assert names == {*roles.PERMISSIONS, team.group.name}
+
+
+def test_user_admin__administrator_puts_someone_in_another_group__is_refused(administrator_client, custom_group):
+    teacher = factories.unit_staff(username="laerer")
+    data = change_form(administrator_client, teacher)
+
+    response = administrator_client.post(change_url(teacher), {**data, "groups": [str(custom_group.pk)]})
+
+    assert response.status_code == 200
+    assert "groups" in response.context["adminform"].form.errors
+    assert not teacher.groups.filter(pk=custom_group.pk).exists()
+
+
+def test_user_admin__administrator_saves_someone_in_a_group_it_cannot_offer__keeps_that_group(
+    administrator_client, custom_group
+):
+    operator = factories.unit_staff(username="drift")
+    operator.groups.add(custom_group)
+    data = change_form(administrator_client, operator)
+
+    administrator_client.post(change_url(operator), {**data, "last_name": "Driftsen"})
+
+    operator.refresh_from_db()
+    assert operator.last_name == "Driftsen"
+    assert set(operator.groups.values_list("name", flat=True)) == {roles.UNIT_STAFF, custom_group.name}
+
+
+def test_user_admin__administrator_changes_a_superuser__is_refused_and_nothing_changes(administrator_client, root):
+    form_page = administrator_client.get(change_url(root))
+    assert form_page.status_code == 200  # may view (auth.view_user), read-only
+    assert 'name="username"' not in form_page.text
+
+    response = administrator_client.post(
+        change_url(root), {"username": "root2", "email": "mine@example.no", "is_active": ""}
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.email == "root@example.no"
+    assert root.is_active
+
+
+def test_user_admin__administrator_sets_a_superusers_password__is_refused(administrator_client, root):
+    url = reverse("admin:auth_user_password_change", args=[root.pk])
+
+    response = administrator_client.post(
+        url, {"usable_password": "true", "password1": "taken-over-123!", "password2": "taken-over-123!"}
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD)
+
+
+def test_user_admin__administrator_deletes_a_superuser__is_refused(administrator, administrator_client, root):
+    # Even with the model permission to delete users, a superuser is out of reach.
+    administrator.user_permissions.add(Permission.objects.get(content_type__app_label="auth", codename="delete_user"))
+
+    page = administrator_client.post(reverse("admin:auth_user_delete", args=[root.pk]), {"post": "yes"})
+    action = administrator_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [root.pk], "post": "yes"},
+    )
+
+    assert page.status_code == 403
+    assert action.status_code == 403
+    assert type(root).objects.filter(pk=root.pk).exists()
+
+
+# --- A superuser keeps the full admin ---------------------------------------------------------------------------
+
+
+def test_user_admin__superuser__makes_a_superuser_with_permissions_and_any_group(superuser_client, custom_group):
+    teacher = factories.unit_staff(username="laerer")
+    permission = Permission.objects.get(content_type__app_label="cases", codename="view_family")
+    data = change_form(superuser_client, teacher)
+    assert form_fields(superuser_client, teacher) == {"is_superuser", "is_staff", "user_permissions", "groups"}
+
+    response = superuser_client.post(
+        change_url(teacher),
+        {
+            **data,
+            "is_superuser": "on",
+            "is_staff": "on",
+            "user_permissions": [str(permission.pk)],
+            "groups": [*data["groups"], str(custom_group.pk)],
+        },
+    )
+
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.is_superuser
+    assert teacher.is_staff
+    assert list(teacher.user_permissions.all()) == [permission]
+    assert teacher.groups.filter(pk=custom_group.pk).exists()
+
+
+def test_user_admin__superuser__changes_another_superuser(superuser_client, root):
+    data = change_form(superuser_client, root)
+
+    response = superuser_client.post(change_url(root), {**data, "email": "ny@example.no", "is_superuser": ""})
+
+    assert response.status_code == 302
+    root.refresh_from_db()
+    assert root.email == "ny@example.no"
+    assert not root.is_superuser
