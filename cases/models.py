@@ -66,6 +66,8 @@ class Family(models.Model):
         return reverse("cases:family_detail", args=[self.pk])
 
 
+# Grants and revokes are kept as history too: who could see a family, and when, can be answered later.
+@tracked()
 class FamilyUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Family, on_delete=models.CASCADE)
 
@@ -73,6 +75,7 @@ class FamilyUserObjectPermission(UserObjectPermissionBase):
         indexes = [models.Index(fields=["user", "permission"], name="familyuserperm_user_perm")]
 
 
+@tracked()
 class FamilyGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Family, on_delete=models.CASCADE)
 
