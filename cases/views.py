@@ -41,6 +41,7 @@ def family_list(request):
         request.user, q=search.cleaned_data.get("q", ""), level=search.cleaned_data.get("level")
     )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("side"))
+    audit.record_listed(request, [family.pk for family in page], object_type="family_list")
     query = request.GET.copy()
     query.pop("side", None)
     template = "cases/family_list.html#results" if request.htmx else "cases/family_list.html"

@@ -56,6 +56,23 @@ def record(request, *, action: AccessAction, family_id: int, obj=None, object_ty
     )
 
 
+def record_listed(request, family_ids, *, object_type: str) -> None:
+    """One view event for each family whose name a list page showed, written in one insert."""
+    user = request.user
+    shared = {
+        "actor": user,
+        "actor_username": user.get_username(),
+        "role": role_of(user),
+        "action": AccessAction.VIEW,
+        "object_type": object_type,
+        "path": request.get_full_path()[:500],
+        "ip": client_ip(request),
+    }
+    AccessEvent.objects.bulk_create(
+        AccessEvent(family_id=family_id, object_id=str(family_id), **shared) for family_id in sorted(set(family_ids))
+    )
+
+
 def trail(family_id: int):
     """A family's audit trail, newest first."""
     return AccessEvent.objects.filter(family_id=family_id)

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cases import selectors
+from familielos import audit
 from familielos.forms import AuditFilterForm
 from familielos.models import AccessEvent
 
@@ -19,12 +20,11 @@ from familielos.models import AccessEvent
 def home(request):
     """The start page: concerns waiting for a decision (overdue first) and conversations coming up."""
     today = timezone.localdate()
-    context = {
-        "today": today,
-        "decisions": selectors.decisions_due(request.user)[:50],
-        "samtaler": selectors.upcoming_samtaler(request.user, since=timezone.now() - timedelta(hours=2))[:20],
-    }
-    return render(request, "home.html", context)
+    decisions = list(selectors.decisions_due(request.user)[:50])
+    samtaler = list(selectors.upcoming_samtaler(request.user, since=timezone.now() - timedelta(hours=2))[:20])
+    shown = [case.family_id for case in decisions] + [samtale.case.family_id for samtale in samtaler]
+    audit.record_listed(request, shown, object_type="overview")
+    return render(request, "home.html", {"today": today, "decisions": decisions, "samtaler": samtaler})
 
 
 @never_cache

@@ -52,6 +52,8 @@ def permission_or_404(perm):
 @require_GET
 def submission_list(request):
     page = Paginator(selectors.submission_list(request.user), PAGE_SIZE).get_page(request.GET.get("side"))
+    named = [submission.child.family_id for submission in page if submission.child_id]
+    audit.record_listed(request, named, object_type="screening_list")
     return render(request, "screening/submission_list.html", {"page": page})
 
 

@@ -10,7 +10,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-LIST_MAX_QUERIES = 11
+LIST_MAX_QUERIES = 12
 DETAIL_MAX_QUERIES = 20
 
 

@@ -32,3 +32,24 @@ def test_audit_log__bad_family_number__shows_field_error(db):
     response = leader_client.get(reverse("audit_log"), {"family": "abc"})
     assert response.status_code == 200
     assert response.context["form"].errors["family"]
+
+
+def test_family_list__writes_one_view_event_per_family_shown(staff, staff_client, family):
+    from familielos.models import AccessEvent
+
+    factories.open_case(opener=staff, family_name="Familien Annan")
+    staff_client.get(reverse("cases:family_list"))
+    events = AccessEvent.objects.filter(object_type="family_list")
+    assert events.count() == 2
+    assert {event.actor for event in events} == {staff}
+
+
+def test_home__writes_view_events_for_the_families_it_names(staff, staff_client, case):
+    from cases import workflow
+    from familielos.models import AccessEvent
+
+    workflow.note_concern(actor=staff, child=case.children.get(), reason="x")
+    staff_client.get(reverse("home"))
+    assert list(AccessEvent.objects.filter(object_type="overview").values_list("family_id", flat=True)) == [
+        case.family_id
+    ]
