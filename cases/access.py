@@ -136,8 +136,8 @@ def visible_submissions(user) -> QuerySet:
         return Submission.objects.none()
     return Submission.objects.filter(
         Q(created_by=user, status=SubmissionStatus.DRAFT)
-        | Q(status=SubmissionStatus.SUBMITTED, unit__memberships__user=user)
-    ).distinct()
+        | Q(status=SubmissionStatus.SUBMITTED, unit__in=user_units(user))
+    )
 
 
 def submission_or_404(user, pk):

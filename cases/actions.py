@@ -1,4 +1,5 @@
-"""Writes to a family's record that are not level changes: registering a family, people, consents."""
+"""Writes to a family's record beside the level steps in workflow.py: registering a family, people, consents,
+the clarifying conversation (booking one moves a level-0 case to level 1 through the workflow) and letter templates."""
 
 from datetime import date
 
@@ -49,6 +50,8 @@ def register_family(
 @action
 def add_person(*, actor: User, family: Family, **fields) -> Person:
     access.require(actor, family, access.CHANGE)
+    if not actor.has_perm("cases.add_person"):
+        raise workflow.TransitionRefused(_("Your role cannot add people to a family."))
     return Person.objects.create(family=family, **fields)
 
 
@@ -66,6 +69,8 @@ def record_consent(
 ) -> Consent:
     """Record a guardian's consent or refusal; a refusal is kept on the record too."""
     access.require(actor, family, access.CHANGE)
+    if not actor.has_perm("cases.add_consent"):
+        raise workflow.TransitionRefused(_("Your role cannot record consents."))
     workflow.lock_family(family)
     if given_by.family_id != family.pk or not given_by.parental_responsibility:
         raise workflow.TransitionRefused(_("Consent must come from a guardian with parental responsibility."))
@@ -88,10 +93,8 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
     access.require(actor, consent.family, access.CHANGE)
     workflow.lock_family(consent.family)
     consent = Consent.objects.select_for_update(no_key=True).get(pk=consent.pk)
-    if consent.withdrawn_at is not None:
-        raise workflow.TransitionRefused(_("The consent is already withdrawn."))
-    if consent.decision != ConsentDecision.GIVEN:
-        raise workflow.TransitionRefused(_("Only a given consent can be withdrawn."))
+    if not consent.can_withdraw:
+        raise workflow.TransitionRefused(_("Only a given consent that is still in effect can be withdrawn."))
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -119,6 +122,8 @@ def book_avklaringssamtale(
 ) -> Avklaringssamtale:
     """Book the clarifying conversation; a case still at level 0 moves to level 1 with it."""
     access.require(actor, case.family, access.CHANGE)
+    if not actor.has_perm("cases.add_avklaringssamtale"):
+        raise workflow.TransitionRefused(_("Your role cannot book clarifying conversations."))
     workflow.lock_family(case.family)
     case = Case.objects.get(pk=case.pk)
     if case.status != "open":

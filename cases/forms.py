@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import workflow
-from cases.models import Avklaringssamtale, ConsentDecision, Level, Person, PersonRole
+from cases.models import Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos.models import ServiceUnit
 from teams.models import Ressursteam
 
@@ -50,7 +50,7 @@ class RegisterFamilyForm(forms.Form):
 
     def clean_child_birth_date(self):
         born = _not_in_future(self.cleaned_data["child_birth_date"])
-        if born and (timezone.localdate() - born).days > 18 * 366:
+        if born and age_on(born, timezone.localdate()) >= 18:
             raise forms.ValidationError(_("The child must be under 18."), code="adult")
         return born
 

@@ -14,6 +14,11 @@ from familielos.history import tracked
 from familielos.models import ServiceUnit
 
 
+def age_on(born: date, day: date) -> int:
+    """Whole years of age on `day`: a birthday counts from the day itself."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 class Level(models.IntegerChoices):
     """The BTI level of a case: it moves up only as far as needed, and down as soon as possible."""
 
@@ -25,10 +30,6 @@ class Level(models.IntegerChoices):
     """A multi-service resource team triages the case (needs the guardians' consent)."""
     FAMILIELOS = 3, _("Level 3 – familielos")
     """A family coordinator runs a familieteam around the family."""
-
-    @property
-    def needs_consent(self) -> bool:
-        return self >= Level.RESSURSTEAM
 
 
 class Status(models.TextChoices):
@@ -124,14 +125,7 @@ class Person(models.Model):
 
     @property
     def age(self) -> int | None:
-        if self.birth_date is None:
-            return None
-        today = timezone.localdate()
-        return (
-            today.year
-            - self.birth_date.year
-            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
-        )
+        return None if self.birth_date is None else age_on(self.birth_date, timezone.localdate())
 
 
 @tracked()
@@ -206,14 +200,6 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.family} – {self.get_level_display()}"
-
-    @property
-    def level_choice(self) -> Level:
-        return Level(self.level)
-
-    @property
-    def status_choice(self) -> Status:
-        return Status(self.status)
 
 
 class ChangeKind(models.TextChoices):
@@ -307,6 +293,11 @@ class Consent(models.Model):
         if self.valid_from > today:
             return "future"
         return "active"
+
+    @property
+    def can_withdraw(self) -> bool:
+        """A given consent that still has effect, now or from a later date, can be withdrawn."""
+        return self.state in ("active", "future")
 
     def is_active(self, on: date) -> bool:
         return (

@@ -77,15 +77,16 @@ BARNEVERN = "barnevern"
 
 def available_steps(case: Case) -> list[str]:
     """The steps the case's state allows next; each step's own guard may still refuse it."""
-    if case.status == Status.CLOSED:
+    if Status(case.status).can_reopen:
         return [REOPEN]
     steps = {
-        Level.UNDRING: [AVKLARING, RESSURSTEAM, BARNEVERN],
+        Level.UNDRING: [AVKLARING, RESSURSTEAM],
         Level.AVKLARING: [RESSURSTEAM, STEP_DOWN],
         Level.RESSURSTEAM: [FAMILIELOS, STEP_DOWN],
         Level.FAMILIELOS: [STEP_DOWN],
     }[case.level]
-    return [*steps, CLOSE]
+    # The duty to report to barnevern applies at every level.
+    return [*steps, BARNEVERN, CLOSE]
 
 
 def familieloser_with_caseload() -> QuerySet[User]:
@@ -204,7 +205,7 @@ def close_case(*, actor: User, case: Case, reason: str) -> Case:
 def reopen_case(*, actor: User, case: Case, reason: str) -> Case:
     """The short way back: a closed case reopens at the level it left."""
     case = _lock(case, actor)
-    if case.status != Status.CLOSED:
+    if not Status(case.status).can_reopen:
         raise TransitionRefused(_("Only a closed case can be reopened."))
     if Case.objects.filter(family=case.family, status=Status.OPEN).exists():
         raise TransitionRefused(_("The family already has an open case."))
@@ -257,7 +258,7 @@ def _lock(case: Case, actor: User) -> Case:
 
 def _lock_open(case: Case, actor: User) -> Case:
     case = _lock(case, actor)
-    if case.status != Status.OPEN:
+    if not Status(case.status).can_move:
         raise TransitionRefused(_("The case is closed. Reopen it first."))
     return case
 

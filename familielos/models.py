@@ -94,7 +94,10 @@ class AccessEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
-        indexes = [models.Index(fields=["family_id", "-at"], name="accessevent_family_at")]
+        indexes = [
+            models.Index(fields=["family_id", "-at"], name="accessevent_family_at"),
+            models.Index(fields=["actor_username", "-at"], name="accessevent_actor_at"),
+        ]
         permissions = [("view_statistics", _("Can see anonymous statistics"))]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),

@@ -191,7 +191,6 @@ class InstrumentForm(forms.ModelForm):
         model = Instrument
         fields = ["title", "introduction", "avklaring_threshold", "ressursteam_threshold"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
-        # The bare msgid "title" is translated as a job title (Membership.title).
         labels = {"title": _("Title of the tool")}
 
     def __init__(self, *args, **kwargs):

@@ -4,13 +4,13 @@ Opening is recorded in the change history (pghistory: the opened_by/opened_at up
 not the access log: a concern sent from the public page belongs to no family yet.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import access
+from familielos.decorators import permission_or_404
 from screening import workflow
 from screening.models import Audience, FactorKind, Submission, SubmissionStatus
 
@@ -22,7 +22,7 @@ def _inbox(user) -> QuerySet[Submission]:
     ).select_related("instrument", "unit", "opened_by")
 
 
-@login_required
+@permission_or_404("screening.add_submission")
 @require_GET
 def concern_list(request):
     """Date, age group and recommendation only: nothing that tells who sent it."""
@@ -31,7 +31,7 @@ def concern_list(request):
     return render(request, "screening/inbox/list.html", {"page": page})
 
 
-@login_required
+@permission_or_404("screening.add_submission")
 @require_GET
 def concern_detail(request, pk):
     """Before opening: the same anonymous facts and an Open button. After: the contact details and answers."""
@@ -44,7 +44,7 @@ def concern_detail(request, pk):
     return render(request, "screening/inbox/detail.html", context)
 
 
-@login_required
+@permission_or_404("screening.add_submission")
 @require_POST
 def open_concern(request, pk):
     """Reveal who sent it. The first opening is kept: who and when, in the change history."""

@@ -104,10 +104,6 @@ class Instrument(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
-    @property
-    def status_choice(self) -> InstrumentStatus:
-        return InstrumentStatus(self.status)
-
 
 _FROZEN_WHEN_PUBLISHED = """
     IF EXISTS (SELECT 1 FROM screening_instrument WHERE id = OLD.instrument_id AND status = 'published') THEN

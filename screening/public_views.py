@@ -21,10 +21,8 @@ from screening import workflow
 from screening.models import AgeGroup, Audience
 from screening.public_forms import AgeGroupForm, AnswersForm, SendForm
 
-# At most this many sends, and result computations, per client address per hour. An optional Django setting
-# overrides each; the defaults leave room for a household (or a mobile network's shared address) to try again.
-SENDS_PER_HOUR = settings.SELF_ASSESSMENT_SENDS_PER_HOUR
-RESULTS_PER_HOUR = settings.SELF_ASSESSMENT_RESULTS_PER_HOUR
+# At most SELF_ASSESSMENT_SENDS_PER_HOUR sends and SELF_ASSESSMENT_RESULTS_PER_HOUR result computations per
+# client address an hour (settings); the defaults leave room for a household or a mobile network's shared address.
 RATE_WINDOW_SECONDS = 3600
 
 # Where to get help, in this order, on the result page.
@@ -69,7 +67,7 @@ def instrument(request, age_group):
 @require_POST
 def result(request):
     """Advice from the ticked factors. Computed from the posted answers and stored nowhere."""
-    if limited := _over_limit(request, "result", RESULTS_PER_HOUR):
+    if limited := _over_limit(request, "result", settings.SELF_ASSESSMENT_RESULTS_PER_HOUR):
         return limited
     answers = AnswersForm(request.POST, auto_id=False)
     if not answers.is_valid():
@@ -81,7 +79,7 @@ def result(request):
 @require_POST
 def send(request):
     """The guardian chooses to send their answers and contact details to the kindergarten or school."""
-    if limited := _over_limit(request, "send", SENDS_PER_HOUR):
+    if limited := _over_limit(request, "send", settings.SELF_ASSESSMENT_SENDS_PER_HOUR):
         return limited
     answers = AnswersForm(request.POST, auto_id=False)
     if not answers.is_valid():

@@ -1,9 +1,6 @@
 """The staff screening pages (vurderingsverktøy) and the leaders' instrument editor."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import access
 from familielos import audit
+from familielos.decorators import permission_or_404
 from familielos.models import AccessAction
 from screening import selectors, workflow
 from screening.forms import (
@@ -28,21 +26,6 @@ from screening.models import Audience, Instrument, InstrumentStatus, SubmissionS
 PAGE_SIZE = 25
 SCREEN = "screening.add_submission"
 EDIT_INSTRUMENTS = "screening.change_instrument"
-
-
-def permission_or_404(perm):
-    """Signed-in users without `perm` get the same 404 as for a page that does not exist."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 # Staff screening

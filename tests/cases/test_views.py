@@ -274,3 +274,30 @@ def test_family_detail__nynorsk__renders_in_nynorsk(staff_client, family):
     response = staff_client.get(family.get_absolute_url())
     assert response["Content-Language"] == "nn"
     assert '<html lang="nn">' in response.text
+
+
+def test_person_new__checkbox_error__is_shown_next_to_the_checkbox(family, staff_client):
+    response = staff_client.post(
+        reverse("cases:person_new", args=[family.pk]),
+        {"role": "child", "first_name": "Ny", "last_name": "Person", "parental_responsibility": "on"},
+    )
+    error = response.context["form"].errors["parental_responsibility"][0]
+    assert f'id="id_parental_responsibility_error">{error}' in response.text
+
+
+def test_family_new__child_turning_18_today__is_refused_but_one_day_younger_is_not(staff_client):
+    from cases.models import age_on
+
+    today = timezone.localdate()
+    try:
+        eighteen_today = today.replace(year=today.year - 18)
+    except ValueError:  # 29 February: the one born on 28 February 18 years ago turned 18 yesterday.
+        eighteen_today = today.replace(year=today.year - 18, day=28)
+    assert age_on(eighteen_today, today) == 18
+    response = staff_client.post(
+        reverse("cases:family_new"), {**GOOD_FAMILY, "child_birth_date": eighteen_today.isoformat()}
+    )
+    assert response.context["form"].errors["child_birth_date"]
+    younger = eighteen_today + timedelta(days=1)
+    response = staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "child_birth_date": younger.isoformat()})
+    assert response.status_code == 302

@@ -231,7 +231,7 @@ def test_available_steps__follow_the_level_and_status(staff):
         workflow.CLOSE,
     ]
     case, *_ = factories.case_at(Level.FAMILIELOS, opener=factories.unit_staff())
-    assert workflow.available_steps(case) == [workflow.STEP_DOWN, workflow.CLOSE]
+    assert workflow.available_steps(case) == [workflow.STEP_DOWN, workflow.BARNEVERN, workflow.CLOSE]
     case = workflow.close_case(actor=case.familielos, case=case, reason="x")
     assert workflow.available_steps(case) == [workflow.REOPEN]
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from familielos.models import Membership, ServiceKind
-from screening import public_views, workflow
+from screening import workflow
 from screening.models import Audience, Recommendation, Submission
 from tests import factories
 from tests.conftest import client_for
@@ -231,9 +231,12 @@ def test_send__bad_input__shows_field_errors_and_stores_nothing(client, instrume
 # --- Rate limit, cookies, no tracking -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("url", "setting"), [("result", "RESULTS_PER_HOUR"), ("send", "SENDS_PER_HOUR")])
-def test_public_post__over_the_hourly_limit__answers_429(client, instrument, school, monkeypatch, url, setting):
-    monkeypatch.setattr(public_views, setting, 2)
+@pytest.mark.parametrize(
+    ("url", "setting"),
+    [("result", "SELF_ASSESSMENT_RESULTS_PER_HOUR"), ("send", "SELF_ASSESSMENT_SENDS_PER_HOUR")],
+)
+def test_public_post__over_the_hourly_limit__answers_429(client, instrument, school, settings, url, setting):
+    setattr(settings, setting, 2)
     data = {**_answers(instrument, _risk_ids(instrument, 1)), **GOOD_CONTACT, "send-unit": school.pk}
     statuses = [client.post(reverse(f"selfassessment:{url}"), data).status_code for _ in range(3)]
     assert statuses[:2] == ([200, 200] if url == "result" else [302, 302])
