@@ -111,7 +111,7 @@ def case_step(request, family_pk, case_pk, step):
     refusal = ""
     if form.is_valid():
         try:
-            _run_step(step, actor=request.user, case=case, data=form.cleaned_data)
+            workflow.take_step(step, actor=request.user, case=case, **form.cleaned_data)
         except workflow.TransitionRefused as refused:
             refusal = str(refused)
         else:
@@ -212,25 +212,6 @@ def _step_form(step, case, data=None):
     if form_class is StepDownForm:
         return form_class(data, case=case, prefix=prefix)
     return form_class(data, prefix=prefix)
-
-
-def _run_step(step, *, actor, case, data):
-    reason = data["reason"]
-    match step:
-        case workflow.AVKLARING:
-            workflow.move_to_avklaring(actor=actor, case=case, reason=reason)
-        case workflow.RESSURSTEAM:
-            workflow.refer_to_ressursteam(actor=actor, case=case, team=data["team"], reason=reason)
-        case workflow.FAMILIELOS:
-            workflow.assign_familielos(actor=actor, case=case, familielos=data["familielos"], reason=reason)
-        case workflow.STEP_DOWN:
-            workflow.step_down(actor=actor, case=case, to_level=data["to_level"], reason=reason)
-        case workflow.CLOSE:
-            workflow.close_case(actor=actor, case=case, reason=reason)
-        case workflow.REOPEN:
-            workflow.reopen_case(actor=actor, case=case, reason=reason)
-        case workflow.BARNEVERN:
-            workflow.report_to_barnevern(actor=actor, case=case, reason=reason)
 
 
 def _family_context(request, family, *, failed_step=None, failed_form=None, refusal=""):

@@ -89,6 +89,20 @@ def available_steps(case: Case) -> list[str]:
     return [*steps, BARNEVERN, CLOSE]
 
 
+def take_step(step: str, *, actor: User, case: Case, **data) -> Case:
+    """Run one of `available_steps` by its name, as the case page offers them."""
+    steps = {
+        AVKLARING: move_to_avklaring,
+        RESSURSTEAM: refer_to_ressursteam,
+        FAMILIELOS: assign_familielos,
+        STEP_DOWN: step_down,
+        CLOSE: close_case,
+        REOPEN: reopen_case,
+        BARNEVERN: report_to_barnevern,
+    }
+    return steps[step](actor=actor, case=case, **data)
+
+
 def familieloser_with_caseload() -> QuerySet[User]:
     """The active familieloser, each with `caseload`: how many open level-3 cases they follow now."""
     open_level3 = Q(familielos_cases__status=Status.OPEN, familielos_cases__level=Level.FAMILIELOS)
