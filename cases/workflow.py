@@ -294,8 +294,5 @@ def _log(case: Case, *, kind: ChangeKind, from_level, actor: User, reason: str) 
     change = LevelChange.objects.create(
         case=case, kind=kind, from_level=from_level, to_level=case.level, actor=actor, reason=reason
     )
-    Entry.objects.create(
-        family=case.family,
-        author=actor,
-        text=f"{change.get_kind_display()}: {case.get_level_display()}. {reason}",
-    )
+    # The entry keeps the reason as written; the step and level are shown from the change, in the reader's language.
+    Entry.objects.create(family=case.family, author=actor, text=reason, level_change=change)

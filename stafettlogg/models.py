@@ -17,6 +17,14 @@ class Entry(models.Model):
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     text = models.TextField(_("text"))
+    level_change = models.OneToOneField(
+        "cases.LevelChange",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="log_entry",
+        verbose_name=_("level change"),
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

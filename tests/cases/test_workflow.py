@@ -45,7 +45,8 @@ def test_move_to_avklaring__from_level_0__moves_and_logs(case, staff):
         1,
         "Foreldra er inviterte.",
     )
-    assert Entry.objects.filter(family=case.family, text__contains="Foreldra er inviterte.").exists()
+    entry = Entry.objects.get(family=case.family, level_change=change)
+    assert (entry.text, entry.author) == ("Foreldra er inviterte.", staff)
 
 
 def test_move_to_avklaring__from_level_1__is_refused(staff):
