@@ -5,6 +5,7 @@ and the Norwegian text.
 """
 
 import re
+import subprocess
 
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
@@ -130,6 +131,58 @@ YOUR_NAME = re.compile(r"^(Your name|Navnet ditt|Namnet ditt|Ditt navn|Namn|Navn
 PHONE = re.compile(r"^(Phone|Telefon)", IC)
 SEND = re.compile(r"^(Send to|Send til)", IC)
 SENT = re.compile(r"sent|sendt", IC)
+
+
+# A leader's pages: the screening tool editor, the letter templates, the access log; the header's language form.
+SCREENING_TOOL = re.compile(r"^(Screening tool|Vurderingsverktøy)$", IC)
+STAFF_PRIMARY_SCHOOL = re.compile(r"^(Staff|Ansatte|Tilsette) – (Primary school|Barneskule|Barneskole)\b", IC)
+DRAFT_NEW_VERSION = re.compile(r"^(Draft a new version|Lag utkast til ny versjon)$", IC)
+DRAFTED = re.compile(r"is drafted|Utkast til versjon \d+ er lag(et|a)", IC)
+FACTOR_LABEL = re.compile(r"^(Label|Tekst)$", IC)
+FACTOR_WEIGHT = re.compile(r"^(Weight|Vekt)$", IC)
+FACTOR_GROUP = re.compile(r"^(Group|Gruppe)$", IC)
+SAVE_DRAFT = re.compile(r"^(Save the draft|Lagre utkastet)$", IC)
+DRAFT_SAVED = re.compile(r"The draft is saved|Utkastet er lagr(et|a)", IC)
+ADD_FACTOR = re.compile(r"^(Add a factor|Legg til (en|ein) faktor)$", IC)
+ADD_THE_FACTOR = re.compile(r"^(Add the factor|Legg til faktoren)$", IC)
+FACTOR_ADDED = re.compile(r"The factor is added|Faktoren er la(gt|gd) til", IC)
+BACK_TO_VERSION = re.compile(r"^(Back to the version|Tilbake til versjonen)$", IC)
+PUBLISH = re.compile(r"^(Publish this version|Publiser denne versjonen)$", IC)
+PUBLISHED = re.compile(r"The version is published|Versjonen er publisert", IC)
+PUBLISHED_STATUS = re.compile(r"^(Published|Publisert)$", IC)
+READ_ONLY = re.compile(r"published and read-only|publisert og kan ikk?j?e endr", IC)
+NEVER_CHANGES = re.compile(r"A published version never changes|(En|Ein) publisert versjon blir aldri endr", IC)
+LETTERS = re.compile(r"^(Letters|Brevmal(er|ar))$", IC)
+EDIT_LETTER = re.compile(r"^(Invitation to a clarifying conversation|Invitasjon til avklaringssamtale)$", IC)
+SUBJECT = re.compile(r"^(Subject|Emne)\b", IC)
+SAVE_LETTER = re.compile(r"^(Save the letter template|Lagre brevmalen)$", IC)
+LETTER_SAVED = re.compile(r"The letter template is saved|Brevmalen er lagr(et|a)", IC)
+PREVIEW_PDF = re.compile(r"^(Preview PDF with example data|F(o|ø)r(e)?h(a|å)ndsvis PDF med eksempeldata)$", IC)
+ERROR_SUMMARY = re.compile(r"^(Please correct the following|Rett opp (følgende|dette))$", IC)
+ACCESS_LOG = re.compile(r"^(Access log|Tilgangslogg)$", IC)
+FILTER = re.compile(r"^(Filter|Filtrer)$", IC)
+FAMILY_NUMBER = re.compile(r"^(Family number|Familienummer)\b", IC)
+FILTER_USERNAME = re.compile(r"^(Username|Brukernavn|Brukarnamn)\b", IC)  # the label goes on with "(optional)"
+LANGUAGE = re.compile(r"^(Language|Språk)$", IC)
+CHANGE_LANGUAGE = re.compile(r"^(Change|Bytt|Byt)$", IC)
+
+
+def version(number: int) -> re.Pattern:
+    """A version's link text in the screening tool list: "Version 2" or "Versjon 2"."""
+    return re.compile(rf"^(Version|Versjon) {number}$", IC)
+
+
+def trail_heading(family_number: int) -> re.Pattern:
+    """A family's audit trail heading when the family is shown by its number only."""
+    return re.compile(rf"^(Audit trail|Tilgangslogg): (family number|familie ?nummer) {family_number}$", IC)
+
+
+def pdf_text(path) -> str:
+    """The text of a PDF, whitespace collapsed to single spaces (pdftotext from poppler-utils)."""
+    extracted = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return " ".join(extracted.split())
 
 
 def select_option_containing(select: Locator, text: str) -> None:
