@@ -1,6 +1,8 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Level
+from familielos import roles
 
 register = template.Library()
 
@@ -11,3 +13,29 @@ def level_label(value):
     if value is None or value == "":
         return ""
     return Level(int(value)).label
+
+
+@register.filter
+def role_label(value):
+    """The display name of a role group's code, as the audit log stores it."""
+    return roles.LABELS.get(value, value)
+
+
+# What an access event names, by the object type the audit log stores.
+AUDITED_OBJECTS = {
+    "family": _("Family"),
+    "family_list": _("Family list"),
+    "overview": _("Overview"),
+    "audit": _("Audit trail"),
+    "case": _("Case"),
+    "consent": _("Consent"),
+    "person": _("Person"),
+    "submission": _("Screening"),
+    "screening_list": _("Screening list"),
+    "avklaringssamtale": _("Clarifying conversation"),
+}
+
+
+@register.filter
+def audited_object(value):
+    return AUDITED_OBJECTS.get(value, value)

@@ -15,7 +15,8 @@ PASSWORD = "correct-horse-battery"
 USERNAME = re.compile(r"^(Brukernavn|Username)$")
 PASSWORD_LABEL = re.compile(r"^(Passord|Password)$")
 LOG_IN = re.compile(r"^(Logg inn|Log in)$")
-MY_FAMILIES = re.compile(r"^(Mine familier|My families)$")
+MY_FAMILIES = re.compile(r"^(Mine familier|Mine familiar|My families)$")
+OVERVIEW = re.compile(r"^(Oversikt|Overview)$")
 SEARCH_BY_NAME = re.compile(r"Search by name|Søk", re.IGNORECASE)
 SEARCH = re.compile(r"^(Search|Søk)$")
 CASE = re.compile(r"^(Case|Sak|Saka|Saken)$")
@@ -36,7 +37,7 @@ def level(number: int) -> re.Pattern:
 
 
 def log_in(page: Page, user, *, check_page=None) -> None:
-    """Log in through the real login form (django-axes sees a normal request) and land on "My families"."""
+    """Log in through the real login form (django-axes sees a normal request) then go to "My families"."""
     page.goto(reverse("login"))
     expect(page.get_by_role("heading", level=1, name=LOG_IN)).to_be_visible()
     if check_page:
@@ -44,6 +45,9 @@ def log_in(page: Page, user, *, check_page=None) -> None:
     page.get_by_label(USERNAME).fill(user.username)
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
     page.get_by_role("button", name=LOG_IN).click()
+    # The start page (the overview with decision deadlines) comes first; then on to "My families" by the menu.
+    expect(page.get_by_role("heading", level=1, name=OVERVIEW)).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name=MY_FAMILIES).click()
     expect(page.get_by_role("heading", level=1, name=MY_FAMILIES)).to_be_visible()
 
 

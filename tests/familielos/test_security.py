@@ -178,7 +178,7 @@ def test_login__right_password__signs_in(staff):
     response = log_in(client, staff.username, PASSWORD)
 
     assert response.status_code == 302
-    assert response.url == reverse("cases:family_list")
+    assert response.url == reverse("home")
     assert is_signed_in(client)
 
 
