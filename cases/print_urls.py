@@ -18,9 +18,9 @@ urlpatterns = [
         name="samtaleduk_filled",
     ),
     path("samtaleduk-1.pdf", print_views.samtaleduk_blank, name="samtaleduk_blank"),
-    path("brevmalar/", print_views.letter_template_list, name="letter_template_list"),
-    path("brevmalar/<slug:kind>/", print_views.letter_template_edit, name="letter_template_edit"),
+    path("brevmaler/", print_views.letter_template_list, name="letter_template_list"),
+    path("brevmaler/<slug:kind>/", print_views.letter_template_edit, name="letter_template_edit"),
     path(
-        "brevmalar/<slug:kind>/forhandsvisning.pdf", print_views.letter_template_preview, name="letter_template_preview"
+        "brevmaler/<slug:kind>/forhandsvisning.pdf", print_views.letter_template_preview, name="letter_template_preview"
     ),
 ]

@@ -11,8 +11,8 @@ urlpatterns = [
     path("<int:family_pk>/sak/<int:case_pk>/<slug:step>/", views.case_step, name="case_step"),
     path("<int:family_pk>/samtykke/ny/", views.consent_new, name="consent_new"),
     path("<int:family_pk>/samtykke/<int:consent_pk>/trekk/", views.consent_withdraw, name="consent_withdraw"),
-    path("<int:family_pk>/personar/ny/", views.person_new, name="person_new"),
-    path("<int:family_pk>/logg/", views.family_audit, name="family_audit"),
+    path("<int:family_pk>/personer/ny/", views.person_new, name="person_new"),
+    path("<int:family_pk>/tilgangslogg/", views.family_audit, name="family_audit"),
     path("<int:family_pk>/samtale/ny/", views.samtale_new, name="samtale_new"),
     path("<int:family_pk>/samtale/<int:samtale_pk>/", views.samtale_detail, name="samtale_detail"),
 ]
