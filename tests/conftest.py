@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -10,6 +11,14 @@ def english_messages():
     """Messages raised outside a request read as their English msgids, whatever a request before activated."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def empty_cache():
+    """The shared cache holds rate limits: a test that counts requests starts with a full allowance."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

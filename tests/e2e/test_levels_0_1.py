@@ -8,7 +8,6 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -84,7 +83,7 @@ from tests.e2e.helpers import (
     select_option_containing,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Factors of the default barneskole tool: instrument data, so never translated. Three risk points recommend the
 # avklaringssamtale, six the ressursteam.
@@ -97,14 +96,6 @@ GUARDIAN_FACTORS = [
 SEEN_TEXT = "Emma sit åleine i friminutta og har vore borte åtte dagar sidan haustferien."
 PLACE_TEXT = "Møterom 2, Vestbygd skule"
 SCHOOL = "Vestbygd skule"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The self-assessment's rate limit lives in the shared cache: every test starts with a full allowance."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

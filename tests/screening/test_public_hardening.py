@@ -1,7 +1,6 @@
 """The public self-assessment under tampered ids: a clear answer, never a server error, nothing stored."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from familielos.models import ServiceKind
@@ -9,19 +8,11 @@ from screening import workflow
 from screening.models import Audience, Submission
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.django_db]
 
 # Digits str.isdigit() and int() accept that are not ASCII, a negative, and a number too big for any id column.
 TAMPERED_IDS = ["²", "١", "٣", "-1", "9" * 30, "1\n", " 1", "+1", "1_0"]
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The rate limit lives in the shared cache: every test starts with a full allowance."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

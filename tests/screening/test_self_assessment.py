@@ -3,7 +3,6 @@
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -13,7 +12,7 @@ from screening.models import Audience, Recommendation, Submission
 from tests import factories
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.django_db]
 
 SubmissionEvent = apps.get_model("screening", "SubmissionEvent")
 GOOD_CONTACT = {
@@ -23,14 +22,6 @@ GOOD_CONTACT = {
     "send-message": "Han søv dårleg og vil ikkje på skulen.",
     "send-consent": "on",
 }
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The rate limit lives in the shared cache: every test starts with a full allowance."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
