@@ -60,11 +60,11 @@ def samtaleduk_filled(request, family_pk, samtale_pk):
     """Samtaleduk 1 as recorded for this conversation (empty boxes where nothing was written)."""
     family = access.family_or_404(request.user, family_pk)
     samtale = _samtale_or_404(family, samtale_pk)
+    children = _join_names(str(child) for child in samtale.case.children.all())
     context = {
+        "fact_rows": _duk_fact_rows(samtale, children),
         "rows": _duk_rows(samtale),
-        "children": _join_names(str(child) for child in samtale.case.children.all()),
-        "starts_at": timezone.localtime(samtale.starts_at),
-        "place": samtale.place,
+        "children": children,
         "agreements": samtale.agreements.all(),
         "municipality": settings.MUNICIPALITY_NAME,
     }
@@ -80,7 +80,11 @@ def samtaleduk_blank(request):
     """An empty samtaleduk 1 to print for the table. No family data, so no audit event."""
     if roles.role_of(request.user) in {"", roles.FAMILY_MEMBER}:
         raise Http404
-    context = {"rows": _duk_rows(None), "municipality": settings.MUNICIPALITY_NAME}
+    context = {
+        "fact_rows": _duk_fact_rows(None, ""),
+        "rows": _duk_rows(None),
+        "municipality": settings.MUNICIPALITY_NAME,
+    }
     return pdf.render_pdf(request, SAMTALEDUK_TEMPLATE, context, "samtaleduk-1.pdf")
 
 
@@ -157,11 +161,28 @@ def _letter_context(template: LetterTemplate, values: dict, *, recipients: list[
     }
 
 
+def _duk_fact_rows(samtale: Avklaringssamtale | None, children: str) -> list[list[dict]]:
+    """The header of samtaleduk 1: name, date and place in one row, the participants in the next.
+
+    Each value sits in a fixed-height cell so the canvas never grows; the print template's `fit-<key>` frames
+    move a value that does not fit to a continuation sheet (see familielos.pdf).
+    """
+    facts = [
+        ("name", _("Name"), children),
+        ("date", _("Date"), date_format(timezone.localtime(samtale.starts_at), "DATE_FORMAT") if samtale else ""),
+        ("place", _("Place"), samtale.place if samtale else ""),
+        ("participants", _("Participants"), samtale.participants if samtale else ""),
+    ]
+    rows = [{"key": key, "label": label, "value": value} for key, label, value in facts]
+    return [rows[:3], rows[3:]]
+
+
 def _duk_rows(samtale: Avklaringssamtale | None) -> list[list[dict]]:
     """The six boxes of samtaleduk 1 in two rows of three."""
     # The model's verbose names are the English msgids of the six headings; they render translated.
     boxes = [
         {
+            "key": f"box-{number}",
             "number": number,
             "label": Avklaringssamtale._meta.get_field(name).verbose_name,
             "text": getattr(samtale, name) if samtale else "",

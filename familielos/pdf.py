@@ -4,6 +4,12 @@ Print templates link their stylesheet as `{{ print_css }}`: a URL in a namespace
 file:///static/<name>, which the fetcher below resolves through the staticfiles finders. Every other URL
 (http, https, data, any other file) is refused, so neither a template nor text a user typed can make the
 server fetch from the network or read a file outside the static files.
+
+A layout that must keep its size whatever the text (samtaleduk 1 fits one sheet) uses fixed-size frames:
+an element with `id="fit-<key>"`, a fixed height and `overflow: hidden`, holding an element with
+`id="fit-<key>-content"`. When a frame's content does not fit, the document is laid out once more with `<key>`
+in the context's `overflowing` set, so the template can shorten the frame and print the whole text after it:
+the measurement is WeasyPrint's own layout, so nothing is cut off by a guess.
 """
 
 import logging
@@ -25,6 +31,12 @@ logger = logging.getLogger(__name__)
 # The one base URL a PDF document sees; `/static/<name>` below it is a static file, nothing else is served.
 STATIC_BASE_URL = "file:///static/"
 PRINT_CSS = "css/print.css"
+# Tagged PDF: screen readers get headings, paragraphs and reading order (universal design).
+PDF_OPTIONS = {"pdf_tags": True}
+FRAME_PREFIX = "fit-"
+CONTENT_SUFFIX = "-content"
+# Less than a hairline (CSS px): a content box ending within it of its frame's edge still fits.
+FIT_TOLERANCE = 0.5
 
 
 class URLRefused(ValueError):
@@ -73,11 +85,38 @@ class StaticFilesFetcher(URLFetcher):
 
 
 def render_pdf_bytes(template: str, context: dict, request=None) -> bytes:
-    """The PDF of a print template; the template links `{{ print_css }}` for its styles."""
+    """The PDF of a print template; the template links `{{ print_css }}` for its styles.
+
+    A second layout happens only when a fixed-size frame overflowed in the first (see the module docstring).
+    """
+    document = _layout(template, {**context, "overflowing": frozenset()}, request)
+    overflowing = overflowing_frames(document)
+    if overflowing:
+        document = _layout(template, {**context, "overflowing": overflowing}, request)
+    return document.write_pdf(**PDF_OPTIONS)
+
+
+def _layout(template: str, context: dict, request):
     html = render_to_string(template, {**context, "print_css": STATIC_BASE_URL + PRINT_CSS}, request=request)
-    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher())
-    # Tagged PDF: screen readers get headings, paragraphs and reading order (universal design).
-    return document.write_pdf(pdf_tags=True)
+    return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()).render(**PDF_OPTIONS)
+
+
+def overflowing_frames(document) -> frozenset[str]:
+    """The keys of the `fit-<key>` frames whose content ends below the frame or on another page."""
+    # Page.anchors (public API): each element with an id, as (x1, y1, x2, y2) of its border box on that page.
+    placed = {}
+    for number, page in enumerate(document.pages):
+        for name, (_x1, _y1, _x2, bottom) in page.anchors.items():
+            if name.startswith(FRAME_PREFIX):
+                placed.setdefault(name, (number, bottom))
+    overflowing = set()
+    for name, (page, bottom) in placed.items():
+        if name.endswith(CONTENT_SUFFIX) or name + CONTENT_SUFFIX not in placed:
+            continue
+        content_page, content_bottom = placed[name + CONTENT_SUFFIX]
+        if content_page != page or content_bottom > bottom + FIT_TOLERANCE:
+            overflowing.add(name.removeprefix(FRAME_PREFIX))
+    return frozenset(overflowing)
 
 
 def render_pdf(request, template: str, context: dict, filename: str) -> HttpResponse:

@@ -33,6 +33,36 @@ def pdf_text(response) -> str:
     return " ".join(result.stdout.decode().split())
 
 
+def pdf_pages_text(response, first: int, last: int | None = None, *, layout=False) -> str:
+    """The text of pages first..last (1-based; last page if None); with `layout`, lines as laid out on the page."""
+    pages = ["-f", str(first)] + (["-l", str(last)] if last else [])
+    options = ["-layout"] if layout else []
+    result = subprocess.run(
+        ["pdftotext", *options, *pages, "-", "-"], input=response.content, capture_output=True, check=True
+    )
+    text = result.stdout.decode()
+    return text if layout else " ".join(text.split())
+
+
+def printed_whole(expected: str, text: str) -> bool:
+    """Every word of `expected` is in `text`, in order, with nothing between them but page furniture
+    (pdftotext reads a page's footer between two columns of text)."""
+    words = expected.split()
+    vocabulary = set(words)
+    return [word for word in text.split() if word in vocabulary] == words
+
+
+def pdf_info(response, tmp_path) -> str:
+    path = tmp_path / "document.pdf"
+    path.write_bytes(response.content)
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+
+
+def pdf_page_count(response, tmp_path) -> int:
+    line = next(line for line in pdf_info(response, tmp_path).splitlines() if line.startswith("Pages:"))
+    return int(line.split()[1])
+
+
 def pdf_page_size(response, tmp_path) -> str:
     path = tmp_path / "document.pdf"
     path.write_bytes(response.content)
@@ -283,13 +313,115 @@ def test_samtaleduk__uses_print_css__a4_landscape(recorded, staff_client, tmp_pa
     assert "841.89 x 595.276" in pdf_page_size(response, tmp_path)
 
 
-def test_samtaleduk__a_very_long_answer__is_printed_whole_over_several_pages(recorded, staff_client):
+def duk_heading(name: str) -> str:
+    return in_page_language(Avklaringssamtale._meta.get_field(name).verbose_name)
+
+
+def continued_marker(page: int) -> str:
+    return f"{in_page_language('Continued on page')} {page} →"
+
+
+def test_samtaleduk__a_very_long_answer__is_printed_whole_on_a_continuation_sheet(recorded, staff_client):
+    """The canvas shows the answer's beginning and where it goes on; the sheets after it have the whole answer."""
     Avklaringssamtale.objects.filter(pk=recorded.pk).update(duk_hard="Setning. " * 600 + "SLUTT")
 
-    text = pdf_text(staff_client.get(samtaleduk_url(recorded)))
+    response = staff_client.get(samtaleduk_url(recorded))
 
-    assert text.count("Setning.") == 600
-    assert "SLUTT" in text
+    canvas = pdf_pages_text(response, 1, 1)
+    assert continued_marker(2) in canvas
+    assert "Fortsetter på side 2 →" in canvas  # the marker reads as Norwegian
+    assert "Setning." in canvas
+    assert "SLUTT" not in canvas
+    continuation = pdf_pages_text(response, 2)
+    assert in_page_language("Samtaleduk 1, continued") in continuation
+    assert duk_heading("duk_hard") in continuation
+    assert printed_whole("Setning. " * 600 + "SLUTT", continuation)
+    # The other answers fitted their boxes: they are on the canvas and not repeated.
+    assert "Emma likar å teikna." in canvas
+    assert "Emma likar å teikna." not in continuation
+
+
+@pytest.fixture
+def without_agreements(recorded):
+    recorded.agreements.all().delete()
+    return recorded
+
+
+def test_samtaleduk__long_header_values__keep_as_many_pages_as_the_blank_canvas(
+    without_agreements, staff_client, tmp_path
+):
+    """Found by a newcomer: a place that wrapped pushed the second row of boxes onto a second sheet."""
+    Avklaringssamtale.objects.filter(pk=without_agreements.pk).update(
+        place="Vestbygd skule, møterom 1",
+        participants="Guro Test (mor), Per Test (far), Emma, Lise Lærar (kontaktlærar), Anne Berg (helsesjukepleiar)",
+    )
+    blank = staff_client.get(reverse("print:samtaleduk_blank"))
+
+    filled = staff_client.get(samtaleduk_url(without_agreements))
+
+    assert pdf_page_count(filled, tmp_path) == pdf_page_count(blank, tmp_path) == 1
+    text = pdf_text(filled)
+    assert "Vestbygd skule, møterom 1" in text
+    assert "Anne Berg (helsesjukepleiar)" in text
+    assert in_page_language("Continued on page") not in text
+    for name in Avklaringssamtale.DUK_FIELDS:
+        assert getattr(without_agreements, name) in text
+
+
+def test_samtaleduk__agreements__follow_the_canvas_on_one_more_sheet(recorded, staff_client, tmp_path):
+    response = staff_client.get(samtaleduk_url(recorded))
+
+    assert pdf_page_count(response, tmp_path) == 2
+    assert "Lærar snakkar med Emma kvar måndag" not in pdf_pages_text(response, 1, 1)
+    assert "Lærar snakkar med Emma kvar måndag" in pdf_pages_text(response, 2, 2)
+
+
+def test_samtaleduk__header_values_too_long_for_the_header__are_printed_whole_after_the_canvas(
+    without_agreements, staff_client, tmp_path
+):
+    place = "Vestbygd skule, " + " ".join(f"stad{number}" for number in range(40)) + " SLUTTSTAD"
+    participants = ", ".join(f"Deltakar{number} Etternamn" for number in range(60)) + " SLUTTDELTAKAR"
+    Avklaringssamtale.objects.filter(pk=without_agreements.pk).update(place=place[:200], participants=participants)
+
+    response = staff_client.get(samtaleduk_url(without_agreements))
+
+    canvas = pdf_pages_text(response, 1, 1)
+    assert canvas.count(continued_marker(2)) == 2
+    assert "SLUTTSTAD" not in canvas
+    assert "SLUTTDELTAKAR" not in canvas
+    for name in Avklaringssamtale.DUK_FIELDS:
+        assert duk_heading(name) in canvas
+        assert getattr(without_agreements, name) in canvas
+    continuation = pdf_pages_text(response, 2)
+    assert printed_whole(place[:200], continuation)
+    assert printed_whole(participants, continuation)
+    assert pdf_page_count(response, tmp_path) == 2
+
+
+def test_samtaleduk__very_long_answers_in_every_box__every_word_is_printed_and_page_one_is_the_canvas(
+    without_agreements, staff_client, tmp_path
+):
+    answers = {
+        name: "\n\n".join(" ".join(f"b{box}p{paragraph}w{word}" for word in range(60)) for paragraph in range(8))
+        for box, name in enumerate(Avklaringssamtale.DUK_FIELDS, start=1)
+    }
+    Avklaringssamtale.objects.filter(pk=without_agreements.pk).update(**answers)
+
+    response = staff_client.get(samtaleduk_url(without_agreements))
+
+    continuation = pdf_pages_text(response, 2)
+    for answer in answers.values():
+        assert printed_whole(answer, continuation)
+    canvas = pdf_pages_text(response, 1, 1)
+    assert canvas.count(in_page_language("Continued on page")) == 6
+    rows = pdf_pages_text(response, 1, 1, layout=True).splitlines()
+    first_row = next(line for line in rows if duk_heading("duk_works") in line)
+    assert duk_heading("duk_hard") in first_row
+    assert duk_heading("duk_good_at") in first_row
+    second_row = next(line for line in rows if duk_heading("duk_dreams") in line)
+    assert duk_heading("duk_agreement") in second_row
+    assert rows.index(first_row) < rows.index(second_row)
+    assert "841.89 x 595.276" in pdf_page_size(response, tmp_path)
 
 
 def test_samtaleduk_blank__three_ways(client, staff_client):
@@ -380,6 +512,19 @@ def test_static_files_fetcher__in_weasyprint__never_reaches_the_network_or_other
             "http://169.254.169.254/latest/meta-data/",
         ]
     )
+
+
+def test_overflowing_frames__only_frames_whose_content_ends_below_them():
+    html = (
+        '<div id="fit-short" style="height: 20mm; overflow: hidden"><p id="fit-short-content">Kort.</p></div>'
+        '<div id="fit-long" style="height: 20mm; overflow: hidden">'
+        f'<p id="fit-long-content">{"Lang tekst. " * 400}</p></div>'
+        '<div id="fit-empty" style="height: 20mm"></div>'
+    )
+
+    document = HTML(string=html).render()
+
+    assert pdf.overflowing_frames(document) == {"long"}
 
 
 def test_pdf_filename__norwegian_letters__become_plain_ascii():
