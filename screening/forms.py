@@ -1,15 +1,18 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases import access
 from cases.models import Person
 from familielos.models import ServiceUnit
 from screening import selectors, workflow
-from screening.models import AgeGroup, Factor, FactorGroup, FactorKind, Instrument
+from screening.models import AgeGroup, Audience, Factor, FactorGroup, FactorKind, Instrument
 
 MISMATCH = _("The form does not match this version of the screening tool. Reload it.")
+NYNORSK_HELP = _("Shown when the page is in Nynorsk. Left empty, the Bokmål text is shown.")
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -39,15 +42,22 @@ def _child_field():
 
 
 class StartForm(forms.Form):
-    """Who the screening is about, and so which age group's instrument to use. Sent by GET."""
+    """Who the screening is about, and so which age group's instrument to use. Sent by GET.
+
+    Left on automatic, the age group comes from the named child's age, or else from the unit's kind: a kindergarten
+    screens with the kindergarten tool, a school with the primary school tool.
+    """
 
     unit = _unit_field()
     child = _child_field()
     age_group = forms.TypedChoiceField(
         label=_("Age group"),
-        choices=[("", _("From the named child's age")), *AgeGroup.choices],
+        choices=[("", _("Automatic: from the named child's age, or else from the unit")), *AgeGroup.choices],
         required=False,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Without a named child, a kindergarten uses the kindergarten tool and a school the primary school one."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -57,18 +67,26 @@ class StartForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        child, age_group = data.get("child"), data.get("age_group")
+        child, unit, age_group = data.get("child"), data.get("unit"), data.get("age_group")
         if not age_group and child is not None:
             age_group = AgeGroup.for_age(child.age)
         if not age_group:
-            if "age_group" not in self.errors and "child" not in self.errors:
+            age_group = AgeGroup.for_unit(unit)
+        if not age_group:
+            if not self.errors:
                 self.add_error(
                     "age_group",
                     forms.ValidationError(
-                        _("Choose the age group, or a named child with a date of birth."), code="required"
+                        _(
+                            "Choose the age group: it cannot be told from %(unit)s, and there is no named child "
+                            "with a date of birth."
+                        ),
+                        code="required",
+                        params={"unit": unit.name},
                     ),
                 )
             return data
+        data["age_group"] = age_group
         data["instrument"] = workflow.current_instrument(age_group)
         if data["instrument"] is None:
             self.add_error(
@@ -132,7 +150,7 @@ class ScreeningForm(forms.Form):
         self.fields["unit"].queryset = access.user_units(user)
         self.fields["child"].queryset = selectors.changeable_children(user)
         self._factors = {factor.pk: factor for group in groups for factor in group.factors.all()}
-        self.fields["factors"].choices = [(pk, factor.label) for pk, factor in self._factors.items()]
+        self.fields["factors"].choices = [(pk, factor.localized_label) for pk, factor in self._factors.items()]
 
     def clean(self):
         data = super().clean()
@@ -151,6 +169,27 @@ class ScreeningForm(forms.Form):
                 ),
             )
         return data
+
+    @staticmethod
+    def initial_from_concern(concern, instrument: Instrument) -> dict:
+        """A screening started from a guardian's self-assessment: the staff factors with the same keys as the ones
+        the guardian ticked, and what they ticked and wrote in «what was seen or heard», for the staff to rework.
+        """
+        ticked = list(concern.factors.order_by("group__position", "position", "pk"))
+        keys = {factor.key for factor in ticked}
+        summary = _("A guardian's self-assessment, received %(date)s.") % {
+            "date": date_format(timezone.localtime(concern.submitted_at), "SHORT_DATE_FORMAT")
+        }
+        if ticked:
+            summary += " " + _("They ticked: %(factors)s.") % {
+                "factors": "; ".join(factor.localized_label for factor in ticked)
+            }
+        if concern.seen:
+            summary += " " + _("Their message: %(message)s") % {"message": concern.seen}
+        return {
+            "factors": list(instrument.factors.filter(key__in=keys).values_list("pk", flat=True)),
+            "seen": summary,
+        }
 
     def action_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -187,15 +226,32 @@ class LinkChildForm(forms.Form):
 
 
 class InstrumentForm(forms.ModelForm):
+    """The draft's texts in Bokmål and Nynorsk, and a staff tool's thresholds (the guardians' tool has none)."""
+
     class Meta:
         model = Instrument
-        fields = ["title", "introduction", "avklaring_threshold", "ressursteam_threshold"]
-        widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
-        labels = {"title": _("Title of the tool")}
+        fields = [
+            "title",
+            "title_nn",
+            "introduction",
+            "introduction_nn",
+            "avklaring_threshold",
+            "ressursteam_threshold",
+        ]
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 3}),
+            "introduction_nn": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"title": _("Title of the tool"), "title_nn": _("Title of the tool (Nynorsk)")}
+        help_texts = {"title_nn": NYNORSK_HELP, "introduction_nn": NYNORSK_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.audience != Audience.STAFF:
+            del self.fields["avklaring_threshold"], self.fields["ressursteam_threshold"]
+            return
         for name in ("avklaring_threshold", "ressursteam_threshold"):
+            self.fields[name].required = True
             _limit(self.fields[name], 1, 1000)
 
     def clean(self):
@@ -224,8 +280,12 @@ WEIGHT_HELP = _("Risk points when ticked, 0–10. Protective factors never subtr
 class FactorForm(forms.ModelForm):
     class Meta:
         model = Factor
-        fields = ["label", "help_text", "kind", "weight", "signals_abuse"]
-        widgets = {"help_text": forms.Textarea(attrs={"rows": 2})}
+        fields = ["label", "label_nn", "help_text", "help_text_nn", "kind", "weight", "signals_abuse"]
+        widgets = {
+            "help_text": forms.Textarea(attrs={"rows": 2}),
+            "help_text_nn": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"label_nn": _("Label (Nynorsk)"), "help_text_nn": _("Help text (Nynorsk)")}
         # Explained once above the list of factors; the form for a new factor shows it by the field.
         help_texts = {"weight": "", "signals_abuse": ""}
 
@@ -257,13 +317,14 @@ class NewFactorForm(FactorForm):
     group = forms.ModelChoiceField(label=_("Group"), queryset=FactorGroup.objects.none(), empty_label=None)
 
     class Meta(FactorForm.Meta):
-        fields = ["group", "label", "help_text", "kind", "weight", "signals_abuse"]
+        fields = ["group", "label", "label_nn", "help_text", "help_text_nn", "kind", "weight", "signals_abuse"]
 
-        help_texts = {"weight": WEIGHT_HELP}
+        help_texts = {"weight": WEIGHT_HELP, "label_nn": NYNORSK_HELP}
 
-    field_order = ["group", "label", "help_text", "kind", "weight", "signals_abuse"]
+    field_order = ["group", "label", "label_nn", "help_text", "help_text_nn", "kind", "weight", "signals_abuse"]
 
     def __init__(self, *args, instrument, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = instrument.groups.order_by("position", "pk")
+        self.fields["group"].label_from_instance = lambda group: group.localized_title
         self.fields["kind"].initial = FactorKind.RISK

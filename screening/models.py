@@ -4,10 +4,11 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from familielos.history import tracked
-from familielos.models import ServiceUnit
+from familielos.models import ServiceKind, ServiceUnit
 
 
 class AgeGroup(models.TextChoices):
@@ -25,6 +26,26 @@ class AgeGroup(models.TextChoices):
         if age <= 12:
             return cls.BARNESKOLE
         return cls.UNGDOMSSKOLE
+
+    @classmethod
+    def for_unit(cls, unit: ServiceUnit | None) -> "AgeGroup | None":
+        """The age group a unit's own children are most likely in: a kindergarten's, or a school's primary pupils.
+
+        None for a unit whose kind tells nothing about the age (a health station serves every age).
+        """
+        return _AGE_GROUP_BY_UNIT_KIND.get(getattr(unit, "kind", None))
+
+
+def in_language(nb: str, nn: str) -> str:
+    """An instrument text in the page's language: the Nynorsk one on a Nynorsk page when it is written, else Bokmål."""
+    return nn if nn and get_language() == "nn" else nb
+
+
+_AGE_GROUP_BY_UNIT_KIND = {
+    ServiceKind.BARNEHAGE: AgeGroup.BARNEHAGE,
+    ServiceKind.SKOLE: AgeGroup.BARNESKOLE,
+    ServiceKind.SFO: AgeGroup.BARNESKOLE,
+}
 
 
 class Audience(models.TextChoices):
@@ -53,14 +74,22 @@ class Instrument(models.Model):
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=InstrumentStatus, default=InstrumentStatus.DRAFT)
     title = models.CharField(_("title"), max_length=200)
+    title_nn = models.CharField(_("title (Nynorsk)"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_nn = models.TextField(_("introduction (Nynorsk)"), blank=True)
+    # Only the staff tool has thresholds: the guardians' self-assessment is scored by its age group's staff tool,
+    # so the same ticks always give the same recommendation (see workflow.result_of).
     avklaring_threshold = models.PositiveIntegerField(
         _("risk points for a clarifying conversation"),
+        null=True,
+        blank=True,
         default=3,
         help_text=_("From this many weighted risk points the result recommends talking with the guardians."),
     )
     ressursteam_threshold = models.PositiveIntegerField(
         _("risk points for the ressursteam"),
+        null=True,
+        blank=True,
         default=6,
         help_text=_("From this many weighted risk points the result recommends considering the ressursteam."),
     )
@@ -88,8 +117,14 @@ class Instrument(models.Model):
             models.CheckConstraint(condition=Q(audience__in=Audience.values), name="instrument_audience_valid"),
             models.CheckConstraint(condition=Q(status__in=InstrumentStatus.values), name="instrument_status_valid"),
             models.CheckConstraint(
-                condition=Q(ressursteam_threshold__gte=models.F("avklaring_threshold")),
+                condition=Q(ressursteam_threshold__isnull=True)
+                | Q(ressursteam_threshold__gte=models.F("avklaring_threshold")),
                 name="instrument_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience="staff", avklaring_threshold__isnull=False, ressursteam_threshold__isnull=False)
+                | Q(audience="guardian", avklaring_threshold__isnull=True, ressursteam_threshold__isnull=True),
+                name="instrument_thresholds_staff_only",
             ),
         ]
         triggers = [
@@ -103,6 +138,14 @@ class Instrument(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
+
+    @property
+    def localized_title(self) -> str:
+        return in_language(self.title, self.title_nn)
+
+    @property
+    def localized_introduction(self) -> str:
+        return in_language(self.introduction, self.introduction_nn)
 
 
 _FROZEN_WHEN_PUBLISHED = """
@@ -121,6 +164,7 @@ class FactorKind(models.TextChoices):
 class FactorGroup(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="groups")
     title = models.CharField(_("title"), max_length=200)
+    title_nn = models.CharField(_("title (Nynorsk)"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -139,6 +183,10 @@ class FactorGroup(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def localized_title(self) -> str:
+        return in_language(self.title, self.title_nn)
+
 
 class Factor(models.Model):
     """A risk or protective factor. `key` stays the same across versions, so results can be compared."""
@@ -148,7 +196,9 @@ class Factor(models.Model):
     key = models.SlugField(_("key"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=FactorKind, default=FactorKind.RISK)
     label = models.CharField(_("label"), max_length=300)
+    label_nn = models.CharField(_("label (Nynorsk)"), max_length=300, blank=True)
     help_text = models.TextField(_("help text"), blank=True)
+    help_text_nn = models.TextField(_("help text (Nynorsk)"), blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
     signals_abuse = models.BooleanField(
         _("signals violence, abuse or neglect"),
@@ -176,6 +226,14 @@ class Factor(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def localized_label(self) -> str:
+        return in_language(self.label, self.label_nn)
+
+    @property
+    def localized_help_text(self) -> str:
+        return in_language(self.help_text, self.help_text_nn)
 
 
 class Recommendation(models.TextChoices):

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from cases import access
 from cases.models import Person, PersonRole
 from familielos.models import ServiceKind, ServiceUnit
-from screening.models import Audience, Factor, FactorGroup, Instrument
+from screening.models import Audience, Factor, FactorGroup, Instrument, Submission, SubmissionStatus
 
 
 def submission_list(user) -> QuerySet:
@@ -54,3 +54,15 @@ def instrument_versions() -> QuerySet[Instrument]:
 
 def editable_factors(instrument: Instrument) -> QuerySet[Factor]:
     return instrument.factors.select_related("group").order_by("group__position", "group__pk", "position", "pk")
+
+
+def guardian_inbox(user) -> QuerySet[Submission]:
+    """Self-assessments guardians sent to a unit the user works in; another unit's are not there (404)."""
+    return Submission.objects.filter(
+        audience=Audience.GUARDIAN, status=SubmissionStatus.SUBMITTED, unit__in=access.user_units(user)
+    ).select_related("instrument", "unit", "opened_by")
+
+
+def opened_concerns(user) -> QuerySet[Submission]:
+    """The inbox's concerns someone has opened: only those can start a screening or a family's registration."""
+    return guardian_inbox(user).filter(opened_at__isnull=False)

@@ -43,13 +43,23 @@ def submission_list(request):
 @permission_or_404(SCREEN)
 @require_http_methods(["GET", "POST"])
 def submission_new(request):
-    """Step 1 (by GET) chooses the unit, the child and the age group; step 2 is the screening itself."""
+    """Step 1 (by GET) chooses the unit, the child and the age group; step 2 is the screening itself.
+
+    `fra` names an opened concern from a guardian in the user's inbox: the screening starts from their answers.
+    """
     start = StartForm(request.GET or None, user=request.user)
     if not start.is_valid() or "endre" in request.GET:
         has_units = start.fields["unit"].queryset.exists()
         return render(request, "screening/submission_start.html", {"form": start, "has_units": has_units})
+    instrument = start.cleaned_data["instrument"]
     initial = {"unit": start.cleaned_data["unit"], "child": start.cleaned_data["child"]}
-    return _screening_page(request, start.cleaned_data["instrument"], initial=initial)
+    if "fra" in request.GET:
+        concern = get_object_or_404(selectors.opened_concerns(request.user), pk=_id_or_404(request.GET["fra"]))
+        initial.update(ScreeningForm.initial_from_concern(concern, instrument))
+    # Back to step 1 with the age group in use chosen, whether it was picked or proposed by the child or the unit.
+    change = request.GET.copy()
+    change["age_group"], change["endre"] = start.cleaned_data["age_group"], "1"
+    return _screening_page(request, instrument, initial=initial, change_query=change.urlencode())
 
 
 @permission_or_404(SCREEN)
@@ -118,7 +128,7 @@ def submission_link(request, pk):
     return render(request, "screening/submission_detail.html", context)
 
 
-def _screening_page(request, instrument, *, submission=None, initial=None):
+def _screening_page(request, instrument, *, submission=None, initial=None, change_query=""):
     """The screening form for new and draft screenings: save a draft, or submit and see the result."""
     submit = request.POST.get("action") == "submit"
     groups = selectors.factor_groups(instrument)
@@ -144,6 +154,7 @@ def _screening_page(request, instrument, *, submission=None, initial=None):
         "refusal": refusal,
         "result": workflow.result_of(instrument, form.ticked()),
         "barnevern_units": selectors.barnevern_units(),
+        "change_query": change_query,
     }
     return render(request, "screening/submission_form.html", context)
 
@@ -187,6 +198,13 @@ def _factor_ids(submission):
     return list(submission.factors.values_list("pk", flat=True))
 
 
+def _id_or_404(value):
+    """A database id from the query string; anything but ASCII digits that fit a bigint is a 404."""
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
 def _published_staff_instrument(pk):
     try:
         return Instrument.objects.get(pk=int(pk), status=InstrumentStatus.PUBLISHED, audience=Audience.STAFF)
@@ -210,7 +228,14 @@ def instrument_detail(request, pk):
     draft = Instrument.objects.filter(
         age_group=instrument.age_group, audience=instrument.audience, status=InstrumentStatus.DRAFT
     ).first()
-    context = {"instrument": instrument, "groups": selectors.factor_groups(instrument), "draft": draft}
+    avklaring, ressursteam = workflow.thresholds(instrument)
+    context = {
+        "instrument": instrument,
+        "groups": selectors.factor_groups(instrument),
+        "draft": draft,
+        "avklaring_threshold": avklaring,
+        "ressursteam_threshold": ressursteam,
+    }
     return render(request, "screening/instrument_detail.html", context)
 
 
@@ -292,7 +317,7 @@ def _refusal(request, instrument):
 
 
 def _edits(form, factors) -> dict:
-    changes = {name: form.cleaned_data[name] for name in workflow.INSTRUMENT_FIELDS}
+    changes = {name: form.cleaned_data[name] for name in workflow.instrument_fields(form.instance)}
     removed = [f.instance.pk for f in factors.initial_forms if f.cleaned_data.get("DELETE")]
     factor_changes = {
         f.instance.pk: {name: f.cleaned_data[name] for name in workflow.FACTOR_FIELDS}

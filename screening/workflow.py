@@ -12,7 +12,7 @@ from cases import workflow as case_workflow
 from cases.models import Case, Person, PersonRole
 from familielos.history import action
 from familielos.models import ServiceUnit
-from screening import scoring
+from screening import defaults, scoring
 from screening.models import (
     Audience,
     Factor,
@@ -42,12 +42,22 @@ def current_instrument(age_group: str, audience: str = Audience.STAFF) -> Instru
     )
 
 
+def thresholds(instrument: Instrument) -> tuple[int, int]:
+    """The risk points for a clarifying conversation and for the ressursteam that score this instrument.
+
+    One rule for both tools: a staff tool has its own; a guardians' self-assessment uses its age group's current
+    staff tool's, so a parent and a teacher who tick the same factors get the same recommendation.
+    """
+    rule = instrument if instrument.audience == Audience.STAFF else current_instrument(instrument.age_group)
+    if rule is None:
+        return defaults.AVKLARING_THRESHOLD, defaults.RESSURSTEAM_THRESHOLD
+    return rule.avklaring_threshold, rule.ressursteam_threshold
+
+
 def result_of(instrument: Instrument, factors) -> scoring.Result:
-    return scoring.score(
-        list(factors),
-        avklaring_threshold=instrument.avklaring_threshold,
-        ressursteam_threshold=instrument.ressursteam_threshold,
-    )
+    """Score the ticked factors of a staff screening or a guardian's self-assessment: the one way both are scored."""
+    avklaring, ressursteam = thresholds(instrument)
+    return scoring.score(list(factors), avklaring_threshold=avklaring, ressursteam_threshold=ressursteam)
 
 
 def check_factors(instrument: Instrument, factor_ids) -> list[Factor]:
@@ -185,13 +195,17 @@ def draft_new_version(*, actor: User, instrument: Instrument) -> Instrument:
         version=latest + 1,
         status=InstrumentStatus.DRAFT,
         title=instrument.title,
+        title_nn=instrument.title_nn,
         introduction=instrument.introduction,
+        introduction_nn=instrument.introduction_nn,
         avklaring_threshold=instrument.avklaring_threshold,
         ressursteam_threshold=instrument.ressursteam_threshold,
         created_by=actor,
     )
     for group in instrument.groups.prefetch_related("factors"):
-        new_group = FactorGroup.objects.create(instrument=draft, title=group.title, position=group.position)
+        new_group = FactorGroup.objects.create(
+            instrument=draft, title=group.title, title_nn=group.title_nn, position=group.position
+        )
         Factor.objects.bulk_create(
             Factor(
                 instrument=draft,
@@ -199,7 +213,9 @@ def draft_new_version(*, actor: User, instrument: Instrument) -> Instrument:
                 key=factor.key,
                 kind=factor.kind,
                 label=factor.label,
+                label_nn=factor.label_nn,
                 help_text=factor.help_text,
+                help_text_nn=factor.help_text_nn,
                 weight=factor.weight,
                 signals_abuse=factor.signals_abuse,
                 position=factor.position,
@@ -261,8 +277,14 @@ def _open_case(actor: User, submission: Submission) -> Case:
     return case
 
 
-INSTRUMENT_FIELDS = ("title", "introduction", "avklaring_threshold", "ressursteam_threshold")
-FACTOR_FIELDS = ("label", "help_text", "weight", "kind", "signals_abuse")
+INSTRUMENT_TEXTS = ("title", "title_nn", "introduction", "introduction_nn")
+THRESHOLDS = ("avklaring_threshold", "ressursteam_threshold")
+FACTOR_FIELDS = ("label", "label_nn", "help_text", "help_text_nn", "weight", "kind", "signals_abuse")
+
+
+def instrument_fields(instrument: Instrument) -> tuple[str, ...]:
+    """What a leader edits on a draft: the texts in both languages, and the thresholds of a staff tool only."""
+    return INSTRUMENT_TEXTS + THRESHOLDS if instrument.audience == Audience.STAFF else INSTRUMENT_TEXTS
 
 
 @action
@@ -271,16 +293,18 @@ def edit_instrument(
 ) -> Instrument:
     """Change a draft's texts, thresholds and factors (`factor_changes` by factor id), and remove factors.
 
-    A published version is refused here, and its rows are frozen in the database as well.
+    A published version is refused here, and its rows are frozen in the database as well. A guardians' tool has no
+    thresholds to change: it is scored by its age group's staff tool.
     """
     instrument = Instrument.objects.select_for_update(no_key=True).get(pk=instrument.pk)
     require_draft(actor, instrument)
-    for name in INSTRUMENT_FIELDS:
+    fields = instrument_fields(instrument)
+    for name in fields:
         if name in changes:
             setattr(instrument, name, changes[name])
-    if instrument.ressursteam_threshold < instrument.avklaring_threshold:
+    if instrument.audience == Audience.STAFF and instrument.ressursteam_threshold < instrument.avklaring_threshold:
         raise ScreeningRefused(_("The ressursteam threshold cannot be lower than the clarifying conversation's."))
-    instrument.save(update_fields=list(INSTRUMENT_FIELDS))
+    instrument.save(update_fields=list(fields))
     factor_changes, removed = factor_changes or {}, set(removed)
     factors = {factor.pk: factor for factor in instrument.factors.filter(pk__in=set(factor_changes) | removed)}
     if len(factors) != len(set(factor_changes) | removed):
@@ -304,7 +328,9 @@ def add_factor(
     group: FactorGroup,
     label: str,
     kind: str,
+    label_nn: str = "",
     help_text: str = "",
+    help_text_nn: str = "",
     weight: int = 1,
     signals_abuse: bool = False,
 ) -> Factor:
@@ -318,7 +344,9 @@ def add_factor(
         key=_new_key(instrument, label),
         kind=kind,
         label=label,
+        label_nn=label_nn,
         help_text=help_text,
+        help_text_nn=help_text_nn,
         weight=weight,
         signals_abuse=signals_abuse,
         position=0 if last is None else last + 1,

@@ -49,7 +49,9 @@ def _edit_data(instrument, **changes):
     factors = list(instrument.factors.order_by("group__position", "group__pk", "position", "pk"))
     data = {
         "title": instrument.title,
+        "title_nn": instrument.title_nn,
         "introduction": instrument.introduction,
+        "introduction_nn": instrument.introduction_nn,
         "avklaring_threshold": instrument.avklaring_threshold,
         "ressursteam_threshold": instrument.ressursteam_threshold,
         "factor-TOTAL_FORMS": len(factors),
@@ -62,7 +64,9 @@ def _edit_data(instrument, **changes):
             {
                 f"factor-{i}-id": factor.pk,
                 f"factor-{i}-label": factor.label,
+                f"factor-{i}-label_nn": factor.label_nn,
                 f"factor-{i}-help_text": factor.help_text,
+                f"factor-{i}-help_text_nn": factor.help_text_nn,
                 f"factor-{i}-kind": factor.kind,
                 f"factor-{i}-weight": factor.weight,
             }

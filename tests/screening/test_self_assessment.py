@@ -103,7 +103,13 @@ def test_instrument_page__unknown_age_group__is_404(client):
 
 @pytest.mark.parametrize(
     ("ticked", "recommendation"),
-    [(0, Recommendation.OBSERVE), (2, Recommendation.AVKLARING), (5, Recommendation.RESSURSTEAM)],
+    [
+        (0, Recommendation.OBSERVE),
+        (2, Recommendation.OBSERVE),
+        (3, Recommendation.AVKLARING),
+        (5, Recommendation.AVKLARING),
+        (6, Recommendation.RESSURSTEAM),
+    ],
 )
 def test_result__computing__gives_advice_and_stores_nothing(client, instrument, ticked, recommendation):
     history_before = _history_count()
