@@ -4,10 +4,12 @@ A person sees a family only through an object permission on it: their own, or on
 are in (a ressursteam). Model-level permissions and superuser status never open a family.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -24,6 +26,29 @@ STAFF_PERMS = (VIEW, CHANGE)
 FAMILY_PERMS = (VIEW,)
 
 
+@functools.cache
+def permission_id(need: str) -> int:
+    """The id of the family permission `need` stands for, read once per process.
+
+    Filtering the grant tables on the id spares every family query a join through auth_permission and
+    django_content_type, which the planner misjudged. The ids are fixed once migrated; a flush (which
+    recreates the permission rows) clears this cache through the post_migrate signal (cases.apps).
+    """
+    return Permission.objects.get(content_type__app_label="cases", codename=_CODENAMES[need]).pk
+
+
+def _granted_ids(user, need: str):
+    """The ids of the families `user` holds `need` on, directly or through a group, as one subquery."""
+    perm = permission_id(need)
+    own = FamilyUserObjectPermission.objects.filter(user=user, permission_id=perm).values("content_object_id")
+    through_groups = FamilyGroupObjectPermission.objects.filter(group__user=user, permission_id=perm).values(
+        "content_object_id"
+    )
+    # One IN over a UNION lets PostgreSQL start from the user's own permission rows by index; an OR of two
+    # INs makes it scan every family.
+    return own.union(through_groups)
+
+
 def visible_families(user, need: str = VIEW) -> QuerySet[Family]:
     """The families `user` holds `need` on, directly or through a group.
 
@@ -32,28 +57,30 @@ def visible_families(user, need: str = VIEW) -> QuerySet[Family]:
     """
     if not user.is_authenticated or not user.is_active:
         return Family.objects.none()
-    codename = _CODENAMES[need]
-    own = FamilyUserObjectPermission.objects.filter(
-        user=user, permission__codename=codename, permission__content_type__app_label="cases"
-    ).values("content_object_id")
-    through_groups = FamilyGroupObjectPermission.objects.filter(
-        group__user=user, permission__codename=codename, permission__content_type__app_label="cases"
-    ).values("content_object_id")
-    # One IN over a UNION lets PostgreSQL start from the user's own permission rows by index; an OR of two
-    # INs makes it scan every family.
-    return Family.objects.filter(pk__in=own.union(through_groups))
+    return Family.objects.filter(pk__in=_granted_ids(user, need))
 
 
 def can(user, family: Family, need: str = VIEW) -> bool:
     return visible_families(user, need).filter(pk=family.pk).exists()
 
 
-def family_or_404(user, pk, need: str = VIEW) -> Family:
-    """The family with this id if the user may `need` it; a missing and a forbidden family look the same."""
+def family_or_404(user, pk, need: str = VIEW, *, with_change: bool = False) -> Family:
+    """The family with this id if the user may `need` it; a missing and a forbidden family look the same.
+
+    With `with_change`, the family carries `can_change` (whether the user may change it), read in the same query.
+    """
+    families = visible_families(user, need)
+    if with_change and user.is_authenticated:
+        families = families.annotate(can_change=can_change_flag(user))
     try:
-        return visible_families(user, need).get(pk=pk)
+        return families.get(pk=pk)
     except (Family.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def can_change_flag(user, family_field: str = "pk") -> ExpressionWrapper:
+    """An annotation: whether `user` may change the family in `family_field`, read in the query that reads it."""
+    return ExpressionWrapper(Q(**{f"{family_field}__in": _granted_ids(user, CHANGE)}), output_field=BooleanField())
 
 
 def require(user, family: Family, need: str = CHANGE) -> None:

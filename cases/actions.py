@@ -12,6 +12,7 @@ from cases.models import (
     Agreement,
     Avklaringssamtale,
     Case,
+    ChangeKind,
     Consent,
     ConsentDecision,
     Family,
@@ -19,7 +20,9 @@ from cases.models import (
     Level,
     Person,
     PersonRole,
+    ReasonCode,
     SamtaleStatus,
+    Status,
 )
 from familielos.history import action
 from familielos.models import ServiceUnit
@@ -37,7 +40,8 @@ def register_family(
     reason: str,
     unit: ServiceUnit | None = None,
 ) -> Case:
-    """Register a family with the child of concern and its guardians, and open its case at level 0."""
+    """Register a family with the child of concern and its guardians, and open its case at level 0 (with its
+    decision deadline, as every level-0 case has)."""
     if not actor.has_perm("cases.add_family"):
         raise workflow.TransitionRefused(_("Your role cannot register families."))
     family = Family.objects.create(name=family_name, created_by=actor)
@@ -116,26 +120,41 @@ class StaleEdit(workflow.TransitionRefused):
     """Someone else saved the record after this form was opened; nothing was overwritten."""
 
 
+def booking_refusal(actor: User, case: Case | None, *, can_change: bool | None = None) -> str:
+    """Why `actor` may not book a clarifying conversation for the case now ("" if they may)."""
+    if case is None:
+        return _("A clarifying conversation belongs to an open case at level 0 or 1.")
+    if can_change is None:
+        can_change = access.can(actor, case.family, access.CHANGE)
+    if not can_change or not actor.has_perm("cases.add_avklaringssamtale"):
+        return _("Your role cannot book clarifying conversations.")
+    if case.status != Status.OPEN or case.level > Level.AVKLARING:
+        return _("A clarifying conversation belongs to an open case at level 0 or 1.")
+    return ""
+
+
+def can_book_avklaringssamtale(actor: User, case: Case | None, *, can_change: bool | None = None) -> bool:
+    """The rule `book_avklaringssamtale` enforces; pages ask it to offer the booking only to those who may."""
+    return not booking_refusal(actor, case, can_change=can_change)
+
+
 @action
 def book_avklaringssamtale(
     *, actor: User, case: Case, starts_at, place: str, participants: str = ""
 ) -> Avklaringssamtale:
     """Book the clarifying conversation; a case still at level 0 moves to level 1 with it."""
     access.require(actor, case.family, access.CHANGE)
-    if not actor.has_perm("cases.add_avklaringssamtale"):
-        raise workflow.TransitionRefused(_("Your role cannot book clarifying conversations."))
     workflow.lock_family(case.family)
-    case = Case.objects.get(pk=case.pk)
-    if case.status != "open":
-        raise workflow.TransitionRefused(_("A clarifying conversation belongs to an open case at level 0 or 1."))
+    case = Case.objects.select_related("family").get(pk=case.pk)
+    if refusal := booking_refusal(actor, case, can_change=True):
+        raise workflow.TransitionRefused(refusal)
     if case.level == Level.UNDRING:
         case = workflow.move_to_avklaring(
             actor=actor,
             case=case,
-            reason=_("Clarifying conversation booked for %(when)s.") % {"when": _when(starts_at)},
+            reason_code=ReasonCode.SAMTALE_BOOKED,
+            reason_params={"when": starts_at.isoformat()},
         )
-    elif case.level != Level.AVKLARING or case.status != "open":
-        raise workflow.TransitionRefused(_("A clarifying conversation belongs to an open case at level 0 or 1."))
     return Avklaringssamtale.objects.create(
         case=case, starts_at=starts_at, place=place, participants=participants, created_by=actor
     )
@@ -160,6 +179,7 @@ def record_avklaringssamtale(
         raise StaleEdit(
             _("Someone else saved this conversation while you were writing. Reload it to see their changes.")
         )
+    first_record = locked.recorded_at is None
     for name, value in fields.items():
         setattr(locked, name, value)
     if locked.starts_at <= timezone.now():
@@ -169,6 +189,13 @@ def record_avklaringssamtale(
     locked.save()
     locked.agreements.all().delete()
     Agreement.objects.bulk_create(Agreement(samtale=locked, **agreement) for agreement in agreements)
+    workflow.record_in_history(
+        actor=actor,
+        case=locked.case,
+        kind=ChangeKind.RECORDED,
+        reason_code=ReasonCode.SAMTALE_RECORDED if first_record else ReasonCode.SAMTALE_UPDATED,
+        reason_params={"when": locked.starts_at.isoformat()},
+    )
     return locked
 
 
@@ -181,7 +208,3 @@ def update_letter_template(*, actor: User, template: LetterTemplate, **fields) -
     template.updated_by = actor
     template.save()
     return template
-
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")

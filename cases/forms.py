@@ -11,6 +11,24 @@ from familielos.models import ServiceUnit
 from teams.models import Ressursteam
 
 
+class PlainChoiceIterator(forms.models.ModelChoiceIterator):
+    """Reads the choices with one plain query: Django's default `.iterator()` opens a server-side cursor per field."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    iterator = PlainChoiceIterator
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = PlainChoiceIterator
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -37,7 +55,7 @@ class RegisterFamilyForm(forms.Form):
         label=_("Second guardian's first name"), max_length=100, required=False
     )
     second_guardian_last_name = forms.CharField(label=_("Second guardian's last name"), max_length=100, required=False)
-    unit = forms.ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
+    unit = ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
     reason = forms.CharField(
         label=_("The concern"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -109,9 +127,12 @@ class PersonForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
-    given_by = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    """A guardian's consent or refusal. With a `team` (the one covering the child), one box ticks all its services."""
+
+    given_by = ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
     decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect)
-    units = forms.ModelMultipleChoiceField(
+    team_services = forms.BooleanField(required=False)
+    units = ModelMultipleChoiceField(
         label=_("Services that may share information"),
         queryset=ServiceUnit.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -121,13 +142,26 @@ class ConsentForm(forms.Form):
     valid_to = forms.DateField(label=_("Valid to"), widget=DateInput(), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, family, **kwargs):
+    def __init__(self, *args, family, team: Ressursteam | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.team = team
         self.fields["given_by"].queryset = family.persons.filter(parental_responsibility=True)
         self.fields["valid_from"].initial = timezone.localdate()
+        if team is None:
+            del self.fields["team_services"]
+        else:
+            self.team_units = list(team.units.all())
+            self.fields["team_services"].label = _("The services in %(team)s") % {"team": team.name}
+            self.fields["team_services"].help_text = _("Ticks all of them: %(services)s.") % {
+                "services": ", ".join(unit.name for unit in self.team_units)
+            }
 
     def clean(self):
         data = super().clean()
+        if data.get("team_services"):
+            chosen = list(data.get("units") or [])
+            data["units"] = chosen + [unit for unit in self.team_units if unit not in chosen]
+        data.pop("team_services", None)
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error(
@@ -146,13 +180,13 @@ class ReasonForm(forms.Form):
 
 
 class ReferForm(ReasonForm):
-    team = forms.ModelChoiceField(label=_("Ressursteam"), queryset=Ressursteam.objects.all())
+    team = ModelChoiceField(label=_("Ressursteam"), queryset=Ressursteam.objects.all())
 
     field_order = ["team", "reason"]
 
 
 class AssignFamilielosForm(ReasonForm):
-    familielos = forms.ModelChoiceField(label=_("Familielos"), queryset=workflow.familieloser_with_caseload().none())
+    familielos = ModelChoiceField(label=_("Familielos"), queryset=workflow.familieloser_with_caseload().none())
 
     field_order = ["familielos", "reason"]
 

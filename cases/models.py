@@ -1,6 +1,6 @@
 """The case spine: families, their people, the BTI case with its level history, and consents."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -210,10 +210,49 @@ class ChangeKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     REPORTED = "reported", _("Reported to barnevern")
     CONCERN = "concern", _("New concern")
+    RECORDED = "recorded", _("Conversation recorded")
+
+
+class ReasonCode(models.TextChoices):
+    """A reason the workflow writes itself: stored as a code with parameters and worded in the reader's language."""
+
+    SAMTALE_BOOKED = "samtale_booked", _("Clarifying conversation booked")
+    SAMTALE_RECORDED = "samtale_recorded", _("Clarifying conversation recorded")
+    SAMTALE_UPDATED = "samtale_updated", _("Clarifying conversation record changed")
+    CONSENT_TEAM = "consent_team", _("Consent no longer covers the ressursteam")
+    CONSENT_FAMILIELOS = "consent_familielos", _("Consent no longer covers the familielos's service")
+
+
+# The sentence shown for each code; `when` is an ISO date and time, shown in the reader's local time.
+REASON_TEXTS = {
+    ReasonCode.SAMTALE_BOOKED: _("Clarifying conversation booked for %(when)s."),
+    ReasonCode.SAMTALE_RECORDED: _("The clarifying conversation of %(when)s is recorded."),
+    ReasonCode.SAMTALE_UPDATED: _("The record of the clarifying conversation of %(when)s is changed."),
+    ReasonCode.CONSENT_TEAM: _(
+        "The guardians' consent no longer covers the ressursteam, so the case can no longer be shared there."
+    ),
+    ReasonCode.CONSENT_FAMILIELOS: _(
+        "The guardians' consent no longer covers the familielos's service, so the familielos can no longer follow "
+        "the family."
+    ),
+}
+
+
+def reason_text(code: str, params: dict) -> str:
+    """A coded reason worded in the active language, its moments in local time."""
+    values = dict(params)
+    if "when" in values:
+        moment = timezone.localtime(datetime.fromisoformat(values["when"]))
+        values["when"] = moment.strftime("%d.%m.%Y %H:%M")
+    return str(REASON_TEXTS[code]) % values
 
 
 class LevelChange(models.Model):
-    """One step of a case's journey through the levels: from, to, who, when and why."""
+    """One step of a case's journey through the levels: from, to, who, when and why.
+
+    A reason a person typed is kept as typed in `reason`; one the workflow writes is `reason_code` with
+    `reason_params`, worded when shown, so each reader sees it in their own language.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="level_changes", verbose_name=_("case"))
     kind = models.CharField(_("change"), max_length=10, choices=ChangeKind)
@@ -223,16 +262,28 @@ class LevelChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), blank=True)
+    reason_code = models.CharField(_("reason code"), max_length=30, choices=ReasonCode, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("level change")
         verbose_name_plural = _("level changes")
         indexes = [models.Index(fields=["case", "-at"], name="levelchange_case_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason_code="") | Q(reason_code__in=ReasonCode.values, reason=""),
+                name="levelchange_reason_code_valid_and_alone",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.from_level} → {self.to_level}"
+
+    @property
+    def reason_shown(self) -> str:
+        return reason_text(self.reason_code, self.reason_params) if self.reason_code else self.reason
 
 
 class ConsentDecision(models.TextChoices):

@@ -1,6 +1,9 @@
 """Reads of families and cases used by the views, with their joins, so no page's queries grow with the data."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import CharField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 
 from cases import access
 from cases.models import (
@@ -14,6 +17,8 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
+from screening.models import Submission
+from teams.models import Ressursteam
 
 
 def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Family]:
@@ -36,14 +41,70 @@ def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Fami
     ).order_by("name", "pk")
 
 
-def current_case(family: Family) -> Case | None:
-    """The family's open case, or else its most recently opened one."""
-    return (
-        family.cases.select_related("ressursteam", "familielos", "opened_by", "opened_unit")
-        .prefetch_related("children")
+def _covering_team(field: str):
+    """The ressursteam covering the case's kindergarten or school: the unit that opened the case, else the unit of
+    a screening of its children (the first team by name, as `teams.selectors.ressursteam_for_unit` chooses)."""
+    by_unit = Ressursteam.objects.filter(covers=OuterRef("opened_unit")).order_by("name", "pk").values(field)[:1]
+    screened = Submission.objects.filter(child__cases=OuterRef(OuterRef("pk"))).values("unit")
+    by_screening = Ressursteam.objects.filter(covers__in=screened).order_by("name", "pk").values(field)[:1]
+    return Coalesce(Subquery(by_unit), Subquery(by_screening))
+
+
+def _cases(actor=None) -> QuerySet[Case]:
+    """Cases newest-open first, with what their page shows: `covering_team_id` and `_name`, and with an
+    `actor`, whether the actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query."""
+    cases = (
+        Case.objects.select_related("ressursteam", "familielos", "opened_by", "opened_unit")
+        .annotate(covering_team_id=_covering_team("pk"), covering_team_name=_covering_team("name"))
         .order_by("-status", "-opened_at")
+    )
+    if actor is not None:
+        in_team = get_user_model().groups.through.objects.filter(
+            user_id=actor.pk, group_id=OuterRef("ressursteam__group_id")
+        )
+        cases = cases.annotate(actor_in_team=Exists(in_team))
+    return cases
+
+
+def current_case(family: Family, *, actor=None) -> Case | None:
+    """The family's open case, or else its most recently opened one."""
+    return _cases(actor).filter(family=family).first()
+
+
+def family_page_or_404(user, pk) -> tuple[Family, Case | None]:
+    """The family (with `can_change`) and its current case, read in one query; 404 as `access.family_or_404`."""
+    case = (
+        _cases(actor=user)
+        .select_related("family")
+        .annotate(can_change=access.can_change_flag(user, "family_id"))
+        .filter(family__in=access.visible_families(user), family_id=_int_or_none(pk))
         .first()
     )
+    if case is None:
+        return access.family_or_404(user, pk, with_change=True), None
+    case.family.can_change = case.can_change
+    return case.family, case
+
+
+def persons(family: Family, case: Case | None) -> list[Person]:
+    """The family's people; each says whether the case names them as its children (`in_case`)."""
+    named = Case.children.through.objects.filter(case_id=case.pk if case else None, person_id=OuterRef("pk"))
+    return list(family.persons.annotate(in_case=Exists(named)))
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def covering_ressursteam(case: Case | None) -> Ressursteam | None:
+    """The ressursteam covering the child's kindergarten or school, with its services."""
+    if case is None:
+        return None
+    team_id = Case.objects.filter(pk=case.pk).annotate(team=_covering_team("pk")).values("team")
+    return Ressursteam.objects.filter(pk__in=team_id).prefetch_related("units").first()
 
 
 def level_history(family: Family) -> QuerySet[LevelChange]:
@@ -51,12 +112,30 @@ def level_history(family: Family) -> QuerySet[LevelChange]:
 
 
 def consents(family: Family):
-    return family.consents.select_related("given_by", "recorded_by").prefetch_related("units")
+    """The family's consents, each with `unit_names`: the services it names, read in the same query."""
+    return family.consents.select_related("given_by").annotate(
+        unit_names=ArrayAgg("units__name", filter=Q(units__isnull=False), order_by="units__name", default=[])
+    )
 
 
 def samtaler(family: Family):
     """The family's clarifying conversations, newest first, with their agreements."""
     return Avklaringssamtale.objects.filter(case__family=family).prefetch_related("agreements")
+
+
+def samtaler_with_agreements(family: Family):
+    """The family's clarifying conversations, each with `agreement_rows` (what, who, follow-up as dd.mm.yyyy),
+    read in one query for the family page."""
+    row = JSONObject(
+        what="agreements__what",
+        who="agreements__who",
+        follow_up=Func(F("agreements__follow_up"), Value("DD.MM.YYYY"), function="to_char", output_field=CharField()),
+    )
+    return Avklaringssamtale.objects.filter(case__family=family).annotate(
+        agreement_rows=ArrayAgg(
+            row, filter=Q(agreements__isnull=False), order_by=("agreements__follow_up", "agreements__pk"), default=[]
+        )
+    )
 
 
 def decisions_due(user):

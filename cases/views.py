@@ -6,25 +6,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases import access, actions, selectors, workflow
+from cases import access, actions, selectors, steps, workflow
 from cases.forms import (
     AgreementFormSet,
-    AssignFamilielosForm,
     BookSamtaleForm,
     ConsentForm,
     FamilySearchForm,
     PersonForm,
-    ReasonForm,
     RecordSamtaleForm,
-    ReferForm,
     RegisterFamilyForm,
-    StepDownForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, Level
+from cases.models import Avklaringssamtale, Case, Consent, Status
 from familielos import audit
 from familielos.models import AccessAction
 
@@ -65,41 +60,28 @@ def family_new(request):
 @login_required
 @require_GET
 def family_detail(request, family_pk):
-    family = access.family_or_404(request.user, family_pk)
+    family, case = selectors.family_page_or_404(request.user, family_pk)
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=family)
-    return render(request, "cases/family_detail.html", _family_context(request, family))
-
-
-STEP_LABELS = {
-    workflow.AVKLARING: gettext_lazy("Move to level 1: clarifying conversation"),
-    workflow.RESSURSTEAM: gettext_lazy("Refer to a ressursteam (level 2)"),
-    workflow.FAMILIELOS: gettext_lazy("Assign a familielos (level 3)"),
-    workflow.STEP_DOWN: gettext_lazy("Step down to a lower level"),
-    workflow.CLOSE: gettext_lazy("Close the case"),
-    workflow.REOPEN: gettext_lazy("Reopen the case"),
-    workflow.BARNEVERN: gettext_lazy("Record a report to barnevern"),
-}
-
-STEP_FORMS = {
-    workflow.AVKLARING: ReasonForm,
-    workflow.RESSURSTEAM: ReferForm,
-    workflow.FAMILIELOS: AssignFamilielosForm,
-    workflow.STEP_DOWN: StepDownForm,
-    workflow.CLOSE: ReasonForm,
-    workflow.REOPEN: ReasonForm,
-    workflow.BARNEVERN: ReasonForm,
-}
+    return render(request, "cases/family_detail.html", _family_context(request, family, case=case))
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def case_step(request, family_pk, case_pk, step):
-    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
-    case = get_object_or_404(Case, pk=case_pk, family=family)
-    if step not in STEP_FORMS:
+    """A step's form (GET: a page, or the fragment the case page loads when the step is opened) and the step itself."""
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE, with_change=True)
+    cases = Case.objects.select_related("family", "ressursteam", "familielos")
+    case = get_object_or_404(cases, pk=case_pk, family=family)
+    if step not in steps.STEPS:
         raise Http404
-    if step not in workflow.available_steps(case):
+    step = steps.STEPS[step]
+    if request.method == "GET":
+        audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=case)
+        refusal = workflow.step_refusal(step.name, actor=request.user, case=case)
+        form = None if refusal else steps.form_for(step, case)
+        return _render_step(request, family, case, step, form=form, refusal=refusal)
+    if step.name not in workflow.available_steps(case):
         # The case moved on since the page was drawn (another person, another tab): show it as it is now.
         messages.warning(
             request, _("That step is no longer possible: the case has changed. Here is how it stands now.")
@@ -107,25 +89,42 @@ def case_step(request, family_pk, case_pk, step):
         if not request.htmx:
             return redirect(family)
         return render(request, "cases/family_detail.html#case", _family_context(request, family))
-    form = _step_form(step, case, data=request.POST)
+    form = steps.form_for(step, case, data=request.POST)
     refusal = ""
     if form.is_valid():
         try:
-            workflow.take_step(step, actor=request.user, case=case, **form.cleaned_data)
+            steps.take(step, actor=request.user, case=case, **form.cleaned_data)
         except workflow.TransitionRefused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=case)
-            if step == workflow.FAMILIELOS and (warning := workflow.caseload_warning(form.cleaned_data["familielos"])):
+            if step.name == workflow.FAMILIELOS and (
+                warning := workflow.caseload_warning(form.cleaned_data["familielos"])
+            ):
                 messages.warning(request, warning)
             if not request.htmx:
                 messages.success(request, _("The case is updated."))
                 return redirect(family)
             return render(request, "cases/family_detail.html#case", _family_context(request, family))
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=case)
-    context = _family_context(request, family, failed_step=step, failed_form=form, refusal=refusal)
-    template = "cases/family_detail.html#case" if request.htmx else "cases/family_detail.html"
+    if request.htmx:
+        failed = {"step": step, "form": form, "refusal": refusal}
+        return render(request, "cases/family_detail.html#case", _family_context(request, family, failed=failed))
+    return _render_step(request, family, case, step, form=form, refusal=refusal)
+
+
+def _render_step(request, family, case, step, *, form, refusal):
+    context = {"family": family, "case": case, "step": step, "form": form, "refusal": refusal, "in_page": request.htmx}
+    context.update(_step_extra(step, case))
+    template = "cases/_step_form.html" if request.htmx else "cases/case_step.html"
     return render(request, template, context)
+
+
+def _step_extra(step, case) -> dict:
+    """What a step's form shows beside its fields: for a familielos, the services the consent must still cover."""
+    if step.name == workflow.FAMILIELOS:
+        return {"consent_needed": workflow.familielos_services_to_consent(case)}
+    return {}
 
 
 @login_required
@@ -134,7 +133,9 @@ def consent_new(request, family_pk):
     family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
     if not request.user.has_perm("cases.add_consent"):
         raise PermissionDenied
-    form = ConsentForm(request.POST or None, family=family)
+    case = selectors.current_case(family)
+    team = (case.ressursteam if case else None) or selectors.covering_ressursteam(case)
+    form = ConsentForm(request.POST or None, family=family, team=team)
     # Recorded from a clarifying conversation: go back to it afterwards.
     samtale = selectors.samtaler(family).filter(pk=_int_or_none(request.GET.get("samtale"))).first()
     refusal = ""
@@ -206,48 +207,38 @@ def family_audit(request, family_pk):
     return render(request, "cases/family_audit.html", {"family": family, "family_pk": family_pk, "page": page})
 
 
-def _step_form(step, case, data=None):
-    form_class = STEP_FORMS[step]
-    prefix = step
-    if form_class is StepDownForm:
-        return form_class(data, case=case, prefix=prefix)
-    return form_class(data, prefix=prefix)
-
-
-def _family_context(request, family, *, failed_step=None, failed_form=None, refusal=""):
-    case = selectors.current_case(family)
-    can_change = access.can(request.user, family, access.CHANGE)
-    steps = []
+def _family_context(request, family, *, case=None, failed=None):
+    """The family page; `family` carries `can_change`. Step forms load only when opened, unless one just failed."""
+    if case is None:
+        case = selectors.current_case(family, actor=request.user)
+    can_change = family.can_change
+    persons = selectors.persons(family, case)
+    offered = []
     if case is not None and can_change:
-        for step in workflow.available_steps(case):
-            form = failed_form if step == failed_step else _step_form(step, case)
-            steps.append(
-                {
-                    "name": step,
-                    "label": STEP_LABELS[step],
-                    "form": form,
-                    "failed": step == failed_step,
-                    "refusal": refusal if step == failed_step else "",
-                }
-            )
+        who = workflow.Standing(
+            can_change=True, in_team=case.actor_in_team, is_familielos=case.familielos_id == request.user.pk
+        )
+        for name in workflow.offered_steps(actor=request.user, case=case, who=who):
+            step = steps.STEPS[name]
+            item = {"step": step, "form": None, "refusal": ""}
+            if failed and failed["step"] is step:
+                item.update(failed, **_step_extra(step, case))
+            offered.append(item)
     return {
         "family": family,
         "today": timezone.localdate(),
-        "persons": family.persons.all(),
+        "persons": persons,
+        "case_children": [person for person in persons if person.in_case],
         "case": case,
-        "steps": steps,
+        "steps": offered,
         "history": selectors.level_history(family),
         "consents": selectors.consents(family),
         "can_change": can_change,
         "can_add_consent": can_change and request.user.has_perm("cases.add_consent"),
         "can_add_person": can_change and request.user.has_perm("cases.add_person"),
         "can_see_audit": request.user.has_perm("familielos.view_accessevent"),
-        "samtaler": selectors.samtaler(family),
-        "can_book_samtale": can_change
-        and case is not None
-        and case.status == "open"
-        and case.level <= Level.AVKLARING
-        and request.user.has_perm("cases.add_avklaringssamtale"),
+        "samtaler": selectors.samtaler_with_agreements(family),
+        "can_book_samtale": actions.can_book_avklaringssamtale(request.user, case, can_change=can_change),
         "screenings": access.visible_submissions(request.user)
         .filter(child__family=family)
         .select_related("instrument", "unit"),
@@ -288,14 +279,17 @@ def samtale_new(request, family_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def samtale_detail(request, family_pk, samtale_pk):
-    family = access.family_or_404(request.user, family_pk)
-    samtale = get_object_or_404(selectors.samtaler(family), pk=samtale_pk)
-    can_change = access.can(request.user, family, access.CHANGE)
-    if request.method == "POST" and not can_change:
+    """The conversation's record; the form while it is not yet recorded, or on "edit" (?rediger=1)."""
+    family = access.family_or_404(request.user, family_pk, with_change=True)
+    samtale = get_object_or_404(selectors.samtaler(family).select_related("case", "created_by"), pk=samtale_pk)
+    can_change = family.can_change and samtale.case.status == Status.OPEN
+    if request.method == "POST" and not family.can_change:
         raise Http404
     data = request.POST if request.method == "POST" else None
     form = RecordSamtaleForm(data, instance=samtale)
-    agreements = AgreementFormSet(data, prefix="avtale", initial=_agreement_rows(samtale))
+    # Posted rows are read as posted: a row equal to its initial value would count as unchanged and be dropped.
+    initial = _agreement_rows(samtale) if data is None else None
+    agreements = AgreementFormSet(data, prefix="avtale", initial=initial)
     refusal = ""
     if data is not None and form.is_valid() and agreements.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -311,6 +305,7 @@ def samtale_detail(request, family_pk, samtale_pk):
             messages.success(request, _("The conversation is recorded."))
             return redirect("cases:samtale_detail", family.pk, samtale.pk)
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=samtale)
+    editing = data is not None or (can_change and (samtale.recorded_at is None or "rediger" in request.GET))
     context = {
         "family": family,
         "samtale": samtale,
@@ -318,6 +313,8 @@ def samtale_detail(request, family_pk, samtale_pk):
         "agreements": agreements,
         "refusal": refusal,
         "can_change": can_change,
+        "can_share": family.can_change,
+        "editing": editing,
         "duk_fields": [form[name] for name in Avklaringssamtale.DUK_FIELDS],
         "record_fields": [form[name] for name in ("participants", "concern", "guardians_said")],
     }

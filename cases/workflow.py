@@ -2,8 +2,14 @@
 
 Each step checks the actor's access and its guard, then in one transaction writes the LevelChange,
 a Stafettlogg entry and the history context, and brings the family's access grants in line.
+Each step's guard is a function of the case and the actor's standing, so the case page offers only
+the steps their guards allow (`can_take_step`) and the step itself checks the same rule again.
+
+A reason is either what a person typed (`reason=`) or a code the workflow words in the reader's language
+(`reason_code=` with `reason_params=`, see `cases.models.ReasonCode`).
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,57 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, consents
-from cases.models import Case, ChangeKind, Family, Level, LevelChange, Person, PersonRole, Status
+from cases.models import Case, ChangeKind, Family, Level, LevelChange, Person, PersonRole, ReasonCode, Status
 from familielos import roles
 from familielos.history import action
-from familielos.models import ServiceUnit
+from familielos.models import ServiceKind, ServiceUnit
 from stafettlogg.models import Entry
 from teams.models import Ressursteam
 
 User = get_user_model()
 
+DECISION_DAYS = 14
+
 
 class TransitionRefused(Exception):
     """A workflow guard said no; the message is shown to the user."""
-
-
-@action
-def open_case(
-    *, actor: User, family: Family, children: list[Person], reason: str, unit: ServiceUnit | None = None
-) -> Case:
-    """Open a case at level 0 (undring) for some of the family's children."""
-    if not actor.has_perm("cases.add_case"):
-        raise TransitionRefused(_("Your role cannot open cases."))
-    lock_family(family)
-    if Case.objects.filter(family=family, status=Status.OPEN).exists():
-        raise TransitionRefused(_("The family already has an open case."))
-    if not children or any(child.family_id != family.pk or child.role != PersonRole.CHILD for child in children):
-        raise TransitionRefused(_("Choose at least one child in the family."))
-    case = Case.objects.create(family=family, opened_by=actor, opened_unit=unit)
-    case.children.set(children)
-    _log(case, kind=ChangeKind.OPENED, from_level=None, actor=actor, reason=reason)
-    access.sync_case_grants(case)
-    return case
-
-
-@action
-def move_to_avklaring(*, actor: User, case: Case, reason: str) -> Case:
-    """Level 0 → 1: the guardians are invited to a clarifying conversation."""
-    case = _lock_open(case, actor)
-    if case.level != Level.UNDRING:
-        raise TransitionRefused(_("Only a case at level 0 can move to a clarifying conversation."))
-    return _move(case, Level.AVKLARING, actor=actor, reason=reason)
-
-
-@action
-def refer_to_ressursteam(*, actor: User, case: Case, team: Ressursteam, reason: str) -> Case:
-    """Level 0 or 1 → 2: refer the case to a ressursteam; the guardians must have consented to every service in it."""
-    case = _lock_open(case, actor)
-    if case.level not in (Level.UNDRING, Level.AVKLARING):
-        raise TransitionRefused(_("Only a case at level 0 or 1 can be referred to a ressursteam."))
-    _require_consent(case, team)
-    case.ressursteam = team
-    return _move(case, Level.RESSURSTEAM, actor=actor, reason=reason)
 
 
 AVKLARING = "avklaring"
@@ -75,8 +44,85 @@ REOPEN = "reopen"
 BARNEVERN = "barnevern"
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What the actor is to the case, as the step guards need it: read once per page, not once per step."""
+
+    can_change: bool
+    in_team: bool
+    is_familielos: bool
+
+
+def standing(actor: User, case: Case, *, can_change: bool | None = None) -> Standing:
+    if can_change is None:
+        can_change = access.can(actor, case.family, access.CHANGE)
+    in_team = case.ressursteam_id is not None and actor.groups.filter(pk=case.ressursteam.group_id).exists()
+    return Standing(can_change=can_change, in_team=in_team, is_familielos=case.familielos_id == actor.pk)
+
+
+def _guard_open(case: Case, who: Standing) -> None:
+    if not Status(case.status).can_move:
+        raise TransitionRefused(_("The case is closed. Reopen it first."))
+
+
+def _guard_avklaring(case: Case, who: Standing) -> None:
+    _guard_open(case, who)
+    if case.level != Level.UNDRING:
+        raise TransitionRefused(_("Only a case at level 0 can move to a clarifying conversation."))
+
+
+def _guard_ressursteam(case: Case, who: Standing) -> None:
+    _guard_open(case, who)
+    if case.level not in (Level.UNDRING, Level.AVKLARING):
+        raise TransitionRefused(_("Only a case at level 0 or 1 can be referred to a ressursteam."))
+
+
+def _guard_familielos(case: Case, who: Standing) -> None:
+    _guard_open(case, who)
+    if case.level != Level.RESSURSTEAM:
+        raise TransitionRefused(_("Only a case at level 2 can get a familielos."))
+    if not who.in_team:
+        raise TransitionRefused(_("Only a member of the case's ressursteam can decide on a familielos."))
+
+
+def _guard_team_or_familielos(case: Case, who: Standing) -> None:
+    """From level 2 on, the ressursteam and the familielos decide the case's way down, not whoever opened it."""
+    if case.level >= Level.RESSURSTEAM and not (who.in_team or who.is_familielos):
+        raise TransitionRefused(
+            _("From level 2 on, only the ressursteam or the familielos can step the case down or close it.")
+        )
+
+
+def _guard_step_down(case: Case, who: Standing) -> None:
+    _guard_open(case, who)
+    if case.level == Level.UNDRING:
+        raise TransitionRefused(_("A case can only step down to a lower level."))
+    _guard_team_or_familielos(case, who)
+
+
+def _guard_close(case: Case, who: Standing) -> None:
+    _guard_open(case, who)
+    _guard_team_or_familielos(case, who)
+
+
+def _guard_reopen(case: Case, who: Standing) -> None:
+    if not Status(case.status).can_reopen:
+        raise TransitionRefused(_("Only a closed case can be reopened."))
+
+
+GUARDS = {
+    AVKLARING: _guard_avklaring,
+    RESSURSTEAM: _guard_ressursteam,
+    FAMILIELOS: _guard_familielos,
+    STEP_DOWN: _guard_step_down,
+    CLOSE: _guard_close,
+    REOPEN: _guard_reopen,
+    BARNEVERN: _guard_open,
+}
+
+
 def available_steps(case: Case) -> list[str]:
-    """The steps the case's state allows next; each step's own guard may still refuse it."""
+    """The steps the case's state allows next, in the order the page shows them; `can_take_step` says who may."""
     if Status(case.status).can_reopen:
         return [REOPEN]
     steps = {
@@ -89,18 +135,29 @@ def available_steps(case: Case) -> list[str]:
     return [*steps, BARNEVERN, CLOSE]
 
 
-def take_step(step: str, *, actor: User, case: Case, **data) -> Case:
-    """Run one of `available_steps` by its name, as the case page offers them."""
-    steps = {
-        AVKLARING: move_to_avklaring,
-        RESSURSTEAM: refer_to_ressursteam,
-        FAMILIELOS: assign_familielos,
-        STEP_DOWN: step_down,
-        CLOSE: close_case,
-        REOPEN: reopen_case,
-        BARNEVERN: report_to_barnevern,
-    }
-    return steps[step](actor=actor, case=case, **data)
+def step_refusal(step: str, *, actor: User, case: Case, who: Standing | None = None) -> str:
+    """Why `actor` may not take `step` on the case now ("" if they may), by the guard the step itself runs.
+
+    Data the step's form asks for (a consent covering the team, a familielos with a service) is checked by the step.
+    """
+    who = who or standing(actor, case)
+    if not who.can_change:
+        return _("You cannot change this family's case.")
+    try:
+        GUARDS[step](case, who)
+    except TransitionRefused as refused:
+        return str(refused)
+    return ""
+
+
+def can_take_step(step: str, *, actor: User, case: Case, who: Standing | None = None) -> bool:
+    return not step_refusal(step, actor=actor, case=case, who=who)
+
+
+def offered_steps(*, actor: User, case: Case, who: Standing | None = None) -> list[str]:
+    """The steps a page offers this actor: the state allows them and their guards would not refuse the actor."""
+    who = who or standing(actor, case)
+    return [step for step in available_steps(case) if can_take_step(step, actor=actor, case=case, who=who)]
 
 
 def familieloser_with_caseload() -> QuerySet[User]:
@@ -113,11 +170,86 @@ def familieloser_with_caseload() -> QuerySet[User]:
     )
 
 
-DECISION_DAYS = 14
+def familielos_units(familielos: User) -> QuerySet[ServiceUnit]:
+    """The Familielos service a familielos works in: the guardians' consent must cover it before they get access."""
+    return ServiceUnit.objects.filter(memberships__user=familielos, kind=ServiceKind.FAMILIELOS).distinct()
+
+
+def familielos_services_to_consent(case: Case) -> list[ServiceUnit]:
+    """The Familielos services (of the active familieloser) the guardians' consent does not cover yet.
+
+    The decision that appoints a familielos shows them, so the consent is recorded before the decision.
+    """
+    services = ServiceUnit.objects.filter(
+        kind=ServiceKind.FAMILIELOS,
+        memberships__user__groups__name=roles.FAMILIELOS,
+        memberships__user__is_active=True,
+    ).distinct()
+    return consents.uncovered(case.family, services)
 
 
 @action
-def note_concern(*, actor: User, child: Person, reason: str, unit: ServiceUnit | None = None) -> Case:
+def open_case(
+    *,
+    actor: User,
+    family: Family,
+    children: list[Person],
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
+    unit: ServiceUnit | None = None,
+) -> Case:
+    """Open a case at level 0 (undring) for some of the family's children, with its 14-day decision deadline."""
+    if not actor.has_perm("cases.add_case"):
+        raise TransitionRefused(_("Your role cannot open cases."))
+    lock_family(family)
+    if Case.objects.filter(family=family, status=Status.OPEN).exists():
+        raise TransitionRefused(_("The family already has an open case."))
+    if not children or any(child.family_id != family.pk or child.role != PersonRole.CHILD for child in children):
+        raise TransitionRefused(_("Choose at least one child in the family."))
+    case = Case.objects.create(family=family, opened_by=actor, opened_unit=unit, decision_deadline=_new_deadline())
+    case.children.set(children)
+    _log(case, ChangeKind.OPENED, None, actor, _reason(reason, reason_code, reason_params))
+    access.sync_case_grants(case)
+    return case
+
+
+@action
+def move_to_avklaring(
+    *, actor: User, case: Case, reason: str = "", reason_code: str = "", reason_params: dict | None = None
+) -> Case:
+    """Level 0 → 1: the guardians are invited to a clarifying conversation."""
+    case = _lock_for(AVKLARING, case, actor)
+    return _move(case, Level.AVKLARING, actor, _reason(reason, reason_code, reason_params))
+
+
+@action
+def refer_to_ressursteam(
+    *,
+    actor: User,
+    case: Case,
+    team: Ressursteam,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
+) -> Case:
+    """Level 0 or 1 → 2: refer the case to a ressursteam; the guardians must have consented to every service in it."""
+    case = _lock_for(RESSURSTEAM, case, actor)
+    _require_consent(case, team.units.all())
+    case.ressursteam = team
+    return _move(case, Level.RESSURSTEAM, actor, _reason(reason, reason_code, reason_params))
+
+
+@action
+def note_concern(
+    *,
+    actor: User,
+    child: Person,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
+    unit: ServiceUnit | None = None,
+) -> Case:
     """A named screening: open the family's case at level 0, or update its open one, with a decision deadline.
 
     At level 0 the unit has 14 days to decide: close, level 1, level 2 or report to barnevern. A case already
@@ -125,44 +257,53 @@ def note_concern(*, actor: User, child: Person, reason: str, unit: ServiceUnit |
     """
     access.require(actor, child.family, access.CHANGE)
     lock_family(child.family)
-    deadline = timezone.localdate() + timedelta(days=DECISION_DAYS)
+    why = _reason(reason, reason_code, reason_params)
     case = Case.objects.select_for_update(no_key=True).filter(family=child.family, status=Status.OPEN).first()
     if case is None:
-        case = open_case(actor=actor, family=child.family, children=[child], reason=reason, unit=unit)
-    else:
-        case.children.add(child)
-        _log(case, kind=ChangeKind.CONCERN, from_level=case.level, actor=actor, reason=reason)
+        return open_case(actor=actor, family=child.family, children=[child], unit=unit, **why)
+    case.children.add(child)
+    _log(case, ChangeKind.CONCERN, case.level, actor, why)
     if case.level == Level.UNDRING:
-        case.decision_deadline = deadline
+        case.decision_deadline = _new_deadline()
         case.save(update_fields=["decision_deadline", "updated_at"])
     return case
 
 
 @action
-def report_to_barnevern(*, actor: User, case: Case, reason: str) -> Case:
+def report_to_barnevern(
+    *, actor: User, case: Case, reason: str = "", reason_code: str = "", reason_params: dict | None = None
+) -> Case:
     """Record that the unit has reported the concern to barnevern (the duty to report): the decision is made."""
-    case = _lock_open(case, actor)
+    case = _lock_for(BARNEVERN, case, actor)
     case.decision_deadline = None
     case.save(update_fields=["decision_deadline", "updated_at"])
-    _log(case, kind=ChangeKind.REPORTED, from_level=case.level, actor=actor, reason=reason)
+    _log(case, ChangeKind.REPORTED, case.level, actor, _reason(reason, reason_code, reason_params))
     return case
 
 
 @action
 def enforce_consent(*, actor: User, family: Family) -> Case | None:
-    """When the guardians' consent no longer covers the ressursteam (withdrawn or expired), the case steps down
-    to level 1: the team and the familielos lose access at once. Returns the case if it stepped down."""
+    """Step the case down as far as the guardians' consent (withdrawn or expired) no longer reaches.
+
+    If it no longer covers the ressursteam, the case goes to level 1: the team and the familielos lose access.
+    If it still covers the team but no longer the familielos's service, the case goes to level 2: the familielos
+    loses access at once and the team, which may still share, decides what comes next.
+    Returns the case if it stepped down.
+    """
     lock_family(family)
     case = (
         Case.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("family", "ressursteam")
+        .select_related("family", "ressursteam", "familielos")
         .filter(family=family, status=Status.OPEN, level__gte=Level.RESSURSTEAM)
         .first()
     )
-    if case is None or consents.covers(family, case.ressursteam.units.all()):
+    if case is None:
         return None
-    reason = _("The guardians' consent no longer covers the ressursteam, so the case can no longer be shared there.")
-    return _move(case, Level.AVKLARING, actor=actor, reason=reason)
+    if not consents.covers(family, case.ressursteam.units.all()):
+        return _move(case, Level.AVKLARING, actor, {"reason_code": ReasonCode.CONSENT_TEAM})
+    if case.level == Level.FAMILIELOS and not consents.covers(family, familielos_units(case.familielos)):
+        return _move(case, Level.RESSURSTEAM, actor, {"reason_code": ReasonCode.CONSENT_FAMILIELOS})
+    return None
 
 
 def caseload_warning(familielos: User) -> str:
@@ -178,60 +319,88 @@ def caseload_warning(familielos: User) -> str:
 
 
 @action
-def assign_familielos(*, actor: User, case: Case, familielos: User, reason: str) -> Case:
-    """Level 2 → 3: the ressursteam decides on a familielos; only a member of the case's team can."""
-    case = _lock_open(case, actor)
-    if case.level != Level.RESSURSTEAM:
-        raise TransitionRefused(_("Only a case at level 2 can get a familielos."))
-    if not actor.groups.filter(pk=case.ressursteam.group_id).exists():
-        raise TransitionRefused(_("Only a member of the case's ressursteam can decide on a familielos."))
+def assign_familielos(
+    *,
+    actor: User,
+    case: Case,
+    familielos: User,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
+) -> Case:
+    """Level 2 → 3: the ressursteam decides on a familielos; only a member of the case's team can.
+
+    The familielos's service gains access too, so the guardians' consent must cover it as well as the team.
+    """
+    case = _lock_for(FAMILIELOS, case, actor)
     if not familielos.is_active or not familielos.groups.filter(name=roles.FAMILIELOS).exists():
         raise TransitionRefused(_("The person chosen is not a familielos."))
+    _require_familielos_consent(case, familielos)
     case.familielos = familielos
-    return _move(case, Level.FAMILIELOS, actor=actor, reason=reason)
+    return _move(case, Level.FAMILIELOS, actor, _reason(reason, reason_code, reason_params))
 
 
 @action
-def step_down(*, actor: User, case: Case, to_level: Level, reason: str) -> Case:
+def step_down(
+    *,
+    actor: User,
+    case: Case,
+    to_level: Level,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
+) -> Case:
     """Move the case down to a lower level, as soon as the family needs less (phase-out)."""
-    case = _lock_open(case, actor)
+    case = _lock_for(STEP_DOWN, case, actor)
     if to_level >= case.level:
         raise TransitionRefused(_("A case can only step down to a lower level."))
-    _require_team_or_familielos(case, actor)
-    return _move(case, Level(to_level), actor=actor, reason=reason)
+    return _move(case, Level(to_level), actor, _reason(reason, reason_code, reason_params))
 
 
 @action
-def close_case(*, actor: User, case: Case, reason: str) -> Case:
+def close_case(
+    *, actor: User, case: Case, reason: str = "", reason_code: str = "", reason_params: dict | None = None
+) -> Case:
     """Close the case from any level; it remembers the level so that a reopening goes straight back."""
-    case = _lock_open(case, actor)
-    _require_team_or_familielos(case, actor)
+    case = _lock_for(CLOSE, case, actor)
     case.status = Status.CLOSED
     case.closed_from_level = case.level
     case.decision_deadline = None
     case.save(update_fields=["status", "closed_from_level", "decision_deadline", "updated_at"])
-    _log(case, kind=ChangeKind.CLOSED, from_level=case.level, actor=actor, reason=reason)
+    _log(case, ChangeKind.CLOSED, case.level, actor, _reason(reason, reason_code, reason_params))
     access.sync_case_grants(case)
     return case
 
 
 @action
-def reopen_case(*, actor: User, case: Case, reason: str) -> Case:
-    """The short way back: a closed case reopens at the level it left."""
-    case = _lock(case, actor)
-    if not Status(case.status).can_reopen:
-        raise TransitionRefused(_("Only a closed case can be reopened."))
+def reopen_case(
+    *, actor: User, case: Case, reason: str = "", reason_code: str = "", reason_params: dict | None = None
+) -> Case:
+    """The short way back: a closed case reopens at the level it left, if the consent still covers who gets access.
+
+    A case reopened at level 0 gets a new decision deadline.
+    """
+    case = _lock_for(REOPEN, case, actor)
     if Case.objects.filter(family=case.family, status=Status.OPEN).exists():
         raise TransitionRefused(_("The family already has an open case."))
     if case.closed_from_level >= Level.RESSURSTEAM:
-        _require_consent(case, case.ressursteam)
+        _require_consent(case, case.ressursteam.units.all())
+    if case.closed_from_level >= Level.FAMILIELOS:
+        _require_familielos_consent(case, case.familielos)
     case.level = case.closed_from_level
     case.status = Status.OPEN
     case.closed_from_level = None
-    case.save(update_fields=["level", "status", "closed_from_level", "updated_at"])
-    _log(case, kind=ChangeKind.REOPENED, from_level=None, actor=actor, reason=reason)
+    if case.level == Level.UNDRING:
+        case.decision_deadline = _new_deadline()
+    case.save(update_fields=["level", "status", "closed_from_level", "decision_deadline", "updated_at"])
+    _log(case, ChangeKind.REOPENED, None, actor, _reason(reason, reason_code, reason_params))
     access.sync_case_grants(case)
     return case
+
+
+def record_in_history(*, actor: User, case: Case, kind: ChangeKind, reason_code: str, reason_params: dict) -> None:
+    """A line in the case's history that changes no level, such as a conversation recorded (inside an action)."""
+    _log(case, kind, case.level, actor, _reason("", reason_code, reason_params))
 
 
 def lock_family(family: Family) -> Family:
@@ -239,8 +408,21 @@ def lock_family(family: Family) -> Family:
     return Family.objects.select_for_update(no_key=True).get(pk=family.pk)
 
 
-def _require_consent(case: Case, team: Ressursteam) -> None:
-    missing = consents.uncovered(case.family, team.units.all())
+def _new_deadline():
+    return timezone.localdate() + timedelta(days=DECISION_DAYS)
+
+
+def _reason(reason: str, reason_code: str, reason_params: dict | None) -> dict:
+    """Exactly one of a typed reason and a coded one, as the LevelChange stores it."""
+    if bool(reason) == bool(reason_code):
+        raise ValueError("Give either a reason or a reason_code.")
+    if reason_code:
+        return {"reason_code": ReasonCode(reason_code), "reason_params": reason_params or {}}
+    return {"reason": reason}
+
+
+def _require_consent(case: Case, units) -> None:
+    missing = consents.uncovered(case.family, units)
     if missing:
         names = ", ".join(unit.name for unit in missing)
         raise TransitionRefused(
@@ -249,50 +431,46 @@ def _require_consent(case: Case, team: Ressursteam) -> None:
         )
 
 
-def _require_team_or_familielos(case: Case, actor: User) -> None:
-    """From level 2 on, the ressursteam and the familielos decide the case's way down, not whoever opened it."""
-    if case.level < Level.RESSURSTEAM:
-        return
-    if case.familielos_id == actor.pk or actor.groups.filter(pk=case.ressursteam.group_id).exists():
-        return
-    raise TransitionRefused(
-        _("From level 2 on, only the ressursteam or the familielos can step the case down or close it.")
-    )
+def _require_familielos_consent(case: Case, familielos: User) -> None:
+    services = list(familielos_units(familielos))
+    if not services:
+        raise TransitionRefused(
+            _(
+                "%(name)s works in no Familielos service, so no consent can cover them. "
+                "An administrator adds them to one."
+            )
+            % {"name": familielos.get_full_name() or familielos.get_username()}
+        )
+    _require_consent(case, [*case.ressursteam.units.all(), *services])
 
 
-def _lock(case: Case, actor: User) -> Case:
+def _lock_for(step: str, case: Case, actor: User) -> Case:
+    """Check the actor's access, lock the family and the case, and run the step's guard on the case as it is now."""
     access.require(actor, case.family, access.CHANGE)
     lock_family(case.family)
-    return (
+    case = (
         Case.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("family", "ressursteam")
+        .select_related("family", "ressursteam", "familielos")
         .get(pk=case.pk)
     )
-
-
-def _lock_open(case: Case, actor: User) -> Case:
-    case = _lock(case, actor)
-    if not Status(case.status).can_move:
-        raise TransitionRefused(_("The case is closed. Reopen it first."))
+    GUARDS[step](case, standing(actor, case, can_change=True))
     return case
 
 
-def _move(case: Case, to: Level, *, actor: User, reason: str) -> Case:
+def _move(case: Case, to: Level, actor: User, why: dict) -> Case:
     from_level = case.level
     case.level = to
-    if to != Level.UNDRING:
-        # Leaving level 0 is the decision the deadline asked for.
-        case.decision_deadline = None
+    # Leaving level 0 is the decision the deadline asked for; coming back down to it starts a new one.
+    case.decision_deadline = _new_deadline() if to == Level.UNDRING else None
     case.save()
-    kind = ChangeKind.UP if to > from_level else ChangeKind.DOWN
-    _log(case, kind=kind, from_level=from_level, actor=actor, reason=reason)
+    _log(case, ChangeKind.UP if to > from_level else ChangeKind.DOWN, from_level, actor, why)
     access.sync_case_grants(case)
     return case
 
 
-def _log(case: Case, *, kind: ChangeKind, from_level, actor: User, reason: str) -> None:
+def _log(case: Case, kind: ChangeKind, from_level, actor: User, why: dict) -> None:
     change = LevelChange.objects.create(
-        case=case, kind=kind, from_level=from_level, to_level=case.level, actor=actor, reason=reason
+        case=case, kind=kind, from_level=from_level, to_level=case.level, actor=actor, **why
     )
-    # The entry keeps the reason as written; the step and level are shown from the change, in the reader's language.
-    Entry.objects.create(family=case.family, author=actor, text=reason, level_change=change)
+    # The entry keeps a typed reason as written; a coded one is worded from the change, in the reader's language.
+    Entry.objects.create(family_id=case.family_id, author=actor, text=why.get("reason", ""), level_change=change)

@@ -9,9 +9,9 @@ class RessursteamAdmin(admin.ModelAdmin):
     """A team gets a group of its own: choosing an existing group (a role) would hand its families to everyone in it."""
 
     list_display = ["name", "group"]
-    filter_horizontal = ["units"]
+    filter_horizontal = ["units", "covers"]
     search_fields = ["name"]
-    fields = ["name", "units"]
+    fields = ["name", "units", "covers"]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -72,8 +72,19 @@ def unit_staff(**kwargs):
     return UserFactory(role=roles.UNIT_STAFF, **kwargs)
 
 
-def familielos(**kwargs):
-    return UserFactory(role=roles.FAMILIELOS, **kwargs)
+FAMILIELOS_SERVICE = "Familielos-tenesta"
+
+
+def familielos_service() -> ServiceUnit:
+    """The municipality's Familielos service, as the seed data names it."""
+    return ServiceUnitFactory(name=FAMILIELOS_SERVICE, kind=ServiceKind.FAMILIELOS)
+
+
+def familielos(*, service: ServiceUnit | None = None, **kwargs):
+    """A familielos working in the Familielos service (the consent must cover it before they follow a family)."""
+    user = UserFactory(role=roles.FAMILIELOS, **kwargs)
+    Membership.objects.create(user=user, unit=service or familielos_service())
+    return user
 
 
 def ressursteam_member(team, **kwargs):
@@ -115,11 +126,15 @@ def case_at(level, *, opener=None, team=None, los=None, **kwargs):
         case = workflow.move_to_avklaring(actor=case.opened_by, case=case, reason="Samtale med foreldra.")
     if level >= Level.RESSURSTEAM:
         team = team or RessursteamFactory()
-        give_consent(case, units=team.units.all())
+        units = list(team.units.all())
+        if level >= Level.FAMILIELOS:
+            # One consent covers both the team and the familielos's service, as the decision asks for.
+            los = los or familielos()
+            units += list(workflow.familielos_units(los))
+        give_consent(case, units=units)
         case = workflow.refer_to_ressursteam(actor=case.opened_by, case=case, team=team, reason="Treng meir hjelp.")
     if level >= Level.FAMILIELOS:
         member = ressursteam_member(team)
-        los = los or familielos()
         case = workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Familielos er rett.")
     return case, team, los, member
 

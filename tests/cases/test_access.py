@@ -126,3 +126,34 @@ def test_visible_families__inactive_user__sees_nothing(staff, family):
     staff.save()
     assert not access.visible_families(staff).exists()
     assert Family.objects.filter(pk=family.pk).exists()
+
+
+def test_case_step_form__three_ways(case, staff_client, outsider_client, client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
+    assert client.get(url).status_code == 302
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+    assert staff_client.get(url).status_code == 200
+
+
+def test_visible_families__filter_on_the_permission_id_without_joining_permissions(staff, family):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert list(access.visible_families(staff)) == [family]
+    assert len(queries) == 1
+    assert "auth_permission" not in queries[0]["sql"]
+    assert "django_content_type" not in queries[0]["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_permission_id__after_a_flush_recreates_the_permissions__is_looked_up_again():
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    access.permission_id(access.VIEW)
+    call_command("flush", interactive=False, verbosity=0)
+    assert access.permission_id(access.VIEW) == Permission.objects.get(codename="view_family").pk
+    case = factories.open_case()
+    assert access.can(case.opened_by, case.family, access.CHANGE)

@@ -191,3 +191,97 @@ def test_samtale_detail__notes_before_the_planned_time__are_kept_but_it_is_not_h
     assert staff_client.post(url, _record_data(samtale, duk_works="Førebudd")).status_code == 302
     samtale.refresh_from_db()
     assert (samtale.status, samtale.duk_works) == ("planned", "Førebudd")
+
+
+def test_samtale_detail__after_recording__reads_as_the_record_with_an_edit_action(case, staff, staff_client):
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    assert 'name="concern"' in staff_client.get(url).text  # not recorded yet: the form
+    staff_client.post(url, _record_data(samtale))
+    record = staff_client.get(url)
+    assert not record.context["editing"]
+    assert 'name="concern"' not in record.text
+    for shown in ("Trekkjer seg frå leik.", "Fotball", "Fast vaksen i friminutt", "Skulen"):
+        assert shown in record.text
+    assert 'href="?rediger=1"' in record.text
+    edit = staff_client.get(url + "?rediger=1")
+    assert edit.context["editing"]
+    assert "Trekkjer seg frå leik." in edit.text
+    assert 'name="concern"' in edit.text
+
+
+def test_samtale_detail__edit_with_a_stale_version__is_refused_and_the_form_keeps_what_was_typed(
+    case, staff, staff_client
+):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    staff_client.post(url, _record_data(samtale, duk_works="Først"))
+    response = staff_client.post(url + "?rediger=1", _record_data(samtale, duk_works="Seinare"))
+    assert response.context["refusal"]
+    assert response.context["editing"]
+    assert "Seinare" in response.text
+    samtale.refresh_from_db()
+    assert samtale.duk_works == "Først"
+
+
+def test_samtale_detail__read_only_user__sees_the_record_and_no_edit_action(case, staff):
+    from cases.models import PersonRole
+    from familielos import roles
+    from tests.conftest import client_for
+
+    samtale = _book(case, staff)
+    staff_client = client_for(staff)
+    staff_client.post(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]), _record_data(samtale))
+    parent = factories.UserFactory(role=roles.FAMILY_MEMBER)
+    guardian = case.family.persons.get(role=PersonRole.GUARDIAN)
+    actions.link_family_login(actor=staff, person=guardian, user=parent)
+    response = client_for(parent).get(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]))
+    assert "Fast vaksen i friminutt" in response.text
+    assert "rediger=1" not in response.text
+    assert 'name="concern"' not in response.text
+
+
+def test_samtale_recorded__appears_in_the_case_history_and_its_agreements_on_the_family_page(case, staff, staff_client):
+    from cases.models import ChangeKind
+
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    staff_client.post(url, _record_data(samtale))
+    staff_client.post(url, _record_data(Avklaringssamtale.objects.get(pk=samtale.pk), duk_hard="Matte"))
+    recorded = case.level_changes.filter(kind=ChangeKind.RECORDED).order_by("at", "pk")
+    assert [change.reason_code for change in recorded] == ["samtale_recorded", "samtale_updated"]
+    assert {(change.from_level, change.to_level) for change in recorded} == {(Level.AVKLARING, Level.AVKLARING)}
+    page = staff_client.get(case.family.get_absolute_url())
+    assert recorded.first().reason_shown in page.text
+    assert "Fast vaksen i friminutt" in page.text
+
+
+def test_samtale_detail__saving_again_without_touching_the_agreements__keeps_them(case, staff, staff_client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    staff_client.post(url, _record_data(samtale))
+    edit = staff_client.get(url + "?rediger=1")
+    management = edit.context["agreements"].management_form
+    data = _record_data(
+        Avklaringssamtale.objects.get(pk=samtale.pk),
+        duk_hard="Matte",
+        **{
+            "avtale-TOTAL_FORMS": management["TOTAL_FORMS"].value(),
+            "avtale-INITIAL_FORMS": management["INITIAL_FORMS"].value(),
+        },
+    )
+    assert staff_client.post(url, data).status_code == 302
+    assert [a.what for a in Avklaringssamtale.objects.get(pk=samtale.pk).agreements.all()] == [
+        "Fast vaksen i friminutt"
+    ]
+
+
+def test_samtale_booked__history_is_in_the_readers_language(case, staff, staff_client):
+    _book(case, staff)
+    assert case.level_changes.first().reason == ""  # stored as a code, not in the language of the moment
+    staff_client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    nynorsk = staff_client.get(case.family.get_absolute_url())
+    assert nynorsk["Content-Language"] == "nn"
+    assert "Avklaringssamtale er avtalt til" in nynorsk.text

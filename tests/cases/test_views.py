@@ -110,7 +110,7 @@ def test_case_step__foreign_team_id__is_a_field_error(case, staff_client):
     response = staff_client.post(url, {"ressursteam-team": "999999", "ressursteam-reason": "x"})
     assert response.status_code == 200
     assert "ressursteam-team" in response.text
-    assert response.context["steps"][1]["form"].errors["team"]
+    assert response.context["form"].errors["team"]
 
 
 def test_case_step__step_down_to_a_higher_level__is_a_field_error(staff, staff_client):
@@ -301,3 +301,98 @@ def test_family_new__child_turning_18_today__is_refused_but_one_day_younger_is_n
     younger = eighteen_today + timedelta(days=1)
     response = staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "child_birth_date": younger.isoformat()})
     assert response.status_code == 302
+
+
+def _covered_school(staff, team_name="Ressursteam Vest"):
+    """A school covered by a ressursteam, and the staff member working there."""
+    from teams.models import Ressursteam
+
+    school = factories.ServiceUnitFactory(name="Vestbygd skule")
+    Membership.objects.create(user=staff, unit=school)
+    team = factories.RessursteamFactory(name=team_name)
+    team.covers.add(school)
+    return school, Ressursteam.objects.get(pk=team.pk)
+
+
+def test_family_detail__names_the_ressursteam_covering_the_childs_school(staff, staff_client):
+    school, team = _covered_school(staff)
+    staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "unit": school.pk})
+    family = Family.objects.get(name="Familien Berg")
+    response = staff_client.get(family.get_absolute_url())
+    assert "Ressursteam Vest" in response.text
+
+
+def test_family_detail__no_unit_on_the_case__names_the_team_covering_the_screened_unit(staff, staff_client, case):
+    from screening.models import Instrument, Submission
+
+    school, team = _covered_school(staff, team_name="Ressursteam Sør")
+    Submission.objects.create(
+        instrument=Instrument.objects.first(), unit=school, child=case.children.get(), created_by=staff
+    )
+    response = staff_client.get(case.family.get_absolute_url())
+    assert "Ressursteam Sør" in response.text
+
+
+def test_consent_new__team_box__ticks_every_service_in_the_covering_team(staff, staff_client):
+    school, team = _covered_school(staff)
+    staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "unit": school.pk})
+    family = Family.objects.get(name="Familien Berg")
+    url = reverse("cases:consent_new", args=[family.pk])
+    page = staff_client.get(url)
+    assert "Ressursteam Vest" in str(page.context["form"]["team_services"].label)
+    assert 'name="team_services"' in page.text
+    guardian = family.persons.get(role="guardian")
+    response = staff_client.post(
+        url,
+        {
+            "given_by": guardian.pk,
+            "decision": "given",
+            "team_services": "on",
+            "valid_from": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert set(Consent.objects.get().units.all()) == set(team.units.all())
+
+
+def test_case_step__get__is_the_steps_form_as_a_page_and_as_an_htmx_fragment(case, staff_client):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
+    team = factories.RessursteamFactory(name="Ressursteam Aust")
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert "<html" in page.text
+    assert "Ressursteam Aust" in page.text
+    fragment = staff_client.get(url, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.text
+    assert 'hx-target="#case"' in fragment.text
+    assert team.name in fragment.text
+
+
+def test_family_detail__step_choices_load_only_when_a_step_is_opened(case, staff_client):
+    factories.RessursteamFactory(name="Ressursteam Aust")
+    response = staff_client.get(case.family.get_absolute_url())
+    assert "Ressursteam Aust" not in response.text
+    step_url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
+    assert f'hx-get="{step_url}"' in response.text
+    assert f'<a href="{step_url}">' in response.text
+
+
+def test_case_step__get_a_step_the_role_may_not_take__shows_why_and_no_form(staff, staff_client):
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    response = staff_client.get(reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"]))
+    assert response.status_code == 200
+    assert "ressursteam" in response.context["refusal"]
+    assert response.context["refusal"] in response.text.replace("&#x27;", "'")
+    assert response.context["form"] is None
+    assert 'name="familielos-familielos"' not in response.text
+
+
+def test_case_step__assign_familielos__shows_the_familielos_service_the_consent_must_cover(staff):
+    from tests.conftest import client_for
+
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    factories.familielos()
+    member_client = client_for(factories.ressursteam_member(team))
+    response = member_client.get(reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"]))
+    assert "Familielos-tenesta" in response.text
+    assert reverse("cases:consent_new", args=[case.family_id]) in response.text

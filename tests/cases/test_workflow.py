@@ -125,6 +125,7 @@ def test_assign_familielos__by_team_member__moves_to_level_3_and_grants_the_fami
     case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
     member = factories.ressursteam_member(team)
     los = factories.familielos()
+    factories.give_consent(case, units=workflow.familielos_units(los))
     case = workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Vedtak i møtet.")
     assert (case.level, case.familielos) == (Level.FAMILIELOS, los)
     assert access.can(los, case.family, access.CHANGE)
@@ -302,3 +303,127 @@ def test_new_case__former_familielos__loses_access(staff):
     assert not access.can(los, case.family)
     assert not access.can(member, case.family)
     assert access.can(staff, case.family, access.CHANGE)
+
+
+def _withdraw_familielos_service(case, staff):
+    """The guardians keep their consent to the team but withdraw the one to the Familielos service."""
+    from cases import actions
+
+    both = case.family.consents.get()
+    factories.give_consent(case, units=case.ressursteam.units.all(), actor=staff)
+    actions.withdraw_consent(actor=staff, consent=both)
+
+
+def test_assign_familielos__consent_covers_only_the_team__is_refused_naming_the_familielos_service(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    los = factories.familielos()
+    with pytest.raises(workflow.TransitionRefused, match="Familielos-tenesta"):
+        workflow.assign_familielos(actor=factories.ressursteam_member(team), case=case, familielos=los, reason="x")
+    case.refresh_from_db()
+    assert (case.level, case.familielos) == (Level.RESSURSTEAM, None)
+    assert not access.can(los, case.family)
+
+
+def test_assign_familielos__familielos_in_no_familielos_service__is_refused(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    los = factories.UserFactory(role="familielos")
+    with pytest.raises(workflow.TransitionRefused, match="no Familielos service"):
+        workflow.assign_familielos(actor=factories.ressursteam_member(team), case=case, familielos=los, reason="x")
+
+
+def test_withdraw_consent__familielos_service_no_longer_covered__steps_down_to_2_and_only_the_familielos_loses_access(
+    staff,
+):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    _withdraw_familielos_service(case, staff)
+    case.refresh_from_db()
+    assert case.level == Level.RESSURSTEAM
+    assert not access.can(los, case.family)
+    assert access.can(member, case.family, access.CHANGE)
+    change = case.level_changes.first()
+    assert (change.kind, change.reason_code, change.reason) == (ChangeKind.DOWN, "consent_familielos", "")
+
+
+def test_enforce_consent__everything_still_covered__changes_nothing(staff):
+    case, *_ = factories.case_at(Level.FAMILIELOS, opener=staff)
+    assert workflow.enforce_consent(actor=staff, family=case.family) is None
+    case.refresh_from_db()
+    assert case.level == Level.FAMILIELOS
+
+
+def test_reopen_case__at_level_3_without_consent_to_the_familielos_service__is_refused(staff):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    case = workflow.close_case(actor=los, case=case, reason="Avslutta.")
+    _withdraw_familielos_service(case, staff)
+    with pytest.raises(workflow.TransitionRefused, match="Familielos-tenesta"):
+        workflow.reopen_case(actor=member, case=case, reason="Tilbake.")
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+
+
+def test_register_family__opens_at_level_0_with_a_14_day_decision_deadline(staff):
+    from django.utils import timezone
+
+    case = factories.open_case(opener=staff)
+    assert case.decision_deadline == timezone.localdate() + timedelta(days=14)
+
+
+def test_step_down_and_reopen__at_level_0__start_a_new_decision_deadline(staff):
+    from django.utils import timezone
+
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    assert case.decision_deadline is None
+    case = workflow.step_down(actor=staff, case=case, to_level=Level.UNDRING, reason="Tilbake til undring.")
+    assert case.decision_deadline == timezone.localdate() + timedelta(days=14)
+    case = workflow.close_case(actor=staff, case=case, reason="Lukka.")
+    assert case.decision_deadline is None
+    case = workflow.reopen_case(actor=staff, case=case, reason="Ny uro.")
+    assert case.decision_deadline == timezone.localdate() + timedelta(days=14)
+
+
+def test_reason_code__is_stored_as_a_code_and_worded_in_the_readers_language(case, staff):
+    from django.utils import timezone, translation
+
+    when = timezone.make_aware(timezone.datetime(2026, 12, 3, 9, 30))
+    workflow.move_to_avklaring(
+        actor=staff, case=case, reason_code="samtale_booked", reason_params={"when": when.isoformat()}
+    )
+    change = case.level_changes.first()
+    assert (change.reason, change.reason_code) == ("", "samtale_booked")
+    assert Entry.objects.get(level_change=change).text == ""
+    with translation.override("en"):
+        assert change.reason_shown == "Clarifying conversation booked for 03.12.2026 09:30."
+    with translation.override("nn"):
+        assert change.reason_shown == "Avklaringssamtale er avtalt til 03.12.2026 09:30."
+
+
+def test_reason__both_or_neither_of_reason_and_code__is_a_programming_error(case, staff):
+    with pytest.raises(ValueError, match="either"):
+        workflow.move_to_avklaring(actor=staff, case=case, reason="x", reason_code="samtale_booked")
+    with pytest.raises(ValueError, match="either"):
+        workflow.move_to_avklaring(actor=staff, case=case)
+
+
+def test_migration__workflow_texts_in_any_language__become_codes_and_typed_reasons_stay(case, staff):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0006_code_workflow_reasons")
+    booked = LevelChange.objects.create(
+        case=case,
+        kind="up",
+        from_level=0,
+        to_level=1,
+        actor=staff,
+        reason="Avklaringssamtale er avtalt til 05.12.2026 10:00.",
+    )
+    typed = LevelChange.objects.create(
+        case=case, kind="up", from_level=0, to_level=1, actor=staff, reason="Skreve sjølv."
+    )
+    migration.code_reasons(apps, None)
+    booked.refresh_from_db()
+    typed.refresh_from_db()
+    assert (booked.reason, booked.reason_code) == ("", "samtale_booked")
+    assert booked.reason_shown == "Clarifying conversation booked for 05.12.2026 10:00."
+    assert (typed.reason, typed.reason_code) == ("Skreve sjølv.", "")

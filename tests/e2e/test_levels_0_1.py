@@ -85,11 +85,18 @@ from tests.e2e.helpers import (
 
 pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+RECORD_NOTES = re.compile(r"^(Notes from the conversation|Notat frå samtalen|Notater fra samtalen)$", re.IGNORECASE)
+EDIT_RECORD = re.compile(r"^(Edit the record|Endre referatet)$", re.IGNORECASE)
+SAMTALER = re.compile(r"^(Clarifying conversations|Avklaringssamtal(ar|er))$", re.IGNORECASE)
+RECORDED_IN_HISTORY = re.compile(r"conversation recorded|samtale registrert", re.IGNORECASE)
+
 # Factors of the default barneskole tool: instrument data, so never translated. Three risk points recommend the
 # avklaringssamtale, six the ressursteam.
 RISK_FACTORS = ["Svake sosiale ferdigheter", "Vansker med å få venner", "Høyt fravær", "Henger etter faglig"]
 ABUSE_FACTOR = "Tegn på vold, overgrep eller alvorlig omsorgssvikt"
+# Three risk points: the same recommendation as the staff tool gives for the same ticks (one scoring rule).
 GUARDIAN_FACTORS = [
+    "Barnet mitt har det vanskelig sammen med andre barn",
     "Barnet mitt har ingen eller få venner",
     "Barnet mitt er mye borte fra skolen eller vil ikke gå dit",
 ]
@@ -271,12 +278,21 @@ def test_teacher_journey__screening_to_recorded_samtale_with_consent__every_page
     agreements.get_by_label(FOLLOW_UP).first.fill((today + timedelta(days=30)).isoformat())
     page.get_by_role("button", name=SAVE_RECORD).click()
 
+    # Saved, the conversation reads as a record, with an action to edit it.
     expect(page.get_by_role("status")).to_contain_text(SAVED)
-    expect(page.get_by_label(DUK_WORKS)).to_have_value("Teikning og fotball med Per.")
-    expect(page.get_by_label(DUK_HARD)).to_have_value("Friminutta og gymtimane.")
-    expect(agreements.get_by_label(WHAT).first).to_have_value("Fast vaksen i friminutta")
+    record = page.get_by_role("region", name=RECORD_NOTES)
+    expect(record).to_contain_text("Teikning og fotball med Per.")
+    expect(record).to_contain_text("Friminutta og gymtimane.")
+    expect(record.get_by_role("row").filter(has_text="Fast vaksen i friminutta")).to_contain_text("Kontaktlæraren")
+    expect(page.get_by_label(DUK_WORKS)).to_have_count(0)
     check_page(page, "samtale-recorded")
     samtale_url = page.url
+    record.get_by_role("link", name=EDIT_RECORD).click()
+    expect(page.get_by_label(DUK_WORKS)).to_have_value("Teikning og fotball med Per.")
+    expect(page.get_by_role("group", name=AGREEMENTS).get_by_label(WHAT).first).to_have_value(
+        "Fast vaksen i friminutta"
+    )
+    page.goto(samtale_url)
 
     # Consent from the samtale page, and back to it.
     page.get_by_role("link", name=RECORD_CONSENT).click()
@@ -300,6 +316,8 @@ def test_teacher_journey__screening_to_recorded_samtale_with_consent__every_page
     expect(bti_level(case_section(page))).to_have_text(level(1))
     expect(fact(case_section(page), DECIDE_BY)).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile(re.escape(PLACE_TEXT)))).to_have_count(1)
+    expect(page.get_by_role("region", name=SAMTALER)).to_contain_text("Fast vaksen i friminutta – Kontaktlæraren")
+    expect(case_section(page).get_by_role("listitem").filter(has_text=RECORDED_IN_HISTORY)).to_have_count(1)
     consent = page.get_by_role("region", name=CONSENTS).get_by_role("row").filter(has_text="Guro Hansen")
     expect(consent).to_have_count(1)
     expect(consent).to_contain_text("PPT Vestbygd")

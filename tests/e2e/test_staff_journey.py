@@ -1,4 +1,6 @@
-"""A teacher's journey: log in, find the family, move its case from level 0 to 1; plus refusal and access."""
+"""A teacher's journey: log in, find the family, move its case from level 0 to 1; plus refusal and access.
+
+A step's form loads when the step is opened (htmx), or without JavaScript on a page of its own."""
 
 import re
 
@@ -22,11 +24,15 @@ from tests.e2e.helpers import (
     level,
     log_in,
     open_step,
+    step,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AVKLARING_REASON = "Foreldra er med på ein avklaringssamtale om skulefråvær."
+OPEN_STEP_FORM = re.compile(
+    r"^(Open the form for this step|Åpne skjemaet for dette steget|Opne skjemaet for dette steget)$"
+)
 
 
 @pytest.fixture
@@ -85,10 +91,14 @@ def test_staff_journey__move_to_level_1_without_javascript__posts_and_redirects(
     case = case_section(page)
     expect(bti_level(case)).to_have_text(level(0))
 
-    disclosure = open_step(case, TO_LEVEL_1)
-    disclosure.get_by_label(REASON).fill(AVKLARING_REASON)
+    # Without JavaScript the step's form is a page of its own, linked from the step.
+    disclosure = step(case, TO_LEVEL_1)
+    disclosure.locator("summary").click()
+    disclosure.get_by_role("link", name=OPEN_STEP_FORM).click()
+    expect(page.get_by_role("heading", level=1, name=TO_LEVEL_1)).to_be_visible()
+    page.get_by_label(REASON).fill(AVKLARING_REASON)
     with page.expect_navigation() as navigation:
-        disclosure.get_by_role("button", name=TO_LEVEL_1).click()
+        page.get_by_role("main").get_by_role("button", name=TO_LEVEL_1).click()
     assert navigation.value.request.redirected_from.method == "POST"
 
     expect(page).to_have_url(re.compile(re.escape(family.get_absolute_url()) + "$"))
