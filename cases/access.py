@@ -172,3 +172,51 @@ def submission_or_404(user, pk):
         return visible_submissions(user).get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def member_teams(user) -> QuerySet[Ressursteam]:
+    """The ressursteams the user is a member of."""
+    if not user.is_authenticated or not user.is_active:
+        return Ressursteam.objects.none()
+    return Ressursteam.objects.filter(members__user=user)
+
+
+def visible_referrals(user) -> QuerySet:
+    """Referrals the user may open: their own (a draft too), and those sent to a team they are a member of.
+
+    Opening a named referral shows the family's names only to someone who also holds the family grant
+    (`can(user, referral.case.family)`); an anonymous one holds no names at all.
+    """
+    from teams.models import Referral, ReferralStatus
+
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    return Referral.objects.filter(Q(sender=user) | (Q(team__in=member_teams(user)) & ~Q(status=ReferralStatus.DRAFT)))
+
+
+def referral_or_404(user, pk):
+    try:
+        return visible_referrals(user).select_related("team", "case__family", "unit", "sender").get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visible_meetings(user) -> QuerySet:
+    """The meetings of the teams the user is a member of."""
+    from teams.models import Meeting
+
+    return Meeting.objects.filter(team__in=member_teams(user))
+
+
+def meeting_or_404(user, pk):
+    try:
+        return visible_meetings(user).select_related("team").get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def team_or_404(user, pk) -> Ressursteam:
+    try:
+        return member_teams(user).get(pk=pk)
+    except (Ressursteam.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -211,6 +211,7 @@ class ChangeKind(models.TextChoices):
     REPORTED = "reported", _("Reported to barnevern")
     CONCERN = "concern", _("New concern")
     RECORDED = "recorded", _("Conversation recorded")
+    REFERRAL = "referral", _("Ressursteam")
 
 
 class ReasonCode(models.TextChoices):
@@ -221,6 +222,11 @@ class ReasonCode(models.TextChoices):
     SAMTALE_UPDATED = "samtale_updated", _("Clarifying conversation record changed")
     CONSENT_TEAM = "consent_team", _("Consent no longer covers the ressursteam")
     CONSENT_FAMILIELOS = "consent_familielos", _("Consent no longer covers the familielos's service")
+    REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
+    REFERRAL_RETURNED = "referral_returned", _("Referral returned with a question")
+    REFERRAL_ANSWERED = "referral_answered", _("The team's question answered")
+    DECIDED_OTHER_SERVICE = "decided_other_service", _("Decided: another service")
+    FAMILIELOS_AWAITS_CONSENT = "familielos_awaits_consent", _("Familielos decided, waiting for consent")
 
 
 # The sentence shown for each code; `when` is an ISO date and time, shown in the reader's local time.
@@ -234,6 +240,14 @@ REASON_TEXTS = {
     ReasonCode.CONSENT_FAMILIELOS: _(
         "The guardians' consent no longer covers the familielos's service, so the familielos can no longer follow "
         "the family."
+    ),
+    ReasonCode.REFERRAL_WITHDRAWN: _("The referral to %(team)s was withdrawn before the team decided."),
+    ReasonCode.REFERRAL_RETURNED: _("%(team)s needs more information and has returned the referral with a question."),
+    ReasonCode.REFERRAL_ANSWERED: _("The question from %(team)s is answered; the referral waits for the team again."),
+    ReasonCode.DECIDED_OTHER_SERVICE: _("The ressursteam decided that %(service)s takes the case on."),
+    ReasonCode.FAMILIELOS_AWAITS_CONSENT: _(
+        "The ressursteam decided on %(name)s as familielos. The guardians' consent to the Familielos service is "
+        "needed before the case moves to level 3."
     ),
 }
 

@@ -42,6 +42,8 @@ STEP_DOWN = "step-down"
 CLOSE = "close"
 REOPEN = "reopen"
 BARNEVERN = "barnevern"
+# Not a step of the case page: the sender of a referral withdraws it from the referral (teams.workflow).
+WITHDRAW = "withdraw-referral"
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ GUARDS = {
     CLOSE: _guard_close,
     REOPEN: _guard_reopen,
     BARNEVERN: _guard_open,
+    WITHDRAW: _guard_open,
 }
 
 
@@ -355,6 +358,16 @@ def step_down(
     if to_level >= case.level:
         raise TransitionRefused(_("A case can only step down to a lower level."))
     return _move(case, Level(to_level), actor, _reason(reason, reason_code, reason_params))
+
+
+@action
+def withdraw_referral(*, actor: User, case: Case, team: Ressursteam) -> Case:
+    """The sender takes a referral back before the team decides: the case returns to level 1 and the team loses
+    access. Only for a case at level 2 with that team; the referral itself is teams.workflow's."""
+    case = _lock_for(WITHDRAW, case, actor)
+    if case.level != Level.RESSURSTEAM or case.ressursteam_id != team.pk:
+        raise TransitionRefused(_("The case is no longer with this ressursteam."))
+    return _move(case, Level.AVKLARING, actor, _reason("", ReasonCode.REFERRAL_WITHDRAWN, {"team": team.name}))
 
 
 @action

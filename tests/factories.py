@@ -11,7 +11,7 @@ from cases import actions, workflow
 from cases.models import ConsentDecision, Family, Level, Person, PersonRole
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
-from teams.models import Ressursteam
+from teams.models import Ressursteam, TeamMember, TeamRole
 
 User = get_user_model()
 
@@ -65,6 +65,7 @@ class RessursteamFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def members(self, create, extracted, **kwargs):
         for user in extracted or []:
+            TeamMember.objects.create(team=self, user=user)
             user.groups.add(self.group)
 
 
@@ -88,7 +89,13 @@ def familielos(*, service: ServiceUnit | None = None, **kwargs):
 
 
 def ressursteam_member(team, **kwargs):
+    return team_member(team, **kwargs)
+
+
+def team_member(team, *, role=TeamRole.MEMBER, **kwargs):
+    """A ressursteam member with a role in the team; the team's group gives them its family grants."""
     user = UserFactory(role=roles.RESSURSTEAM_MEMBER, **kwargs)
+    TeamMember.objects.create(team=team, user=user, role=role)
     user.groups.add(team.group)
     return user
 

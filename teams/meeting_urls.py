@@ -1,0 +1,3 @@
+"""URLs of the meeting pages (included by teams/urls.py under /ressursteam/)."""
+
+urlpatterns = []

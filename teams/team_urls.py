@@ -1,0 +1,3 @@
+"""URLs of the team pages (included by teams/urls.py under /ressursteam/)."""
+
+urlpatterns = []

@@ -1,0 +1,515 @@
+"""Level 2: the ressursteam's members, referrals, meetings and decisions, as one function per change.
+
+Each action takes the acting user, checks its `can_*` rule (which pages call too, to offer only what the person
+may do), locks what it changes, and moves the case through cases.workflow, which writes the history, the
+Stafettlogg entry and the grants. A named referral needs the guardians' consent to every service in the team; an
+anonymous discussion case (drøftingssak) holds only text and never touches a case or a grant.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import access, consents
+from cases import workflow as case_workflow
+from cases.models import Case, ChangeKind, Level, ReasonCode
+from familielos import roles
+from familielos.history import action
+from familielos.models import ServiceUnit
+from teams.models import (
+    WAITING,
+    AgendaItem,
+    Decision,
+    FamilielosCapacity,
+    Meeting,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Ressursteam,
+    TeamMember,
+    TeamRole,
+    Urgency,
+)
+
+User = get_user_model()
+Refused = case_workflow.TransitionRefused
+
+REFERRAL_TEXTS = ("question", "tried", "child_view", "guardian_view", "urgency")
+
+
+class DecisionTaken(Refused):
+    """Another member decided this item first; `decision` is the one that stands."""
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        super().__init__(_("Another member recorded a decision on this referral first. Nothing was overwritten."))
+
+
+# Who may do what ------------------------------------------------------------------------------------------------
+
+
+def team_role(user, team: Ressursteam) -> TeamRole | None:
+    if not user.is_authenticated:
+        return None
+    role = TeamMember.objects.filter(team=team, user=user).values_list("role", flat=True).first()
+    return TeamRole(role) if role else None
+
+
+def can_plan_meetings(user, team: Ressursteam) -> bool:
+    """A team leader or secretary creates meetings and sets their agenda."""
+    role = team_role(user, team)
+    return role is not None and role.can_plan_meetings
+
+
+def can_decide(user, team: Ressursteam) -> bool:
+    """Every member of the team takes part in its decisions."""
+    return team_role(user, team) is not None
+
+
+def can_refer(user, case: Case) -> bool:
+    """Whoever may take the case's step to level 2 writes its referral."""
+    return case_workflow.can_take_step(case_workflow.RESSURSTEAM, actor=user, case=case)
+
+
+def can_refer_anonymously(user) -> bool:
+    """Unit staff may ask a team for advice on a case they cannot share (no consent)."""
+    return user.has_perm("teams.add_referral") and access.user_units(user).exists()
+
+
+def can_change_referral(user, referral: Referral) -> bool:
+    """The sender keeps their referral: edits a draft, sends it, answers the team, withdraws it."""
+    return referral.sender_id == user.pk
+
+
+def can_set_capacity(user) -> bool:
+    return user.has_perm("teams.change_familieloscapacity")
+
+
+# Team membership ------------------------------------------------------------------------------------------------
+
+
+@action
+def add_team_member(*, actor: User, team: Ressursteam, user: User, role: TeamRole = TeamRole.MEMBER) -> TeamMember:
+    """Put a person in the team with a role; they hold the team's family grants through its group at once."""
+    if not actor.has_perm("teams.change_ressursteam"):
+        raise Refused(_("Only an administrator can change a team's members."))
+    member, _created = TeamMember.objects.update_or_create(team=team, user=user, defaults={"role": role})
+    user.groups.add(team.group)
+    return member
+
+
+@action
+def remove_team_member(*, actor: User, member: TeamMember) -> None:
+    """Take a person out of the team: they lose the team's family grants at once."""
+    if not actor.has_perm("teams.change_ressursteam"):
+        raise Refused(_("Only an administrator can change a team's members."))
+    member.user.groups.remove(member.team.group)
+    member.delete()
+
+
+# Referrals ------------------------------------------------------------------------------------------------------
+
+
+@action
+def create_referral(
+    *, actor: User, team: Ressursteam, case: Case | None = None, unit: ServiceUnit | None = None, **texts
+) -> Referral:
+    """A draft referral: for the family's case, or anonymous (no case) when there is no consent to share."""
+    if case is not None:
+        access.require(actor, case.family, access.CHANGE)
+        if not can_refer(actor, case):
+            raise Refused(case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=actor, case=case))
+        screening, samtale = _latest_attachments(case)
+        unit = unit or case.opened_unit
+    else:
+        if not can_refer_anonymously(actor):
+            raise Refused(_("Only staff in a kindergarten, school or health station can ask a team anonymously."))
+        if unit is None or not access.user_units(actor).filter(pk=unit.pk).exists():
+            raise Refused(_("Choose a unit you work in."))
+        screening = samtale = None
+    return Referral.objects.create(
+        team=team,
+        case=case,
+        unit=unit,
+        sender=actor,
+        screening=screening,
+        samtale=samtale,
+        **_texts(texts),
+    )
+
+
+@action
+def update_referral(*, actor: User, referral: Referral, version: int, **texts) -> Referral:
+    """Change a draft; a save over a newer one (another tab) is refused so nothing is lost."""
+    referral = _lock_referral(referral, actor)
+    if referral.status != ReferralStatus.DRAFT:
+        raise Refused(_("Only a draft can be changed. Answer the team's question or withdraw it instead."))
+    if referral.version != version:
+        raise Refused(_("This referral was saved in another window while you were writing. Reload it first."))
+    for name, value in _texts(texts).items():
+        setattr(referral, name, value)
+    referral.version += 1
+    referral.save()
+    return referral
+
+
+@action
+def send_referral(*, actor: User, referral: Referral) -> Referral:
+    """Send a draft to the team. A named one moves the case to level 2 (consent to every service in the team is
+    checked there) and the team gets access; an anonymous one shares only its text."""
+    referral = _lock_referral(referral, actor)
+    if not ReferralStatus(referral.status).can_send:
+        raise Refused(_("This referral has already been sent."))
+    if referral.case is not None:
+        case_workflow.refer_to_ressursteam(
+            actor=actor, case=referral.case, team=referral.team, reason=referral.question
+        )
+    referral.status = ReferralStatus.SENT
+    referral.sent_at = timezone.now()
+    referral.version += 1
+    referral.save()
+    return referral
+
+
+@action
+def answer_referral(*, actor: User, referral: Referral, answer: str) -> Referral:
+    """The sender answers the team's question: the referral waits for the next meeting again."""
+    referral = _lock_referral(referral, actor)
+    if referral.status != ReferralStatus.RETURNED:
+        raise Refused(_("The team has not asked a question about this referral."))
+    if not answer.strip():
+        raise Refused(_("Write your answer to the team's question."))
+    referral.answer = answer.strip()
+    referral.status = ReferralStatus.SENT
+    referral.version += 1
+    referral.save()
+    if referral.case is not None:
+        _history(actor, referral.case, ReasonCode.REFERRAL_ANSWERED, team=referral.team.name)
+    return referral
+
+
+@action
+def withdraw_referral(*, actor: User, referral: Referral) -> Referral:
+    """The sender takes the referral back before a decision: it leaves every agenda, and a named case goes back to
+    level 1, so the team loses access."""
+    referral = _lock_referral(referral, actor)
+    if not ReferralStatus(referral.status).can_withdraw:
+        raise Refused(_("A decided or withdrawn referral cannot be withdrawn."))
+    was_sent = referral.status != ReferralStatus.DRAFT
+    AgendaItem.objects.filter(referral=referral, decision__isnull=True).delete()
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.version += 1
+    referral.save()
+    case = referral.case
+    if was_sent and case is not None:
+        case_workflow.withdraw_referral(actor=actor, case=case, team=referral.team)
+    return referral
+
+
+def waiting_referrals(team: Ressursteam) -> QuerySet[Referral]:
+    """The team's referrals that wait for a decision (or for the sender's answer), urgent first, then oldest."""
+    urgent_first = models.Case(models.When(urgency=Urgency.URGENT, then=0), default=1)
+    return (
+        Referral.objects.filter(team=team, status__in=WAITING)
+        .annotate(urgent_first=urgent_first)
+        .order_by("urgent_first", "sent_at", "pk")
+    )
+
+
+# Meetings and the agenda ----------------------------------------------------------------------------------------
+
+
+@action
+def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = "") -> Meeting:
+    """Plan a meeting; its agenda proposes every sent referral not yet on an agenda, urgent first, then oldest."""
+    if not can_plan_meetings(actor, team):
+        raise Refused(_("Only the team's leader or secretary can plan meetings."))
+    _lock_team(team)
+    meeting = Meeting.objects.create(team=team, starts_at=starts_at, place=place, created_by=actor)
+    proposed = waiting_referrals(team).filter(status=ReferralStatus.SENT)
+    for position, referral in enumerate(proposed, start=1):
+        AgendaItem.objects.create(meeting=meeting, referral=referral, position=position)
+    proposed.update(status=ReferralStatus.ON_AGENDA)
+    meeting.present.set(User.objects.filter(team_memberships__team=team, is_active=True))
+    return meeting
+
+
+@action
+def add_to_agenda(*, actor: User, meeting: Meeting, referral: Referral) -> AgendaItem:
+    """Put a waiting referral last on the agenda."""
+    meeting = _lock_meeting(meeting, actor)
+    referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
+    if referral.team_id != meeting.team_id or referral.status != ReferralStatus.SENT:
+        raise Refused(_("Only a referral sent to this team and not on an agenda can be added."))
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=last + 1)
+    referral.status = ReferralStatus.ON_AGENDA
+    referral.save(update_fields=["status", "updated_at"])
+    return item
+
+
+@action
+def remove_from_agenda(*, actor: User, item: AgendaItem) -> None:
+    """Take an undecided referral off the agenda; it waits for another meeting."""
+    _lock_meeting(item.meeting, actor)
+    item = AgendaItem.objects.select_for_update(no_key=True).select_related("referral").get(pk=item.pk)
+    if Decision.objects.filter(item=item).exists():
+        raise Refused(_("A decided referral stays in the minutes."))
+    referral = item.referral
+    item.delete()
+    if referral.status == ReferralStatus.ON_AGENDA:
+        referral.status = ReferralStatus.SENT
+        referral.save(update_fields=["status", "updated_at"])
+
+
+@action
+def move_agenda_item(*, actor: User, item: AgendaItem, offset: int) -> None:
+    """Move an item one place up (-1) or down (+1) on the agenda."""
+    meeting = _lock_meeting(item.meeting, actor)
+    items = list(meeting.items.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index + (1 if offset > 0 else -1)
+    if not 0 <= target < len(items):
+        return
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+
+
+@action
+def set_present(*, actor: User, meeting: Meeting, users) -> Meeting:
+    """Who came: only members of the team can be recorded as present."""
+    meeting = _lock_meeting(meeting, actor)
+    members = User.objects.filter(team_memberships__team=meeting.team)
+    meeting.present.set(members.filter(pk__in=[user.pk for user in users]))
+    return meeting
+
+
+# Decisions ------------------------------------------------------------------------------------------------------
+
+
+@action
+def decide(
+    *,
+    actor: User,
+    item: AgendaItem,
+    outcome: Outcome,
+    reasons: str,
+    recommendations: str = "",
+    follow_up=None,
+    service: ServiceUnit | None = None,
+    closes_case: bool = False,
+    familielos: User | None = None,
+    question: str = "",
+) -> Decision:
+    """Record the team's one decision on an agenda item, with reasons, and carry it out on the case.
+
+    The first member to save wins; a second raises DecisionTaken with the decision that stands.
+    """
+    meeting = item.meeting
+    if not can_decide(actor, meeting.team):
+        raise Refused(_("Only a member of the team can record its decisions."))
+    if not reasons.strip():
+        raise Refused(_("Write the team's reasons for the decision."))
+    referral = item.referral
+    if referral.case is not None:
+        case_workflow.lock_family(referral.case.family)
+    item = AgendaItem.objects.select_for_update(no_key=True).select_related("referral").get(pk=item.pk)
+    existing = Decision.objects.filter(item=item).first()
+    if existing is not None:
+        raise DecisionTaken(existing)
+    referral = (
+        Referral.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("case", "team")
+        .get(pk=item.referral_id)
+    )
+    if not ReferralStatus(referral.status).can_decide:
+        raise Refused(_("This referral is no longer waiting for a decision (withdrawn or decided)."))
+    fields = _outcome_fields(
+        Outcome(outcome),
+        referral,
+        recommendations=recommendations,
+        follow_up=follow_up,
+        service=service,
+        closes_case=closes_case,
+        familielos=familielos,
+        question=question,
+    )
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                item=item, outcome=outcome, reasons=reasons.strip(), decided_by=actor, **fields
+            )
+    except IntegrityError:
+        raise DecisionTaken(Decision.objects.get(item=item)) from None
+    _carry_out(decision, referral, actor)
+    return decision
+
+
+@action
+def confirm_familielos(*, actor: User, decision: Decision) -> Decision:
+    """Carry out a familielos decision that waited for the guardians' consent to the Familielos service."""
+    team = decision.item.meeting.team
+    if not can_decide(actor, team):
+        raise Refused(_("Only a member of the team can confirm its decisions."))
+    decision = Decision.objects.select_for_update(no_key=True).get(pk=decision.pk)
+    if decision.outcome != Outcome.FAMILIELOS or decision.familielos_confirmed_at is not None:
+        raise Refused(_("There is no familielos waiting to be confirmed in this decision."))
+    case = decision.item.referral.case
+    case_workflow.assign_familielos(actor=actor, case=case, familielos=decision.familielos, reason=decision.reasons)
+    decision.familielos_confirmed_at = timezone.now()
+    decision.save(update_fields=["familielos_confirmed_at"])
+    return decision
+
+
+def _outcome_fields(outcome: Outcome, referral: Referral, **given) -> dict:
+    """The fields each outcome needs, checked; the others are left empty."""
+    fields = {}
+    if outcome == Outcome.ARENA:
+        if given["follow_up"] is None:
+            raise Refused(_("Set the date the unit follows the measures up."))
+        fields.update(recommendations=given["recommendations"].strip(), follow_up=given["follow_up"])
+    elif outcome == Outcome.OTHER_SERVICE:
+        if given["service"] is None:
+            raise Refused(_("Choose the service that takes the case on."))
+        fields.update(
+            service=given["service"],
+            recommendations=given["recommendations"].strip(),
+            closes_case=bool(given["closes_case"]) and not referral.is_anonymous,
+        )
+    elif outcome == Outcome.FAMILIELOS:
+        if referral.is_anonymous:
+            raise Refused(_("An anonymous case cannot get a familielos: the guardians' consent is needed first."))
+        familielos = given["familielos"]
+        if (
+            familielos is None
+            or not familielos.is_active
+            or not familielos.groups.filter(name=roles.FAMILIELOS).exists()
+        ):
+            raise Refused(_("Choose a familielos."))
+        fields.update(familielos=familielos)
+    elif outcome == Outcome.MORE_INFO:
+        if not given["question"].strip():
+            raise Refused(_("Write the question to the sender."))
+        fields.update(question=given["question"].strip())
+    return fields
+
+
+def _carry_out(decision: Decision, referral: Referral, actor: User) -> None:
+    """Move the referral, and a named case, to where the decision says."""
+    outcome = Outcome(decision.outcome)
+    referral.status = ReferralStatus.RETURNED if outcome == Outcome.MORE_INFO else ReferralStatus.DECIDED
+    if outcome == Outcome.MORE_INFO:
+        referral.returned_question = decision.question
+        referral.answer = ""
+    referral.version += 1
+    referral.save()
+    case = referral.case
+    if case is None:
+        return
+    reason = decision.reasons
+    if outcome == Outcome.ARENA:
+        case_workflow.step_down(actor=actor, case=case, to_level=Level.AVKLARING, reason=reason)
+    elif outcome == Outcome.NO_ACTION or (outcome == Outcome.OTHER_SERVICE and decision.closes_case):
+        case_workflow.close_case(actor=actor, case=case, reason=reason)
+    elif outcome == Outcome.OTHER_SERVICE:
+        _history(actor, case, ReasonCode.DECIDED_OTHER_SERVICE, service=decision.service.name)
+    elif outcome == Outcome.MORE_INFO:
+        _history(actor, case, ReasonCode.REFERRAL_RETURNED, team=referral.team.name)
+    elif outcome == Outcome.FAMILIELOS:
+        services = [*case.ressursteam.units.all(), *case_workflow.familielos_units(decision.familielos)]
+        if consents.covers(case.family, services):
+            case_workflow.assign_familielos(actor=actor, case=case, familielos=decision.familielos, reason=reason)
+            decision.familielos_confirmed_at = timezone.now()
+            decision.save(update_fields=["familielos_confirmed_at"])
+        else:
+            _history(actor, case, ReasonCode.FAMILIELOS_AWAITS_CONSENT, name=_name(decision.familielos))
+
+
+# Familielos capacity --------------------------------------------------------------------------------------------
+
+
+def capacity_of(familielos: User) -> int:
+    """The families at level 3 a leader set for this familielos, or the municipality's default."""
+    set_by_leader = getattr(familielos, "familielos_capacity", None)
+    return set_by_leader.capacity if set_by_leader else settings.FAMILIELOS_CASELOAD_WARNING
+
+
+def familieloser_with_capacity() -> list[User]:
+    """The active familieloser with `caseload` (open level-3 families), `capacity` and `over` (caseload ≥ capacity)."""
+    familieloser = list(case_workflow.familieloser_with_caseload().select_related("familielos_capacity"))
+    for familielos in familieloser:
+        familielos.capacity = capacity_of(familielos)
+        familielos.over = familielos.caseload >= familielos.capacity
+    return familieloser
+
+
+@action
+def set_capacity(*, actor: User, familielos: User, capacity: int) -> FamilielosCapacity:
+    if not can_set_capacity(actor):
+        raise Refused(_("Only a leader can set a familielos's capacity."))
+    if not familielos.groups.filter(name=roles.FAMILIELOS).exists():
+        raise Refused(_("The person chosen is not a familielos."))
+    row, _created = FamilielosCapacity.objects.update_or_create(user=familielos, defaults={"capacity": capacity})
+    return row
+
+
+# Helpers --------------------------------------------------------------------------------------------------------
+
+
+def _texts(texts: dict) -> dict:
+    unknown = set(texts) - set(REFERRAL_TEXTS)
+    if unknown:
+        raise TypeError(f"Unknown referral fields: {sorted(unknown)}")
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in texts.items()}
+    if "question" in cleaned and not cleaned["question"]:
+        raise Refused(_("Write the question to the team."))
+    return cleaned
+
+
+def _latest_attachments(case: Case):
+    """The case's latest screening and clarifying conversation, attached by reference."""
+    from screening.models import Submission, SubmissionStatus
+
+    screening = (
+        Submission.objects.filter(child__family=case.family, status=SubmissionStatus.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    return screening, case.samtaler.order_by("-starts_at", "-pk").first()
+
+
+def _lock_referral(referral: Referral, actor: User) -> Referral:
+    if referral.case is not None:
+        case_workflow.lock_family(referral.case.family)
+    referral = (
+        Referral.objects.select_for_update(no_key=True, of=("self",)).select_related("case", "team").get(pk=referral.pk)
+    )
+    if not can_change_referral(actor, referral):
+        raise Refused(_("Only the person who wrote the referral can change it."))
+    return referral
+
+
+def _lock_team(team: Ressursteam) -> Ressursteam:
+    return Ressursteam.objects.select_for_update(no_key=True).get(pk=team.pk)
+
+
+def _lock_meeting(meeting: Meeting, actor: User) -> Meeting:
+    if not can_plan_meetings(actor, meeting.team):
+        raise Refused(_("Only the team's leader or secretary can change the agenda."))
+    return Meeting.objects.select_for_update(no_key=True).select_related("team").get(pk=meeting.pk)
+
+
+def _history(actor: User, case: Case, code: ReasonCode, **params) -> None:
+    case_workflow.record_in_history(
+        actor=actor, case=case, kind=ChangeKind.REFERRAL, reason_code=code, reason_params=params
+    )
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
