@@ -52,6 +52,7 @@ bench:
 	$(MAKE) install
 	$(TEST_ENV) $(VENV_PY) tests/perf/run.py
 	$(TEST_ENV) $(VENV_PY) tests/perf/pdf.py
+	$(TEST_ENV) $(VENV_PY) tests/perf/audit_log.py
 
 clean-db:
 	rm -rf .pgdata

@@ -79,8 +79,13 @@ class ServiceUnitAdmin(admin.ModelAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only, and the database refuses changes anyway."""
+    """Read-only: the audit log is append-only, and the database refuses changes anyway.
 
+    The address is not shown: rows written before it was stored without a query string may still name a family
+    searched for (the redaction migration cleared those, but the admin never needs the raw address).
+    """
+
+    exclude = ["path"]
     list_display = ["at", "actor_username", "role", "action", "family_id", "object_type", "object_id", "ip"]
     list_filter = ["action", "role"]
     search_fields = ["actor_username", "=family_id"]

@@ -1,11 +1,19 @@
 """The access audit log: who looked at or changed which family's data, when and from where."""
 
 import ipaddress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from familielos.models import AccessAction, AccessEvent
 from familielos.roles import role_of
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The width of the username column in django-axes' AccessAttempt and AccessFailureLog tables.
+AXES_USERNAME_LENGTH = 255
 
 
 def client_ip(request) -> str | None:
@@ -25,6 +33,18 @@ def client_ip(request) -> str | None:
     return _valid_ip(address)
 
 
+def login_username(request, credentials: dict | None) -> str | None:
+    """The username a login attempt is throttled by, cut to the 255 characters django-axes' tables hold.
+
+    The login form passes any length on to authentication; a longer name failed the attempt's insert with a 500
+    instead of counting as one more wrong login. No account has such a name (usernames are at most 150), so
+    the cut never merges two real accounts.
+    """
+    data = credentials if credentials else getattr(request, "POST", {})
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:AXES_USERNAME_LENGTH] if username else username
+
+
 def _valid_ip(value: str) -> str | None:
     """The address in canonical form, or None; tolerates a port some proxies append ("1.2.3.4:5678", "[::1]:80")."""
     candidates = [value]
@@ -41,7 +61,11 @@ def _valid_ip(value: str) -> str | None:
 
 
 def record(request, *, action: AccessAction, family_id: int, obj=None, object_type: str = "") -> AccessEvent:
-    """Write one access event for the family; `obj` names the record looked at, if any."""
+    """Write one access event for the family; `obj` names the record looked at, if any.
+
+    The address is stored without its query string: a search (`?q=Familien Hansen`) would put a family's name in
+    the log of every family it matched, readable by people with no grant on that family.
+    """
     user = request.user
     return AccessEvent.objects.create(
         actor=user,
@@ -51,7 +75,7 @@ def record(request, *, action: AccessAction, family_id: int, obj=None, object_ty
         family_id=family_id,
         object_type=object_type or (obj._meta.model_name if obj is not None else "family"),
         object_id=str(obj.pk) if obj is not None else str(family_id),
-        path=request.get_full_path()[:500],
+        path=request.path[:500],
         ip=client_ip(request),
     )
 
@@ -65,7 +89,7 @@ def record_listed(request, family_ids, *, object_type: str) -> None:
         "role": role_of(user),
         "action": AccessAction.VIEW,
         "object_type": object_type,
-        "path": request.get_full_path()[:500],
+        "path": request.path[:500],
         "ip": client_ip(request),
     }
     AccessEvent.objects.bulk_create(
@@ -76,3 +100,66 @@ def record_listed(request, family_ids, *, object_type: str) -> None:
 def trail(family_id: int):
     """A family's audit trail, newest first."""
     return AccessEvent.objects.filter(family_id=family_id)
+
+
+@dataclass
+class EventPage:
+    """One page of access events, newest first, with cursors to the neighbouring pages (None at either end)."""
+
+    events: list[AccessEvent]
+    newer: str | None
+    older: str | None
+
+
+def events_page(events: QuerySet, *, older: str = "", newer: str = "", size: int = 50) -> EventPage:
+    """A page of `events` by (at, id): those older than the cursor `older`, or newer than `newer`, else the newest.
+
+    Keyset paging reads only the rows it shows, however deep the page and however large the table, and never
+    counts the table. A cursor that is not one of ours gives the newest page.
+    """
+    if (position := _position(newer)) is not None:
+        rows = list(events.filter(_after(*position)).order_by("at", "id")[: size + 1])
+        shown, more_newer, more_older = rows[:size][::-1], len(rows) > size, True
+    elif (position := _position(older)) is not None:
+        rows = list(events.filter(_before(*position)).order_by("-at", "-id")[: size + 1])
+        shown, more_newer, more_older = rows[:size], True, len(rows) > size
+    else:
+        rows = list(events.order_by("-at", "-id")[: size + 1])
+        shown, more_newer, more_older = rows[:size], False, len(rows) > size
+    if not shown:
+        return EventPage([], newer=None, older=None)
+    return EventPage(
+        shown,
+        newer=cursor_for(shown[0]) if more_newer else None,
+        older=cursor_for(shown[-1]) if more_older else None,
+    )
+
+
+def _before(at: datetime, pk: int) -> Q:
+    # `at <= x` on its own, so that the index on `at` bounds the scan; the rest breaks ties within one instant.
+    return Q(at__lte=at) & (Q(at__lt=at) | Q(id__lt=pk))
+
+
+def _after(at: datetime, pk: int) -> Q:
+    return Q(at__gte=at) & (Q(at__gt=at) | Q(id__gt=pk))
+
+
+def cursor_for(event: AccessEvent) -> str:
+    """The opaque cursor of an event's place in the log, for the "newer" and "older" links."""
+    micros = (event.at - EPOCH) // timedelta(microseconds=1)
+    return urlsafe_base64_encode(f"{micros}.{event.pk}".encode())
+
+
+def _position(cursor: str) -> tuple[datetime, int] | None:
+    """The (at, id) a cursor stands for, or None when it is not one of ours."""
+    if not cursor or len(cursor) > 64:
+        return None
+    try:
+        micros, pk = urlsafe_base64_decode(cursor).decode("ascii").split(".")
+        at = EPOCH + timedelta(microseconds=int(micros))
+        pk = int(pk)
+    except (ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return at, pk

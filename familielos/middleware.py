@@ -3,8 +3,54 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
+
+from familielos import outage
+
+# A session's idle expiry is pushed forward at most this often: every request would otherwise write its row.
+SESSION_REFRESH_SECONDS = 60
+SESSION_REFRESHED_AT = "_refreshed_at"
+
+
+class DatabaseOutageMiddleware:
+    """While the database is unreachable, a view's failure is a 503 "temporarily unavailable" page, not a 500.
+
+    Placed first after SecurityMiddleware. A failure in another middleware (the session saved after the view)
+    reaches Django's handler500 instead, which answers the same way (familielos.views.server_error).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if outage.is_outage(exception):
+            return outage.unavailable_response(request, exception)
+        return None
+
+
+class SessionRefreshMiddleware:
+    """Push a signed-in session's idle expiry forward, but write it at most once a minute.
+
+    Placed right after SessionMiddleware, which saves a modified session with a new expiry. A session therefore
+    ends between SESSION_IDLE_MINUTES minus one minute and SESSION_IDLE_MINUTES after the last request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = request.session
+        if session.accessed and not session.is_empty() and response.status_code < 500:
+            now = int(timezone.now().timestamp())
+            if session.modified or now - session.get(SESSION_REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
+                session[SESSION_REFRESHED_AT] = now
+        return response
 
 
 class NoStoreForSignedInMiddleware:
@@ -15,6 +61,9 @@ class NoStoreForSignedInMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # The outage page is never cached already; asking who is signed in would try the database again.
+        if getattr(request, "database_unavailable", False):
+            return response
         if request.user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)

@@ -66,9 +66,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "familielos.middleware.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "familielos.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,12 +104,19 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL the demo and the tests start an embedded PostgreSQL under .pgdata/ (familielos.embedded_db):
+# on with DEBUG, or asked for with EMBEDDED_POSTGRES=1. A production start without a database refuses to start.
+EMBEDDED_POSTGRES = env_bool("EMBEDDED_POSTGRES", DEBUG)
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
-else:
+elif EMBEDDED_POSTGRES:
     from familielos.embedded_db import database_url
 
     DATABASES = {"default": dj_database_url.parse(database_url())}
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off (EMBEDDED_POSTGRES=1 starts the demo's embedded server instead)."
+    )
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,10 +148,13 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "familielos.audit.client_ip"
+AXES_USERNAME_CALLABLE = "familielos.audit.login_username"
 
-# Sessions end after this much inactivity: every request pushes the expiry forward.
+# Sessions end after this much inactivity: a request pushes the expiry forward, writing the session at most once a
+# minute (familielos.middleware.SessionRefreshMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "familielos.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

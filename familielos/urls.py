@@ -19,6 +19,9 @@ urlpatterns = [
     path("kartlegging/innkomne/", include("screening.inbox_urls")),
     path("kartlegging/", include("screening.urls")),
     path("foreldre/", include("screening.public_urls")),
+    path("ressursteam/", include("teams.urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "familielos.views.server_error"

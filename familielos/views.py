@@ -1,16 +1,17 @@
+import sys
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cases import selectors
-from familielos import audit
+from familielos import audit, outage
 from familielos.forms import AuditFilterForm
 from familielos.models import AccessEvent
 
@@ -39,6 +40,18 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def server_error(request):
+    """handler500: the "temporarily unavailable" page when the error was a lost database, else the 500 page.
+
+    A lost database that fails a middleware (the session saved after the view) ends up here, not in
+    DatabaseOutageMiddleware.process_exception, which sees only the view's errors.
+    """
+    error = sys.exception()
+    if outage.is_outage(error):
+        return outage.unavailable_response(request, error)
+    return defaults.server_error(request)
+
+
 def csrf_failure(request, reason=""):
     """A readable page (or fragment, for htmx) when a form is stale, instead of Django's debug text."""
     template = "csrf_failure.html#message" if request.htmx else "csrf_failure.html"
@@ -48,7 +61,10 @@ def csrf_failure(request, reason=""):
 @login_required
 @require_GET
 def audit_log(request):
-    """Every access event, newest first, filtered by person or family: for leaders and administrators."""
+    """Every access event, newest first, filtered by person or family: for leaders and administrators.
+
+    Paged by (at, id) with "newer" and "older" links and no page count: the table grows by millions of rows.
+    """
     if not request.user.has_perm("familielos.view_accessevent"):
         raise Http404
     form = AuditFilterForm(request.GET)
@@ -58,7 +74,8 @@ def audit_log(request):
             events = events.filter(actor_username=form.cleaned_data["username"])
         if form.cleaned_data["family"]:
             events = events.filter(family_id=form.cleaned_data["family"])
-    page = Paginator(events, 50).get_page(request.GET.get("side"))
+    page = audit.events_page(events, older=request.GET.get("eldre", ""), newer=request.GET.get("nyere", ""))
     query = request.GET.copy()
-    query.pop("side", None)
+    for cursor in ("eldre", "nyere"):
+        query.pop(cursor, None)
     return render(request, "familielos/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})

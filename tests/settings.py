@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Without DATABASE_URL, the embedded PostgreSQL under .pgdata/ (production refuses to start without one).
+os.environ.setdefault("EMBEDDED_POSTGRES", "1")
 
 from familielos.settings import *  # noqa: E402,F403
 

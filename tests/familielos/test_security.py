@@ -229,7 +229,7 @@ def test_login__username_locked_from_shared_address__other_username_there_signs_
 
 def test_session_settings__default__end_after_30_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
 
 
 def test_session__activity__pushes_expiry_forward(staff_client):

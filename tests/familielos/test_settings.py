@@ -27,6 +27,7 @@ APP_ENVIRONMENT = (
     "AXES_COOLOFF_MINUTES",
     "PROXY_COUNT",
     "TEST_DATABASE_NAME",
+    "EMBEDDED_POSTGRES",
 )
 
 PRODUCTION_SECRET_KEY = "prod-like-Zq8v3N1xk0Rb7TgW2sYc5LpH9mJd4Fu6Ae_Xo-Kn3Vt8Gq1Ws7Ey2Ri5Pb0Uh4Ol9Cz6Mj"
@@ -107,6 +108,34 @@ def test_settings__debug_off_without_secret_key__refuses_to_start(secret_key):
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("database_url", [None, ""], ids=["unset", "empty"])
+def test_settings__debug_off_without_database_url__refuses_to_start(database_url):
+    result = run_python("manage.py", "check", env=production_environment(DATABASE_URL=database_url))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must be set" in result.stderr
+
+
+def test_settings__production_install_without_database_url__names_the_setting_not_a_missing_package():
+    """A production install has no embedded-postgres: the refusal comes before anything tries to start it."""
+    without_embedded = "import sys; sys.modules['embedded_postgres'] = None; import django; django.setup()"
+
+    result = run_python("-c", without_embedded, env=production_environment(DATABASE_URL=None))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must be set" in result.stderr
+    assert "import of embedded_postgres halted" not in result.stderr
+
+
+def test_settings__debug_on_without_database_url__uses_the_embedded_server():
+    script = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'])"
+
+    result = run_python("-c", script, env=production_environment(DATABASE_URL=None, DEBUG="1"))
+
+    assert result.returncode == 0, result.stderr
+    assert "/.pgdata" in result.stdout
+
+
 def test_settings__debug_off_without_allowed_hosts__refuses_to_start():
     result = run_python("manage.py", "check", env=production_environment(ALLOWED_HOSTS=None))
 
@@ -137,7 +166,7 @@ def test_settings__production__sessions_end_after_30_idle_minutes():
     production = production_settings()
 
     assert production["SESSION_COOKIE_AGE"] == 30 * 60
-    assert production["SESSION_SAVE_EVERY_REQUEST"] is True
+    assert production["SESSION_SAVE_EVERY_REQUEST"] is False
 
 
 def test_settings__production__logins_are_locked_by_username_and_address():

@@ -1,0 +1,103 @@
+"""Sessions: the idle expiry moves forward with use, but the session row is written at most once a minute."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+IDLE = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+class Clock:
+    def __init__(self):
+        self.now = timezone.now()
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock():
+    """Django's idea of now (session expiry, the refresh stamp), moved forward by the test."""
+    frozen = Clock()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: frozen.now):
+        yield frozen
+
+
+@pytest.fixture
+def signed_in(clock, staff):
+    client = client_for(staff)
+    assert client.get(reverse("cases:family_list")).status_code == 200
+    return client
+
+
+def session_writes(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum('UPDATE "django_session"' in query["sql"] for query in queries)
+
+
+def is_signed_in(client) -> bool:
+    response = client.get(reverse("cases:family_list"))
+    return response.status_code == 200
+
+
+def test_session__requests_within_a_minute__write_the_session_once(clock, staff):
+    client = client_for(staff)
+    url = reverse("cases:family_list")
+
+    writes = []
+    for _ in range(4):
+        writes.append(session_writes(client, url))
+        clock.advance(timedelta(seconds=15))
+
+    assert writes == [1, 0, 0, 0]
+
+
+def test_session__a_minute_after_the_last_write__is_extended(clock, signed_in):
+    clock.advance(timedelta(seconds=59))
+    assert session_writes(signed_in, reverse("cases:family_list")) == 0
+    clock.advance(timedelta(seconds=2))
+
+    assert session_writes(signed_in, reverse("cases:family_list")) == 1
+    row = Session.objects.get(session_key=signed_in.session.session_key)
+    assert row.expire_date == clock.now + IDLE
+
+
+def test_session__used_every_20_minutes__stays_signed_in_past_the_idle_age(clock, signed_in):
+    for _ in range(4):
+        clock.advance(timedelta(minutes=20))
+        assert is_signed_in(signed_in)
+
+
+def test_session__idle_for_the_idle_age__is_logged_out(clock, signed_in, family):
+    clock.advance(IDLE + timedelta(seconds=1))
+
+    response = signed_in.get(family.get_absolute_url())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert "Familien Hansen" not in response.text
+
+
+def test_session__idle_just_under_the_idle_age__is_still_signed_in(clock, signed_in):
+    clock.advance(IDLE - timedelta(minutes=1))
+
+    assert is_signed_in(signed_in)
+
+
+def test_session__anonymous_visitor__gets_no_session(client):
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
