@@ -5,6 +5,8 @@ are in (a ressursteam). Model-level permissions and superuser status never open 
 """
 
 import functools
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -109,35 +111,79 @@ def revoke_group(group: Group, family: Family, perms=STAFF_PERMS) -> None:
         remove_perm(_perm(need), group, family)
 
 
-def sync_case_grants(case) -> None:
-    """Make the family's grants follow the case: who works with the family at its (last) level.
+Holder = tuple[str, int]
+"""Who holds a grant: ("user", user id) or ("group", group id)."""
 
-    The person who opened the case and the family's own logins always keep theirs; the ressursteam
-    holds a grant while the case is at level 2 or above, the familielos at level 3. A closed case keeps
-    the grants of the level it left, so the short way back needs no new grants.
+
+def desired_grants(
+    *,
+    level: int,
+    openers: Iterable[int],
+    family_logins: Iterable[int],
+    team_group: int | None,
+    familielos: int | None,
+) -> dict[Holder, frozenset[str]]:
+    """Who should hold which permissions on a family, given its case at `level` (the one it left, if closed).
+
+    The one rule for family grants, a pure function: everyone who opened a case of the family and the family's
+    own logins always; the ressursteam (its group) from level 2; the familielos at level 3. A new grantee is one
+    line here.
+    """
+    wanted: dict[Holder, set[str]] = defaultdict(set)
+    for user_id in openers:
+        wanted["user", user_id].update(STAFF_PERMS)
+    for user_id in family_logins:
+        wanted["user", user_id].update(FAMILY_PERMS)
+    if level >= Level.RESSURSTEAM and team_group is not None:
+        wanted["group", team_group].update(STAFF_PERMS)
+    if level >= Level.FAMILIELOS and familielos is not None:
+        wanted["user", familielos].update(STAFF_PERMS)
+    return {holder: frozenset(needs) for holder, needs in wanted.items()}
+
+
+def sync_case_grants(case) -> None:
+    """Bring the family's grant rows in line with `desired_grants` for its case: add what is missing and remove
+    what no rule gives any more (a former team, a former familielos, a grant made by hand).
+
+    A closed case keeps the grants of the level it left, so the short way back needs no new grants.
     """
     family = case.family
-    level = case.level if case.status == Status.OPEN else case.closed_from_level
-    grant_user(case.opened_by, family)
-    for person in family.persons.exclude(user=None).select_related("user"):
-        grant_user(person.user, family, FAMILY_PERMS)
-    keep_team = case.ressursteam_id if level >= Level.RESSURSTEAM else None
-    for team in _teams_with_grant(family).exclude(pk=keep_team):
-        revoke_group(team.group, family)
-    if keep_team:
-        grant_group(case.ressursteam.group, family)
-    keep_los = case.familielos_id if level >= Level.FAMILIELOS else None
-    if keep_los:
-        grant_user(case.familielos, family)
-    # Every familielos of this or an earlier case who is not the family's familielos now loses the grant.
-    former = User.objects.filter(familielos_cases__family=family).exclude(pk__in=[keep_los, case.opened_by_id])
-    for user in former.distinct():
-        revoke_user(user, family)
+    wanted = desired_grants(
+        level=case.level if case.status == Status.OPEN else case.closed_from_level,
+        openers=family.cases.values_list("opened_by", flat=True),
+        family_logins=family.persons.exclude(user=None).values_list("user", flat=True),
+        team_group=case.ressursteam.group_id if case.ressursteam_id else None,
+        familielos=case.familielos_id,
+    )
+    _apply_grants(family, wanted)
 
 
-def _teams_with_grant(family: Family) -> QuerySet[Ressursteam]:
-    granted = FamilyGroupObjectPermission.objects.filter(content_object=family).values("group_id")
-    return Ressursteam.objects.filter(group_id__in=granted).select_related("group")
+def sync_family_grants(family: Family) -> None:
+    """`sync_case_grants` for the family's current case (after a change that is not a case step)."""
+    case = family.cases.select_related("ressursteam").order_by("-status", "-opened_at").first()
+    if case is not None:
+        sync_case_grants(case)
+
+
+def _apply_grants(family: Family, wanted: dict[Holder, frozenset[str]]) -> None:
+    needs_by_id = {permission_id(need): need for need in STAFF_PERMS}
+    tables = {"user": (FamilyUserObjectPermission, "user_id"), "group": (FamilyGroupObjectPermission, "group_id")}
+    wanted_rows = {(kind, holder, need) for (kind, holder), needs in wanted.items() for need in needs}
+    for kind, (model, holder_field) in tables.items():
+        held = {
+            (kind, holder, needs_by_id[permission]): pk
+            for pk, holder, permission in model.objects.filter(
+                content_object=family, permission_id__in=needs_by_id
+            ).values_list("pk", holder_field, "permission_id")
+        }
+        stale = [pk for row, pk in held.items() if row not in wanted_rows]
+        if stale:
+            model.objects.filter(pk__in=stale).delete()
+        missing = sorted(row for row in wanted_rows if row[0] == kind and row not in held)
+        model.objects.bulk_create(
+            model(content_object=family, permission_id=permission_id(need), **{holder_field: holder})
+            for _kind, holder, need in missing
+        )
 
 
 def _perm(need: str) -> str:

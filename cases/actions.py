@@ -112,7 +112,7 @@ def link_family_login(*, actor: User, person: Person, user: User) -> Person:
     access.require(actor, person.family, access.CHANGE)
     person.user = user
     person.save(update_fields=["user"])
-    access.grant_user(user, person.family, access.FAMILY_PERMS)
+    access.sync_family_grants(person.family)
     return person
 
 

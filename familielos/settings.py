@@ -117,6 +117,9 @@ else:
     raise ImproperlyConfigured(
         "DATABASE_URL must be set when DEBUG is off (EMBEDDED_POSTGRES=1 starts the demo's embedded server instead)."
     )
+# Server-side cursors (Django's default for .iterator() and choice lists) cost a DECLARE round trip per list and
+# do not survive a transaction-pooling connection pooler (pgbouncer): off everywhere.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
