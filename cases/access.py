@@ -230,14 +230,17 @@ def member_teams(user) -> QuerySet[Ressursteam]:
 def visible_referrals(user) -> QuerySet:
     """Referrals the user may open: their own (a draft too), and those sent to a team they are a member of.
 
-    Opening a named referral shows the family's names only to someone who also holds the family grant
-    (`can(user, referral.case.family)`); an anonymous one holds no names at all.
+    A team member sees a named referral only while holding the family grant (the case is with the team); an
+    anonymous one holds no names at all.
     """
     from teams.models import Referral, ReferralStatus
 
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
-    return Referral.objects.filter(Q(sender=user) | (Q(team__in=member_teams(user)) & ~Q(status=ReferralStatus.DRAFT)))
+    in_my_team = Q(team__in=member_teams(user)) & ~Q(status=ReferralStatus.DRAFT)
+    # A named referral's texts are the family's data: a team member reads them only while holding the family grant.
+    shareable = Q(case__isnull=True) | Q(case__family__in=visible_families(user))
+    return Referral.objects.filter(Q(sender=user) | (in_my_team & shareable))
 
 
 def referral_or_404(user, pk):

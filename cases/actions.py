@@ -110,6 +110,7 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
 def link_family_login(*, actor: User, person: Person, user: User) -> Person:
     """Give a guardian (or a mature child) a portal login that reads the family's own record."""
     access.require(actor, person.family, access.CHANGE)
+    workflow.lock_family(person.family)
     person.user = user
     person.save(update_fields=["user"])
     access.sync_family_grants(person.family)

@@ -24,7 +24,7 @@ from familielos import roles
 from familielos.history import action
 from familielos.models import ServiceKind, ServiceUnit
 from stafettlogg.models import Entry
-from teams.models import Ressursteam
+from teams.models import Ressursteam, TeamMember
 
 User = get_user_model()
 
@@ -58,7 +58,9 @@ class Standing:
 def standing(actor: User, case: Case, *, can_change: bool | None = None) -> Standing:
     if can_change is None:
         can_change = access.can(actor, case.family, access.CHANGE)
-    in_team = case.ressursteam_id is not None and actor.groups.filter(pk=case.ressursteam.group_id).exists()
+    in_team = (
+        case.ressursteam_id is not None and TeamMember.objects.filter(team=case.ressursteam_id, user=actor).exists()
+    )
     return Standing(can_change=can_change, in_team=in_team, is_familielos=case.familielos_id == actor.pk)
 
 

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Q
 
 from familielos import roles
 from familielos.models import AccessEvent, Membership, ServiceUnit
@@ -13,13 +12,12 @@ SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
 
 
 def assignable_groups():
-    """The groups a non-superuser may put people in: the roles and the ressursteams.
+    """The groups a non-superuser may put people in: the roles.
 
-    A ressursteam's group holds only object grants; one with model permissions is not offered, so pointing a team at
-    some powerful group does not make that group assignable.
+    A ressursteam's group is not offered: team membership is kept in the team's admin page, with a role, and the
+    group follows it there (one source of who is in a team).
     """
-    team_groups = Group.objects.filter(ressursteam__isnull=False).exclude(permissions__isnull=False)
-    return Group.objects.filter(Q(name__in=roles.PERMISSIONS) | Q(pk__in=team_groups.values("pk"))).order_by("name")
+    return Group.objects.filter(name__in=roles.PERMISSIONS).order_by("name")
 
 
 admin.site.unregister(User)

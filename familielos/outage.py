@@ -50,6 +50,9 @@ def unavailable_response(request, error: BaseException) -> HttpResponse:
             type(error).__name__,
             reason,
         )
+        # A programming fault can look like an outage (a connection shared between threads): the traceback is
+        # there for whoever turns on debug logging.
+        logger.debug("The error taken for an outage", exc_info=error)
     htmx = request.headers.get("HX-Request") == "true"
     template = loader.get_template("503.html#message" if htmx else "503.html")
     response = HttpResponse(template.render({"LANGUAGE_CODE": get_language()}), status=503)

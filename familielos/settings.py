@@ -151,6 +151,8 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "familielos.audit.client_ip"
+# A failed login's stored request data never holds the page it came from: `next` carries a family search.
+AXES_SENSITIVE_PARAMETERS = ["next", "csrfmiddlewaretoken"]
 AXES_USERNAME_CALLABLE = "familielos.audit.login_username"
 
 # Sessions end after this much inactivity: a request pushes the expiry forward, writing the session at most once a

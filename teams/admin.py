@@ -1,19 +1,64 @@
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
-from teams.models import Ressursteam
+from teams import workflow
+from teams.models import Ressursteam, TeamMember
+
+
+class TeamMemberFormSet(BaseInlineFormSet):
+    """Nobody adds themselves to a team: membership opens the team's families."""
+
+    request = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.cleaned_data.get("DELETE") or not form.has_changed():
+                continue
+            if form.cleaned_data.get("user") == self.request.user:
+                raise ValidationError(_("Nobody can add themselves to a team: membership opens the team's families."))
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    formset = TeamMemberFormSet
+    extra = 1
+    autocomplete_fields = ["user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
 
 
 @admin.register(Ressursteam)
 class RessursteamAdmin(admin.ModelAdmin):
-    """A team gets a group of its own: choosing an existing group (a role) would hand its families to everyone in it."""
+    """A team gets a group of its own: choosing an existing group (a role) would hand its families to everyone in it.
+
+    Its members are kept here (with their role in the team); teams.workflow keeps the group, which holds the team's
+    family grants, in step with them, so the user admin does not offer team groups.
+    """
 
     list_display = ["name", "group"]
     filter_horizontal = ["units", "covers"]
     search_fields = ["name"]
-    fields = ["name", "units", "covers"]
+    fields = ["name", "units", "covers", "meeting_schedule"]
+    inlines = [TeamMemberInline]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.group = Group.objects.create(name=f"Ressursteam: {obj.name}")
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TeamMember:
+            return super().save_formset(request, form, formset, change)
+        members = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            workflow.remove_team_member(actor=request.user, member=member)
+        for member in members:
+            workflow.add_team_member(actor=request.user, team=form.instance, user=member.user, role=member.role)
+        return None

@@ -96,6 +96,8 @@ def add_team_member(*, actor: User, team: Ressursteam, user: User, role: TeamRol
     """Put a person in the team with a role; they hold the team's family grants through its group at once."""
     if not actor.has_perm("teams.change_ressursteam"):
         raise Refused(_("Only an administrator can change a team's members."))
+    if user == actor:
+        raise Refused(_("Nobody can add themselves to a team: membership opens the team's families."))
     member, _created = TeamMember.objects.update_or_create(team=team, user=user, defaults={"role": role})
     user.groups.add(team.group)
     return member
@@ -122,7 +124,7 @@ def create_referral(
         access.require(actor, case.family, access.CHANGE)
         if not can_refer(actor, case):
             raise Refused(case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=actor, case=case))
-        screening, samtale = _latest_attachments(case)
+        screening, samtale = latest_attachments(case, actor)
         unit = unit or case.opened_unit
     else:
         if not can_refer_anonymously(actor):
@@ -163,6 +165,8 @@ def send_referral(*, actor: User, referral: Referral) -> Referral:
     referral = _lock_referral(referral, actor)
     if not ReferralStatus(referral.status).can_send:
         raise Refused(_("This referral has already been sent."))
+    if not referral.question.strip():
+        raise Refused(_("Write the question to the team."))
     if referral.case is not None:
         case_workflow.refer_to_ressursteam(
             actor=actor, case=referral.case, team=referral.team, reason=referral.question
@@ -229,10 +233,11 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
         raise Refused(_("Only the team's leader or secretary can plan meetings."))
     _lock_team(team)
     meeting = Meeting.objects.create(team=team, starts_at=starts_at, place=place, created_by=actor)
-    proposed = waiting_referrals(team).filter(status=ReferralStatus.SENT)
+    # Locked, so a referral withdrawn or put on another agenda meanwhile is not proposed here too.
+    proposed = list(waiting_referrals(team).filter(status=ReferralStatus.SENT).select_for_update(no_key=True))
     for position, referral in enumerate(proposed, start=1):
         AgendaItem.objects.create(meeting=meeting, referral=referral, position=position)
-    proposed.update(status=ReferralStatus.ON_AGENDA)
+    Referral.objects.filter(pk__in=[referral.pk for referral in proposed]).update(status=ReferralStatus.ON_AGENDA)
     meeting.present.set(User.objects.filter(team_memberships__team=team, is_active=True))
     return meeting
 
@@ -316,18 +321,18 @@ def decide(
         raise Refused(_("Only a member of the team can record its decisions."))
     if not reasons.strip():
         raise Refused(_("Write the team's reasons for the decision."))
-    referral = item.referral
-    if referral.case is not None:
-        case_workflow.lock_family(referral.case.family)
-    item = AgendaItem.objects.select_for_update(no_key=True).select_related("referral").get(pk=item.pk)
-    existing = Decision.objects.filter(item=item).first()
-    if existing is not None:
-        raise DecisionTaken(existing)
+    # The same order as every referral action (family, referral, then its agenda items), so none deadlock.
+    if item.referral.case is not None:
+        case_workflow.lock_family(item.referral.case.family)
     referral = (
         Referral.objects.select_for_update(no_key=True, of=("self",))
         .select_related("case", "team")
         .get(pk=item.referral_id)
     )
+    item = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
+    existing = Decision.objects.filter(item=item).first()
+    if existing is not None:
+        raise DecisionTaken(existing)
     if not ReferralStatus(referral.status).can_decide:
         raise Refused(_("This referral is no longer waiting for a decision (withdrawn or decided)."))
     fields = _outcome_fields(
@@ -361,6 +366,8 @@ def confirm_familielos(*, actor: User, decision: Decision) -> Decision:
     if decision.outcome != Outcome.FAMILIELOS or decision.familielos_confirmed_at is not None:
         raise Refused(_("There is no familielos waiting to be confirmed in this decision."))
     case = decision.item.referral.case
+    if case.ressursteam_id != team.pk or case.level != Level.RESSURSTEAM:
+        raise Refused(_("The case is no longer with this ressursteam, so this decision can no longer be carried out."))
     case_workflow.assign_familielos(actor=actor, case=case, familielos=decision.familielos, reason=decision.reasons)
     decision.familielos_confirmed_at = timezone.now()
     decision.save(update_fields=["familielos_confirmed_at"])
@@ -472,12 +479,15 @@ def _texts(texts: dict) -> dict:
     return cleaned
 
 
-def _latest_attachments(case: Case):
-    """The case's latest screening and clarifying conversation, attached by reference."""
-    from screening.models import Submission, SubmissionStatus
+def latest_attachments(case: Case, actor: User):
+    """The case's latest screening and clarifying conversation: a new referral attaches them by reference, and its
+    page shows which before it is saved."""
+    from screening.models import SubmissionStatus
 
+    # Only a screening the sender may see: a unit's screening stays with that unit.
     screening = (
-        Submission.objects.filter(child__family=case.family, status=SubmissionStatus.SUBMITTED)
+        access.visible_submissions(actor)
+        .filter(child__family=case.family, status=SubmissionStatus.SUBMITTED)
         .order_by("-submitted_at", "-pk")
         .first()
     )

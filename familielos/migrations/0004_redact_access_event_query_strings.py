@@ -7,8 +7,8 @@ out of the rows already written, once.
 
 The table is append-only (a pgtrigger refuses UPDATE and DELETE). The duty to protect personal data outranks that
 here, so the trigger is disabled for this one UPDATE and enabled again in the same transaction: no other session
-ever sees it off (ALTER TABLE holds an exclusive lock until commit), and it keeps guarding the table for everything
-else. Reversing the migration restores nothing: the redacted text is gone on purpose.
+ever sees it off (DISABLE TRIGGER holds a SHARE ROW EXCLUSIVE lock until commit, so writers wait), and it keeps
+guarding the table for everything else. On a large table, run it in a maintenance window. Reversing the migration restores nothing: the redacted text is gone on purpose.
 """
 
 from django.db import migrations

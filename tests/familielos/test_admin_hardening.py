@@ -142,29 +142,38 @@ def test_user_admin__administrator_gives_itself_a_permission__gets_none(
 
 def test_user_admin__administrator_edits_a_colleague__saves_name_and_role(administrator_client):
     teacher = factories.unit_staff(username="laerer", first_name="Lise")
-    team = factories.RessursteamFactory(name="Ressursteam nord")
     leader_group = Group.objects.get(name=roles.LEADER)
     data = change_form(administrator_client, teacher)
 
     response = administrator_client.post(
-        change_url(teacher),
-        {**data, "first_name": "Lisa", "groups": [*data["groups"], str(leader_group.pk), str(team.group.pk)]},
+        change_url(teacher), {**data, "first_name": "Lisa", "groups": [*data["groups"], str(leader_group.pk)]}
     )
 
     assert response.status_code == 302
     teacher.refresh_from_db()
     assert teacher.first_name == "Lisa"
-    assert set(teacher.groups.values_list("name", flat=True)) == {roles.UNIT_STAFF, roles.LEADER, team.group.name}
+    assert set(teacher.groups.values_list("name", flat=True)) == {roles.UNIT_STAFF, roles.LEADER}
 
 
-def test_user_admin__administrator__is_offered_only_role_and_ressursteam_groups(custom_group):
+def test_user_admin__a_team_group_posted__is_refused_and_team_membership_kept(administrator_client):
+    teacher = factories.unit_staff(username="laerer")
     team = factories.RessursteamFactory(name="Ressursteam nord")
-    # A ressursteam pointed at a group with model permissions does not make that group assignable.
+    data = change_form(administrator_client, teacher)
+
+    response = administrator_client.post(change_url(teacher), {**data, "groups": [*data["groups"], str(team.group.pk)]})
+
+    assert response.status_code == 200
+    assert not teacher.groups.filter(pk=team.group_id).exists()
+
+
+def test_user_admin__administrator__is_offered_only_role_groups(custom_group):
+    # Team membership is kept in the team's admin page, so neither a team's group nor another group is offered.
+    factories.RessursteamFactory(name="Ressursteam nord")
     factories.RessursteamFactory(name="Ressursteam sør", group=custom_group)
 
     names = set(assignable_groups().values_list("name", flat=True))
 
-    assert names == {*roles.PERMISSIONS, team.group.name}
+    assert names == set(roles.PERMISSIONS)
 
 
 def test_user_admin__administrator_puts_someone_in_another_group__is_refused(administrator_client, custom_group):

@@ -3,6 +3,7 @@
 import importlib
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -87,3 +88,10 @@ def test_access_event_admin__list_and_detail__show_no_address(superuser, family)
         assert "laerer" in page.text
         assert "Gulbrandsen" not in page.text
         assert "?q=" not in page.text
+
+
+def test_failed_login__from_a_search_page__stores_no_return_address(client, empty_cache):
+    client.post("/logg-inn/?next=/familier/%3Fq%3DGulbrandsen", {"username": "laerer", "password": "feil"})
+    attempt = AccessAttempt.objects.get(username="laerer")
+    assert "Gulbrandsen" not in attempt.get_data
+    assert "Gulbrandsen" not in attempt.post_data

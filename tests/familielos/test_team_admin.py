@@ -3,21 +3,59 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from familielos import roles
-from teams.models import Ressursteam
+from teams.models import Ressursteam, TeamMember, TeamRole
 from tests import factories
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+NO_MEMBERS = {"members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"}
 
 
-def test_ressursteam_admin__new_team__gets_a_group_of_its_own_whatever_is_posted():
-    admin = factories.UserFactory(role=roles.ADMINISTRATOR, is_staff=True)
+@pytest.fixture
+def administrator():
+    return factories.UserFactory(role=roles.ADMINISTRATOR, is_staff=True)
+
+
+def test_ressursteam_admin__new_team__gets_a_group_of_its_own_whatever_is_posted(administrator):
     unit = factories.ServiceUnitFactory()
     role_group = Group.objects.get(name=roles.ADMINISTRATOR)
-    response = client_for(admin).post(
-        reverse("admin:teams_ressursteam_add"), {"name": "Ressursteam vest", "units": [unit.pk], "group": role_group.pk}
+    response = client_for(administrator).post(
+        reverse("admin:teams_ressursteam_add"),
+        {"name": "Ressursteam vest", "units": [unit.pk], "group": role_group.pk, **NO_MEMBERS},
     )
     assert response.status_code == 302
     team = Ressursteam.objects.get(name="Ressursteam vest")
     assert team.group != role_group
     assert team.group.name == "Ressursteam: Ressursteam vest"
+
+
+def _with_member(user, role=TeamRole.LEADER):
+    return {
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-user": user.pk,
+        "members-0-role": role,
+    }
+
+
+def test_ressursteam_admin__member_added__holds_the_team_group_and_its_role(administrator):
+    unit = factories.ServiceUnitFactory()
+    nurse = factories.UserFactory(role=roles.RESSURSTEAM_MEMBER)
+    response = client_for(administrator).post(
+        reverse("admin:teams_ressursteam_add"), {"name": "Ressursteam aust", "units": [unit.pk], **_with_member(nurse)}
+    )
+    assert response.status_code == 302
+    team = Ressursteam.objects.get(name="Ressursteam aust")
+    assert TeamMember.objects.get(team=team, user=nurse).role == TeamRole.LEADER
+    assert nurse.groups.filter(pk=team.group_id).exists()
+
+
+def test_ressursteam_admin__administrator_adds_themselves__is_refused_and_nothing_is_saved(administrator):
+    unit = factories.ServiceUnitFactory()
+    response = client_for(administrator).post(
+        reverse("admin:teams_ressursteam_add"),
+        {"name": "Ressursteam sjølv", "units": [unit.pk], **_with_member(administrator)},
+    )
+    assert response.status_code == 200
+    assert not Ressursteam.objects.filter(name="Ressursteam sjølv").exists()
+    assert not administrator.groups.filter(name__startswith="Ressursteam").exists()
