@@ -179,12 +179,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class ReferForm(ReasonForm):
-    team = ModelChoiceField(label=_("Ressursteam"), queryset=Ressursteam.objects.all())
-
-    field_order = ["team", "reason"]
-
-
 class AssignFamilielosForm(ReasonForm):
     familielos = ModelChoiceField(label=_("Familielos"), queryset=workflow.familieloser_with_caseload().none())
 

@@ -1,4 +1,4 @@
-"""The case page's steps in one registry: each step's name, label, form and action.
+"""The case page's steps in one registry: each step's name, label, and either its form and action, or its page.
 
 Whether a person may take a step is the step's own guard in cases/workflow.py (`workflow.can_take_step`).
 """
@@ -7,20 +7,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
-from cases.forms import AssignFamilielosForm, ReasonForm, ReferForm, StepDownForm
+from cases.forms import AssignFamilielosForm, ReasonForm, StepDownForm
 from cases.models import Case
 
 
 @dataclass(frozen=True)
 class Step:
+    """A step the case page offers: a form posted to `action`, or, with `page`, a link to the view (a URL name
+    taking the family's id) where the step is taken, such as the referral to a ressursteam."""
+
     name: str
     label: Promise
-    form: type[forms.Form]
-    action: Callable[..., Case]
+    form: type[forms.Form] | None = None
+    action: Callable[..., Case] | None = None
+    page: str = ""
+
+    def page_url(self, case: Case) -> str:
+        return reverse(self.page, args=[case.family_id])
 
 
 STEPS = {
@@ -32,7 +40,8 @@ STEPS = {
             ReasonForm,
             workflow.move_to_avklaring,
         ),
-        Step(workflow.RESSURSTEAM, _("Refer to a ressursteam (level 2)"), ReferForm, workflow.refer_to_ressursteam),
+        # The referral is a record of its own (teams.workflow): written, saved as a draft and sent on its page.
+        Step(workflow.RESSURSTEAM, _("Refer to a ressursteam (level 2)"), page="teams:referral_new"),
         Step(workflow.FAMILIELOS, _("Assign a familielos (level 3)"), AssignFamilielosForm, workflow.assign_familielos),
         Step(workflow.STEP_DOWN, _("Step down to a lower level"), StepDownForm, workflow.step_down),
         Step(workflow.CLOSE, _("Close the case"), ReasonForm, workflow.close_case),

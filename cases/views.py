@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from cases.forms import (
 from cases.models import Avklaringssamtale, Case, Consent, Status
 from familielos import audit
 from familielos.models import AccessAction
+from teams.models import Decision, Outcome, Referral, ReferralStatus
 
 PAGE_SIZE = 25
 
@@ -76,6 +78,9 @@ def case_step(request, family_pk, case_pk, step):
     if step not in steps.STEPS:
         raise Http404
     step = steps.STEPS[step]
+    if step.page:
+        # Taken on a page of its own: a bookmark or an old form lands there.
+        return redirect(step.page_url(case))
     if request.method == "GET":
         audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=case)
         refusal = workflow.step_refusal(step.name, actor=request.user, case=case)
@@ -220,7 +225,7 @@ def _family_context(request, family, *, case=None, failed=None):
         )
         for name in workflow.offered_steps(actor=request.user, case=case, who=who):
             step = steps.STEPS[name]
-            item = {"step": step, "form": None, "refusal": ""}
+            item = {"step": step, "form": None, "refusal": "", "page_url": step.page_url(case) if step.page else ""}
             if failed and failed["step"] is step:
                 item.update(failed, **_step_extra(step, case))
             offered.append(item)
@@ -239,10 +244,29 @@ def _family_context(request, family, *, case=None, failed=None):
         "can_see_audit": request.user.has_perm("familielos.view_accessevent"),
         "samtaler": selectors.samtaler_with_agreements(family),
         "can_book_samtale": actions.can_book_avklaringssamtale(request.user, case, can_change=can_change),
+        "referrals": _family_referrals(request.user, family),
         "screenings": access.visible_submissions(request.user)
         .filter(child__family=family)
         .select_related("instrument", "unit"),
     }
+
+
+def _family_referrals(user, family):
+    """The family's referrals (another person's drafts left out), each with its team's last decision and whether the
+    user may open it."""
+    last = Decision.objects.filter(item__referral=OuterRef("pk")).order_by("-decided_at", "-pk")
+    referrals = (
+        Referral.objects.filter(case__family=family)
+        .exclude(~Q(sender=user), status=ReferralStatus.DRAFT)
+        .select_related("team")
+        .annotate(
+            last_outcome=Subquery(last.values("outcome")[:1]),
+            can_open=Exists(access.visible_referrals(user).filter(pk=OuterRef("pk"))),
+        )
+    )
+    for referral in referrals:
+        referral.outcome_label = Outcome(referral.last_outcome).label if referral.last_outcome else ""
+    return referrals
 
 
 @login_required

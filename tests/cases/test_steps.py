@@ -1,16 +1,19 @@
 """No step is offered that its guard refuses, and none is refused for the role that it was offered to.
 
 Generated over every step and every role, at every level: for each step the page offers, taking it with valid data
-succeeds; for each step it does not offer, the action refuses.
+succeeds; for each step it does not offer, the action refuses. A step taken on a page of its own (the referral)
+is taken as that page takes it: a referral written and sent.
 """
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from cases import steps, workflow
 from cases.models import Level
 from familielos import roles
+from teams import workflow as teams_workflow
 from tests import factories
 from tests.conftest import client_for
 
@@ -60,7 +63,13 @@ def _attempt(step, *, actor, case, data):
     """None when the step went through (then rolled back), else the refusal."""
     try:
         with transaction.atomic():
-            steps.take(steps.STEPS[step], actor=actor, case=case, **data)
+            if steps.STEPS[step].page:
+                referral = teams_workflow.create_referral(
+                    actor=actor, team=data["team"], case=case, question=data["reason"]
+                )
+                teams_workflow.send_referral(actor=actor, referral=referral)
+            else:
+                steps.take(steps.STEPS[step], actor=actor, case=case, **data)
             raise _Undo
     except _Undo:
         return None
@@ -87,7 +96,8 @@ def test_every_step__offered_on_the_page_iff_the_action_lets_this_role_take_it(s
         step for step in workflow.available_steps(case) if step in allowed
     ]
     for name, step in steps.STEPS.items():
-        assert (f"<summary>{step.label}</summary>" in response.text) == (name in allowed)
+        shown = f'<a href="{step.page_url(case)}">{step.label}</a>' if step.page else f"<summary>{step.label}</summary>"
+        assert (shown in response.text) == (name in allowed), name
 
 
 def test_level_2__teacher_who_opened_it__is_not_offered_a_familielos(staff):
@@ -96,3 +106,17 @@ def test_level_2__teacher_who_opened_it__is_not_offered_a_familielos(staff):
     response = client_for(staff).get(case.family.get_absolute_url())
     assert str(steps.STEPS[workflow.FAMILIELOS].label) not in response.text
     assert str(steps.STEPS[workflow.BARNEVERN].label) in response.text
+
+
+def test_refer_step__is_a_link_to_the_referral_page_not_a_form(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    response = client_for(staff).get(case.family.get_absolute_url())
+    referral_url = reverse("teams:referral_new", args=[case.family_id])
+    assert f'<a href="{referral_url}">' in response.text
+    step_url = reverse("cases:case_step", args=[case.family_id, case.pk, workflow.RESSURSTEAM])
+    assert step_url not in response.text
+    # An old link or form to the step lands on the referral page and moves nothing.
+    assert client_for(staff).get(step_url).url == referral_url
+    assert client_for(staff).post(step_url, {"ressursteam-reason": "x"}).url == referral_url
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING

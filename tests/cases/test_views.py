@@ -94,23 +94,33 @@ def test_case_step__missing_reason__shows_error_and_changes_nothing(case, staff_
     assert LevelChange.objects.filter(case=case).count() == 1
 
 
-def test_case_step__guard_refuses__shows_the_refusal_and_changes_nothing(case, staff_client):
-    team = factories.RessursteamFactory()
-    url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
-    response = staff_client.post(url, {"ressursteam-team": team.pk, "ressursteam-reason": "x"})
+def _level2_with_member(staff):
+    """A case at level 2 and a member of its team (who may assign a familielos), with a familielos to choose."""
+    from tests.conftest import client_for
+
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    los = factories.familielos(first_name="Frida", last_name="Los")
+    return case, los, client_for(factories.ressursteam_member(team))
+
+
+def test_case_step__guard_refuses__shows_the_refusal_and_changes_nothing(staff):
+    case, los, member_client = _level2_with_member(staff)
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"])
+    response = member_client.post(url, {"familielos-familielos": los.pk, "familielos-reason": "x"})
     assert response.status_code == 200
     assert 'role="alert"' in response.text
-    assert team.units.first().name in response.text
+    assert factories.FAMILIELOS_SERVICE in response.text
     case.refresh_from_db()
-    assert case.level == Level.UNDRING
+    assert case.level == Level.RESSURSTEAM
 
 
-def test_case_step__foreign_team_id__is_a_field_error(case, staff_client):
-    url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
-    response = staff_client.post(url, {"ressursteam-team": "999999", "ressursteam-reason": "x"})
+def test_case_step__foreign_familielos_id__is_a_field_error(staff):
+    case, _los, member_client = _level2_with_member(staff)
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"])
+    response = member_client.post(url, {"familielos-familielos": "999999", "familielos-reason": "x"})
     assert response.status_code == 200
-    assert "ressursteam-team" in response.text
-    assert response.context["form"].errors["team"]
+    assert "familielos-familielos" in response.text
+    assert response.context["form"].errors["familielos"]
 
 
 def test_case_step__step_down_to_a_higher_level__is_a_field_error(staff, staff_client):
@@ -355,24 +365,24 @@ def test_consent_new__team_box__ticks_every_service_in_the_covering_team(staff, 
     assert set(Consent.objects.get().units.all()) == set(team.units.all())
 
 
-def test_case_step__get__is_the_steps_form_as_a_page_and_as_an_htmx_fragment(case, staff_client):
-    url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
-    team = factories.RessursteamFactory(name="Ressursteam Aust")
-    page = staff_client.get(url)
+def test_case_step__get__is_the_steps_form_as_a_page_and_as_an_htmx_fragment(staff):
+    case, los, member_client = _level2_with_member(staff)
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"])
+    page = member_client.get(url)
     assert page.status_code == 200
     assert "<html" in page.text
-    assert "Ressursteam Aust" in page.text
-    fragment = staff_client.get(url, HTTP_HX_REQUEST="true")
+    assert "Frida Los" in page.text
+    fragment = member_client.get(url, HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.text
     assert 'hx-target="#case"' in fragment.text
-    assert team.name in fragment.text
+    assert "Frida Los" in fragment.text
 
 
-def test_family_detail__step_choices_load_only_when_a_step_is_opened(case, staff_client):
-    factories.RessursteamFactory(name="Ressursteam Aust")
-    response = staff_client.get(case.family.get_absolute_url())
-    assert "Ressursteam Aust" not in response.text
-    step_url = reverse("cases:case_step", args=[case.family_id, case.pk, "ressursteam"])
+def test_family_detail__step_choices_load_only_when_a_step_is_opened(staff):
+    case, _los, member_client = _level2_with_member(staff)
+    response = member_client.get(case.family.get_absolute_url())
+    assert "Frida Los" not in response.text
+    step_url = reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"])
     assert f'hx-get="{step_url}"' in response.text
     assert f'<a href="{step_url}">' in response.text
 

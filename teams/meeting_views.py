@@ -1,0 +1,503 @@
+"""The ressursteam's meetings: planning and the agenda, the triage board with its decisions, and the minutes.
+
+Only the team's members see a meeting (access.meeting_or_404: anyone else gets the same 404 as for a missing one).
+A named referral shows the family's names only to a member who holds the family grant; an anonymous one has none.
+Every family whose name a page shows is recorded in the audit log.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from cases import access, consents
+from cases import workflow as case_workflow
+from cases.models import Consent, ConsentDecision
+from familielos import audit
+from familielos.models import AccessAction, ServiceKind, ServiceUnit
+from familielos.pdf import pdf_filename, render_pdf
+from teams import workflow
+from teams.meeting_forms import AddToAgendaForm, DecisionForm, MeetingForm, PresentForm
+from teams.models import AgendaItem, Outcome, Referral, ReferralStatus, TeamMember, TeamRole
+
+User = get_user_model()
+
+# The services a team can hand a case on to: not the child's own arena, not the familielos (its own outcome).
+OTHER_SERVICE_KINDS = [
+    ServiceKind.PPT,
+    ServiceKind.BARNEVERN,
+    ServiceKind.PSYKISK_HELSE,
+    ServiceKind.HELSESTASJON,
+    ServiceKind.FASTLEGE,
+    ServiceKind.NAV,
+    ServiceKind.OTHER,
+]
+AGENDA_MOVES = {"up": -1, "down": 1}
+
+
+# Meetings list and planning -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    """The coming and past meetings of the user's teams, and where they may plan one."""
+    now = timezone.now()
+    meetings = (
+        access.visible_meetings(request.user)
+        .select_related("team")
+        .annotate(item_count=Count("items", distinct=True), decided_count=Count("items__decision", distinct=True))
+    )
+    memberships = TeamMember.objects.filter(user=request.user).select_related("team").order_by("team__name")
+    context = {
+        "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at", "pk"),
+        "past": meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk"),
+        "planning_teams": [member.team for member in memberships if TeamRole(member.role).can_plan_meetings],
+    }
+    return render(request, "teams/meeting_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, team_pk):
+    """A leader or secretary plans a meeting; its agenda proposes the waiting referrals."""
+    team = access.team_or_404(request.user, team_pk)
+    if not workflow.can_plan_meetings(request.user, team):
+        refusal = _("Only the team's leader or secretary can plan meetings.")
+        return render(request, "teams/meeting_new.html", {"team": team, "refusal": refusal}, status=403)
+    form = MeetingForm(request.POST or None)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = workflow.create_meeting(
+                actor=request.user,
+                team=team,
+                starts_at=form.cleaned_data["starts_at"],
+                place=form.cleaned_data["place"],
+            )
+        except workflow.Refused as refused:
+            refusal = str(refused)
+        else:
+            count = meeting.items.count()
+            text = ngettext(
+                "The meeting is planned with %(count)s referral on the agenda.",
+                "The meeting is planned with %(count)s referrals on the agenda.",
+                count,
+            )
+            messages.success(request, text % {"count": count})
+            return redirect("teams:meeting_agenda", meeting.pk)
+    waiting = workflow.waiting_referrals(team).filter(status=ReferralStatus.SENT).count()
+    return render(
+        request, "teams/meeting_new.html", {"team": team, "form": form, "refusal": refusal, "waiting": waiting}
+    )
+
+
+# The agenda -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def meeting_agenda(request, pk):
+    """The agenda in order; a leader or secretary moves items up and down, removes them and adds waiting referrals.
+
+    Each change is a small form with real buttons, so it works from the keyboard and without JavaScript.
+    """
+    meeting = access.meeting_or_404(request.user, pk)
+    can_plan = workflow.can_plan_meetings(request.user, meeting.team)
+    refusal = ""
+    focus = {}
+    status = 200
+    if request.method == "POST":
+        if not can_plan:
+            refusal, status = _("Only the team's leader or secretary can change the agenda."), 403
+        else:
+            try:
+                focus = _change_agenda(request, meeting)
+            except workflow.Refused as refused:
+                refusal = str(refused)
+            else:
+                if not request.htmx:
+                    return redirect("teams:meeting_agenda", meeting.pk)
+    items = list(_items(meeting))
+    waiting = list(
+        workflow.waiting_referrals(meeting.team)
+        .filter(status=ReferralStatus.SENT)
+        .select_related("case__family", "unit")
+        .prefetch_related("case__children")
+    )
+    granted = _granted_family_ids(request.user, [*(item.referral for item in items), *waiting])
+    audit.record_listed(request, granted, object_type="meeting_agenda")
+    for item in items:
+        item.title = _title(item.referral, granted)
+        item.decided = getattr(item, "decision", None)
+    add_form = AddToAgendaForm(
+        choices=[
+            (referral.pk, f"{_title(referral, granted)} – {Truncator(referral.question).chars(60)}")
+            for referral in waiting
+        ]
+    )
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "can_plan": can_plan,
+        "add_form": add_form if waiting else None,
+        "refusal": refusal,
+        "focus": focus,
+    }
+    template = "teams/meeting_agenda.html#agenda" if request.htmx else "teams/meeting_agenda.html"
+    return render(request, template, context, status=status)
+
+
+def _change_agenda(request, meeting) -> dict:
+    """Carry out one agenda form: move, remove or add. Returns which button to focus afterwards."""
+    action = request.POST.get("action", "")
+    if action == "add":
+        referral = Referral.objects.filter(pk=_int(request.POST.get("referral")), team=meeting.team).first()
+        if referral is None:
+            raise workflow.Refused(_("Choose a waiting referral to add."))
+        item = workflow.add_to_agenda(actor=request.user, meeting=meeting, referral=referral)
+        messages.success(request, _("The referral is added last on the agenda."))
+        return {"item": item.pk, "button": "down"}
+    item = meeting.items.filter(pk=_int(request.POST.get("item"))).first()
+    if item is None or action not in {*AGENDA_MOVES, "remove"}:
+        raise workflow.Refused(_("That agenda item is no longer on the agenda. Here is how it stands now."))
+    if action == "remove":
+        workflow.remove_from_agenda(actor=request.user, item=item)
+        messages.success(request, _("The referral is taken off the agenda; it waits for another meeting."))
+        return {"heading": True}
+    workflow.move_agenda_item(actor=request.user, item=item, offset=AGENDA_MOVES[action])
+    order = list(meeting.items.order_by("position", "pk").values_list("pk", flat=True))
+    index = order.index(item.pk)
+    messages.success(
+        request, _("Moved: it is now number %(number)s of %(count)s.") % {"number": index + 1, "count": len(order)}
+    )
+    # Keep focus on the button pressed; at either end, where it is gone, on the other one.
+    button = action
+    if action == "up" and index == 0:
+        button = "down"
+    elif action == "down" and index == len(order) - 1:
+        button = "up"
+    return {"item": item.pk, "button": button}
+
+
+# The triage board -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk):
+    """The triage board: one card per agenda item, each deciding in place."""
+    meeting = access.meeting_or_404(request.user, pk)
+    return _board(request, meeting)
+
+
+def _board(request, meeting, *, failed=None, status=200):
+    """The board page; `failed` is the card just posted without JavaScript, shown again with its text and message."""
+    items = list(_items(meeting))
+    board = Board(request.user, meeting, items)
+    for number, item in enumerate(items, start=1):
+        item.number = number
+        board.prepare(item, failed if failed and failed.item_pk == item.pk else None)
+    audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting")
+    members = _members(meeting)
+    present_ids = set(meeting.present.values_list("pk", flat=True))
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "can_plan": board.can_plan,
+        "present_form": _present_form(members, present_ids) if board.can_plan else None,
+        "present": [member for member in members if member.pk in present_ids],
+    }
+    return render(request, "teams/meeting_detail.html", context, status=status)
+
+
+@dataclass
+class Failed:
+    """A card whose post did not go through: its form with the typed text, the message, and the decision that won."""
+
+    item_pk: int
+    form: DecisionForm | None = None
+    refusal: str = ""
+    taken: object = None
+    typed: list = field(default_factory=list)
+
+
+class Board:
+    """What every card of a board needs, read once for the whole board (the query count does not grow with it)."""
+
+    def __init__(self, user, meeting, items):
+        self.can_plan = workflow.can_plan_meetings(user, meeting.team)
+        referrals = [item.referral for item in items]
+        self.granted = _granted_family_ids(user, referrals)
+        self.consented = _consented_units({referral.case.family_id for referral in referrals if referral.case_id})
+        self.team_units = list(meeting.team.units.all())
+        self._choices = None
+
+    def choices(self) -> dict:
+        """The services and familieloser every decision form offers, read on the first undecided card."""
+        if self._choices is None:
+            familieloser = workflow.familieloser_with_capacity()
+            for los in familieloser:
+                los.capacity_label = _("%(name)s – %(caseload)s of %(capacity)s families") % {
+                    "name": los.get_full_name() or los.get_username(),
+                    "caseload": los.caseload,
+                    "capacity": los.capacity,
+                }
+            services = list(ServiceUnit.objects.filter(kind__in=OTHER_SERVICE_KINDS).order_by("name"))
+            self._choices = {"services": services, "familieloser": familieloser}
+        return self._choices
+
+    def form(self, item, data=None) -> DecisionForm:
+        return DecisionForm(data, prefix=f"item-{item.pk}", anonymous=item.referral.is_anonymous, **self.choices())
+
+    def prepare(self, item, failed: Failed | None = None) -> None:
+        """Put on the item what its card shows: names or not, waiting days, consent, and its form or decision."""
+        referral = item.referral
+        item.family_id = referral.case.family_id if referral.case_id else None
+        item.named = item.family_id is not None and item.family_id in self.granted
+        item.title = _title(referral, self.granted, position=item.number)
+        item.waiting_days = (
+            (timezone.localdate() - timezone.localdate(referral.sent_at)).days if referral.sent_at else 0
+        )
+        item.consent_missing = (
+            None
+            if referral.is_anonymous
+            else [u for u in self.team_units if u.pk not in self.consented[item.family_id]]
+        )
+        decision = getattr(item, "decision", None)
+        item.decided = decision
+        item.awaiting_consent = (
+            decision is not None and decision.outcome == Outcome.FAMILIELOS and decision.familielos_confirmed_at is None
+        )
+        # Asked only of a familielos decision still waiting, which a board has few of.
+        item.can_confirm = item.awaiting_consent and consents.covers(
+            referral.case.family, case_workflow.familielos_units(decision.familielos)
+        )
+        failed = failed or Failed(item.pk)
+        item.form = failed.form or (self.form(item) if decision is None else None)
+        item.refusal, item.taken, item.typed = failed.refusal, failed.taken, failed.typed
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def item_decide(request, pk, item_pk):
+    """Record the team's decision on one card. The first to save wins; a later one sees it, with its own text kept."""
+    meeting = access.meeting_or_404(request.user, pk)
+    item = get_object_or_404(_items(meeting), pk=item_pk)
+    form = Board(request.user, meeting, [item]).form(item, request.POST)
+    failed = Failed(item.pk, form=form)
+    if form.is_valid():
+        try:
+            decision = workflow.decide(actor=request.user, item=item, **form.action_kwargs())
+        except workflow.DecisionTaken as lost:
+            # The card now shows the decision that stands; what this person wrote stays on it to copy.
+            failed = Failed(item.pk, refusal=str(lost), taken=lost.decision, typed=form.typed_texts())
+        except workflow.Refused as refused:
+            failed.refusal = str(refused)
+        else:
+            if item.referral.case_id:
+                audit.record(request, action=AccessAction.CHANGE, family_id=item.referral.case.family_id, obj=decision)
+            if decision.familielos and (warning := case_workflow.caseload_warning(decision.familielos)):
+                messages.warning(request, warning)
+            messages.success(request, _("The decision is recorded."))
+            failed = None
+    return _card(request, meeting, item_pk, failed=failed)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def item_confirm(request, pk, item_pk):
+    """Carry out a familielos decision that waited for the guardians' consent."""
+    meeting = access.meeting_or_404(request.user, pk)
+    item = get_object_or_404(_items(meeting).filter(decision__isnull=False), pk=item_pk)
+    failed = None
+    try:
+        workflow.confirm_familielos(actor=request.user, decision=item.decision)
+    except workflow.Refused as refused:
+        failed = Failed(item.pk, refusal=str(refused))
+    else:
+        audit.record(request, action=AccessAction.CHANGE, family_id=item.referral.case.family_id, obj=item.decision)
+        messages.success(request, _("The familielos is confirmed: the case is at level 3."))
+    return _card(request, meeting, item_pk, failed=failed)
+
+
+def _card(request, meeting, item_pk, *, failed=None):
+    """One card as it is now, as the htmx fragment. Without JavaScript: after a change, back to the board (at the
+    card); after a failure, the whole board with the card's form, text and message."""
+    if not request.htmx:
+        if failed is None:
+            return redirect(reverse("teams:meeting_detail", args=[meeting.pk]) + f"#item-{item_pk}")
+        return _board(request, meeting, failed=failed)
+    item = _items(meeting).get(pk=item_pk)
+    item.number = _number(meeting, item)
+    board = Board(request.user, meeting, [item])
+    board.prepare(item, failed)
+    if item.named:
+        audit.record_listed(request, [item.family_id], object_type="meeting")
+    context = {"meeting": meeting, "item": item, "can_plan": board.can_plan, "focus_card": True}
+    return render(request, "teams/meeting_detail.html#card", context)
+
+
+def _number(meeting, item) -> int:
+    return meeting.items.filter(Q(position__lt=item.position) | Q(position=item.position, pk__lt=item.pk)).count() + 1
+
+
+# Who came -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def meeting_present(request, pk):
+    meeting = access.meeting_or_404(request.user, pk)
+    members = _members(meeting)
+    form = PresentForm(request.POST, members=members)
+    status, refusal = 200, ""
+    if not workflow.can_plan_meetings(request.user, meeting.team):
+        status, refusal = 403, _("Only the team's leader or secretary can record who is present.")
+    elif form.is_valid():
+        workflow.set_present(actor=request.user, meeting=meeting, users=form.present_users())
+        messages.success(request, _("Who is present is saved."))
+    if not request.htmx:
+        if refusal:
+            messages.error(request, refusal)
+            return _board(request, meeting, status=status)
+        return redirect("teams:meeting_detail", meeting.pk)
+    present_ids = set(meeting.present.values_list("pk", flat=True))
+    context = {
+        "meeting": meeting,
+        "can_plan": status == 200,
+        "present_form": _present_form(members, present_ids) if status == 200 else None,
+        "present": [member for member in members if member.pk in present_ids],
+        "refusal": refusal,
+    }
+    return render(request, "teams/meeting_detail.html#present", context, status=status)
+
+
+def _members(meeting) -> list:
+    return list(
+        User.objects.filter(team_memberships__team=meeting.team).order_by("first_name", "last_name", "pk").distinct()
+    )
+
+
+def _present_form(members, present_ids) -> PresentForm:
+    return PresentForm(members=members, initial={"present": sorted(present_ids)})
+
+
+# Minutes --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_minutes(request, pk):
+    meeting = access.meeting_or_404(request.user, pk)
+    context = _minutes(request.user, meeting)
+    audit.record_listed(request, context["named_family_ids"], object_type="minutes")
+    return render(request, "teams/meeting_minutes.html", context)
+
+
+@login_required
+@require_GET
+def meeting_minutes_pdf(request, pk):
+    """The minutes as an A4 PDF; each family named in it is recorded as printed."""
+    meeting = access.meeting_or_404(request.user, pk)
+    context = _minutes(request.user, meeting)
+    for family_id in context["named_family_ids"]:
+        audit.record(request, action=AccessAction.PDF, family_id=family_id, obj=meeting)
+    filename = pdf_filename(_("Minutes"), meeting.team.name, timezone.localtime(meeting.starts_at).date().isoformat())
+    return render_pdf(request, "teams/print/minutes.html", context, filename)
+
+
+def _minutes(user, meeting) -> dict:
+    """The minutes: who came and each item with its decision; names only where the reader holds the grant."""
+    items = list(_items(meeting))
+    granted = _granted_family_ids(user, [item.referral for item in items])
+    for number, item in enumerate(items, start=1):
+        item.title = _title(item.referral, granted, position=number)
+        item.decided = getattr(item, "decision", None)
+    return {
+        "meeting": meeting,
+        "items": items,
+        "present": list(meeting.present.order_by("first_name", "last_name", "pk")),
+        "named_family_ids": sorted(granted),
+    }
+
+
+# Reads shared by the pages --------------------------------------------------------------------------------------
+
+
+def _items(meeting):
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related(
+            "referral__case__family",
+            "referral__unit",
+            "referral__sender",
+            "referral__screening",
+            "decision__decided_by",
+            "decision__service",
+            "decision__familielos",
+        )
+        .prefetch_related("referral__case__children")
+        .order_by("position", "pk")
+    )
+
+
+def _granted_family_ids(user, referrals) -> set[int]:
+    """Which of the referrals' families the user holds the grant on: only those are named to them."""
+    family_ids = {referral.case.family_id for referral in referrals if referral.case_id}
+    if not family_ids:
+        return set()
+    return set(access.visible_families(user).filter(pk__in=family_ids).values_list("pk", flat=True))
+
+
+def _consented_units(family_ids) -> dict[int, set[int]]:
+    """The services each family's active consents cover today, for many families in one query (see consents.active)."""
+    today = timezone.localdate()
+    covered = defaultdict(set)
+    rows = (
+        Consent.objects.filter(family_id__in=family_ids, decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
+        .filter(valid_from__lte=today)
+        .exclude(valid_to__lt=today)
+        .values_list("family_id", "units")
+    )
+    for family_id, unit_id in rows:
+        covered[family_id].add(unit_id)
+    return covered
+
+
+def _title(referral, granted, *, position=None) -> str:
+    """How a referral is named to this reader: the family and children with the grant, else no name at all."""
+    if referral.is_anonymous:
+        label = _("anonymous discussion case")
+    elif referral.case.family_id in granted:
+        children = ", ".join(child.first_name for child in referral.case.children.all())
+        label = f"{referral.case.family.name} ({children})" if children else referral.case.family.name
+    elif position is None:
+        return _("Case (no names)")
+    else:
+        return _("Case %(number)s (no names)") % {"number": position}
+    if position is None:
+        return label[:1].upper() + label[1:]
+    return _("Case %(number)s: %(label)s") % {"number": position, "label": label}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,428 @@
+"""The meeting pages: planning and the agenda, the triage board with its decisions, who came, and access to all."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Level, Status
+from familielos.models import AccessAction, AccessEvent, ServiceKind
+from teams import workflow
+from teams.models import Decision, Meeting, ReferralStatus, TeamRole, Urgency
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LEADER_OR_SECRETARY = re.compile(r"leader or secretary|leder eller sekretær|leiaren eller sekretæren")
+
+
+@pytest.fixture
+def team():
+    return factories.RessursteamFactory(name="Ressursteam sør")
+
+
+@pytest.fixture
+def leader(team):
+    return factories.team_member(team, role=TeamRole.LEADER, username="rt-leiar", first_name="Lise", last_name="Leiar")
+
+
+@pytest.fixture
+def member(team):
+    return factories.team_member(team, role=TeamRole.MEMBER, username="rt-medlem")
+
+
+@pytest.fixture
+def other_member():
+    """A member of another ressursteam: sees nothing of this team's meetings."""
+    return factories.team_member(factories.RessursteamFactory(name="Ressursteam nord"), username="rt-nord")
+
+
+def named_referral(
+    team, *, family_name="Familien Berg", child_name="Emma", question="Treng vi fleire tenester?", **texts
+):
+    case, *_ = factories.case_at(Level.AVKLARING, family_name=family_name, child_name=child_name)
+    factories.give_consent(case, units=team.units.all())
+    referral = workflow.create_referral(actor=case.opened_by, team=team, case=case, question=question, **texts)
+    return workflow.send_referral(actor=case.opened_by, referral=referral)
+
+
+def anonymous_referral(team, *, question="Eit barn i 3. klasse er mykje borte."):
+    staff = factories.unit_staff()
+    unit = factories.MembershipFactory(user=staff, unit__kind=ServiceKind.SKOLE).unit
+    referral = workflow.create_referral(actor=staff, team=team, unit=unit, question=question)
+    return workflow.send_referral(actor=staff, referral=referral)
+
+
+def meeting_with(leader, team) -> Meeting:
+    return workflow.create_meeting(
+        actor=leader, team=team, starts_at=timezone.now() + timedelta(days=2), place="Rådhuset"
+    )
+
+
+@pytest.fixture
+def meeting(leader, team):
+    named_referral(team)
+    return meeting_with(leader, team)
+
+
+def decide_url(meeting, item):
+    return reverse("teams:meeting_decide", args=[meeting.pk, item.pk])
+
+
+def decision_data(item, **fields):
+    return {f"item-{item.pk}-{name}": value for name, value in fields.items()}
+
+
+# Access ---------------------------------------------------------------------------------------------------------
+
+
+def _meeting_urls(meeting):
+    item = meeting.items.get()
+    return [
+        ("get", reverse("teams:meeting_detail", args=[meeting.pk]), {}),
+        ("get", reverse("teams:meeting_agenda", args=[meeting.pk]), {}),
+        ("post", reverse("teams:meeting_agenda", args=[meeting.pk]), {"item": item.pk, "action": "down"}),
+        ("post", reverse("teams:meeting_present", args=[meeting.pk]), {"present": []}),
+        ("post", decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov.")),
+        ("post", reverse("teams:meeting_confirm", args=[meeting.pk, item.pk]), {}),
+        ("get", reverse("teams:meeting_minutes", args=[meeting.pk]), {}),
+        ("get", reverse("teams:meeting_minutes_pdf", args=[meeting.pk]), {}),
+    ]
+
+
+def test_meeting_urls__anonymous__redirect_to_login(meeting, client):
+    for method, url, data in _meeting_urls(meeting):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+
+
+def test_meeting_urls__member_of_another_team__is_404_and_changes_nothing(meeting, other_member):
+    outsider = client_for(other_member)
+    for method, url, data in _meeting_urls(meeting):
+        assert getattr(outsider, method)(url, data).status_code == 404, url
+        assert getattr(outsider, method)(url, data, **HTMX).status_code == 404, url
+    assert not Decision.objects.exists()
+
+
+def test_meeting_urls__missing_meeting__is_the_same_404(leader):
+    assert client_for(leader).get(reverse("teams:meeting_detail", args=[999_999])).status_code == 404
+
+
+def test_meeting_pages__member__are_shown(meeting, member):
+    client = client_for(member)
+    for name in ("teams:meeting_detail", "teams:meeting_agenda", "teams:meeting_minutes", "teams:meeting_minutes_pdf"):
+        assert client.get(reverse(name, args=[meeting.pk])).status_code == 200, name
+    item = meeting.items.get()
+    response = client.post(decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov."))
+    assert response.status_code == 302
+    assert Decision.objects.filter(item=item, decided_by=member).exists()
+
+
+def test_meeting_new__three_ways(team, leader, other_member, client):
+    url = reverse("teams:meeting_new", args=[team.pk])
+    assert client.get(url).url.startswith(reverse("login"))
+    assert client_for(other_member).get(url).status_code == 404
+    assert client_for(other_member).post(url, {"date": "2030-01-01", "time": "09:00"}).status_code == 404
+    assert client_for(leader).get(url).status_code == 200
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_list__shows_only_the_users_teams_coming_and_past(meeting, member, other_member, team, leader):
+    past = Meeting.objects.create(team=team, starts_at=timezone.now() - timedelta(days=30), created_by=leader)
+    response = client_for(member).get(reverse("teams:meeting_list"))
+    assert response.status_code == 200
+    assert meeting.get_absolute_url() in response.text
+    assert reverse("teams:meeting_minutes", args=[past.pk]) in response.text
+    # A plain member is not offered to plan one.
+    assert reverse("teams:meeting_new", args=[team.pk]) not in response.text
+    assert reverse("teams:meeting_new", args=[team.pk]) in client_for(leader).get(reverse("teams:meeting_list")).text
+    assert meeting.get_absolute_url() not in client_for(other_member).get(reverse("teams:meeting_list")).text
+
+
+def test_meeting_list__anonymous__redirects_to_login(client):
+    assert client.get(reverse("teams:meeting_list")).url.startswith(reverse("login"))
+
+
+# Planning and the agenda ----------------------------------------------------------------------------------------
+
+
+def test_meeting_new__leader__plans_it_with_the_waiting_referrals_urgent_first(team, leader):
+    old = named_referral(team, family_name="Familien Gammal")
+    urgent = anonymous_referral(team)
+    urgent.urgency = Urgency.URGENT
+    urgent.save()
+    response = client_for(leader).post(
+        reverse("teams:meeting_new", args=[team.pk]), {"date": "2030-03-04", "time": "09:30", "place": "Møterom 2"}
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("teams:meeting_agenda", args=[meeting.pk])
+    assert meeting.place == "Møterom 2"
+    assert [item.referral for item in meeting.items.all()] == [urgent, old]
+
+
+def test_meeting_new__plain_member__is_refused_readably_and_nothing_is_made(team, member):
+    url = reverse("teams:meeting_new", args=[team.pk])
+    client = client_for(member)
+    for response in (client.get(url), client.post(url, {"date": "2030-03-04", "time": "09:30"})):
+        assert response.status_code == 403
+        assert 'role="alert"' in response.text
+        assert '<form method="post" novalidate' not in response.text
+    assert not Meeting.objects.exists()
+
+
+def test_agenda__leader_moves_an_item_down__the_list_is_swapped_and_keeps_focus(team, leader):
+    first, second = named_referral(team, family_name="Familien A"), named_referral(team, family_name="Familien B")
+    meeting = meeting_with(leader, team)
+    item = meeting.items.get(referral=first)
+    response = client_for(leader).post(
+        reverse("teams:meeting_agenda", args=[meeting.pk]), {"item": item.pk, "action": "down"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="agenda"')
+    assert [i.referral for i in meeting.items.all()] == [second, first]
+    # The moved item is now last: its "move down" is gone, so focus goes to its "move up".
+    assert re.search(
+        r'value="up" class="[^"]*" autofocus>[^<]*<span class="visually-hidden">: [^<]*Familien A', response.text
+    )
+
+
+def test_agenda__without_javascript__posts_and_redirects(team, leader):
+    first, second = named_referral(team, family_name="Familien A"), named_referral(team, family_name="Familien B")
+    meeting = meeting_with(leader, team)
+    url = reverse("teams:meeting_agenda", args=[meeting.pk])
+    response = client_for(leader).post(url, {"item": meeting.items.get(referral=second).pk, "action": "up"})
+    assert response.status_code == 302
+    assert [i.referral for i in meeting.items.all()] == [second, first]
+
+
+def test_agenda__plain_member_reorders__is_refused_readably_and_nothing_changes(team, leader, member):
+    first, second = named_referral(team, family_name="Familien A"), named_referral(team, family_name="Familien B")
+    meeting = meeting_with(leader, team)
+    url = reverse("teams:meeting_agenda", args=[meeting.pk])
+    client = client_for(member)
+    page = client.get(url)
+    assert 'value="down"' not in page.text
+    for headers in ({}, HTMX):
+        response = client.post(url, {"item": meeting.items.get(referral=first).pk, "action": "down"}, **headers)
+        assert response.status_code == 403
+        assert 'role="alert"' in response.text
+        assert LEADER_OR_SECRETARY.search(response.text)
+    assert [i.referral for i in meeting.items.all()] == [first, second]
+
+
+def test_agenda__remove_and_add_again(team, leader):
+    referral = named_referral(team)
+    meeting = meeting_with(leader, team)
+    client = client_for(leader)
+    url = reverse("teams:meeting_agenda", args=[meeting.pk])
+    client.post(url, {"item": meeting.items.get().pk, "action": "remove"})
+    referral.refresh_from_db()
+    assert not meeting.items.exists()
+    assert referral.status == ReferralStatus.SENT
+    assert f'<option value="{referral.pk}"' in client.get(url).text
+    client.post(url, {"referral": referral.pk, "action": "add"})
+    assert meeting.items.get().referral == referral
+
+
+def test_present__leader_saves_who_came_and_a_plain_member_cannot(meeting, leader, member):
+    url = reverse("teams:meeting_present", args=[meeting.pk])
+    response = client_for(leader).post(url, {"present": [leader.pk]}, **HTMX)
+    assert response.status_code == 200
+    assert list(meeting.present.all()) == [leader]
+    response = client_for(member).post(url, {"present": [member.pk]}, **HTMX)
+    assert response.status_code == 403
+    assert 'role="alert"' in response.text
+    assert list(meeting.present.all()) == [leader]
+
+
+# The board ------------------------------------------------------------------------------------------------------
+
+
+def test_board__names_the_family_to_members_with_the_grant_and_records_one_view_each(team, leader, member):
+    named_referral(team, family_name="Familien Berg", child_name="Emma")
+    anonymous_referral(team, question="Gutten søv i timane.")
+    meeting = meeting_with(leader, team)
+    response = client_for(member).get(meeting.get_absolute_url())
+    assert "Familien Berg (Emma)" in response.text
+    assert "Gutten søv i timane." in response.text
+    named_case = meeting.items.exclude(referral__case=None).get().referral.case
+    assert reverse("cases:family_detail", args=[named_case.family_id]) in response.text
+    events = AccessEvent.objects.filter(actor=member, action=AccessAction.VIEW, object_type="meeting")
+    assert list(events.values_list("family_id", flat=True)) == [named_case.family_id]
+
+
+def test_board__anonymous_case__shows_its_text_and_no_familielos_outcome(team, leader, member):
+    anonymous_referral(team, question="Jenta et ikkje.")
+    meeting = meeting_with(leader, team)
+    item = meeting.items.get()
+    response = client_for(member).get(meeting.get_absolute_url())
+    assert "Jenta et ikkje." in response.text
+    assert f'name="item-{item.pk}-outcome" value="familielos"' not in response.text
+    assert f'name="item-{item.pk}-familielos"' not in response.text
+    assert not AccessEvent.objects.filter(actor=member, object_type="meeting").exists()
+
+
+def test_board__familielos_at_capacity__is_warned_not_refused(meeting, member):
+    los = factories.familielos(username="los-full", first_name="Frida", last_name="Fullt")
+    workflow.set_capacity(actor=factories.UserFactory(role="leader"), familielos=los, capacity=0)
+    response = client_for(member).get(meeting.get_absolute_url())
+    assert re.search(r"Frida Fullt – 0 (of|av) 0", response.text)
+    assert 'class="capacity-warning"' in response.text
+    item = meeting.items.get()
+    data = decision_data(item, outcome="familielos", reasons="Samansette behov.", familielos=los.pk)
+    response = client_for(member).post(decide_url(meeting, item), data, **HTMX)
+    assert response.status_code == 200
+    assert Decision.objects.get(item=item).familielos == los
+
+
+def _board_queries(client, meeting) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+    return len(queries)
+
+
+def test_board__query_count_does_not_grow_with_the_agenda(team, leader, django_assert_max_num_queries):
+    factories.familielos(username="los-q")
+    for number in range(5):
+        named_referral(team, family_name=f"Familien {number}")
+    small = meeting_with(leader, team)
+    for number in range(5, 25):
+        (named_referral if number % 2 else anonymous_referral)(
+            team, **({"family_name": f"Familien {number}"} if number % 2 else {})
+        )
+    large = meeting_with(leader, team)
+    assert large.items.count() == 20
+    for number in range(5):
+        workflow.add_to_agenda(
+            actor=leader, meeting=large, referral=named_referral(team, family_name=f"Familien x{number}")
+        )
+    assert large.items.count() == 25
+    client = client_for(leader)
+    client.get(small.get_absolute_url())
+    with django_assert_max_num_queries(20):
+        small_count = _board_queries(client, small)
+    assert _board_queries(client, large) == small_count
+
+
+# Decisions through the page -------------------------------------------------------------------------------------
+
+
+def test_decide__without_reasons__is_refused_on_the_card_and_nothing_is_saved(meeting, member):
+    item = meeting.items.get()
+    data = decision_data(item, outcome="no_action", reasons="   ")
+    for headers in ({}, HTMX):
+        response = client_for(member).post(decide_url(meeting, item), data, **headers)
+        assert response.status_code == 200
+        assert f'id="id_item-{item.pk}-reasons_error"' in response.text
+    assert not Decision.objects.exists()
+    case = item.referral.case
+    case.refresh_from_db()
+    assert (case.level, case.status) == (Level.RESSURSTEAM, Status.OPEN)
+
+
+def test_decide__arena_without_follow_up__keeps_the_typed_text(meeting, member):
+    item = meeting.items.get()
+    data = decision_data(item, outcome="arena", reasons="Tiltak i klassen først.", recommendations="Fast vaksen.")
+    response = client_for(member).post(decide_url(meeting, item), data, **HTMX)
+    assert f'id="id_item-{item.pk}-follow_up_error"' in response.text
+    assert "Tiltak i klassen først." in response.text
+    assert "Fast vaksen." in response.text
+    assert not Decision.objects.exists()
+
+
+def test_decide__no_action__closes_the_case_and_the_card_shows_the_decision(meeting, member):
+    item = meeting.items.get()
+    data = decision_data(item, outcome="no_action", reasons="Ikkje behov no.")
+    response = client_for(member).post(decide_url(meeting, item), data, **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<article id="item-{item.pk}"')
+    assert "Ikkje behov no." in response.text
+    assert f'name="item-{item.pk}-reasons"' not in response.text
+    case = item.referral.case
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    assert AccessEvent.objects.filter(actor=member, action=AccessAction.CHANGE, family_id=case.family_id).exists()
+
+
+def test_decide__arena__steps_down_to_level_1_with_the_follow_up(meeting, member):
+    item = meeting.items.get()
+    follow_up = timezone.localdate() + timedelta(days=30)
+    data = decision_data(
+        item,
+        outcome="arena",
+        reasons="Prøv i klassen.",
+        recommendations="Fast vaksen.",
+        follow_up=follow_up.isoformat(),
+    )
+    response = client_for(member).post(decide_url(meeting, item), data)
+    assert response.status_code == 302
+    assert response.url.endswith(f"#item-{item.pk}")
+    case = item.referral.case
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert Decision.objects.get(item=item).follow_up == follow_up
+
+
+def test_decide__more_info__returns_the_referral_with_the_question(meeting, member):
+    item = meeting.items.get()
+    data = decision_data(item, outcome="more_info", reasons="Uklart.", question="Kva seier PPT?")
+    client_for(member).post(decide_url(meeting, item), data, **HTMX)
+    referral = item.referral
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RETURNED
+    assert referral.returned_question == "Kva seier PPT?"
+
+
+def test_decide__other_service__keeps_level_2_and_names_the_service(meeting, member, team):
+    item = meeting.items.get()
+    ppt = team.units.get()
+    data = decision_data(item, outcome="other_service", reasons="PPT kartlegg.", service=ppt.pk, note="Haster litt.")
+    response = client_for(member).post(decide_url(meeting, item), data, **HTMX)
+    assert ppt.name in response.text
+    decision = Decision.objects.get(item=item)
+    assert (decision.service, decision.recommendations) == (ppt, "Haster litt.")
+
+
+def test_decide__familielos_waiting_for_consent__offers_confirm_once_consent_is_there(meeting, member):
+    from cases import workflow as case_workflow
+
+    los = factories.familielos(username="los-v")
+    item = meeting.items.get()
+    url = decide_url(meeting, item)
+    response = client_for(member).post(
+        url, decision_data(item, outcome="familielos", reasons="Samansett.", familielos=los.pk), **HTMX
+    )
+    confirm = reverse("teams:meeting_confirm", args=[meeting.pk, item.pk])
+    assert confirm not in response.text
+    case = item.referral.case
+    factories.give_consent(case, units=case_workflow.familielos_units(los))
+    assert confirm in client_for(member).get(meeting.get_absolute_url()).text
+    response = client_for(member).post(confirm, **HTMX)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.level == Level.FAMILIELOS
+
+
+def test_decide__second_member_after_the_first__sees_the_winning_decision_and_keeps_their_text(meeting, leader, member):
+    item = meeting.items.get()
+    first, second = client_for(member), client_for(leader)
+    # Both have the board open; the member saves first.
+    first.get(meeting.get_absolute_url())
+    second.get(meeting.get_absolute_url())
+    first.post(decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov no."), **HTMX)
+    typed = decision_data(item, outcome="more_info", reasons="Vi treng meir.", question="Kva har skulen prøvd?")
+    response = second.post(decide_url(meeting, item), typed, **HTMX)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.text
+    assert "Ikkje behov no." in response.text  # the decision that stands
+    assert "Vi treng meir." in response.text  # what the second member wrote, kept
+    assert "Kva har skulen prøvd?" in response.text
+    assert Decision.objects.get(item=item).decided_by == member
