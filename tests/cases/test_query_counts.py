@@ -88,7 +88,7 @@ def test_pages__use_no_server_side_cursor(staff):
         (client, reverse("cases:case_step", args=[case.family_id, case.pk, "familielos"])),
         (client, reverse("cases:consent_new", args=[case.family_id])),
         (client_for(staff), reverse("cases:family_new")),
-        (client_for(staff), reverse("cases:case_step", args=[samtale_case.family_id, samtale_case.pk, "ressursteam"])),
+        (client_for(staff), reverse("teams:referral_new", args=[samtale_case.family_id])),
         (client_for(staff), reverse("cases:samtale_detail", args=[samtale_case.family_id, samtale.pk])),
         (client_for(staff), reverse("home")),
         (client_for(staff), reverse("cases:family_list")),

@@ -27,6 +27,8 @@ TEAM = re.compile(r"^(Ressursteam)$")
 TO_LEVEL_1 = re.compile(r"(?=.*\b(level|nivå) 1\b)(?=.*(clarifying|avklaring))", re.IGNORECASE | re.DOTALL)
 REFER_TO_RESSURSTEAM = re.compile(r"(?=.*ressursteam)(?=.*\b(level|nivå) 2\b)", re.IGNORECASE | re.DOTALL)
 CASE_UPDATED = re.compile(r"The case is updated|Saken er (oppdatert|endret)", re.IGNORECASE)
+QUESTION = re.compile(r"question to the team|Spørsmålet ditt til teamet", re.IGNORECASE)
+SAVE_AND_SEND = re.compile(r"^(Save and send|Lagre og send)$")
 NOT_CONSENTED = re.compile(r"not consented|ikke samtykket|samtykke", re.IGNORECASE)
 NOT_FOUND = re.compile(r"Not Found|(Fant|finnes) ikke|ikke funnet", re.IGNORECASE)
 

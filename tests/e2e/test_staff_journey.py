@@ -13,8 +13,10 @@ from tests.e2e.helpers import (
     CASE_UPDATED,
     NOT_CONSENTED,
     NOT_FOUND,
+    QUESTION,
     REASON,
     REFER_TO_RESSURSTEAM,
+    SAVE_AND_SEND,
     SEARCH,
     SEARCH_BY_NAME,
     TEAM,
@@ -118,20 +120,19 @@ def test_refer_to_ressursteam__no_consent__shows_refusal_and_keeps_level(page, c
     case = case_section(page)
     expect(bti_level(case)).to_have_text(level(1))
 
-    disclosure = open_step(case, REFER_TO_RESSURSTEAM)
-    disclosure.get_by_label(TEAM).select_option(label=team.name)
-    disclosure.get_by_label(REASON).fill("Treng hjelp frå PPT.")
-    disclosure.get_by_role("button", name=REFER_TO_RESSURSTEAM).click()
+    case.get_by_role("link", name=REFER_TO_RESSURSTEAM).click()
+    page.get_by_label(TEAM).select_option(label=team.name)
+    page.get_by_label(QUESTION).fill("Treng hjelp frå PPT.")
+    page.get_by_role("button", name=SAVE_AND_SEND).click()
 
-    alert = case.get_by_role("alert")
-    expect(alert).to_contain_text(NOT_CONSENTED)
-    expect(alert).to_contain_text(team.units.get().name)
-    expect(bti_level(case)).to_have_text(level(1))
-    expect(case.get_by_role("listitem").filter(has_text="Treng hjelp frå PPT.")).to_have_count(0)
-    expect(page).to_have_url(re.compile(re.escape(family_url) + "$"))
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(NOT_CONSENTED)
+    expect(status).to_contain_text(team.units.get().name)
+    # Nothing typed is lost: the referral is kept as a draft with the text.
+    expect(page.get_by_label(QUESTION)).to_have_value("Treng hjelp frå PPT.")
     case_obj.refresh_from_db()
     assert case_obj.level == Level.AVKLARING
-    check_page(page, "family-refused")
+    check_page(page, "referral-refused")
 
 
 def test_family_detail__staff_without_grant__sees_404(page, screenshot, family, outsider):
