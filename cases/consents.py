@@ -8,14 +8,19 @@ from cases.models import Consent, ConsentDecision, Family
 from familielos.models import ServiceUnit
 
 
-def active(family: Family, on=None):
-    """The family's consents that are given, not withdrawn and valid on the day."""
+def active_for(family_ids: Iterable[int], on=None):
+    """The consents of these families that are given, not withdrawn and valid on the day (a board of many)."""
     on = on or timezone.localdate()
     return (
-        Consent.objects.filter(family=family, decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
+        Consent.objects.filter(family_id__in=family_ids, decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
         .filter(valid_from__lte=on)
         .exclude(valid_to__lt=on)
     )
+
+
+def active(family: Family, on=None):
+    """The family's consents that are given, not withdrawn and valid on the day."""
+    return active_for([family.pk], on)
 
 
 def uncovered(family: Family, units: Iterable[ServiceUnit], on=None) -> list[ServiceUnit]:

@@ -11,24 +11,6 @@ from familielos.models import ServiceUnit
 from teams.models import Ressursteam
 
 
-class PlainChoiceIterator(forms.models.ModelChoiceIterator):
-    """Reads the choices with one plain query: Django's default `.iterator()` opens a server-side cursor per field."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
-class ModelChoiceField(forms.ModelChoiceField):
-    iterator = PlainChoiceIterator
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    iterator = PlainChoiceIterator
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -55,7 +37,7 @@ class RegisterFamilyForm(forms.Form):
         label=_("Second guardian's first name"), max_length=100, required=False
     )
     second_guardian_last_name = forms.CharField(label=_("Second guardian's last name"), max_length=100, required=False)
-    unit = ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
     reason = forms.CharField(
         label=_("The concern"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -129,10 +111,10 @@ class PersonForm(forms.ModelForm):
 class ConsentForm(forms.Form):
     """A guardian's consent or refusal. With a `team` (the one covering the child), one box ticks all its services."""
 
-    given_by = ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    given_by = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
     decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect)
     team_services = forms.BooleanField(required=False)
-    units = ModelMultipleChoiceField(
+    units = forms.ModelMultipleChoiceField(
         label=_("Services that may share information"),
         queryset=ServiceUnit.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -180,7 +162,7 @@ class ReasonForm(forms.Form):
 
 
 class AssignFamilielosForm(ReasonForm):
-    familielos = ModelChoiceField(label=_("Familielos"), queryset=workflow.familieloser_with_caseload().none())
+    familielos = forms.ModelChoiceField(label=_("Familielos"), queryset=workflow.familieloser_with_caseload().none())
 
     field_order = ["familielos", "reason"]
 

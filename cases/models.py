@@ -380,6 +380,11 @@ class SamtaleStatus(models.TextChoices):
     """Recorded after the conversation."""
 
 
+# What one box of a conversation record may hold: a page of text. Bounded, so no record can make its samtaleduk
+# PDF hold a worker for seconds (the form enforces it; a TextField's max_length is not a database limit).
+TEXT_MAX = 4000
+
+
 @tracked()
 class Avklaringssamtale(models.Model):
     """The clarifying conversation with the guardians at level 1, optionally around samtaleduk 1."""
@@ -388,16 +393,18 @@ class Avklaringssamtale(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=SamtaleStatus, default=SamtaleStatus.PLANNED)
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
-    participants = models.TextField(_("participants"), blank=True, help_text=_("Guardians, the child, staff."))
-    concern = models.TextField(_("the concern as presented"), blank=True)
-    guardians_said = models.TextField(_("what the guardians said"), blank=True)
+    participants = models.TextField(
+        _("participants"), max_length=1000, blank=True, help_text=_("Guardians, the child, staff.")
+    )
+    concern = models.TextField(_("the concern as presented"), max_length=TEXT_MAX, blank=True)
+    guardians_said = models.TextField(_("what the guardians said"), max_length=TEXT_MAX, blank=True)
     # Samtaleduk 1: optional, child-focused, on the child's own arena.
-    duk_works = models.TextField(_("What works"), blank=True)
-    duk_hard = models.TextField(_("What is hard"), blank=True)
-    duk_good_at = models.TextField(_("This I am good at"), blank=True)
-    duk_dreams = models.TextField(_("I dream of"), blank=True)
-    duk_help = models.TextField(_("What can we do to help me, and who will do it?"), blank=True)
-    duk_agreement = models.TextField(_("Have we made an agreement?"), blank=True)
+    duk_works = models.TextField(_("What works"), max_length=TEXT_MAX, blank=True)
+    duk_hard = models.TextField(_("What is hard"), max_length=TEXT_MAX, blank=True)
+    duk_good_at = models.TextField(_("This I am good at"), max_length=TEXT_MAX, blank=True)
+    duk_dreams = models.TextField(_("I dream of"), max_length=TEXT_MAX, blank=True)
+    duk_help = models.TextField(_("What can we do to help me, and who will do it?"), max_length=TEXT_MAX, blank=True)
+    duk_agreement = models.TextField(_("Have we made an agreement?"), max_length=TEXT_MAX, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)

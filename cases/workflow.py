@@ -24,7 +24,7 @@ from familielos import roles
 from familielos.history import action
 from familielos.models import ServiceKind, ServiceUnit
 from stafettlogg.models import Entry
-from teams.models import Ressursteam, TeamMember
+from teams.models import FamilielosCapacity, Ressursteam, TeamMember
 
 User = get_user_model()
 
@@ -311,16 +311,39 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
     return None
 
 
+def capacity_of(familielos: User) -> int:
+    """How many level-3 families this familielos can follow: set by a leader, or the municipality's default.
+
+    For a list, select_related("familielos_capacity") first so this reads no row.
+    """
+    try:
+        return familielos.familielos_capacity.capacity
+    except FamilielosCapacity.DoesNotExist:
+        return settings.FAMILIELOS_CASELOAD_WARNING
+
+
+def is_full(caseload: int, capacity: int) -> bool:
+    """At capacity or above: one more family would take the familielos over it. A warning, never a refusal."""
+    return caseload >= capacity
+
+
 def caseload_warning(familielos: User) -> str:
-    """A warning (not a refusal) when the familielos follows more families than the configured caseload."""
+    """A warning (not a refusal) after an appointment that takes the familielos above their capacity."""
     load = Case.objects.filter(familielos=familielos, status=Status.OPEN, level=Level.FAMILIELOS).count()
-    if load > settings.FAMILIELOS_CASELOAD_WARNING:
+    capacity = capacity_of(familielos)
+    if is_full(load - 1, capacity):
         return _("%(name)s already follows %(count)s families (recommended at most %(limit)s).") % {
             "name": familielos.get_full_name() or familielos.get_username(),
             "count": load,
-            "limit": settings.FAMILIELOS_CASELOAD_WARNING,
+            "limit": capacity,
         }
     return ""
+
+
+def familielos_consent_missing(case: Case, familielos: User) -> list[ServiceUnit]:
+    """The services the guardians' consent must still cover before `familielos` follows the family: the team's and
+    the familielos's own Familielos service."""
+    return consents.uncovered(case.family, [*case.ressursteam.units.all(), *familielos_units(familielos)])
 
 
 @action
@@ -363,7 +386,7 @@ def step_down(
 
 
 @action
-def withdraw_referral(*, actor: User, case: Case, team: Ressursteam) -> Case:
+def return_from_ressursteam(*, actor: User, case: Case, team: Ressursteam) -> Case:
     """The sender takes a referral back before the team decides: the case returns to level 1 and the team loses
     access. Only for a case at level 2 with that team; the referral itself is teams.workflow's."""
     case = _lock_for(WITHDRAW, case, actor)
@@ -437,7 +460,10 @@ def _reason(reason: str, reason_code: str, reason_params: dict | None) -> dict:
 
 
 def _require_consent(case: Case, units) -> None:
-    missing = consents.uncovered(case.family, units)
+    _refuse_uncovered(consents.uncovered(case.family, units))
+
+
+def _refuse_uncovered(missing: list[ServiceUnit]) -> None:
     if missing:
         names = ", ".join(unit.name for unit in missing)
         raise TransitionRefused(
@@ -456,7 +482,7 @@ def _require_familielos_consent(case: Case, familielos: User) -> None:
             )
             % {"name": familielos.get_full_name() or familielos.get_username()}
         )
-    _require_consent(case, [*case.ressursteam.units.all(), *services])
+    _refuse_uncovered(familielos_consent_missing(case, familielos))
 
 
 def _lock_for(step: str, case: Case, actor: User) -> Case:

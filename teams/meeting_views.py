@@ -23,7 +23,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import access, consents
 from cases import workflow as case_workflow
-from cases.models import Consent, ConsentDecision
 from familielos import audit
 from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
@@ -466,16 +465,9 @@ def _granted_family_ids(user, referrals) -> set[int]:
 
 
 def _consented_units(family_ids) -> dict[int, set[int]]:
-    """The services each family's active consents cover today, for many families in one query (see consents.active)."""
-    today = timezone.localdate()
+    """The services each family's active consents cover today, for many families in one query."""
     covered = defaultdict(set)
-    rows = (
-        Consent.objects.filter(family_id__in=family_ids, decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
-        .filter(valid_from__lte=today)
-        .exclude(valid_to__lt=today)
-        .values_list("family_id", "units")
-    )
-    for family_id, unit_id in rows:
+    for family_id, unit_id in consents.active_for(family_ids).values_list("family_id", "units"):
         covered[family_id].add(unit_id)
     return covered
 

@@ -117,7 +117,7 @@ class ReferralStatus(models.TextChoices):
         return self in (ReferralStatus.SENT, ReferralStatus.ON_AGENDA)
 
 
-WAITING = [ReferralStatus.SENT, ReferralStatus.ON_AGENDA, ReferralStatus.RETURNED]
+WAITING = [status for status in ReferralStatus if status.is_waiting]
 
 
 @tracked()

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import ModelChoiceField
 from teams.models import Urgency
 from teams.workflow import REFERRAL_TEXTS
 
@@ -38,7 +37,7 @@ class ReferralTextsForm(forms.Form):
 class NewReferralForm(ReferralTextsForm):
     """A new referral of a family's case; `teams` are the ones offered (the covering team, if there is one)."""
 
-    team = ModelChoiceField(label=_("Ressursteam"), queryset=None, empty_label=None)
+    team = forms.ModelChoiceField(label=_("Ressursteam"), queryset=None, empty_label=None)
 
     field_order = ["team", *REFERRAL_TEXTS]
 
@@ -50,7 +49,7 @@ class NewReferralForm(ReferralTextsForm):
 class AnonymousReferralForm(NewReferralForm):
     """A discussion case without names: from one of the sender's units, to a team covering it."""
 
-    unit = ModelChoiceField(label=_("Your unit"), queryset=None, empty_label=None)
+    unit = forms.ModelChoiceField(label=_("Your unit"), queryset=None, empty_label=None)
 
     field_order = ["unit", "team", *REFERRAL_TEXTS]
 

@@ -6,14 +6,13 @@ Stafettlogg entry and the grants. A named referral needs the guardians' consent 
 anonymous discussion case (drøftingssak) holds only text and never touches a case or a grant.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import access, consents
+from cases import access
 from cases import workflow as case_workflow
 from cases.models import Case, ChangeKind, Level, ReasonCode
 from familielos import roles
@@ -209,7 +208,7 @@ def withdraw_referral(*, actor: User, referral: Referral) -> Referral:
     referral.save()
     case = referral.case
     if was_sent and case is not None:
-        case_workflow.withdraw_referral(actor=actor, case=case, team=referral.team)
+        case_workflow.return_from_ressursteam(actor=actor, case=case, team=referral.team)
     return referral
 
 
@@ -429,8 +428,7 @@ def _carry_out(decision: Decision, referral: Referral, actor: User) -> None:
     elif outcome == Outcome.MORE_INFO:
         _history(actor, case, ReasonCode.REFERRAL_RETURNED, team=referral.team.name)
     elif outcome == Outcome.FAMILIELOS:
-        services = [*case.ressursteam.units.all(), *case_workflow.familielos_units(decision.familielos)]
-        if consents.covers(case.family, services):
+        if not case_workflow.familielos_consent_missing(case, decision.familielos):
             case_workflow.assign_familielos(actor=actor, case=case, familielos=decision.familielos, reason=reason)
             decision.familielos_confirmed_at = timezone.now()
             decision.save(update_fields=["familielos_confirmed_at"])
@@ -441,18 +439,13 @@ def _carry_out(decision: Decision, referral: Referral, actor: User) -> None:
 # Familielos capacity --------------------------------------------------------------------------------------------
 
 
-def capacity_of(familielos: User) -> int:
-    """The families at level 3 a leader set for this familielos, or the municipality's default."""
-    set_by_leader = getattr(familielos, "familielos_capacity", None)
-    return set_by_leader.capacity if set_by_leader else settings.FAMILIELOS_CASELOAD_WARNING
-
-
 def familieloser_with_capacity() -> list[User]:
-    """The active familieloser with `caseload` (open level-3 families), `capacity` and `over` (caseload ≥ capacity)."""
+    """The active familieloser with `caseload` (open level-3 families), `capacity` and `over` (full: one more family
+    takes them above their capacity; see cases.workflow.is_full)."""
     familieloser = list(case_workflow.familieloser_with_caseload().select_related("familielos_capacity"))
     for familielos in familieloser:
-        familielos.capacity = capacity_of(familielos)
-        familielos.over = familielos.caseload >= familielos.capacity
+        familielos.capacity = case_workflow.capacity_of(familielos)
+        familielos.over = case_workflow.is_full(familielos.caseload, familielos.capacity)
     return familieloser
 
 

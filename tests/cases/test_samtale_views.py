@@ -121,6 +121,8 @@ def test_samtale_detail__record__saves_samtaleduk_and_agreements(case, staff, st
         ({"avtale-1-who": "Mor"}, "agreements"),
         ({"avtale-0-follow_up": "snart"}, "agreements"),
         ({"version": "x"}, "form"),
+        ({"duk_hard": "x" * 4001}, "form"),
+        ({"participants": "Mor, far, " * 101}, "form"),
     ],
 )
 def test_samtale_detail__bad_input__shows_errors_and_saves_nothing(case, staff, staff_client, changes, where):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
 from cases import access, workflow
-from cases.models import ChangeKind, Level, LevelChange, Status
+from cases.models import ChangeKind, Level, LevelChange, ReasonCode, Status, reason_text
 from familielos.models import ServiceUnit
 from stafettlogg.models import Entry
 from tests import factories
@@ -427,3 +427,9 @@ def test_migration__workflow_texts_in_any_language__become_codes_and_typed_reaso
     assert (booked.reason, booked.reason_code) == ("", "samtale_booked")
     assert booked.reason_shown == "Clarifying conversation booked for 05.12.2026 10:00."
     assert (typed.reason, typed.reason_code) == ("Skreve sjølv.", "")
+
+
+@pytest.mark.parametrize("code", ReasonCode.values)
+def test_reason_text__every_code__has_a_sentence_that_takes_its_parameters(code):
+    params = {"when": "2026-12-01T10:00:00+01:00", "team": "Ressursteam nord", "service": "PPT", "name": "Los"}
+    assert reason_text(code, params)
