@@ -122,8 +122,10 @@ class Instrument(models.Model):
                 name="instrument_thresholds_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(audience="staff", avklaring_threshold__isnull=False, ressursteam_threshold__isnull=False)
-                | Q(audience="guardian", avklaring_threshold__isnull=True, ressursteam_threshold__isnull=True),
+                condition=Q(
+                    audience=Audience.STAFF, avklaring_threshold__isnull=False, ressursteam_threshold__isnull=False
+                )
+                | Q(audience=Audience.GUARDIAN, avklaring_threshold__isnull=True, ressursteam_threshold__isnull=True),
                 name="instrument_thresholds_staff_only",
             ),
         ]

@@ -37,9 +37,8 @@ def _fill(model, pairs, nynorsk):
 
 
 def forwards(apps, schema_editor):
-    from screening import defaults
+    from screening.migrations._nynorsk_texts_0004 import NYNORSK as nynorsk
 
-    nynorsk = defaults.nynorsk()
     _set_triggers(schema_editor, "DISABLE")
     _fill(apps.get_model("screening", "Instrument"), ("title", "introduction"), nynorsk)
     _fill(apps.get_model("screening", "FactorGroup"), ("title",), nynorsk)
