@@ -7,6 +7,7 @@ from django.utils import timezone
 from cases import access
 from cases.models import Family
 from familielos import roles
+from familielos.models import AccessEvent
 from tests import factories
 from tests.conftest import client_for
 
@@ -60,6 +61,23 @@ def test_family_url__anonymous__redirects_to_login(name, kwarg_names, family_kwa
     assert response.status_code in (302, 405)
     if response.status_code == 302:
         assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "kwarg_names"), FAMILY_URLS, ids=[name for name, _ in FAMILY_URLS])
+def test_family_url__granted__answers_and_records_the_read(name, kwarg_names, family_kwargs, case, staff_client):
+    """The granted leg of the three-way test: every family page a GET opens answers and leaves an access event."""
+    url = reverse(name, kwargs={key: family_kwargs[key] for key in kwarg_names})
+    # A family's audit trail is the leaders' page, read by family number without a grant on the family.
+    client = staff_client
+    if name == "cases:family_audit":
+        staff_client.get(case.family.get_absolute_url())  # a trail to read
+        client = client_for(factories.UserFactory(role=roles.LEADER))
+    before = AccessEvent.objects.filter(family_id=case.family_id).count()
+    response = client.get(url)
+    if response.status_code == 405:
+        return  # POST-only: its writes are audited by the action tests.
+    assert response.status_code in (200, 302)
+    assert AccessEvent.objects.filter(family_id=case.family_id).count() > before
 
 
 def test_family_url__missing_family__is_the_same_404(staff_client):
