@@ -1,31 +1,16 @@
 import sys
-from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cases import selectors
 from familielos import audit, outage
 from familielos.forms import AuditFilterForm
 from familielos.models import AccessEvent
-
-
-@login_required
-@require_GET
-def home(request):
-    """The start page: concerns waiting for a decision (overdue first) and conversations coming up."""
-    today = timezone.localdate()
-    decisions = list(selectors.decisions_due(request.user)[:50])
-    samtaler = list(selectors.upcoming_samtaler(request.user, since=timezone.now() - timedelta(hours=2))[:20])
-    shown = [case.family_id for case in decisions] + [samtale.case.family_id for samtale in samtaler]
-    audit.record_listed(request, shown, object_type="overview")
-    return render(request, "home.html", {"today": today, "decisions": decisions, "samtaler": samtaler})
 
 
 @never_cache
