@@ -1,18 +1,9 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Level
 from familielos import roles
 
 register = template.Library()
-
-
-@register.filter
-def level_label(value):
-    """The display name of a BTI level number."""
-    if value is None or value == "":
-        return ""
-    return Level(int(value)).label
 
 
 @register.filter
@@ -33,6 +24,13 @@ AUDITED_OBJECTS = {
     "submission": _("Screening"),
     "screening_list": _("Screening list"),
     "avklaringssamtale": _("Clarifying conversation"),
+    "referral": _("Referral"),
+    "referral_list": _("Referral list"),
+    "meeting": _("Ressursteam meeting"),
+    "meeting_agenda": _("Meeting agenda"),
+    "minutes": _("Minutes"),
+    "decision": _("Decision"),
+    "ressursteam": _("Ressursteam page"),
 }
 
 

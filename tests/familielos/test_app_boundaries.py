@@ -17,9 +17,6 @@ PACKAGE = Path(familielos.__file__).parent
 ALLOWED = {
     # The root URL conf wires every app's pages to an address; the start page at "/" is a view, not an include().
     ("familielos/urls.py", "cases.home"),
-    # The `level_label` filter reads the BTI levels; it moves to a cases template library together with the two
-    # cases templates that load it (files outside this change: see the issue-7 team-pages report).
-    ("familielos/templatetags/familielos_tags.py", "cases.models.Level"),
 }
 
 
