@@ -25,4 +25,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "familielos.views.permission_denied"
 handler500 = "familielos.views.server_error"

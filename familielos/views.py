@@ -37,6 +37,15 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+def permission_denied(request, exception=None):
+    """handler403: our page (or its fragment, for htmx) when a role may not do something, never Django's bare text.
+
+    A missing or forbidden family is a 404 everywhere; this is for an action the person's role does not allow.
+    """
+    template = "403.html#message" if request.htmx else "403.html"
+    return render(request, template, status=403)
+
+
 def csrf_failure(request, reason=""):
     """A readable page (or fragment, for htmx) when a form is stale, instead of Django's debug text."""
     template = "csrf_failure.html#message" if request.htmx else "csrf_failure.html"
