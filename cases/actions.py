@@ -24,6 +24,7 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
+from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
 
@@ -43,7 +44,7 @@ def register_family(
     """Register a family with the child of concern and its guardians, and open its case at level 0 (with its
     decision deadline, as every level-0 case has)."""
     if not actor.has_perm("cases.add_family"):
-        raise workflow.TransitionRefused(_("Your role cannot register families."))
+        raise Refused(_("Your role cannot register families."))
     family = Family.objects.create(name=family_name, created_by=actor)
     child_person = Person.objects.create(family=family, role=PersonRole.CHILD, **child)
     for guardian in guardians:
@@ -55,7 +56,7 @@ def register_family(
 def add_person(*, actor: User, family: Family, **fields) -> Person:
     access.require(actor, family, access.CHANGE)
     if not actor.has_perm("cases.add_person"):
-        raise workflow.TransitionRefused(_("Your role cannot add people to a family."))
+        raise Refused(_("Your role cannot add people to a family."))
     return Person.objects.create(family=family, **fields)
 
 
@@ -74,10 +75,10 @@ def record_consent(
     """Record a guardian's consent or refusal; a refusal is kept on the record too."""
     access.require(actor, family, access.CHANGE)
     if not actor.has_perm("cases.add_consent"):
-        raise workflow.TransitionRefused(_("Your role cannot record consents."))
+        raise Refused(_("Your role cannot record consents."))
     workflow.lock_family(family)
     if given_by.family_id != family.pk or not given_by.parental_responsibility:
-        raise workflow.TransitionRefused(_("Consent must come from a guardian with parental responsibility."))
+        raise Refused(_("Consent must come from a guardian with parental responsibility."))
     consent = Consent.objects.create(
         family=family,
         given_by=given_by,
@@ -98,7 +99,7 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
     workflow.lock_family(consent.family)
     consent = Consent.objects.select_for_update(no_key=True).get(pk=consent.pk)
     if not consent.can_withdraw:
-        raise workflow.TransitionRefused(_("Only a given consent that is still in effect can be withdrawn."))
+        raise Refused(_("Only a given consent that is still in effect can be withdrawn."))
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -117,7 +118,7 @@ def link_family_login(*, actor: User, person: Person, user: User) -> Person:
     return person
 
 
-class StaleEdit(workflow.TransitionRefused):
+class StaleEdit(Refused):
     """Someone else saved the record after this form was opened; nothing was overwritten."""
 
 
@@ -148,7 +149,7 @@ def book_avklaringssamtale(
     workflow.lock_family(case.family)
     case = Case.objects.select_related("family").get(pk=case.pk)
     if refusal := booking_refusal(actor, case, can_change=True):
-        raise workflow.TransitionRefused(refusal)
+        raise Refused(refusal)
     if case.level == Level.UNDRING:
         case = workflow.move_to_avklaring(
             actor=actor,
@@ -175,7 +176,7 @@ def record_avklaringssamtale(
         Avklaringssamtale.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=samtale.pk)
     )
     if locked.case.status != "open":
-        raise workflow.TransitionRefused(_("The case is closed, so the conversation can no longer be changed."))
+        raise Refused(_("The case is closed, so the conversation can no longer be changed."))
     if locked.version != version:
         raise StaleEdit(
             _("Someone else saved this conversation while you were writing. Reload it to see their changes.")
@@ -203,7 +204,7 @@ def record_avklaringssamtale(
 @action
 def update_letter_template(*, actor: User, template: LetterTemplate, **fields) -> LetterTemplate:
     if not actor.has_perm("cases.change_lettertemplate"):
-        raise workflow.TransitionRefused(_("Only a leader can change the letter templates."))
+        raise Refused(_("Only a leader can change the letter templates."))
     for name, value in fields.items():
         setattr(template, name, value)
     template.updated_by = actor

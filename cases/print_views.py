@@ -15,10 +15,11 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, actions, workflow
+from cases import access, actions
 from cases.models import Avklaringssamtale, LetterKind, LetterTemplate, PersonRole
 from cases.print_forms import PLACEHOLDERS, LetterTemplateForm, fill_letter
 from familielos import audit, pdf, roles
+from familielos.errors import Refused
 from familielos.models import AccessAction
 
 LETTER_TEMPLATE = "cases/print/letter.html"
@@ -107,7 +108,7 @@ def letter_template_edit(request, kind):
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_letter_template(actor=request.user, template=template, **form.cleaned_data)
-        except workflow.TransitionRefused as refused:
+        except Refused as refused:
             refusal = str(refused)
         else:
             messages.success(request, _("The letter template is saved."))

@@ -22,6 +22,7 @@ from cases.forms import (
 )
 from cases.models import Avklaringssamtale, Case, Consent, Status
 from familielos import audit
+from familielos.errors import Refused
 from familielos.models import AccessAction
 from teams.models import Decision, Outcome, Referral, ReferralStatus
 
@@ -99,7 +100,7 @@ def case_step(request, family_pk, case_pk, step):
     if form.is_valid():
         try:
             steps.take(step, actor=request.user, case=case, **form.cleaned_data)
-        except workflow.TransitionRefused as refused:
+        except Refused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=case)
@@ -147,7 +148,7 @@ def consent_new(request, family_pk):
     if request.method == "POST" and form.is_valid():
         try:
             consent = actions.record_consent(actor=request.user, family=family, **form.cleaned_data)
-        except workflow.TransitionRefused as refused:
+        except Refused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=consent)
@@ -172,7 +173,7 @@ def consent_withdraw(request, family_pk, consent_pk):
     consent = get_object_or_404(Consent, pk=consent_pk, family=family)
     try:
         actions.withdraw_consent(actor=request.user, consent=consent)
-    except workflow.TransitionRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=consent)
@@ -288,7 +289,7 @@ def samtale_new(request, family_pk):
                 place=data["place"],
                 participants=data["participants"],
             )
-        except workflow.TransitionRefused as refused:
+        except Refused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=samtale)
@@ -322,7 +323,7 @@ def samtale_detail(request, family_pk, samtale_pk):
             actions.record_avklaringssamtale(
                 actor=request.user, samtale=samtale, version=form.cleaned_data["version"], agreements=rows, **fields
             )
-        except workflow.TransitionRefused as refused:
+        except Refused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=samtale)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cases import access, consents
 from cases.models import Case, ChangeKind, Family, Level, LevelChange, Person, PersonRole, ReasonCode, Status
 from familielos import roles
+from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceKind, ServiceUnit
 from stafettlogg.models import Entry
@@ -29,10 +30,6 @@ from teams.models import FamilielosCapacity, Ressursteam, TeamMember
 User = get_user_model()
 
 DECISION_DAYS = 14
-
-
-class TransitionRefused(Exception):
-    """A workflow guard said no; the message is shown to the user."""
 
 
 AVKLARING = "avklaring"
@@ -66,41 +63,39 @@ def standing(actor: User, case: Case, *, can_change: bool | None = None) -> Stan
 
 def _guard_open(case: Case, who: Standing) -> None:
     if not Status(case.status).can_move:
-        raise TransitionRefused(_("The case is closed. Reopen it first."))
+        raise Refused(_("The case is closed. Reopen it first."))
 
 
 def _guard_avklaring(case: Case, who: Standing) -> None:
     _guard_open(case, who)
     if case.level != Level.UNDRING:
-        raise TransitionRefused(_("Only a case at level 0 can move to a clarifying conversation."))
+        raise Refused(_("Only a case at level 0 can move to a clarifying conversation."))
 
 
 def _guard_ressursteam(case: Case, who: Standing) -> None:
     _guard_open(case, who)
     if case.level not in (Level.UNDRING, Level.AVKLARING):
-        raise TransitionRefused(_("Only a case at level 0 or 1 can be referred to a ressursteam."))
+        raise Refused(_("Only a case at level 0 or 1 can be referred to a ressursteam."))
 
 
 def _guard_familielos(case: Case, who: Standing) -> None:
     _guard_open(case, who)
     if case.level != Level.RESSURSTEAM:
-        raise TransitionRefused(_("Only a case at level 2 can get a familielos."))
+        raise Refused(_("Only a case at level 2 can get a familielos."))
     if not who.in_team:
-        raise TransitionRefused(_("Only a member of the case's ressursteam can decide on a familielos."))
+        raise Refused(_("Only a member of the case's ressursteam can decide on a familielos."))
 
 
 def _guard_team_or_familielos(case: Case, who: Standing) -> None:
     """From level 2 on, the ressursteam and the familielos decide the case's way down, not whoever opened it."""
     if case.level >= Level.RESSURSTEAM and not (who.in_team or who.is_familielos):
-        raise TransitionRefused(
-            _("From level 2 on, only the ressursteam or the familielos can step the case down or close it.")
-        )
+        raise Refused(_("From level 2 on, only the ressursteam or the familielos can step the case down or close it."))
 
 
 def _guard_step_down(case: Case, who: Standing) -> None:
     _guard_open(case, who)
     if case.level == Level.UNDRING:
-        raise TransitionRefused(_("A case can only step down to a lower level."))
+        raise Refused(_("A case can only step down to a lower level."))
     _guard_team_or_familielos(case, who)
 
 
@@ -111,7 +106,7 @@ def _guard_close(case: Case, who: Standing) -> None:
 
 def _guard_reopen(case: Case, who: Standing) -> None:
     if not Status(case.status).can_reopen:
-        raise TransitionRefused(_("Only a closed case can be reopened."))
+        raise Refused(_("Only a closed case can be reopened."))
 
 
 GUARDS = {
@@ -150,7 +145,7 @@ def step_refusal(step: str, *, actor: User, case: Case, who: Standing | None = N
         return _("You cannot change this family's case.")
     try:
         GUARDS[step](case, who)
-    except TransitionRefused as refused:
+    except Refused as refused:
         return str(refused)
     return ""
 
@@ -206,12 +201,12 @@ def open_case(
 ) -> Case:
     """Open a case at level 0 (undring) for some of the family's children, with its 14-day decision deadline."""
     if not actor.has_perm("cases.add_case"):
-        raise TransitionRefused(_("Your role cannot open cases."))
+        raise Refused(_("Your role cannot open cases."))
     lock_family(family)
     if Case.objects.filter(family=family, status=Status.OPEN).exists():
-        raise TransitionRefused(_("The family already has an open case."))
+        raise Refused(_("The family already has an open case."))
     if not children or any(child.family_id != family.pk or child.role != PersonRole.CHILD for child in children):
-        raise TransitionRefused(_("Choose at least one child in the family."))
+        raise Refused(_("Choose at least one child in the family."))
     case = Case.objects.create(family=family, opened_by=actor, opened_unit=unit, decision_deadline=_new_deadline())
     case.children.set(children)
     _log(case, ChangeKind.OPENED, None, actor, _reason(reason, reason_code, reason_params))
@@ -362,7 +357,7 @@ def assign_familielos(
     """
     case = _lock_for(FAMILIELOS, case, actor)
     if not familielos.is_active or not familielos.groups.filter(name=roles.FAMILIELOS).exists():
-        raise TransitionRefused(_("The person chosen is not a familielos."))
+        raise Refused(_("The person chosen is not a familielos."))
     _require_familielos_consent(case, familielos)
     case.familielos = familielos
     return _move(case, Level.FAMILIELOS, actor, _reason(reason, reason_code, reason_params))
@@ -381,7 +376,7 @@ def step_down(
     """Move the case down to a lower level, as soon as the family needs less (phase-out)."""
     case = _lock_for(STEP_DOWN, case, actor)
     if to_level >= case.level:
-        raise TransitionRefused(_("A case can only step down to a lower level."))
+        raise Refused(_("A case can only step down to a lower level."))
     return _move(case, Level(to_level), actor, _reason(reason, reason_code, reason_params))
 
 
@@ -391,7 +386,7 @@ def return_from_ressursteam(*, actor: User, case: Case, team: Ressursteam) -> Ca
     access. Only for a case at level 2 with that team; the referral itself is teams.workflow's."""
     case = _lock_for(WITHDRAW, case, actor)
     if case.level != Level.RESSURSTEAM or case.ressursteam_id != team.pk:
-        raise TransitionRefused(_("The case is no longer with this ressursteam."))
+        raise Refused(_("The case is no longer with this ressursteam."))
     return _move(case, Level.AVKLARING, actor, _reason("", ReasonCode.REFERRAL_WITHDRAWN, {"team": team.name}))
 
 
@@ -420,7 +415,7 @@ def reopen_case(
     """
     case = _lock_for(REOPEN, case, actor)
     if Case.objects.filter(family=case.family, status=Status.OPEN).exists():
-        raise TransitionRefused(_("The family already has an open case."))
+        raise Refused(_("The family already has an open case."))
     if case.closed_from_level >= Level.RESSURSTEAM:
         _require_consent(case, case.ressursteam.units.all())
     if case.closed_from_level >= Level.FAMILIELOS:
@@ -466,7 +461,7 @@ def _require_consent(case: Case, units) -> None:
 def _refuse_uncovered(missing: list[ServiceUnit]) -> None:
     if missing:
         names = ", ".join(unit.name for unit in missing)
-        raise TransitionRefused(
+        raise Refused(
             _("The guardians have not consented to sharing with: %(services)s. Record their consent first.")
             % {"services": names}
         )
@@ -475,7 +470,7 @@ def _refuse_uncovered(missing: list[ServiceUnit]) -> None:
 def _require_familielos_consent(case: Case, familielos: User) -> None:
     services = list(familielos_units(familielos))
     if not services:
-        raise TransitionRefused(
+        raise Refused(
             _(
                 "%(name)s works in no Familielos service, so no consent can cover them. "
                 "An administrator adds them to one."

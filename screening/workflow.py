@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from cases import access
 from cases import workflow as case_workflow
 from cases.models import Case, Person, PersonRole
+from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
 from screening import defaults, scoring
@@ -26,7 +27,7 @@ from screening.models import (
 User = get_user_model()
 
 
-class ScreeningRefused(case_workflow.TransitionRefused):
+class ScreeningRefused(Refused):
     """A screening rule said no; the message is shown to the user."""
 
 

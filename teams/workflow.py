@@ -16,6 +16,7 @@ from cases import access
 from cases import workflow as case_workflow
 from cases.models import Case, ChangeKind, Level, ReasonCode
 from familielos import roles
+from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
 from teams.models import (
@@ -34,7 +35,6 @@ from teams.models import (
 )
 
 User = get_user_model()
-Refused = case_workflow.TransitionRefused
 
 REFERRAL_TEXTS = ("question", "tried", "child_view", "guardian_view", "urgency")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from cases import steps, workflow
 from cases.models import Level
 from familielos import roles
+from familielos.errors import Refused
 from teams import workflow as teams_workflow
 from tests import factories
 from tests.conftest import client_for
@@ -73,7 +74,7 @@ def _attempt(step, *, actor, case, data):
             raise _Undo
     except _Undo:
         return None
-    except (workflow.TransitionRefused, PermissionDenied) as refused:
+    except (Refused, PermissionDenied) as refused:
         return refused
 
 
