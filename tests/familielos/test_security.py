@@ -294,4 +294,3 @@ def test_family_list_search__superuser_or_global_permission__finds_nothing(reque
 
     assert response.status_code == 200
     assert "Familien Hansen" not in response.text
-
