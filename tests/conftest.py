@@ -1,9 +1,70 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import translation
 
 from tests import factories
+from tests.perf.database import migrations_fingerprint
+
+
+def install_default_data() -> None:
+    """The rows the data migrations ship (the default screening tools, the letter templates).
+
+    A transactional test empties every table when it ends, so the migrations' rows exist only until the first one.
+    """
+    from screening import defaults
+    from screening.models import Factor, FactorGroup, Instrument
+
+    defaults.install(Instrument, FactorGroup, Factor)
+    importlib.import_module("cases.migrations.0003_default_letters").add_letters(apps, None)
+
+
+def _reused_database_note() -> str:
+    """The fingerprint a previous run left on the test database ('' if it has none or does not exist)."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [connection.creation._get_test_db_name()],
+        )
+        row = cursor.fetchone()
+    return (row and row[0]) or ""
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_keepdb, django_db_modify_db_settings, django_db_blocker) -> bool:
+    """Make the test database afresh with --create-db, and with --reuse-db when a migration file has changed
+    (`migrate` applies new migrations to a kept database, never one edited since it was applied).
+
+    After django_db_modify_db_settings: under pytest-xdist each worker has its own database (test_…_gw0, _gw1).
+    """
+    if request.config.getvalue("create_db"):
+        return True
+    if not django_db_keepdb:
+        return False
+    with django_db_blocker.unblock():
+        return _reused_database_note() != migrations_fingerprint()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
+    """With --reuse-db: put back the shipped rows the last run's transactional tests emptied, and note the
+    migrations the database is made from."""
+    if django_db_keepdb:
+        with django_db_blocker.unblock():
+            install_default_data()
+            with connection.cursor() as cursor:
+                name = connection.ops.quote_name(connection.settings_dict["NAME"])
+                cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [migrations_fingerprint()])
+
+
+@pytest.fixture
+def default_data(db):
+    """The shipped rows, for a transactional test (an e2e test) that runs after another one emptied the tables."""
+    install_default_data()
 
 
 @pytest.fixture(autouse=True)

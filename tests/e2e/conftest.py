@@ -3,16 +3,11 @@
 Each test gets a fresh browser context in one shared Chromium; `check_page` screenshots a page and runs axe-core.
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from playwright.sync_api import Page, sync_playwright
-
-from screening import defaults
-from screening.models import Factor, FactorGroup, Instrument
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -90,13 +85,3 @@ def check_page(axe, screenshot):
         )
 
     return check
-
-
-@pytest.fixture
-def default_data(db):
-    """The rows the data migrations ship (the default screening tools, the letter templates).
-
-    A transactional test empties every table when it ends, so the migrations' rows exist only for the first one.
-    """
-    defaults.install(Instrument, FactorGroup, Factor)
-    importlib.import_module("cases.migrations.0003_default_letters").add_letters(apps, None)

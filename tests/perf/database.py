@@ -1,16 +1,40 @@
-"""The benchmark's own database, `familielos_bench`, on the same server as the app's (never its data).
+"""The benchmark's own databases, one per data scale (`familielos_bench_1x`, `familielos_bench_10x`), on the same
+server as the app's (never its data).
 
-Chosen before django.setup(): the bench URL is put in DATABASE_URL, which the settings read.
+The first is chosen before django.setup() (its URL is put in DATABASE_URL, which the settings read); the bench then
+moves Django's connection from one to the next with use_database().
 """
 
 import functools
+import hashlib
 import os
+import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
-BENCH_DATABASE = "familielos_bench"
+BENCH_PREFIX = "familielos_bench_"
+
+
+def bench_database(scale: int) -> str:
+    """The name of the bench database holding `seed_demo --scale <scale>` data."""
+    return f"{BENCH_PREFIX}{scale}x"
+
+
+def migrations_fingerprint() -> str:
+    """A digest of every migration file (after django.setup()): data made by other migrations is made again.
+
+    `migrate` on a kept database applies new migrations but never one edited since it was applied.
+    """
+    from django.db.migrations.loader import MigrationLoader
+
+    digest = hashlib.sha256()
+    for key, migration in sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations.items()):
+        digest.update(repr(key).encode())
+        with open(sys.modules[type(migration).__module__].__file__, "rb") as source:
+            digest.update(source.read())
+    return digest.hexdigest()
 
 
 def with_database(url: str, name: str) -> str:
@@ -39,19 +63,30 @@ def server_url() -> str:
     return database_url()
 
 
-def ensure_database(*, recreate: bool = False) -> str:
-    """Create (or drop and create again) the bench database, and return its URL."""
+def ensure_database(name: str, *, recreate: bool = False, template: str | None = None) -> str:
+    """Create the bench database `name` if it is missing (dropping it first with `recreate`), as a copy of
+    `template` if given, and return its URL."""
     url = server_url()
-    if urlsplit(url).path.lstrip("/") == BENCH_DATABASE:
-        raise SystemExit(f"DATABASE_URL already names {BENCH_DATABASE}; give the app's database URL instead.")
-    name = sql.Identifier(BENCH_DATABASE)
+    if urlsplit(url).path.lstrip("/").startswith(BENCH_PREFIX):
+        raise SystemExit(f"DATABASE_URL already names a bench database ({url}); give the app's database URL instead.")
+    identifier = sql.Identifier(name)
     with psycopg.connect(_conninfo(url), autocommit=True) as conn:
         if recreate:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return with_database(url, BENCH_DATABASE)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists and template:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(identifier, sql.Identifier(template)))
+        elif not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+    return with_database(url, name)
+
+
+def use_database(name: str) -> None:
+    """Point Django's connection at another bench database (on the same server); the next query connects there."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
 
 
 def read_marker(connection) -> str:

@@ -1,16 +1,22 @@
 #!/usr/bin/env python
-"""Server time of the hot pages on `seed_demo --scale 10` data, against a bare view behind the same middleware.
+"""Server time of the hot pages at 1× and 10× one municipality's data, as ratios to a bare view behind the same
+middleware, measured in one run.
 
-Run with `make bench` (DJANGO_SETTINGS_MODULE=tests.settings). Uses its own database, familielos_bench, on the
-same PostgreSQL server as the app; seeds it once and marks it, so a re-run goes straight to the measurements.
-Not part of the test suite: it asserts nothing about speed, it prints a table.
+Run with `make bench` (DJANGO_SETTINGS_MODULE=tests.settings). Each scale has its own database on the app's
+PostgreSQL server, holding `seed_demo --scale N` data (familielos_bench_1x, familielos_bench_10x): when both are
+seeded in one run, the larger is a copy of the smaller topped up (seed_demo --scale adds only the batches missing);
+each is marked when seeded, so a re-run goes straight to the measurements. The volumes are checked against the
+seed's per-scale volumes (DOMAIN.md) before measuring.
+
+Targets (tests/perf/pages.py), for every page at every scale: at most 4× the bare view (the goal after that: 3×),
+at most 12 queries, the same query count at every scale. Not part of the test suite: it prints a table with
+PASS/FAIL per page, and exits with status 1 when a page misses a target (2 when the data is not as seeded).
 """
 
 import argparse
 import gc
 import hashlib
 import os
-import statistics
 import sys
 import time
 import warnings
@@ -20,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SCALE = 10
+SCALES = (1, 10)
 SEED_COMMAND = ROOT / "cases" / "management" / "commands" / "seed_demo.py"
 # A query at least this slow (in the one captured request per page) gets its EXPLAIN ANALYZE printed.
 EXPLAIN_THRESHOLD_MS = 5.0
@@ -30,13 +36,19 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first (default 20)")
-    parser.add_argument("--reseed", action="store_true", help="drop the bench database and seed it again")
+    parser.add_argument(
+        "--scales",
+        type=lambda text: sorted({int(part) for part in text.split(",")}),
+        default=list(SCALES),
+        help="the data scales to measure, comma-separated (default 1,10)",
+    )
+    parser.add_argument("--reseed", action="store_true", help="drop the bench databases and seed them again")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of every page")
     parser.add_argument("--queries", action="store_true", help="list every query of every page, with its time")
     return parser.parse_args()
 
 
-def setup_django(*, reseed: bool) -> None:
+def setup_django(first_database: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     # Timings with DEBUG on would include Django keeping every query and rendering debug pages.
     os.environ["DEBUG"] = "0"
@@ -45,7 +57,7 @@ def setup_django(*, reseed: bool) -> None:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     from tests.perf import database
 
-    os.environ["DATABASE_URL"] = database.ensure_database(recreate=reseed)
+    os.environ["DATABASE_URL"] = database.ensure_database(first_database)
 
     import django
 
@@ -55,10 +67,12 @@ def setup_django(*, reseed: bool) -> None:
     settings.ROOT_URLCONF = "tests.perf.bench_urls"
 
 
-def seed_key() -> str:
-    """What the data was made with; a changed seed command means the data is made again."""
+def seed_key(scale: int) -> str:
+    """What the data was made with; a changed seed command or migration means the data is made again."""
+    from tests.perf.database import migrations_fingerprint
+
     digest = hashlib.sha256(SEED_COMMAND.read_bytes()).hexdigest()[:16]
-    return f"seed_demo --scale {SCALE} (seed_demo.py sha256 {digest})"
+    return f"seed_demo --scale {scale} (seed_demo.py sha256 {digest}, migrations {migrations_fingerprint()[:16]})"
 
 
 class _Progress:
@@ -78,35 +92,59 @@ class _Progress:
         pass
 
 
-def prepare_data() -> float | None:
-    """Migrate the bench database and seed it unless it already holds this seed's data; the seeding time or None."""
+def prepare_data(scale: int, *, smaller: int | None, reseed: bool) -> float | None:
+    """Migrate the scale's bench database and seed it unless it holds this seed's data; the seeding time or None.
+
+    Seeding starts from a copy of `smaller`'s database when given (seeded earlier in this run, never measured), else
+    from an empty database: the data is always what this seed makes.
+    """
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    from cases.models import Family
     from tests.perf import database
 
+    name = database.bench_database(scale)
+    key = seed_key(scale)
+    database.use_database(name)
+    if not reseed:
+        database.ensure_database(name)
+        if (marker := database.read_marker(connection)).startswith(key + ";"):
+            print(f"{scale}×: data already in place: {marker}.")
+            return None
+    template = database.bench_database(smaller) if smaller else None
+    connection.close()
+    database.ensure_database(name, recreate=True, template=template)
     call_command("migrate", interactive=False, verbosity=0)
-    key = seed_key()
-    marker = database.read_marker(connection)
-    if marker.startswith(key + ";"):
-        print(f"Data already in place: {marker}.")
-        return None
-    if Family.objects.exists():
-        # A half-finished or older seeding: start from an empty database, so the data is always the same.
-        print("The bench database holds other data than this seed makes: dropping and creating it again.")
-        connection.close()
-        database.ensure_database(recreate=True)
-        call_command("migrate", interactive=False, verbosity=0)
-    print(f"Seeding: seed_demo --scale {SCALE} …", flush=True)
+    call_command("createcachetable", verbosity=0)
+    print(f"{scale}×: seeding seed_demo --scale {scale}" + (f", from a copy of the {smaller}× data" if smaller else ""))
     started = time.perf_counter()
-    call_command("seed_demo", scale=SCALE, stdout=_Progress(started), no_color=True)
+    call_command("seed_demo", scale=scale, stdout=_Progress(started), no_color=True)
     seconds = time.perf_counter() - started
     database.write_marker(connection, f"{key}; seeded in {seconds:.1f} s on {timezone.localdate().isoformat()}")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return seconds
+
+
+def check_volumes(scale: int) -> list[str]:
+    """The open cases at each level against the seed's volumes for this scale; stops the bench when short."""
+    from django.db.models import Count
+
+    from cases.management.commands.seed_demo import SCALE_VOLUMES
+    from cases.models import Case, Status
+
+    open_cases = Case.objects.filter(status=Status.OPEN).order_by()
+    counts = dict(open_cases.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+    short = [level for level, volume in SCALE_VOLUMES.items() if counts.get(level, 0) < scale * volume]
+    line = f"{scale}× volumes, open cases: " + ", ".join(
+        f"level {int(level)} {counts.get(level, 0)} (≥ {scale * volume})" for level, volume in SCALE_VOLUMES.items()
+    )
+    if short:
+        print(line)
+        print(f"The {scale}× data is short of the seed's volumes: run again with --reseed.")
+        raise SystemExit(2)
+    return [line]
 
 
 def data_counts() -> dict[str, int]:
@@ -146,49 +184,62 @@ def environment() -> str:
     )
 
 
-def main() -> None:
+def main() -> int:
     args = parse_args()
-    setup_django(reseed=args.reseed)
-    seed_seconds = prepare_data()
+    from tests.perf import database
+
+    setup_django(database.bench_database(args.scales[0]))
+    seeding: dict[int, float | None] = {}
+    for scale in args.scales:
+        # Copy only a smaller scale seeded in this run: one measured before holds the sessions and access events
+        # its measurements wrote.
+        fresh = [smaller for smaller, seconds in seeding.items() if seconds is not None]
+        seeding[scale] = prepare_data(scale, smaller=fresh[-1] if fresh else None, reseed=args.reseed)
 
     from tests.perf import pages
 
-    counts = data_counts()
-    print()
-    print(environment())
-    if seed_seconds is not None:
-        families = counts["families"]
+    results: dict[int, list[pages.Result]] = {}
+    for scale in args.scales:
+        database.use_database(database.bench_database(scale))
+        print()
+        print(f"{scale}×: {environment()}")
+        if seeding[scale] is not None:
+            print(f"{scale}×: seeding took {seeding[scale]:.1f} s.")
+        for line in check_volumes(scale):
+            print(line)
+        print("Data: " + ", ".join(f"{value} {name}" for name, value in data_counts().items()))
+        scenarios = pages.scenarios()
+        if scale == args.scales[0]:
+            print()
+            for line in pages.describe(scenarios):
+                print(line)
         print(
-            f"Seeding took {seed_seconds:.1f} s ({families} families, "
-            f"{1000 * seed_seconds / max(families, 1):.1f} ms per family)."
+            f"{scale}×: {args.warmup} warm-up + {args.requests} timed requests per page (in rounds over all pages), "
+            "django.test.Client.get(), server time only …",
+            flush=True,
         )
-    print("Data: " + ", ".join(f"{value} {name}" for name, value in counts.items()))
-    print()
+        gc.collect()
+        gc.freeze()
+        results[scale] = pages.measure(scenarios, requests=args.requests, warmup=args.warmup)
+        gc.unfreeze()
 
-    scenarios = pages.scenarios()
-    for line in pages.describe(scenarios):
+    print()
+    lines, passed = pages.table(results)
+    for line in lines:
         print(line)
     print()
-    print(
-        f"{args.warmup} warm-up + {args.requests} timed requests per page (in rounds over all pages), "
-        "django.test.Client.get(), server time only …",
-        flush=True,
-    )
-    gc.collect()
-    gc.freeze()
-    results = pages.measure(scenarios, requests=args.requests, warmup=args.warmup)
-    print()
-    bare = statistics.median(results[0].times)
-    for line in pages.table(results, bare_median=bare):
-        print(line)
-    print()
-    for line in pages.slowest_queries(results, explain_all=args.explain, threshold_ms=EXPLAIN_THRESHOLD_MS):
+    largest = results[args.scales[-1]]
+    print(f"At {args.scales[-1]}×:")
+    for line in pages.slowest_queries(largest, explain_all=args.explain, threshold_ms=EXPLAIN_THRESHOLD_MS):
         print(line)
     if args.queries:
         print()
-        for line in pages.all_queries(results):
+        for line in pages.all_queries(largest):
             print(line)
+    print()
+    print("Every page meets the targets." if passed else "Some pages miss a target (FAIL above): exit status 1.")
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,7 +1,9 @@
 """Demo data: a municipality with units, teams, users for every role and families at every BTI level.
 
 Every case is made through cases/workflow.py, as a user would make it. Idempotent: running it again
-adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks.
+adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks, one batch per multiple;
+each batch is made in one transaction, so a batch whose team exists is whole, and a second run adds only the
+batches still missing.
 """
 
 import random
@@ -20,7 +22,9 @@ from cases.models import Case, ConsentDecision, Family, LetterTemplate, Level
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
 from screening import workflow as screening_workflow
-from teams.models import Ressursteam
+from teams import workflow as team_workflow
+from teams.models import Ressursteam, TeamRole
+from teams.selectors import ressursteam_for_unit
 
 User = get_user_model()
 DEMO_PASSWORD = "familielos-demo"
@@ -39,16 +43,20 @@ UNITS = [
     ("Psykisk helse barn og unge", ServiceKind.PSYKISK_HELSE),
     ("Familielos-tenesta", ServiceKind.FAMILIELOS),
 ]
+# The services in each team (the guardians' consent covers them) and the units whose families it takes: the
+# kindergarten team (north) for small children, the school team (south) for school children.
 TEAMS = {
-    "Ressursteam nord": ["Solbakken barnehage", "Helsestasjonen", "PPT", "Barnevernstenesta"],
-    "Ressursteam sør": [
-        "Vestbygd skule",
-        "Øygarden ungdomsskule",
-        "PPT",
-        "Psykisk helse barn og unge",
-        "NAV Øygarden",
-    ],
+    "Ressursteam nord": {
+        "services": ["Solbakken barnehage", "Helsestasjonen", "PPT", "Barnevernstenesta"],
+        "covers": ["Solbakken barnehage", "Havbris barnehage", "Helsestasjonen"],
+    },
+    "Ressursteam sør": {
+        "services": ["Vestbygd skule", "Øygarden ungdomsskule", "PPT", "Psykisk helse barn og unge", "NAV Øygarden"],
+        "covers": ["Vestbygd skule", "Vestbygd SFO", "Øygarden ungdomsskule"],
+    },
 }
+# Children's ages (from, to) by the kind of unit that has the concern.
+AGES = {ServiceKind.BARNEHAGE: (1, 5), ServiceKind.HELSESTASJON: (1, 4), ServiceKind.SKOLE: (6, 15)}
 # username, first name, last name, role, unit, ressursteam
 USERS = [
     ("admin", "Ada", "Administrator", roles.ADMINISTRATOR, None, None),
@@ -73,6 +81,16 @@ USERS = [
 DEMO_LEVELS = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, "closed"]
 # Øygarden, per municipality: families with a concern at each level at one time (DOMAIN.md volumes).
 SCALE_VOLUMES = {Level.UNDRING: 400, Level.AVKLARING: 210, Level.RESSURSTEAM: 40, Level.FAMILIELOS: 50}
+SEED = 2019
+# A scale batch is a district of its own: copies of the demo's kindergartens and schools, a team covering them
+# with these services, its staff and familieloser.
+SCALE_UNITS = ["Solbakken barnehage", "Havbris barnehage", "Vestbygd skule", "Øygarden ungdomsskule"]
+SCALE_TEAM_SERVICES = ["Helsestasjonen", "PPT", "Barnevernstenesta", "Psykisk helse barn og unge"]
+
+
+def scale_team_name(batch: int) -> str:
+    """The ressursteam of one scale batch; it is made in the batch's transaction, so it marks a finished batch."""
+    return f"Ressursteam skala {batch}"
 
 
 class Command(BaseCommand):
@@ -95,19 +113,23 @@ class Command(BaseCommand):
                 "for a staging site that really wants demo data, pass --allow-production-settings."
             )
         self.fake = Faker("no_NO")
-        Faker.seed(2019)
-        self.random = random.Random(2019)
+        Faker.seed(SEED)
+        self.random = random.Random(SEED)
         with transaction.atomic():
             roles.sync_roles()
             self.units = self._units()
             self.teams = self._teams()
             self.users = self._users()
-            LetterTemplate.objects.filter(letterhead="Kommunen").update(letterhead="Øygarden kommune")
+            # The shipped letters' placeholder letterhead: the letters name the municipality as the pages do.
+            LetterTemplate.objects.filter(letterhead="Kommunen").update(letterhead=settings.MUNICIPALITY_NAME)
             if not Family.objects.filter(created_by=self.users["pedagog"]).exists():
                 self._demo_families()
                 self._demo_screenings()
             self._family_login()
         for batch in range(scale):
+            if Ressursteam.objects.filter(name=scale_team_name(batch)).exists():
+                self.stdout.write(f"Scale batch {batch + 1}/{scale} is already in place.")
+                continue
             with transaction.atomic():
                 self._scale_batch(batch)
             self.stdout.write(f"Scale batch {batch + 1}/{scale} done.")
@@ -126,10 +148,11 @@ class Command(BaseCommand):
 
     def _teams(self):
         teams = {}
-        for name, unit_names in TEAMS.items():
+        for name, units in TEAMS.items():
             group, _ = Group.objects.get_or_create(name=f"Ressursteam: {name}")
             team, _ = Ressursteam.objects.get_or_create(name=name, defaults={"group": group})
-            team.units.set([self.units[unit] for unit in unit_names])
+            team.units.set([self.units[unit] for unit in units["services"]])
+            team.covers.set([self.units[unit] for unit in units["covers"]])
             teams[name] = team
         return teams
 
@@ -149,21 +172,21 @@ class Command(BaseCommand):
             if unit:
                 Membership.objects.get_or_create(user=user, unit=self.units[unit])
             if team:
-                user.groups.add(self.teams[team].group)
+                team_workflow.add_team_member(
+                    actor=users["admin"], team=self.teams[team], user=user, role=TeamRole.LEADER
+                )
             users[username] = user
         return users
 
     def _demo_families(self):
         openers = [
-            (self.users["pedagog"], self.units["Solbakken barnehage"], 2, 5),
-            (self.users["laerer"], self.units["Vestbygd skule"], 6, 12),
-            (self.users["helsesykepleier"], self.units["Helsestasjonen"], 1, 4),
+            (self.users["pedagog"], self.units["Solbakken barnehage"]),
+            (self.users["laerer"], self.units["Vestbygd skule"]),
+            (self.users["helsesykepleier"], self.units["Helsestasjonen"]),
         ]
         for index, target in enumerate(DEMO_LEVELS):
-            opener, unit, min_age, max_age = openers[index % len(openers)]
-            team = self.teams["Ressursteam nord" if index % 2 else "Ressursteam sør"]
-            familielos = self.users[f"los{index % 3 + 1}"]
-            self._family_at(target, opener=opener, unit=unit, team=team, familielos=familielos, ages=(min_age, max_age))
+            opener, unit = openers[index % len(openers)]
+            self._family_at(target, opener=opener, unit=unit, familielos=self.users[f"los{index % 3 + 1}"])
 
     def _demo_screenings(self):
         """Screenings and conversations for the teacher: a draft, a named concern due soon, one overdue, a booked
@@ -181,14 +204,7 @@ class Command(BaseCommand):
             seen="Sit mykje åleine i friminutta.",
         )
         for index, days_left in enumerate((5, -2)):
-            case = self._family_at(
-                Level.UNDRING,
-                opener=teacher,
-                unit=school,
-                team=None,
-                familielos=None,
-                ages=(6, 12),
-            )
+            case = self._family_at(Level.UNDRING, opener=teacher, unit=school, familielos=None)
             screening_workflow.save_screening(
                 actor=teacher,
                 instrument=instrument,
@@ -201,7 +217,7 @@ class Command(BaseCommand):
             )
             # The deadline is set 14 days out; move it so the demo shows one soon and one overdue.
             Case.objects.filter(pk=case.pk).update(decision_deadline=timezone.localdate() + timedelta(days=days_left))
-        case = self._family_at(Level.UNDRING, opener=teacher, unit=school, team=None, familielos=None, ages=(6, 12))
+        case = self._family_at(Level.UNDRING, opener=teacher, unit=school, familielos=None)
         actions.book_avklaringssamtale(
             actor=teacher,
             case=case,
@@ -231,32 +247,31 @@ class Command(BaseCommand):
             actions.link_family_login(actor=self.users["pedagog"], person=guardian, user=user)
 
     def _scale_batch(self, batch):
-        staff = [
-            self._scale_user(f"s{batch}-staff{n}", roles.UNIT_STAFF, unit)
-            for n, unit in enumerate(
-                u for u in self.units.values() if u.kind in (ServiceKind.BARNEHAGE, ServiceKind.SKOLE)
+        # Seeded per batch: a batch holds the same names whichever run makes it.
+        self.fake.seed_instance(SEED + 1 + batch)
+        self.random = random.Random(SEED + 1 + batch)
+        units = [
+            ServiceUnit.objects.create(
+                name=f"{name} – skala {batch}", kind=self.units[name].kind, contact=self.units[name].contact
             )
+            for name in SCALE_UNITS
         ]
         group, _ = Group.objects.get_or_create(name=f"Ressursteam: skala {batch}")
-        team, _ = Ressursteam.objects.get_or_create(name=f"Ressursteam skala {batch}", defaults={"group": group})
-        team.units.set(self.teams["Ressursteam nord"].units.all())
+        team = Ressursteam.objects.create(name=scale_team_name(batch), group=group)
+        team.units.set([self.units[name] for name in SCALE_TEAM_SERVICES])
+        team.covers.set(units)
+        staff = [self._scale_user(f"s{batch}-staff{n}", roles.UNIT_STAFF, unit) for n, unit in enumerate(units)]
         member = self._scale_user(f"s{batch}-rt", roles.RESSURSTEAM_MEMBER, self.units["PPT"])
-        member.groups.add(group)
+        team_workflow.add_team_member(actor=self.users["admin"], team=team, user=member)
         familieloser = [
             self._scale_user(f"s{batch}-los{n}", roles.FAMILIELOS, self.units["Familielos-tenesta"]) for n in range(8)
         ]
         count = 0
         for level, families in SCALE_VOLUMES.items():
             for _ in range(families):
-                opener = staff[count % len(staff)]
+                opener, unit = staff[count % len(staff)], units[count % len(units)]
                 self._family_at(
-                    level,
-                    opener=opener,
-                    unit=None,
-                    team=team,
-                    familielos=familieloser[count % len(familieloser)],
-                    ages=(1, 16),
-                    decider=member,
+                    level, opener=opener, unit=unit, familielos=familieloser[count % len(familieloser)], decider=member
                 )
                 count += 1
 
@@ -269,14 +284,16 @@ class Command(BaseCommand):
             Membership.objects.create(user=user, unit=unit)
         return user
 
-    def _family_at(self, target, *, opener, unit, team, familielos, ages, decider=None):
-        """A family whose case is walked through the workflow up to the target level (or closed)."""
+    def _family_at(self, target, *, opener, unit, familielos, decider=None):
+        """A family whose case is walked through the workflow up to the target level (or closed), referred to the
+        ressursteam that covers its unit, its child of an age that unit has."""
         last_name = self.fake.last_name()
         guardians = [
             {"first_name": self.fake.first_name_female(), "last_name": last_name},
             {"first_name": self.fake.first_name_male(), "last_name": last_name},
         ]
-        born = timezone.localdate() - timedelta(days=365 * self.random.randint(*ages) + self.random.randint(0, 364))
+        age = self.random.randint(*AGES[unit.kind])
+        born = timezone.localdate() - timedelta(days=365 * age + self.random.randint(0, 364))
         case = actions.register_family(
             actor=opener,
             family_name=f"Familien {last_name}",
@@ -300,13 +317,18 @@ class Command(BaseCommand):
         if target >= Level.AVKLARING:
             workflow.move_to_avklaring(actor=opener, case=case, reason="Foreldra er inviterte til avklaringssamtale.")
         if target >= Level.RESSURSTEAM:
+            team = ressursteam_for_unit(unit)
             guardian = case.family.persons.filter(parental_responsibility=True).first()
+            # Consent covers every service that gains access: the team's, and the familielos's at level 3.
+            services = list(team.units.all())
+            if target >= Level.FAMILIELOS:
+                services += workflow.familielos_units(familielos)
             actions.record_consent(
                 actor=opener,
                 family=case.family,
                 given_by=guardian,
                 decision=ConsentDecision.GIVEN,
-                units=list(team.units.all()),
+                units=services,
                 valid_from=timezone.localdate() - timedelta(days=30),
                 valid_to=timezone.localdate() + timedelta(days=335),
             )
@@ -317,7 +339,7 @@ class Command(BaseCommand):
                 reason="Tiltak på arenaen er prøvde; foreldra ønskjer meir hjelp.",
             )
         if target >= Level.FAMILIELOS:
-            member = decider or team.group.user_set.first()
+            member = decider or team.members.first().user
             workflow.assign_familielos(
                 actor=member,
                 case=case,
