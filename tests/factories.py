@@ -22,8 +22,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="no_NO")
-    last_name = factory.Faker("last_name", locale="no_NO")
+    # Fixed, unlike the families' names in tests: a random "Hansen" on staff would match a family's name on a page.
+    first_name = factory.Sequence(lambda n: f"Tilsett{n}")
+    last_name = "Prøvesen"
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
