@@ -1,20 +1,39 @@
+import re
+from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.test import override_settings
-from django.utils import timezone
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from cases import consents, workflow
 from cases.management.commands import seed_demo
-from cases.models import Case, Family, LetterTemplate, Level
+from cases.models import Case, Family, LetterTemplate, Level, LevelChange, ReasonCode
 from familielos.models import ServiceKind
 from screening.models import Submission
-from teams.models import Ressursteam, TeamMember, TeamRole
+from teams.models import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Ressursteam,
+    TeamMember,
+    TeamRole,
+    Urgency,
+)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+README = Path(settings.BASE_DIR) / "README.md"
 
 
 def test_seed_demo__twice__creates_every_level_once_and_working_logins():
@@ -30,10 +49,6 @@ def test_seed_demo__twice__creates_every_level_once_and_working_logins():
     assert concerns.filter(decision_deadline__lt=timezone.localdate()).count() == 1
     assert Submission.objects.filter(audience="guardian").count() == 1
     assert "laerer" in out.getvalue()
-    assert set(TeamMember.objects.values_list("team__name", "user__username", "role")) == {
-        ("Ressursteam nord", "rt-nord", TeamRole.LEADER),
-        ("Ressursteam sør", "rt-sor", TeamRole.LEADER),
-    }
     for username in ("admin", "leder", "laerer", "rt-nord", "los1", "forsker", "forelder"):
         assert User.objects.get(username=username).check_password("familielos-demo"), username
 
@@ -89,6 +104,11 @@ def test_seed_demo__referrals__go_to_the_team_covering_the_childs_unit(monkeypat
         assert case.ressursteam.covers.filter(pk=case.opened_unit_id).exists(), case
     scale_team = Ressursteam.objects.get(name="Ressursteam skala 0")
     assert {unit.name for unit in scale_team.covers.all()} == {f"{name} – skala 0" for name in seed_demo.SCALE_UNITS}
+    # The batch's level-3 families were decided at its last meeting; its waiting referrals are on the next agenda.
+    past, coming = Meeting.objects.filter(team=scale_team).order_by("starts_at")
+    assert past.starts_at < timezone.now() < coming.starts_at
+    assert Decision.objects.filter(item__meeting=past, outcome=Outcome.FAMILIELOS).count() == 1
+    assert coming.items.filter(referral__status=ReferralStatus.ON_AGENDA).count() == 1
 
 
 def test_seed_demo__level_3__consent_covers_the_team_and_the_familielos_service(monkeypatch):
@@ -125,3 +145,147 @@ def test_seed_demo__plain_http_test_settings__seeds():
     call_command("seed_demo", stdout=StringIO())
 
     assert User.objects.filter(username="laerer").exists()
+
+
+# The tests below share one seeded demo, made once for the module and rolled back after it. They come last: a
+# module-scoped fixture lives from its first test to the end of the module, and the tests above need an empty database.
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+DEMO_TEAMS = ["Ressursteam nord", "Ressursteam sør"]
+
+
+def meetings(team_name):
+    """The team's past meeting and its coming one."""
+    past, coming = Meeting.objects.filter(team__name=team_name).order_by("starts_at")
+    assert past.starts_at < timezone.now() < coming.starts_at
+    return past, coming
+
+
+@pytest.mark.parametrize("team_name", DEMO_TEAMS)
+def test_demo__team__has_a_member_in_every_team_role(demo, team_name):
+    members = TeamMember.objects.filter(team__name=team_name)
+
+    assert sorted(members.values_list("role", flat=True)) == sorted(TeamRole.values)
+
+
+@pytest.mark.parametrize("team_name", DEMO_TEAMS)
+def test_demo__next_meeting__has_four_waiting_referrals_urgent_anonymous_returned_and_normal(demo, team_name):
+    past, coming = meetings(team_name)
+    assert coming.starts_at - timezone.now() < timedelta(days=8)
+    referrals = [item.referral for item in coming.items.select_related("referral")]
+
+    assert len(referrals) == 4
+    assert all(ReferralStatus(referral.status).is_waiting for referral in referrals)
+    urgent = [referral for referral in referrals if referral.urgency == Urgency.URGENT]
+    anonymous = [referral for referral in referrals if referral.case is None]
+    returned = [referral for referral in referrals if referral.returned_question]
+    assert len(urgent) == len(anonymous) == len(returned) == 1
+    assert referrals[0] == urgent[0], "the agenda proposes the urgent referral first"
+    assert returned[0].answer, "the sender has answered the team's question"
+    assert Decision.objects.filter(item__referral=returned[0], outcome=Outcome.MORE_INFO).exists()
+    normal = set(referrals) - {*urgent, *anonymous, *returned}
+    assert len(normal) == 1
+    assert normal.pop().case is not None
+    # Realistic waiting days: sent before today, the returned one before the last meeting.
+    assert all(referral.sent_at.date() < timezone.localdate() for referral in referrals)
+    assert returned[0].sent_at < past.starts_at
+
+
+@pytest.mark.parametrize("team_name", DEMO_TEAMS)
+def test_demo__past_meeting__decided_every_item_with_reasons_and_moved_families_to_level_3(demo, team_name):
+    past, _coming = meetings(team_name)
+    decisions = list(Decision.objects.filter(item__meeting=past).select_related("item__referral__case"))
+
+    assert len(decisions) == past.items.count()
+    assert all(decision.reasons.strip() for decision in decisions)
+    assert {Outcome.ARENA, Outcome.FAMILIELOS, Outcome.NO_ACTION, Outcome.MORE_INFO} <= {d.outcome for d in decisions}
+    arena = next(decision for decision in decisions if decision.outcome == Outcome.ARENA)
+    assert arena.follow_up
+    assert arena.item.referral.case.level == Level.AVKLARING
+    closed = next(decision for decision in decisions if decision.outcome == Outcome.NO_ACTION)
+    assert closed.item.referral.case.status == "closed"
+    at_level_3 = [
+        decision.item.referral.case
+        for decision in decisions
+        if decision.outcome == Outcome.FAMILIELOS and decision.familielos_confirmed_at
+    ]
+    assert at_level_3
+    for case in at_level_3:
+        assert (case.level, case.status) == (Level.FAMILIELOS, "open")
+        assert case.familielos == Decision.objects.get(item__referral__case=case).familielos
+
+
+def test_demo__a_familielos_decision__waits_for_the_guardians_consent(demo):
+    waiting = Decision.objects.filter(outcome=Outcome.FAMILIELOS, familielos_confirmed_at__isnull=True).get()
+
+    case = waiting.item.referral.case
+    assert case.level == Level.RESSURSTEAM
+    assert case.level_changes.filter(reason_code=ReasonCode.FAMILIELOS_AWAITS_CONSENT).exists()
+
+
+def test_demo__seeded_again__adds_no_referral_meeting_or_decision(demo):
+    counts = [model.objects.count() for model in (Family, Referral, Meeting, AgendaItem, Decision, LevelChange)]
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert [model.objects.count() for model in (Family, Referral, Meeting, AgendaItem, Decision, LevelChange)] == counts
+
+
+def readme_logins() -> list[str]:
+    """The usernames in the README's demo login table."""
+    section = README.read_text().split("## Demo logins", 1)[1].split("\n## ", 1)[0]
+    return [
+        name
+        for row in section.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([^`]+)`", row.split("|")[1])
+    ]
+
+
+def test_demo__readme_logins__list_every_demo_user_and_each_signs_in(demo):
+    logins = readme_logins()
+
+    assert set(logins) == {row[0] for row in seed_demo.USERS} | {"forelder"}
+    for username in logins:
+        client = Client()
+        response = client.post(reverse("login"), {"username": username, "password": seed_demo.DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
+
+
+def family_page(username, family, language) -> str:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("cases:family_detail", args=[family.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("outcome", [Outcome.MORE_INFO, Outcome.FAMILIELOS])
+def test_demo__family_history__the_lines_the_system_wrote_follow_the_ui_language(demo, outcome):
+    decision = Decision.objects.filter(outcome=outcome, item__meeting__team__name="Ressursteam nord").first()
+    case = decision.item.referral.case
+    coded = list(case.level_changes.exclude(reason_code=""))
+    assert {ReasonCode.SAMTALE_BOOKED, ReasonCode.SAMTALE_RECORDED} <= {change.reason_code for change in coded}
+
+    pages = {language: family_page("rt-nord", case.family, language) for language in ("nb", "nn")}
+
+    worded = {}
+    for change in coded:
+        for language in ("nb", "nn"):
+            with translation.override(language):
+                worded[change.pk, language] = change.reason_shown
+            with translation.override("en"):
+                assert worded[change.pk, language] != change.reason_shown, (language, change.reason_code)
+            assert escape(worded[change.pk, language]) in pages[language], (language, change.reason_code)
+    if outcome == Outcome.MORE_INFO:
+        assert all(worded[change.pk, "nb"] != worded[change.pk, "nn"] for change in coded if change.kind == "referral")
+    # What people typed (the concern, the question to the team, the team's reasons) is shown as they typed it.
+    for change in case.level_changes.filter(reason_code=""):
+        assert all(escape(change.reason) in page for page in pages.values())

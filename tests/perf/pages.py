@@ -10,18 +10,23 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import access, selectors
+from cases.management.commands.seed_demo import scale_team_name
 from cases.models import Level, Status
 from cases.views import PAGE_SIZE
+from teams.models import Meeting
 from tests.perf.bench_urls import BARE_PATH
 
 # The scale data's users for batch 0 (seed_demo._scale_batch): a familielos, a kindergarten teacher who opened
-# a quarter of the batch's cases, and the ressursteam member who sees the batch's level 2 and 3 families; they see
-# the same families at every scale, so a page's cost should not change with the scale. And the demo's leader.
+# a quarter of the batch's cases, the ressursteam member who sees the batch's level 2 and 3 families, and the team's
+# leader who plans its meetings; they see the same families at every scale, so a page's cost should not change with
+# the scale. And the demo's leader.
 FAMILIELOS = "s0-los0"
 STAFF = "s0-staff0"
 RESSURSTEAM = "s0-rt"
+TEAM_LEADER = "s0-rt-leder"
 LEADER = "leder"
 # Matches many seeded names (Hansen, Olsen, Jensen …): the search has work to do.
 SEARCH = "sen"
@@ -69,6 +74,18 @@ def _family_at(user, level: Level):
     if family is None:
         raise SystemExit(f"{user.username} sees no family at level {level}: is the scale data seeded?")
     return family
+
+
+def _next_meeting() -> Meeting:
+    """Batch 0's team's coming meeting: its agenda holds the first of the batch's waiting referrals."""
+    meeting = (
+        Meeting.objects.filter(team__name=scale_team_name(0), starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if meeting is None:
+        raise SystemExit(f"{scale_team_name(0)} has no coming meeting: is the scale data seeded?")
+    return meeting
 
 
 def scenarios() -> list[Scenario]:
@@ -123,13 +140,18 @@ def scenarios() -> list[Scenario]:
             note=f"{count(rt, level=2)} matches",
         ),
     ]
-    for label, username in [
-        ("start page – unit staff", STAFF),
-        ("start page – ressursteam", RESSURSTEAM),
-        ("start page – familielos", FAMILIELOS),
-        ("start page – leader", LEADER),
+    for label, username, note in [
+        ("start page – unit staff", STAFF, "decisions due and conversations coming up"),
+        ("start page – ressursteam", RESSURSTEAM, "the next meeting and its agenda, referrals waiting, decisions due"),
+        ("start page – familielos", FAMILIELOS, "decisions due and conversations coming up"),
+        ("start page – leader", LEADER, "decisions due and conversations coming up"),
     ]:
-        rows.append(Scenario(label, username, reverse("home"), note="decisions due and conversations coming up"))
+        rows.append(Scenario(label, username, reverse("home"), note=note))
+    meeting = _next_meeting()
+    board = reverse("teams:meeting_detail", args=[meeting.pk])
+    cards = f"meeting {meeting.pk}, {meeting.items.count()} referrals on the agenda"
+    rows.append(Scenario("triage board – ressursteam member", RESSURSTEAM, board, note=cards))
+    rows.append(Scenario("triage board – team leader", TEAM_LEADER, board, note=cards + ", with the agenda controls"))
     for label, user, username, level in [
         ("family page – familielos, level 3", los, FAMILIELOS, Level.FAMILIELOS),
         ("family page – unit staff, level 0", staff, STAFF, Level.UNDRING),

@@ -1,9 +1,15 @@
 """Demo data: a municipality with units, teams, users for every role and families at every BTI level.
 
-Every case is made through cases/workflow.py, as a user would make it. Idempotent: running it again
-adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks, one batch per multiple;
-each batch is made in one transaction, so a batch whose team exists is whole, and a second run adds only the
-batches still missing.
+Every case, referral, meeting and decision is made through the cases and teams workflow functions, as a user would
+make it: what the system writes in a case's history is coded and worded in the reader's language; what people type
+(a concern, a question to the team, a decision's reasons) is typed in Nynorsk, as Øygarden writes. Each ressursteam
+met two weeks ago (minutes with a decision of each kind, the familieloser it appointed) and meets next week with
+four waiting referrals: an urgent one, an anonymous discussion case, one answered after the team's question, and a
+normal one.
+
+Idempotent: running it again adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks,
+one batch per multiple; each batch is made in one transaction, so a batch whose team exists is whole, and a second
+run adds only the batches still missing.
 """
 
 import random
@@ -23,7 +29,7 @@ from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
 from screening import workflow as screening_workflow
 from teams import workflow as team_workflow
-from teams.models import Ressursteam, TeamRole
+from teams.models import Meeting, Outcome, Referral, Ressursteam, TeamRole, Urgency
 from teams.selectors import ressursteam_for_unit
 
 User = get_user_model()
@@ -57,30 +63,139 @@ TEAMS = {
 }
 # Children's ages (from, to) by the kind of unit that has the concern.
 AGES = {ServiceKind.BARNEHAGE: (1, 5), ServiceKind.HELSESTASJON: (1, 4), ServiceKind.SKOLE: (6, 15)}
-# username, first name, last name, role, unit, ressursteam
+# username, first name, last name, role, unit, ressursteam and role in it
 USERS = [
     ("admin", "Ada", "Administrator", roles.ADMINISTRATOR, None, None),
     ("leder", "Liv", "Leiarsen", roles.LEADER, None, None),
     ("pedagog", "Per", "Pedersen", roles.UNIT_STAFF, "Solbakken barnehage", None),
     ("laerer", "Lise", "Lærer", roles.UNIT_STAFF, "Vestbygd skule", None),
     ("helsesykepleier", "Hanne", "Helland", roles.UNIT_STAFF, "Helsestasjonen", None),
-    ("rt-nord", "Nora", "Nordli", roles.RESSURSTEAM_MEMBER, "PPT", "Ressursteam nord"),
+    ("rt-nord", "Nora", "Nordli", roles.RESSURSTEAM_MEMBER, "PPT", ("Ressursteam nord", TeamRole.LEADER)),
+    (
+        "rt-nord-sekretar",
+        "Silje",
+        "Sekkingstad",
+        roles.RESSURSTEAM_MEMBER,
+        "Helsestasjonen",
+        ("Ressursteam nord", TeamRole.SECRETARY),
+    ),
+    (
+        "rt-nord-medlem",
+        "Mats",
+        "Myking",
+        roles.RESSURSTEAM_MEMBER,
+        "Barnevernstenesta",
+        ("Ressursteam nord", TeamRole.MEMBER),
+    ),
     (
         "rt-sor",
         "Sindre",
         "Sørheim",
         roles.RESSURSTEAM_MEMBER,
         "Psykisk helse barn og unge",
-        "Ressursteam sør",
+        ("Ressursteam sør", TeamRole.LEADER),
+    ),
+    (
+        "rt-sor-sekretar",
+        "Solveig",
+        "Sandvik",
+        roles.RESSURSTEAM_MEMBER,
+        "Øygarden ungdomsskule",
+        ("Ressursteam sør", TeamRole.SECRETARY),
+    ),
+    (
+        "rt-sor-medlem",
+        "Magnus",
+        "Mongstad",
+        roles.RESSURSTEAM_MEMBER,
+        "NAV Øygarden",
+        ("Ressursteam sør", TeamRole.MEMBER),
     ),
     ("los1", "Frida", "Losvik", roles.FAMILIELOS, "Familielos-tenesta", None),
     ("los2", "Geir", "Fjeldstad", roles.FAMILIELOS, "Familielos-tenesta", None),
     ("los3", "Marte", "Brekke", roles.FAMILIELOS, "Familielos-tenesta", None),
     ("forsker", "Rune", "Forsk", roles.RESEARCHER, None, None),
 ]
-DEMO_LEVELS = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, "closed"]
+# Families at levels 0 and 1 and one closed, opened in turn by the kindergarten teacher, the teacher and the health
+# nurse; the families at levels 2 and 3 come from the teams' meetings (MEETINGS).
+DEMO_LEVELS = [0, 0, 0, 1, 1, 1, "closed"]
+# Each team's meetings: the referrals decided at the one two weeks ago (sender, outcome, the familielos appointed and
+# whether the guardians had consented to the Familielos service; the team asked one sender a question, answered
+# since), and those sent after it, on next week's agenda (sender, urgency, named or anonymous).
+MEETINGS = {
+    "Ressursteam nord": {
+        "past": [
+            ("pedagog", Outcome.ARENA, None, False),
+            ("helsesykepleier", Outcome.FAMILIELOS, "los1", True),
+            ("pedagog", Outcome.FAMILIELOS, "los3", True),
+            ("helsesykepleier", Outcome.NO_ACTION, None, False),
+            ("pedagog", Outcome.MORE_INFO, None, False),
+        ],
+        "coming": [
+            ("helsesykepleier", Urgency.URGENT, True),
+            ("pedagog", Urgency.NORMAL, False),
+            ("pedagog", Urgency.NORMAL, True),
+        ],
+    },
+    "Ressursteam sør": {
+        "past": [
+            ("laerer", Outcome.ARENA, None, False),
+            ("laerer", Outcome.FAMILIELOS, "los2", True),
+            # Decided before the guardians consented to the Familielos service: a decision still to carry out.
+            ("laerer", Outcome.FAMILIELOS, "los3", False),
+            ("laerer", Outcome.NO_ACTION, None, False),
+            ("laerer", Outcome.MORE_INFO, None, False),
+        ],
+        "coming": [
+            ("laerer", Urgency.URGENT, True),
+            ("laerer", Urgency.NORMAL, False),
+            ("laerer", Urgency.NORMAL, True),
+        ],
+    },
+}
+# What the referring unit and the team typed, in Nynorsk as Øygarden writes.
+CONCERNS = [
+    "Barnet trekkjer seg frå leik og verkar lei seg over tid.",
+    "Høgt fråvær sidan hausten, og foreldra er vanskelege å nå.",
+    "Språket er forseinka for alderen, og barnet blir lett frustrert.",
+    "Uro og konfliktar i friminutta, fleire episodar kvar veke.",
+]
+REFERRAL_TEXTS = [
+    {
+        "question": "Kva meir kan vi gjere, og treng familien hjelp frå fleire tenester?",
+        "tried": "Fast vaksen i overgangar og tett kontakt med heimen i tre månader.",
+        "child_view": "Seier at det er vanskeleg å vere med dei andre.",
+        "guardian_view": "Foreldra ønskjer hjelp og vil gjerne møte teamet.",
+    },
+    {
+        "question": "Bør PPT eller psykisk helse inn, eller held det med tiltak hos oss?",
+        "tried": "Tilpassa opplegg og samtalar med helsesjukepleiar sidan hausten.",
+        "child_view": "Vil helst vere i fred, men likar å teikne.",
+        "guardian_view": "Mor er bekymra; far meiner det går over.",
+    },
+]
+ANONYMOUS_TEXT = {
+    "question": "Eit barn har mykje fråvær og verkar redd for å gå heim. Foreldra vil ikkje samtykkje til deling. "
+    "Kva bør vi gjere vidare?",
+    "tried": "Samtalar med barnet og eitt møte med foreldra.",
+}
+DECISION_TEXTS = {
+    Outcome.ARENA: {
+        "reasons": "Tiltaka på arenaen har ikkje fått verke lenge nok; PPT rettleier personalet.",
+        "recommendations": "Fast vaksen i overgangar, og kort samtale med foreldra kvar veke.",
+    },
+    Outcome.FAMILIELOS: {"reasons": "Fleire tenester er inne utan at det hjelper; familien ønskjer ein fast los."},
+    Outcome.NO_ACTION: {"reasons": "Situasjonen er betre etter samtalen med foreldra; eininga følgjer med vidare."},
+    Outcome.MORE_INFO: {
+        "reasons": "Teamet treng å vite meir om fråværet før det kan avgjere.",
+        "question": "Kor lenge har fråværet vart, og kva seier helsesjukepleiaren?",
+    },
+}
+ANSWER = "Fråværet har vart sidan august. Helsesjukepleiaren har hatt to samtalar og rår til vidare hjelp."
 # Øygarden, per municipality: families with a concern at each level at one time (DOMAIN.md volumes).
 SCALE_VOLUMES = {Level.UNDRING: 400, Level.AVKLARING: 210, Level.RESSURSTEAM: 40, Level.FAMILIELOS: 50}
+# A scale batch's next meeting has this many of its waiting referrals on the agenda (the triage board in the bench).
+SCALE_AGENDA = 8
 SEED = 2019
 # A scale batch is a district of its own: copies of the demo's kindergartens and schools, a team covering them
 # with these services, its staff and familieloser.
@@ -91,6 +206,11 @@ SCALE_TEAM_SERVICES = ["Helsestasjonen", "PPT", "Barnevernstenesta", "Psykisk he
 def scale_team_name(batch: int) -> str:
     """The ressursteam of one scale batch; it is made in the batch's transaction, so it marks a finished batch."""
     return f"Ressursteam skala {batch}"
+
+
+def _day(offset: int, hour: int = 9):
+    """A moment `offset` days from today (before it when negative), on the hour in local time."""
+    return (timezone.localtime() + timedelta(days=offset)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 class Command(BaseCommand):
@@ -125,6 +245,10 @@ class Command(BaseCommand):
             if not Family.objects.filter(created_by=self.users["pedagog"]).exists():
                 self._demo_families()
                 self._demo_screenings()
+            # Apart from the families: a demo seeded before the teams met gets their meetings on the next run.
+            if not Meeting.objects.filter(team__in=self.teams.values()).exists():
+                for name, team in self.teams.items():
+                    self._demo_meetings(team, **MEETINGS[name])
             self._family_login()
         for batch in range(scale):
             if Ressursteam.objects.filter(name=scale_team_name(batch)).exists():
@@ -136,7 +260,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Demo logins (password «{DEMO_PASSWORD}» for all):")
         for username, _first, _last, role, unit, team in USERS:
-            where = ", ".join(filter(None, [unit, team]))
+            where = ", ".join(filter(None, [unit, team and f"{team[0]} ({TeamRole(team[1]).label})"]))
             self.stdout.write(f"  {username:<16} {roles.LABELS[role]}{' – ' + where if where else ''}")
         self.stdout.write(f"  {'forelder':<16} {roles.LABELS[roles.FAMILY_MEMBER]}")
 
@@ -172,8 +296,9 @@ class Command(BaseCommand):
             if unit:
                 Membership.objects.get_or_create(user=user, unit=self.units[unit])
             if team:
+                team_name, team_role = team
                 team_workflow.add_team_member(
-                    actor=users["admin"], team=self.teams[team], user=user, role=TeamRole.LEADER
+                    actor=users["admin"], team=self.teams[team_name], user=user, role=team_role
                 )
             users[username] = user
         return users
@@ -186,7 +311,7 @@ class Command(BaseCommand):
         ]
         for index, target in enumerate(DEMO_LEVELS):
             opener, unit = openers[index % len(openers)]
-            self._family_at(target, opener=opener, unit=unit, familielos=self.users[f"los{index % 3 + 1}"])
+            self._family_at(target, opener=opener, unit=unit)
 
     def _demo_screenings(self):
         """Screenings and conversations for the teacher: a draft, a named concern due soon, one overdue, a booked
@@ -204,7 +329,7 @@ class Command(BaseCommand):
             seen="Sit mykje åleine i friminutta.",
         )
         for index, days_left in enumerate((5, -2)):
-            case = self._family_at(Level.UNDRING, opener=teacher, unit=school, familielos=None)
+            case = self._family_at(Level.UNDRING, opener=teacher, unit=school)
             screening_workflow.save_screening(
                 actor=teacher,
                 instrument=instrument,
@@ -217,7 +342,7 @@ class Command(BaseCommand):
             )
             # The deadline is set 14 days out; move it so the demo shows one soon and one overdue.
             Case.objects.filter(pk=case.pk).update(decision_deadline=timezone.localdate() + timedelta(days=days_left))
-        case = self._family_at(Level.UNDRING, opener=teacher, unit=school, familielos=None)
+        case = self._family_at(Level.UNDRING, opener=teacher, unit=school)
         actions.book_avklaringssamtale(
             actor=teacher,
             case=case,
@@ -235,6 +360,49 @@ class Command(BaseCommand):
             message="Vi lurer på om sonen vår har det vanskeleg på skulen.",
         )
 
+    def _demo_meetings(self, team, *, past, coming):
+        """The team's meeting two weeks ago with a decision of each kind, then the referrals sent since and the
+        meeting next week that proposes them; the secretary plans both and records the decisions."""
+        secretary = team.members.get(role=TeamRole.SECRETARY).user
+        referrals = []
+        for index, (sender, _outcome, familielos, consented) in enumerate(past):
+            consented_to = self.users[familielos] if consented else None
+            referrals.append(self._referred(self.users[sender], sent=-30 + index, familielos=consented_to))
+        meeting = team_workflow.create_meeting(
+            actor=secretary, team=team, starts_at=_day(-14, hour=13), place="Rådhuset, møterom 3"
+        )
+        # One team's follow-up is due within the week: a decision to carry out on the start page.
+        follow_up = timezone.localdate() + timedelta(days=4 if team.name == "Ressursteam nord" else 28)
+        for referral, (_sender, outcome, familielos, _consented) in zip(referrals, past, strict=True):
+            fields = dict(DECISION_TEXTS[outcome])
+            if outcome == Outcome.ARENA:
+                fields["follow_up"] = follow_up
+            if outcome == Outcome.FAMILIELOS:
+                fields["familielos"] = self.users[familielos]
+            item = meeting.items.get(referral=referral)
+            team_workflow.decide(actor=secretary, item=item, outcome=outcome, **fields)
+            if outcome == Outcome.MORE_INFO:
+                team_workflow.answer_referral(actor=referral.sender, referral=referral, answer=ANSWER)
+        for (sender, urgency, named), sent in zip(coming, (-2, -6, -11), strict=True):
+            if named:
+                self._referred(self.users[sender], sent=sent, urgency=urgency)
+            else:
+                self._anonymous(self.users[sender], sent=sent)
+        team_workflow.create_meeting(
+            actor=secretary, team=team, starts_at=_day(7, hour=13), place="Rådhuset, møterom 3"
+        )
+
+    def _anonymous(self, opener, *, sent):
+        """A drøftingssak to the team covering the sender's unit: the guardians have not consented to sharing, so the
+        team gets the text alone."""
+        unit = opener.memberships.get().unit
+        team = ressursteam_for_unit(unit)
+        referral = team_workflow.create_referral(actor=opener, team=team, unit=unit, **ANONYMOUS_TEXT)
+        referral = team_workflow.send_referral(actor=opener, referral=referral)
+        # Demo data only: the workflow stamps the sending now; a realistic queue has waited some days.
+        Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent))
+        return referral
+
     def _family_login(self):
         """The portal login of one guardian in the first demo family (the family member role)."""
         user, created = User.objects.get_or_create(username="forelder", defaults={"first_name": "Forelder"})
@@ -247,6 +415,8 @@ class Command(BaseCommand):
             actions.link_family_login(actor=self.users["pedagog"], person=guardian, user=user)
 
     def _scale_batch(self, batch):
+        """A district's families at each level: its level-3 families decided at its team's last meeting, its level-2
+        families waiting, the first SCALE_AGENDA of them on the agenda of its next meeting."""
         # Seeded per batch: a batch holds the same names whichever run makes it.
         self.fake.seed_instance(SEED + 1 + batch)
         self.random = random.Random(SEED + 1 + batch)
@@ -263,17 +433,47 @@ class Command(BaseCommand):
         staff = [self._scale_user(f"s{batch}-staff{n}", roles.UNIT_STAFF, unit) for n, unit in enumerate(units)]
         member = self._scale_user(f"s{batch}-rt", roles.RESSURSTEAM_MEMBER, self.units["PPT"])
         team_workflow.add_team_member(actor=self.users["admin"], team=team, user=member)
+        leader = self._scale_user(f"s{batch}-rt-leder", roles.RESSURSTEAM_MEMBER, self.units["PPT"])
+        team_workflow.add_team_member(actor=self.users["admin"], team=team, user=leader, role=TeamRole.LEADER)
         familieloser = [
             self._scale_user(f"s{batch}-los{n}", roles.FAMILIELOS, self.units["Familielos-tenesta"]) for n in range(8)
         ]
         count = 0
-        for level, families in SCALE_VOLUMES.items():
-            for _ in range(families):
-                opener, unit = staff[count % len(staff)], units[count % len(units)]
-                self._family_at(
-                    level, opener=opener, unit=unit, familielos=familieloser[count % len(familieloser)], decider=member
+
+        def next_family():
+            nonlocal count
+            opener, unit = staff[count % len(staff)], units[count % len(units)]
+            count += 1
+            return opener, unit
+
+        for _ in range(SCALE_VOLUMES[Level.UNDRING]):
+            opener, unit = next_family()
+            self._family_at(Level.UNDRING, opener=opener, unit=unit)
+        for index in range(SCALE_VOLUMES[Level.AVKLARING]):
+            # Most level-1 families have had their conversation; one in five has it in the coming days.
+            opener, unit = next_family()
+            self._family_at(Level.AVKLARING, opener=opener, unit=unit, held=index % 5 != 0)
+        appointed = []
+        for _ in range(SCALE_VOLUMES[Level.FAMILIELOS]):
+            opener, unit = next_family()
+            familielos = familieloser[(count - 1) % len(familieloser)]
+            appointed.append((self._referred(opener, sent=-30, unit=unit, familielos=familielos), familielos))
+        if appointed:
+            last = team_workflow.create_meeting(actor=leader, team=team, starts_at=_day(-14, hour=13))
+            for referral, familielos in appointed:
+                team_workflow.decide(
+                    actor=member,
+                    item=last.items.get(referral=referral),
+                    outcome=Outcome.FAMILIELOS,
+                    familielos=familielos,
+                    **DECISION_TEXTS[Outcome.FAMILIELOS],
                 )
-                count += 1
+        waiting = SCALE_VOLUMES[Level.RESSURSTEAM]
+        for index in range(waiting):
+            opener, unit = next_family()
+            self._referred(opener, sent=-20 + index % 20, unit=unit)
+            if index + 1 == min(SCALE_AGENDA, waiting):
+                team_workflow.create_meeting(actor=leader, team=team, starts_at=_day(7, hour=13))
 
     def _scale_user(self, username, role, unit):
         user, created = User.objects.get_or_create(username=username)
@@ -284,14 +484,15 @@ class Command(BaseCommand):
             Membership.objects.create(user=user, unit=unit)
         return user
 
-    def _family_at(self, target, *, opener, unit, familielos, decider=None):
-        """A family whose case is walked through the workflow up to the target level (or closed), referred to the
-        ressursteam that covers its unit, its child of an age that unit has."""
+    def _family_at(self, target, *, opener, unit, held=False):
+        """A family whose case is walked through the workflow to level 0, level 1 (a clarifying conversation booked
+        in the coming days, or `held` a month ago and recorded) or closed; its child of an age its unit has."""
         last_name = self.fake.last_name()
         guardians = [
             {"first_name": self.fake.first_name_female(), "last_name": last_name},
             {"first_name": self.fake.first_name_male(), "last_name": last_name},
         ]
+        concern = self.random.choice(CONCERNS)
         age = self.random.randint(*AGES[unit.kind])
         born = timezone.localdate() - timedelta(days=365 * age + self.random.randint(0, 364))
         case = actions.register_family(
@@ -299,14 +500,7 @@ class Command(BaseCommand):
             family_name=f"Familien {last_name}",
             child={"first_name": self.fake.first_name(), "last_name": last_name, "birth_date": born},
             guardians=guardians,
-            reason=self.random.choice(
-                [
-                    "Barnet trekkjer seg frå leik og verkar lei seg over tid.",
-                    "Høgt fråvær sidan hausten, og foreldra er vanskelege å nå.",
-                    "Språket er forseinka for alderen, og barnet blir lett frustrert.",
-                    "Uro og konfliktar i friminutta, fleire episodar kvar veke.",
-                ]
-            ),
+            reason=concern,
             unit=unit,
         )
         if target == "closed":
@@ -315,35 +509,45 @@ class Command(BaseCommand):
             )
             return case
         if target >= Level.AVKLARING:
-            workflow.move_to_avklaring(actor=opener, case=case, reason="Foreldra er inviterte til avklaringssamtale.")
-        if target >= Level.RESSURSTEAM:
-            team = ressursteam_for_unit(unit)
-            guardian = case.family.persons.filter(parental_responsibility=True).first()
-            # Consent covers every service that gains access: the team's, and the familielos's at level 3.
-            services = list(team.units.all())
-            if target >= Level.FAMILIELOS:
-                services += workflow.familielos_units(familielos)
-            actions.record_consent(
-                actor=opener,
-                family=case.family,
-                given_by=guardian,
-                decision=ConsentDecision.GIVEN,
-                units=services,
-                valid_from=timezone.localdate() - timedelta(days=30),
-                valid_to=timezone.localdate() + timedelta(days=335),
+            starts_at = _day(-35) if held else _day(self.random.randint(1, 10), hour=self.random.randint(8, 14))
+            samtale = actions.book_avklaringssamtale(
+                actor=opener, case=case, starts_at=starts_at, place=f"{unit.name}, møterom 1", participants="Foreldra"
             )
-            workflow.refer_to_ressursteam(
-                actor=opener,
-                case=case,
-                team=team,
-                reason="Tiltak på arenaen er prøvde; foreldra ønskjer meir hjelp.",
-            )
-        if target >= Level.FAMILIELOS:
-            member = decider or team.members.first().user
-            workflow.assign_familielos(
-                actor=member,
-                case=case,
-                familielos=familielos,
-                reason="Fleire tenester er inne; familien treng ein los.",
-            )
+            if held:
+                actions.record_avklaringssamtale(
+                    actor=opener,
+                    samtale=samtale,
+                    version=samtale.version,
+                    agreements=[{"what": "Fast vaksen i overgangar", "who": "Eininga", "follow_up": None}],
+                    concern=concern,
+                    guardians_said="Foreldra kjenner seg att og ønskjer meir hjelp.",
+                )
         return case
+
+    def _referred(self, opener, *, sent, unit=None, urgency=Urgency.NORMAL, familielos=None):
+        """A family at level 1 after its conversation, referred to the ressursteam covering its unit with the
+        guardians' consent to every service in it (and to the familielos's service, for a family the team will give
+        one): a sent referral."""
+        unit = unit or opener.memberships.get().unit
+        team = ressursteam_for_unit(unit)
+        case = self._family_at(Level.AVKLARING, opener=opener, unit=unit, held=True)
+        guardian = case.family.persons.filter(parental_responsibility=True).first()
+        services = list(team.units.all())
+        if familielos is not None:
+            services += workflow.familielos_units(familielos)
+        actions.record_consent(
+            actor=opener,
+            family=case.family,
+            given_by=guardian,
+            decision=ConsentDecision.GIVEN,
+            units=services,
+            valid_from=timezone.localdate() - timedelta(days=40),
+            valid_to=timezone.localdate() + timedelta(days=330),
+        )
+        referral = team_workflow.create_referral(
+            actor=opener, team=team, case=case, urgency=urgency, **self.random.choice(REFERRAL_TEXTS)
+        )
+        referral = team_workflow.send_referral(actor=opener, referral=referral)
+        # Demo data only: the workflow stamps the sending now; a realistic queue has waited some days.
+        Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent))
+        return referral
