@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from familielos.history import tracked
@@ -227,6 +228,7 @@ class ReasonCode(models.TextChoices):
     REFERRAL_ANSWERED = "referral_answered", _("The team's question answered")
     DECIDED_OTHER_SERVICE = "decided_other_service", _("Decided: another service")
     FAMILIELOS_AWAITS_CONSENT = "familielos_awaits_consent", _("Familielos decided, waiting for consent")
+    SCREENING = "screening", _("Screening")
 
 
 # The sentence shown for each code; `when` is an ISO date and time, shown in the reader's local time.
@@ -245,6 +247,12 @@ REASON_TEXTS = {
     ReasonCode.REFERRAL_RETURNED: _("%(team)s needs more information and has returned the referral with a question."),
     ReasonCode.REFERRAL_ANSWERED: _("The question from %(team)s is answered; the referral waits for the team again."),
     ReasonCode.DECIDED_OTHER_SERVICE: _("The ressursteam decided that %(service)s takes the case on."),
+    # `recommendation` is a screening.models.Recommendation value, worded by reason_text.
+    ReasonCode.SCREENING: ngettext_lazy(
+        "Screening: %(recommendation)s (%(points)s risk point).",
+        "Screening: %(recommendation)s (%(points)s risk points).",
+        "points",
+    ),
     ReasonCode.FAMILIELOS_AWAITS_CONSENT: _(
         "The ressursteam decided on %(name)s as familielos. The guardians' consent to the Familielos service is "
         "needed before the case moves to level 3."
@@ -255,10 +263,14 @@ REASON_TEXTS = {
 def reason_text(code: str, params: dict) -> str:
     """A coded reason worded in the active language, its moments in local time."""
     values = dict(params)
+    if "recommendation" in values:
+        from screening.models import Recommendation  # the screening app words its own recommendations
+
+        values["recommendation"] = Recommendation(values["recommendation"]).label
     if "when" in values:
         moment = timezone.localtime(datetime.fromisoformat(values["when"]))
         values["when"] = moment.strftime("%d.%m.%Y %H:%M")
-    return str(REASON_TEXTS[code]) % values
+    return str(REASON_TEXTS[code] % values)
 
 
 class LevelChange(models.Model):

@@ -5,11 +5,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cases import access
 from cases import workflow as case_workflow
-from cases.models import Case, Person, PersonRole
+from cases.models import Case, Person, PersonRole, ReasonCode
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
@@ -264,15 +263,13 @@ def _set_result(submission: Submission, factors) -> None:
 
 
 def _open_case(actor: User, submission: Submission) -> Case:
-    reason = ngettext(
-        "Screening: %(recommendation)s (%(points)s risk point).",
-        "Screening: %(recommendation)s (%(points)s risk points).",
-        submission.risk_score,
-    ) % {
-        "recommendation": submission.get_recommendation_display(),
-        "points": submission.risk_score,
-    }
-    case = case_workflow.note_concern(actor=actor, child=submission.child, reason=reason, unit=submission.unit)
+    case = case_workflow.note_concern(
+        actor=actor,
+        child=submission.child,
+        reason_code=ReasonCode.SCREENING,
+        reason_params={"recommendation": submission.recommendation, "points": submission.risk_score},
+        unit=submission.unit,
+    )
     Submission.objects.filter(pk=submission.pk).update(case=case)
     submission.case = case
     return case

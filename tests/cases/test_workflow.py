@@ -432,5 +432,12 @@ def test_migration__workflow_texts_in_any_language__become_codes_and_typed_reaso
 
 @pytest.mark.parametrize("code", ReasonCode.values)
 def test_reason_text__every_code__has_a_sentence_that_takes_its_parameters(code):
-    params = {"when": "2026-12-01T10:00:00+01:00", "team": "Ressursteam nord", "service": "PPT", "name": "Los"}
+    params = {
+        "when": "2026-12-01T10:00:00+01:00",
+        "team": "Ressursteam nord",
+        "service": "PPT",
+        "name": "Los",
+        "recommendation": "avklaring",
+        "points": 3,
+    }
     assert reason_text(code, params)
