@@ -25,7 +25,7 @@ from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceKind, ServiceUnit
 from stafettlogg.models import Entry
-from teams.models import FamilielosCapacity, Ressursteam, TeamMember
+from teams.models import WAITING, AgendaItem, FamilielosCapacity, Referral, ReferralStatus, Ressursteam, TeamMember
 
 User = get_user_model()
 
@@ -402,6 +402,7 @@ def close_case(
     case.save(update_fields=["status", "closed_from_level", "decision_deadline", "updated_at"])
     _log(case, ChangeKind.CLOSED, case.level, actor, _reason(reason, reason_code, reason_params))
     access.sync_case_grants(case)
+    _settle_referrals(case)
     return case
 
 
@@ -501,7 +502,20 @@ def _move(case: Case, to: Level, actor: User, why: dict) -> Case:
     case.save()
     _log(case, ChangeKind.UP if to > from_level else ChangeKind.DOWN, from_level, actor, why)
     access.sync_case_grants(case)
+    _settle_referrals(case)
     return case
+
+
+def _settle_referrals(case: Case) -> None:
+    """Referrals still waiting for a team the case is no longer with close as overtaken and leave every agenda, so no
+    meeting decides on a case that has moved on (a decision carried out by the team is no longer waiting)."""
+    waiting = Referral.objects.filter(case=case, status__in=WAITING)
+    if case.status == Status.OPEN and case.level == Level.RESSURSTEAM:
+        waiting = waiting.exclude(team_id=case.ressursteam_id)
+    stale = list(waiting.values_list("pk", flat=True))
+    if stale:
+        AgendaItem.objects.filter(referral__in=stale, decision__isnull=True).delete()
+        Referral.objects.filter(pk__in=stale).update(status=ReferralStatus.OVERTAKEN)
 
 
 def _log(case: Case, kind: ChangeKind, from_level, actor: User, why: dict) -> None:

@@ -56,8 +56,14 @@ class RessursteamAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not TeamMember:
             return super().save_formset(request, form, formset, change)
+        # A row whose person was changed moves the membership: the old person leaves the team (and its group).
+        moved = [
+            TeamMember.objects.get(pk=form.instance.pk)
+            for form in formset.initial_forms
+            if "user" in form.changed_data and form not in formset.deleted_forms
+        ]
         members = formset.save(commit=False)
-        for member in formset.deleted_objects:
+        for member in [*formset.deleted_objects, *moved]:
             workflow.remove_team_member(actor=request.user, member=member)
         for member in members:
             workflow.add_team_member(actor=request.user, team=form.instance, user=member.user, role=member.role)

@@ -1,13 +1,13 @@
 """Forms of the meeting pages: planning a meeting, the agenda, who came, and the decision on a card."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from teams.models import Outcome
+from teams.models import TEXT_MAX, Outcome
 
 # The fields each outcome fills in, in the order the card shows them.
 OUTCOME_FIELDS = {
@@ -23,6 +23,14 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def clean_date(self):
+        """A meeting is planned within a year back (recorded afterwards) and two years ahead."""
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not today - timedelta(days=366) <= day <= today + timedelta(days=2 * 366):
+            raise forms.ValidationError(_("Choose a date within a year back and two years ahead."), code="range")
+        return day
 
     def clean(self):
         data = super().clean()
@@ -62,17 +70,22 @@ class DecisionForm(forms.Form):
     passed in, so a board of fifty cards costs no more queries than one of five."""
 
     outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("Reasons"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     recommendations = forms.CharField(
-        label=_("Recommendations for the unit"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Recommendations for the unit"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     follow_up = forms.DateField(label=_("Follow up by"), required=False, widget=DateInput())
     service = forms.TypedChoiceField(label=_("Service"), coerce=int, required=False)
-    note = forms.CharField(label=_("Note to the service"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note to the service"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     closes_case = forms.BooleanField(label=_("Close the case"), required=False)
     familielos = forms.TypedChoiceField(label=_("Familielos"), coerce=int, required=False, widget=forms.RadioSelect)
     question = forms.CharField(
-        label=_("Question to the sender"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Question to the sender"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, services, familieloser, anonymous: bool, **kwargs):

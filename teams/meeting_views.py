@@ -130,11 +130,16 @@ def meeting_agenda(request, pk):
                 if not request.htmx:
                     return redirect("teams:meeting_agenda", meeting.pk)
     items = list(_items(meeting))
-    waiting = list(
-        workflow.waiting_referrals(meeting.team)
-        .filter(status=ReferralStatus.SENT)
-        .select_related("case__family", "unit")
-        .prefetch_related("case__children")
+    # Only those who plan see (and are logged as seeing) the referrals waiting to be added.
+    waiting = (
+        list(
+            workflow.waiting_referrals(meeting.team)
+            .filter(status=ReferralStatus.SENT)
+            .select_related("case__family", "unit")
+            .prefetch_related("case__children")
+        )
+        if can_plan
+        else []
     )
     granted = _granted_family_ids(request.user, [*(item.referral for item in items), *waiting])
     audit.record_listed(request, granted, object_type="meeting_agenda")

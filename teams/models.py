@@ -38,6 +38,10 @@ class Ressursteam(models.Model):
         return self.name
 
 
+# What one text of a referral or a decision may hold: bounded, so the board and the minutes PDF stay fast.
+TEXT_MAX = 5000
+
+
 class TeamRole(models.TextChoices):
     """A member's place in the ressursteam's meetings."""
 
@@ -99,6 +103,8 @@ class ReferralStatus(models.TextChoices):
     """The team has decided, with reasons."""
     WITHDRAWN = "withdrawn", _("Withdrawn")
     """The sender took it back before a decision."""
+    OVERTAKEN = "overtaken", _("Closed: the case moved on")
+    """The case left the team another way before the team decided (a step on the case page, consent withdrawn)."""
 
     @property
     def is_waiting(self) -> bool:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Urgency
+from teams.models import TEXT_MAX, Urgency
 from teams.workflow import REFERRAL_TEXTS
 
 
@@ -12,7 +12,7 @@ def _text(label, help_text="", *, required=False):
         label=label,
         help_text=help_text,
         required=required,
-        max_length=5000,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

@@ -258,7 +258,9 @@ def add_to_agenda(*, actor: User, meeting: Meeting, referral: Referral) -> Agend
 def remove_from_agenda(*, actor: User, item: AgendaItem) -> None:
     """Take an undecided referral off the agenda; it waits for another meeting."""
     _lock_meeting(item.meeting, actor)
-    item = AgendaItem.objects.select_for_update(no_key=True).select_related("referral").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(no_key=True).select_related("referral").filter(pk=item.pk).first()
+    if item is None:
+        raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
     if Decision.objects.filter(item=item).exists():
         raise Refused(_("A decided referral stays in the minutes."))
     referral = item.referral
@@ -273,7 +275,9 @@ def move_agenda_item(*, actor: User, item: AgendaItem, offset: int) -> None:
     """Move an item one place up (-1) or down (+1) on the agenda."""
     meeting = _lock_meeting(item.meeting, actor)
     items = list(meeting.items.order_by("position", "pk"))
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+    if index is None:
+        raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
     target = index + (1 if offset > 0 else -1)
     if not 0 <= target < len(items):
         return
@@ -327,7 +331,9 @@ def decide(
         .select_related("case", "team")
         .get(pk=item.referral_id)
     )
-    item = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(no_key=True).filter(pk=item.pk).first()
+    if item is None:
+        raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
     existing = Decision.objects.filter(item=item).first()
     if existing is not None:
         raise DecisionTaken(existing)

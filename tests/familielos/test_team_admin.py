@@ -59,3 +59,28 @@ def test_ressursteam_admin__administrator_adds_themselves__is_refused_and_nothin
     assert response.status_code == 200
     assert not Ressursteam.objects.filter(name="Ressursteam sjølv").exists()
     assert not administrator.groups.filter(name__startswith="Ressursteam").exists()
+
+
+def test_ressursteam_admin__person_changed_on_a_membership_row__the_old_person_leaves_the_team(administrator):
+    team = factories.RessursteamFactory(name="Ressursteam nord")
+    old = factories.team_member(team, username="gammal")
+    new = factories.UserFactory(role=roles.RESSURSTEAM_MEMBER)
+    row = TeamMember.objects.get(team=team, user=old)
+    client = client_for(administrator)
+    response = client.post(
+        reverse("admin:teams_ressursteam_change", args=[team.pk]),
+        {
+            "name": team.name,
+            "units": [unit.pk for unit in team.units.all()],
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "1",
+            "members-0-id": row.pk,
+            "members-0-team": team.pk,
+            "members-0-user": new.pk,
+            "members-0-role": TeamRole.MEMBER,
+        },
+    )
+    assert response.status_code == 302
+    assert list(TeamMember.objects.filter(team=team).values_list("user", flat=True)) == [new.pk]
+    assert not old.groups.filter(pk=team.group_id).exists()
+    assert new.groups.filter(pk=team.group_id).exists()

@@ -71,6 +71,9 @@ def meeting(leader, team):
     return meeting_with(leader, team)
 
 
+NEXT_MONTH = (timezone.localdate() + timedelta(days=30)).isoformat()
+
+
 def decide_url(meeting, item):
     return reverse("teams:meeting_decide", args=[meeting.pk, item.pk])
 
@@ -129,7 +132,7 @@ def test_meeting_new__three_ways(team, leader, other_member, client):
     url = reverse("teams:meeting_new", args=[team.pk])
     assert client.get(url).url.startswith(reverse("login"))
     assert client_for(other_member).get(url).status_code == 404
-    assert client_for(other_member).post(url, {"date": "2030-01-01", "time": "09:00"}).status_code == 404
+    assert client_for(other_member).post(url, {"date": NEXT_MONTH, "time": "09:00"}).status_code == 404
     assert client_for(leader).get(url).status_code == 200
     assert not Meeting.objects.exists()
 
@@ -159,7 +162,7 @@ def test_meeting_new__leader__plans_it_with_the_waiting_referrals_urgent_first(t
     urgent.urgency = Urgency.URGENT
     urgent.save()
     response = client_for(leader).post(
-        reverse("teams:meeting_new", args=[team.pk]), {"date": "2030-03-04", "time": "09:30", "place": "Møterom 2"}
+        reverse("teams:meeting_new", args=[team.pk]), {"date": NEXT_MONTH, "time": "09:30", "place": "Møterom 2"}
     )
     meeting = Meeting.objects.get()
     assert response.status_code == 302
@@ -171,7 +174,7 @@ def test_meeting_new__leader__plans_it_with_the_waiting_referrals_urgent_first(t
 def test_meeting_new__plain_member__is_refused_readably_and_nothing_is_made(team, member):
     url = reverse("teams:meeting_new", args=[team.pk])
     client = client_for(member)
-    for response in (client.get(url), client.post(url, {"date": "2030-03-04", "time": "09:30"})):
+    for response in (client.get(url), client.post(url, {"date": NEXT_MONTH, "time": "09:30"})):
         assert response.status_code == 403
         assert 'role="alert"' in response.text
         assert '<form method="post" novalidate' not in response.text
@@ -426,3 +429,21 @@ def test_decide__second_member_after_the_first__sees_the_winning_decision_and_ke
     assert "Vi treng meir." in response.text  # what the second member wrote, kept
     assert "Kva har skulen prøvd?" in response.text
     assert Decision.objects.get(item=item).decided_by == member
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2999-01-01"])
+def test_meeting_new__date_outside_a_year_back_and_two_ahead__is_a_field_error(team, leader, day):
+    response = client_for(leader).post(reverse("teams:meeting_new", args=[team.pk]), {"date": day, "time": "00:30"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"]
+    assert not Meeting.objects.exists()
+
+
+def test_decide__reasons_longer_than_the_limit__is_a_field_error_and_nothing_is_saved(team, leader, member):
+    named_referral(team)
+    meeting = meeting_with(leader, team)
+    item = meeting.items.get()
+    data = decision_data(item, outcome="no_action", reasons="x" * 5001)
+    response = client_for(member).post(decide_url(meeting, item), data)
+    assert response.status_code == 200
+    assert not Decision.objects.exists()

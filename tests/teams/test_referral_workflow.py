@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases import access
+from cases import access, actions
 from cases import workflow as case_workflow
 from cases.models import Case, FamilyGroupObjectPermission, Level, LevelChange, Status
 from familielos.models import ServiceKind
@@ -336,3 +336,40 @@ def test_familieloser_with_capacity__warns_at_the_capacity_set_by_a_leader(team)
 def test_set_capacity__by_a_team_member__is_refused(member):
     with pytest.raises(workflow.Refused):
         workflow.set_capacity(actor=member, familielos=factories.familielos(username="los-d"), capacity=3)
+
+
+def test_case_leaves_the_team_another_way__its_waiting_referral_is_overtaken_and_leaves_the_agenda(
+    level1, team, leader, member
+):
+    los = factories.familielos(username="los-e")
+    factories.give_consent(level1, units=[*team.units.all(), *case_workflow.familielos_units(los)])
+    referral = workflow.send_referral(actor=level1.opened_by, referral=_named(level1, team))
+    item = _on_agenda(referral, leader)
+    case_workflow.assign_familielos(actor=member, case=level1, familielos=los, reason="Avgjort på saksida.")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.OVERTAKEN
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()
+    assert referral not in workflow.waiting_referrals(team)
+    with pytest.raises(workflow.Refused):
+        workflow.decide(actor=member, item=item, outcome=Outcome.ARENA, reasons="x", follow_up=timezone.localdate())
+    level1.refresh_from_db()
+    assert level1.level == Level.FAMILIELOS
+
+
+def test_consent_withdrawn__the_waiting_referral_is_overtaken(level1, team, leader):
+    referral = _sent(level1, team)
+    _on_agenda(referral, leader)
+    consent = level1.family.consents.get()
+    actions.withdraw_consent(actor=level1.opened_by, consent=consent)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.OVERTAKEN
+
+
+def test_decide__item_removed_meanwhile__is_a_refusal_not_an_error(staff, team, leader, member):
+    referral = workflow.send_referral(actor=staff, referral=_anonymous(staff, team))
+    item = _on_agenda(referral, leader)
+    workflow.withdraw_referral(actor=staff, referral=referral)
+    with pytest.raises(workflow.Refused, match="withdrawn"):
+        workflow.decide(actor=member, item=item, outcome=Outcome.NO_ACTION, reasons="Ikkje behov.")
+    with pytest.raises(workflow.Refused, match="withdrawn"):
+        workflow.move_agenda_item(actor=leader, item=item, offset=1)
