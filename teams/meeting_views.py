@@ -242,6 +242,7 @@ class Board:
     """What every card of a board needs, read once for the whole board (the query count does not grow with it)."""
 
     def __init__(self, user, meeting, items):
+        self.user = user
         self.can_plan = workflow.can_plan_meetings(user, meeting.team)
         referrals = [item.referral for item in items]
         self.granted = _granted_family_ids(user, referrals)
@@ -286,9 +287,7 @@ class Board:
             decision is not None and decision.outcome == Outcome.FAMILIELOS and decision.familielos_confirmed_at is None
         )
         # Asked only of a familielos decision still waiting, which a board has few of.
-        item.can_confirm = item.awaiting_consent and consents.covers(
-            referral.case.family, case_workflow.familielos_units(decision.familielos)
-        )
+        item.can_confirm = item.awaiting_consent and workflow.can_confirm_familielos(self.user, decision)
         failed = failed or Failed(item.pk)
         item.form = failed.form or (self.form(item) if decision is None else None)
         item.refusal, item.taken, item.typed = failed.refusal, failed.taken, failed.typed

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases import access
 from cases.models import Level, Status
 from familielos.models import ServiceUnit
+from teams import workflow
 from teams.models import (
     WAITING,
     Decision,
@@ -98,7 +99,7 @@ def decisions_to_carry_out(user, teams) -> list[Decision]:
     whose follow-up date has come while the case is still open at level 1. Each (and its referral) has
     `names_visible`."""
     today = timezone.localdate()
-    pending_familielos = Q(outcome=Outcome.FAMILIELOS, familielos_confirmed_at__isnull=True)
+    pending_familielos = workflow.awaiting_familielos()
     follow_up_due = Q(
         outcome=Outcome.ARENA,
         follow_up__lte=today,

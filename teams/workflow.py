@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases import access
 from cases import workflow as case_workflow
-from cases.models import Case, ChangeKind, Level, ReasonCode
+from cases.models import Case, ChangeKind, Level, ReasonCode, Status
 from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
@@ -360,18 +360,49 @@ def decide(
     return decision
 
 
+def awaiting_familielos() -> models.Q:
+    """Decisions on a familielos still waiting for the guardians' consent, whose case is still with the team at
+    level 2 (a case that moved on has nothing left to carry out)."""
+    return models.Q(
+        outcome=Outcome.FAMILIELOS,
+        familielos_confirmed_at__isnull=True,
+        item__referral__case__status=Status.OPEN,
+        item__referral__case__level=Level.RESSURSTEAM,
+        item__referral__case__ressursteam=models.F("item__meeting__team"),
+    )
+
+
+def confirm_refusal(user, decision: Decision) -> str:
+    """Why `user` may not carry out this familielos decision now ("" if they may): the board offers the button only
+    when this is empty, and `confirm_familielos` asks it again."""
+    team = decision.item.meeting.team
+    if not can_decide(user, team):
+        return _("Only a member of the team can confirm its decisions.")
+    if decision.outcome != Outcome.FAMILIELOS or decision.familielos_confirmed_at is not None:
+        return _("There is no familielos waiting to be confirmed in this decision.")
+    case = decision.item.referral.case
+    if case.status != Status.OPEN or case.ressursteam_id != team.pk or case.level != Level.RESSURSTEAM:
+        return _("The case is no longer with this ressursteam, so this decision can no longer be carried out.")
+    missing = case_workflow.familielos_consent_missing(case, decision.familielos)
+    if missing:
+        return _("The guardians have not consented to sharing with: %(services)s. Record their consent first.") % {
+            "services": ", ".join(unit.name for unit in missing)
+        }
+    return ""
+
+
+def can_confirm_familielos(user, decision: Decision) -> bool:
+    return not confirm_refusal(user, decision)
+
+
 @action
 def confirm_familielos(*, actor: User, decision: Decision) -> Decision:
     """Carry out a familielos decision that waited for the guardians' consent to the Familielos service."""
-    team = decision.item.meeting.team
-    if not can_decide(actor, team):
-        raise Refused(_("Only a member of the team can confirm its decisions."))
     decision = Decision.objects.select_for_update(no_key=True).get(pk=decision.pk)
-    if decision.outcome != Outcome.FAMILIELOS or decision.familielos_confirmed_at is not None:
-        raise Refused(_("There is no familielos waiting to be confirmed in this decision."))
+    refusal = confirm_refusal(actor, decision)
+    if refusal:
+        raise Refused(refusal)
     case = decision.item.referral.case
-    if case.ressursteam_id != team.pk or case.level != Level.RESSURSTEAM:
-        raise Refused(_("The case is no longer with this ressursteam, so this decision can no longer be carried out."))
     case_workflow.assign_familielos(actor=actor, case=case, familielos=decision.familielos, reason=decision.reasons)
     decision.familielos_confirmed_at = timezone.now()
     decision.save(update_fields=["familielos_confirmed_at"])

@@ -373,3 +373,15 @@ def test_decide__item_removed_meanwhile__is_a_refusal_not_an_error(staff, team, 
         workflow.decide(actor=member, item=item, outcome=Outcome.NO_ACTION, reasons="Ikkje behov.")
     with pytest.raises(workflow.Refused, match="withdrawn"):
         workflow.move_agenda_item(actor=leader, item=item, offset=1)
+
+
+def test_confirm_familielos__case_closed_meanwhile__is_not_offered_and_is_refused(level1, team, leader, member):
+    los = factories.familielos(username="los-f")
+    item = _on_agenda(_sent(level1, team), leader)
+    decision = workflow.decide(actor=member, item=item, outcome=Outcome.FAMILIELOS, reasons="Los.", familielos=los)
+    case_workflow.close_case(actor=member, case=level1, reason="Familien flytta.")
+    factories.give_consent(level1, units=case_workflow.familielos_units(los))
+    assert not workflow.can_confirm_familielos(member, decision)
+    with pytest.raises(workflow.Refused, match="no longer with this ressursteam"):
+        workflow.confirm_familielos(actor=member, decision=decision)
+    assert not Decision.objects.filter(workflow.awaiting_familielos()).exists()
