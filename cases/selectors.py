@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 
@@ -51,11 +52,11 @@ def _covering_team(field: str):
 
 
 def _cases(actor=None) -> QuerySet[Case]:
-    """Cases newest-open first, with what their page shows: `covering_team_id` and `_name`, and with an
-    `actor`, whether the actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query."""
+    """Cases newest-open first, with what their page shows: `covering_team_name`, and with an `actor`, whether the
+    actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query."""
     cases = (
         Case.objects.select_related("ressursteam", "familielos", "opened_by", "opened_unit")
-        .annotate(covering_team_id=_covering_team("pk"), covering_team_name=_covering_team("name"))
+        .annotate(covering_team_name=_covering_team("name"))
         .order_by("-status", "-opened_at")
     )
     if actor is not None:
@@ -139,7 +140,8 @@ def samtaler_with_agreements(family: Family):
 
 
 def decisions_due(user):
-    """Open level-0 cases the user works with that wait for a decision, the earliest deadline first."""
+    """Open level-0 cases the user works with that wait for a decision, the earliest deadline first, each with
+    `child_names` (the case's children's first names, in the family's order), read in the same query."""
     return (
         Case.objects.filter(
             family__in=access.visible_families(user, access.CHANGE),
@@ -148,7 +150,7 @@ def decisions_due(user):
             decision_deadline__isnull=False,
         )
         .select_related("family")
-        .prefetch_related("children")
+        .annotate(child_names=ArraySubquery(Person.objects.filter(cases=OuterRef("pk")).values("first_name")))
         .order_by("decision_deadline", "pk")
     )
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -246,9 +246,7 @@ def _family_context(request, family, *, case=None, failed=None):
         "samtaler": selectors.samtaler_with_agreements(family),
         "can_book_samtale": actions.can_book_avklaringssamtale(request.user, case, can_change=can_change),
         "referrals": _family_referrals(request.user, family),
-        "screenings": access.visible_submissions(request.user)
-        .filter(child__family=family)
-        .select_related("instrument", "unit"),
+        "screenings": access.visible_submissions(request.user).filter(child__family=family).select_related("unit"),
     }
 
 
@@ -256,14 +254,11 @@ def _family_referrals(user, family):
     """The family's referrals (another person's drafts left out), each with its team's last decision and whether the
     user may open it."""
     last = Decision.objects.filter(item__referral=OuterRef("pk")).order_by("-decided_at", "-pk")
-    referrals = (
+    referrals = list(
         Referral.objects.filter(case__family=family)
         .exclude(~Q(sender=user), status=ReferralStatus.DRAFT)
         .select_related("team")
-        .annotate(
-            last_outcome=Subquery(last.values("outcome")[:1]),
-            can_open=Exists(access.visible_referrals(user).filter(pk=OuterRef("pk"))),
-        )
+        .annotate(last_outcome=Subquery(last.values("outcome")[:1]), can_open=access.can_open_referral_flag(user))
     )
     for referral in referrals:
         referral.outcome_label = Outcome(referral.last_outcome).label if referral.last_outcome else ""

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from cases.models import Level
 
@@ -11,3 +13,12 @@ def level_label(value):
     if value is None or value == "":
         return ""
     return Level(int(value)).label
+
+
+@register.simple_tag
+def level_badge(level, status, label):
+    """A case's level as a badge ("No case" without one); a tag, not an include, as list pages show one per row."""
+    if level is None or level == "":
+        return format_html('<span class="badge">{}</span>', gettext("No case"))
+    closed = format_html("{} · ", gettext("Closed")) if status == "closed" else ""
+    return format_html('<span class="badge badge-level-{}">{}{}</span>', level, closed, label)
