@@ -25,10 +25,8 @@ def home(request):
     today = timezone.localdate()
     decisions = list(selectors.decisions_due(user)[:50])
     samtaler = list(selectors.upcoming_samtaler(user, since=timezone.now() - timedelta(hours=2))[:20])
-    # The permission checks read the permissions the page's menu reads anyway: a person whose role is in no team
-    # and who sends no referrals costs no query for them.
-    in_teams = user.has_perm("teams.view_ressursteam")
-    panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")) if in_teams else [])
+    # Membership, not a role, puts a person in a team (TeamMember): ask it of everyone.
+    panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")))
     returned = team_selectors.returned_to_sender(user) if user.has_perm("teams.add_referral") else []
     shown = [case.family_id for case in decisions] + [samtale.case.family_id for samtale in samtaler]
     for panel in panels:

@@ -103,7 +103,7 @@ class DecisionForm(forms.Form):
         self.fields["service"].choices = [("", "–"), *((unit.pk, unit.name) for unit in services)]
 
     def familielos_choices(self):
-        """Each familielos radio with its person, whose `over` says the team should be warned."""
+        """Each familielos radio with its person, whose `full` says the team should be warned."""
         return list(zip(self["familielos"], self.familieloser.values(), strict=True))
 
     def clean(self):

@@ -6,7 +6,7 @@ a named referral show only to a member holding the family's grant, and each name
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -68,7 +68,7 @@ def team_detail(request, team_pk):
 def capacity(request):
     """Every familielos's open level-3 families against the capacity a leader sets for them (leaders only)."""
     if not workflow.can_set_capacity(request.user):
-        raise Http404
+        raise PermissionDenied
     form = CapacityForm(request.POST or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():

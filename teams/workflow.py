@@ -7,6 +7,7 @@ anonymous discussion case (drøftingssak) holds only text and never touches a ca
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -98,7 +99,8 @@ def add_team_member(*, actor: User, team: Ressursteam, user: User, role: TeamRol
     if user == actor:
         raise Refused(_("Nobody can add themselves to a team: membership opens the team's families."))
     member, _created = TeamMember.objects.update_or_create(team=team, user=user, defaults={"role": role})
-    user.groups.add(team.group)
+    # The team's group holds its family grants; the role gives the team pages and the menu to whoever is in a team.
+    user.groups.add(team.group, Group.objects.get(name=roles.RESSURSTEAM_MEMBER))
     return member
 
 
@@ -476,12 +478,13 @@ def _carry_out(decision: Decision, referral: Referral, actor: User) -> None:
 
 
 def familieloser_with_capacity() -> list[User]:
-    """The active familieloser with `caseload` (open level-3 families), `capacity` and `over` (full: one more family
-    takes them above their capacity; see cases.workflow.is_full)."""
+    """The active familieloser with `caseload` (open level-3 families), `capacity`, `full` (one more family takes them
+    above their capacity; see cases.workflow.is_full) and `above` (already above it)."""
     familieloser = list(case_workflow.familieloser_with_caseload().select_related("familielos_capacity"))
     for familielos in familieloser:
         familielos.capacity = case_workflow.capacity_of(familielos)
-        familielos.over = case_workflow.is_full(familielos.caseload, familielos.capacity)
+        familielos.full = case_workflow.is_full(familielos.caseload, familielos.capacity)
+        familielos.above = familielos.caseload > familielos.capacity
     return familieloser
 
 

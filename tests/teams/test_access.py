@@ -105,8 +105,8 @@ def test_teams_url__member_or_sender__gets_the_page(name, kwarg_names, world):
 def test_capacity_page__only_a_leader(world):
     url = reverse("teams:capacity")
     assert client_for(factories.UserFactory(role=roles.LEADER)).get(url).status_code == 200
-    assert client_for(world["leader"]).get(url).status_code == 404
-    assert client_for(world["staff"]).get(url).status_code == 404
+    assert client_for(world["leader"]).get(url).status_code == 403
+    assert client_for(world["staff"]).get(url).status_code == 403
 
 
 def test_team_member__without_the_family_grant__does_not_open_the_named_referral(world):

@@ -330,7 +330,7 @@ def test_familieloser_with_capacity__warns_at_the_capacity_set_by_a_leader(team)
     workflow.set_capacity(actor=leader, familielos=los, capacity=0)
     listed = {user.pk: user for user in workflow.familieloser_with_capacity()}
     assert listed[los.pk].capacity == 0
-    assert listed[los.pk].over
+    assert listed[los.pk].full
 
 
 def test_set_capacity__by_a_team_member__is_refused(member):

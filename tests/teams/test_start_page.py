@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import access
+from familielos import roles
 from familielos.models import AccessEvent
 from teams import workflow
 from teams.models import Outcome, TeamRole, Urgency
@@ -191,3 +192,12 @@ def test_start_page__queries_are_the_same_with_5_and_50_referrals(team, leader, 
         response = client.get(reverse("home"))
     panels = {panel["team"]: panel for panel in response.context["panels"]}
     assert len(panels[team]["waiting"]) > 40
+
+
+def test_start_page__unit_staff_made_a_team_member__sees_the_team_panel(db):
+    team = factories.RessursteamFactory(name="Ressursteam vest")
+    teacher = factories.unit_staff(username="laerar-i-team")
+    administrator = factories.UserFactory(role=roles.ADMINISTRATOR)
+    workflow.add_team_member(actor=administrator, team=team, user=teacher, role=TeamRole.SECRETARY)
+    response = client_for(teacher).get("/")
+    assert "Ressursteam vest" in response.text

@@ -271,12 +271,12 @@ def los():
     return factories.familielos(username="los", first_name="Frida", last_name="Los")
 
 
-def test_capacity__anonymous_login__not_a_leader_404__leader_200(boss, los, member, client):
+def test_capacity__anonymous_login__not_a_leader_our_403__leader_200(boss, los, member, client):
     url = reverse("teams:capacity")
     assert client.get(url).url.startswith(reverse("login"))
-    assert client_for(member).get(url).status_code == 404
-    assert client_for(member).post(url, {"familielos": los.pk, "capacity": 3}).status_code == 404
-    assert client_for(los).get(url).status_code == 404
+    assert client_for(member).get(url).status_code == 403
+    assert client_for(member).post(url, {"familielos": los.pk, "capacity": 3}).status_code == 403
+    assert client_for(los).get(url).status_code == 403
     assert client_for(boss).get(url).status_code == 200
     assert not FamilielosCapacity.objects.exists()
 
@@ -286,7 +286,7 @@ def test_capacity__shows_each_familielos_open_level_3_families_against_capacity(
     factories.case_at(Level.FAMILIELOS, los=los)
     response = client_for(boss).get(reverse("teams:capacity"))
     row = next(row for row in response.context["rows"] if row.pk == los.pk)
-    assert (row.caseload, row.capacity, row.over) == (1, 1, True)
+    assert (row.caseload, row.capacity, row.full) == (1, 1, True)
     assert "Frida Los" in response.text
     assert _nb("At capacity") in response.text
 
