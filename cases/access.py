@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -39,16 +40,28 @@ def permission_id(need: str) -> int:
     return Permission.objects.get(content_type__app_label="cases", codename=_CODENAMES[need]).pk
 
 
-def _granted_ids(user, need: str):
-    """The ids of the families `user` holds `need` on, directly or through a group, as one subquery."""
-    perm = permission_id(need)
-    own = FamilyUserObjectPermission.objects.filter(user=user, permission_id=perm).values("content_object_id")
-    through_groups = FamilyGroupObjectPermission.objects.filter(group__user=user, permission_id=perm).values(
-        "content_object_id"
+@functools.cache
+def _granted_ids_sql() -> str:
+    own = FamilyUserObjectPermission._meta.db_table
+    through_groups = FamilyGroupObjectPermission._meta.db_table
+    memberships = User.groups.through._meta.db_table
+    return (
+        f"SELECT content_object_id FROM {own} WHERE user_id = %s AND permission_id = %s "
+        f"UNION SELECT grant_row.content_object_id FROM {through_groups} grant_row "
+        f"JOIN {memberships} membership ON membership.group_id = grant_row.group_id "
+        "WHERE membership.user_id = %s AND grant_row.permission_id = %s"
     )
-    # One IN over a UNION lets PostgreSQL start from the user's own permission rows by index; an OR of two
-    # INs makes it scan every family.
-    return own.union(through_groups)
+
+
+def _granted_ids(user, need: str) -> RawSQL:
+    """The ids of the families `user` holds `need` on, directly or through a group, as one subquery.
+
+    One IN over a UNION lets PostgreSQL start from the user's own permission rows by index; an OR of two INs makes
+    it scan every family. Written as SQL because every family query embeds it, often twice, and the ORM took
+    about a millisecond to build it each time (a fifth of that as SQL).
+    """
+    perm = permission_id(need)
+    return RawSQL(_granted_ids_sql(), (user.pk, perm, user.pk, perm))
 
 
 def visible_families(user, need: str = VIEW) -> QuerySet[Family]:
