@@ -273,9 +273,7 @@ class Board:
         item.family_id = referral.case.family_id if referral.case_id else None
         item.named = item.family_id is not None and item.family_id in self.granted
         item.title = _title(referral, self.granted, position=item.number)
-        item.waiting_days = (
-            (timezone.localdate() - timezone.localdate(referral.sent_at)).days if referral.sent_at else 0
-        )
+        item.waiting_days = referral.waiting_days
         item.consent_missing = (
             None
             if referral.is_anonymous

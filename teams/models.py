@@ -206,6 +206,11 @@ class Referral(models.Model):
     def is_anonymous(self) -> bool:
         return self.case_id is None
 
+    @property
+    def waiting_days(self) -> int:
+        """Whole days since it was sent (0 on that day, and for a draft)."""
+        return (timezone.localdate() - timezone.localdate(self.sent_at)).days if self.sent_at else 0
+
 
 @tracked()
 class Meeting(models.Model):

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -268,7 +267,7 @@ def _detail_context(request, referral, *, answer_form=None, refusal="") -> dict:
         "referral": referral,
         "family": family if show_names else None,
         "children": list(referral.case.children.all()) if show_names else [],
-        "waiting_days": _waiting_days(referral) if status.is_waiting else None,
+        "waiting_days": referral.waiting_days if status.is_waiting else None,
         "decisions": list(decisions),
         "can_edit": is_sender and status == ReferralStatus.DRAFT,
         "can_send": is_sender and status.can_send,
@@ -287,7 +286,3 @@ def _detail_context(request, referral, *, answer_form=None, refusal="") -> dict:
             consent=_consent_state(user, family, referral.team),
         )
     return context
-
-
-def _waiting_days(referral) -> int:
-    return (timezone.localdate() - timezone.localdate(referral.sent_at)).days

@@ -40,11 +40,6 @@ def school_term(day: date) -> tuple[date, date]:
     return date(day.year, 1, 1), date(day.year, 7, 31)
 
 
-def waiting_days(referral: Referral, today: date) -> int:
-    """Whole days since the referral was sent (0 on the day it was sent)."""
-    return (today - timezone.localdate(referral.sent_at)).days
-
-
 def waiting_summary(days: list[int]) -> dict:
     """The median and the longest waiting time of a list of waiting days; None for both when nothing waits."""
     if not days:
@@ -59,17 +54,13 @@ def _names_visible(user, family_field: str = "case__family") -> ExpressionWrappe
 
 def waiting_referrals(user, teams) -> list[Referral]:
     """The referrals waiting in `teams` (sent, on an agenda, or returned with a question), urgent first, then
-    oldest, each with `days` waiting and `names_visible`."""
-    today = timezone.localdate()
-    referrals = list(
+    oldest, each with `names_visible`."""
+    return list(
         Referral.objects.filter(team__in=teams, status__in=WAITING)
         .select_related("case__family", "unit", "team")
         .annotate(names_visible=_names_visible(user))
         .order_by(Case(When(urgency=Urgency.URGENT, then=0), default=1), "sent_at", "pk")
     )
-    for referral in referrals:
-        referral.days = waiting_days(referral, today)
-    return referrals
 
 
 def returned_to_sender(user) -> list[Referral]:

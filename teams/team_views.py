@@ -52,7 +52,7 @@ def team_detail(request, team_pk):
         "units": team.units.order_by("name"),
         "covers": team.covers.order_by("name"),
         "waiting": waiting,
-        "waiting_summary": selectors.waiting_summary([referral.days for referral in waiting]),
+        "waiting_summary": selectors.waiting_summary([referral.waiting_days for referral in waiting]),
         "outcomes": selectors.decisions_per_outcome(team, today),
         "term_start": term_start,
         "term_end": term_end,

@@ -65,7 +65,7 @@ def test_start_page__member__referrals_waiting_urgent_first_with_days(team, memb
     urgent = sent_days_ago(anonymous_referral(team, urgency=Urgency.URGENT), 3)
     response = _home(member)
     (panel,) = response.context["panels"]
-    assert [(referral.pk, referral.days) for referral in panel["waiting"]] == [(urgent.pk, 3), (old.pk, 12)]
+    assert [(referral.pk, referral.waiting_days) for referral in panel["waiting"]] == [(urgent.pk, 3), (old.pk, 12)]
     assert "Familien Berg" in response.text
     assert old.get_absolute_url() in response.text
     assert _nb("Urgent") in response.text

@@ -186,7 +186,7 @@ def test_team_detail__waiting_referrals__median_and_longest_days_of_those_still_
     returned = decided(team, leader, Outcome.MORE_INFO, referral=sent_days_ago(anonymous_referral(team), 2))
     assert Referral.objects.get(pk=returned.item.referral_id).status == ReferralStatus.RETURNED
     response = client_for(member).get(team_url(team))
-    assert sorted(referral.days for referral in response.context["waiting"]) == [1, 2, 4, 10, 30]
+    assert sorted(referral.waiting_days for referral in response.context["waiting"]) == [1, 2, 4, 10, 30]
     assert response.context["waiting_summary"] == {"median": 4, "longest": 30}
 
 
