@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from cases import workflow
 from cases.models import Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
+from familielos import roles
 from familielos.models import ServiceUnit
 from teams.models import Ressursteam
 
@@ -176,7 +177,7 @@ class AssignFamilielosForm(ReasonForm):
         return ngettext(
             "%(name)s (follows %(count)s family)", "%(name)s (follows %(count)s families)", user.caseload
         ) % {
-            "name": user.get_full_name() or user.get_username(),
+            "name": roles.display_name(user),
             "count": user.caseload,
         }
 

@@ -44,7 +44,7 @@ def invitation_letter(request, family_pk, samtale_pk):
         "foresatte": _join_names(guardians),
         "tidspunkt": _when(samtale.starts_at),
         "sted": samtale.place,
-        "avsender": _person_name(request.user),
+        "avsender": roles.display_name(request.user),
         "enhet": unit.name if unit else "",
         "kommune": settings.MUNICIPALITY_NAME,
     }
@@ -130,7 +130,7 @@ def letter_template_preview(request, kind):
         "foresatte": _join_names(guardians),
         "tidspunkt": _when(_next_weekday_at_ten()),
         "sted": _("Meeting room 1"),
-        "avsender": _person_name(request.user),
+        "avsender": roles.display_name(request.user),
         "enhet": unit.name if unit else _("Example School"),
         "kommune": settings.MUNICIPALITY_NAME,
     }
@@ -200,10 +200,6 @@ def _sender_unit(user, case):
     if case.opened_unit_id and any(unit.pk == case.opened_unit_id for unit in units):
         return case.opened_unit
     return units[0] if units else case.opened_unit
-
-
-def _person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _join_names(names) -> str:

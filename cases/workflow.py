@@ -328,7 +328,7 @@ def caseload_warning(familielos: User) -> str:
     capacity = capacity_of(familielos)
     if is_full(load - 1, capacity):
         return _("%(name)s already follows %(count)s families (recommended at most %(limit)s).") % {
-            "name": familielos.get_full_name() or familielos.get_username(),
+            "name": roles.display_name(familielos),
             "count": load,
             "limit": capacity,
         }
@@ -476,7 +476,7 @@ def _require_familielos_consent(case: Case, familielos: User) -> None:
                 "%(name)s works in no Familielos service, so no consent can cover them. "
                 "An administrator adds them to one."
             )
-            % {"name": familielos.get_full_name() or familielos.get_username()}
+            % {"name": roles.display_name(familielos)}
         )
     _refuse_uncovered(familielos_consent_missing(case, familielos))
 

@@ -101,3 +101,8 @@ def role_of(user) -> str:
         fallback = ADMINISTRATOR if user.is_superuser else ""
         user._familielos_role = next((name for name in PRECEDENCE if name in names), fallback)
     return user._familielos_role
+
+
+def display_name(user) -> str:
+    """How a person is named on pages, letters and in history: their full name, or their username if none is set."""
+    return user.get_full_name() or user.get_username()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from familielos import roles
 from teams.models import TEXT_MAX, Outcome
 
 # The fields each outcome fills in, in the order the card shows them.
@@ -49,9 +50,7 @@ class PresentForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = {member.pk: member for member in members}
-        self.fields["present"].choices = [
-            (member.pk, member.get_full_name() or member.get_username()) for member in members
-        ]
+        self.fields["present"].choices = [(member.pk, roles.display_name(member)) for member in members]
 
     def present_users(self):
         return [self.members[pk] for pk in self.cleaned_data["present"]]

@@ -23,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import access, consents
 from cases import workflow as case_workflow
-from familielos import audit
+from familielos import audit, roles
 from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
 from teams import workflow
@@ -256,7 +256,7 @@ class Board:
             familieloser = workflow.familieloser_with_capacity()
             for los in familieloser:
                 los.capacity_label = _("%(name)s – %(caseload)s of %(capacity)s families") % {
-                    "name": los.get_full_name() or los.get_username(),
+                    "name": roles.display_name(los),
                     "caseload": los.caseload,
                     "capacity": los.capacity,
                 }

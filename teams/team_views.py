@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
-from familielos import audit
+from familielos import audit, roles
 from teams import selectors, workflow
 from teams.team_forms import MAX_CAPACITY, CapacityForm
 
@@ -78,7 +78,7 @@ def capacity(request):
         except workflow.Refused as refused:
             refusal = str(refused)
         else:
-            name = familielos.get_full_name() or familielos.get_username()
+            name = roles.display_name(familielos)
             count = form.cleaned_data["capacity"]
             text = ngettext(
                 "%(name)s can now follow %(count)s family.", "%(name)s can now follow %(count)s families.", count

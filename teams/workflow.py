@@ -471,7 +471,7 @@ def _carry_out(decision: Decision, referral: Referral, actor: User) -> None:
             decision.familielos_confirmed_at = timezone.now()
             decision.save(update_fields=["familielos_confirmed_at"])
         else:
-            _history(actor, case, ReasonCode.FAMILIELOS_AWAITS_CONSENT, name=_name(decision.familielos))
+            _history(actor, case, ReasonCode.FAMILIELOS_AWAITS_CONSENT, name=roles.display_name(decision.familielos))
 
 
 # Familielos capacity --------------------------------------------------------------------------------------------
@@ -551,7 +551,3 @@ def _history(actor: User, case: Case, code: ReasonCode, **params) -> None:
     case_workflow.record_in_history(
         actor=actor, case=case, kind=ChangeKind.REFERRAL, reason_code=code, reason_params=params
     )
-
-
-def _name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
