@@ -7,6 +7,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
+from familielos.backends import load_permissions_and_groups
+
 UNIT_STAFF = "unit_staff"
 RESSURSTEAM_MEMBER = "ressursteam_member"
 FAMILIELOS = "familielos"
@@ -97,7 +99,10 @@ def role_of(user) -> str:
     if not user.is_authenticated:
         return ""
     if not hasattr(user, "_familielos_role"):
-        names = {group.name for group in user.groups.all()}
+        if not hasattr(user, "_group_names"):
+            # Read with the permissions, which every page asks for anyway.
+            load_permissions_and_groups(user)
+        names = user._group_names
         fallback = ADMINISTRATOR if user.is_superuser else ""
         user._familielos_role = next((name for name in PRECEDENCE if name in names), fallback)
     return user._familielos_role

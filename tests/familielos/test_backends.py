@@ -22,3 +22,11 @@ def test_has_perm__role_and_direct_permissions__both_count_in_one_query():
 def test_has_perm__inactive_user__has_none():
     user = factories.UserFactory(role=roles.UNIT_STAFF, is_active=False)
     assert not user.has_perm("cases.add_family")
+
+
+def test_role_and_permissions__read_together_in_one_query():
+    user = factories.UserFactory(role=roles.LEADER)
+    with CaptureQueriesContext(connection) as queries:
+        assert roles.role_of(user) == roles.LEADER
+        assert user.has_perm("familielos.view_accessevent")
+    assert len(queries) == 1
