@@ -333,6 +333,16 @@ def test_decide__without_reasons__is_refused_on_the_card_and_nothing_is_saved(me
     assert (case.level, case.status) == (Level.RESSURSTEAM, Status.OPEN)
 
 
+def test_decide__familielos_chosen_but_no_reasons__the_card_keeps_the_choice(meeting, member):
+    los = factories.familielos(username="los-valt")
+    item = meeting.items.get()
+    data = decision_data(item, outcome="familielos", familielos=los.pk, reasons="")
+    response = client_for(member).post(decide_url(meeting, item), data, **HTMX)
+    assert response.status_code == 200
+    assert f'value="{los.pk}" id="id_item-{item.pk}-familielos_0" checked' in response.text
+    assert not Decision.objects.exists()
+
+
 def test_decide__arena_without_follow_up__keeps_the_typed_text(meeting, member):
     item = meeting.items.get()
     data = decision_data(item, outcome="arena", reasons="Tiltak i klassen først.", recommendations="Fast vaksen.")
