@@ -135,12 +135,13 @@ def desired_grants(
     family_logins: Iterable[int],
     team_group: int | None,
     familielos: int | None,
+    familieteam_members: Iterable[int] = (),
 ) -> dict[Holder, frozenset[str]]:
     """Who should hold which permissions on a family, given its case at `level` (the one it left, if closed).
 
     The one rule for family grants, a pure function: everyone who opened a case of the family and the family's
-    own logins always; the ressursteam (its group) from level 2; the familielos at level 3. A new grantee is one
-    line here.
+    own logins always; the ressursteam (its group) from level 2; the familielos and the familieteam's service
+    members (those whose service the guardians' consent covers) at level 3. A new grantee is one line here.
     """
     wanted: dict[Holder, set[str]] = defaultdict(set)
     for user_id in openers:
@@ -151,6 +152,9 @@ def desired_grants(
         wanted["group", team_group].update(STAFF_PERMS)
     if level >= Level.FAMILIELOS and familielos is not None:
         wanted["user", familielos].update(STAFF_PERMS)
+    if level >= Level.FAMILIELOS:
+        for user_id in familieteam_members:
+            wanted["user", user_id].update(STAFF_PERMS)
     return {holder: frozenset(needs) for holder, needs in wanted.items()}
 
 
@@ -167,8 +171,21 @@ def sync_case_grants(case) -> None:
         family_logins=family.persons.exclude(user=None).values_list("user", flat=True),
         team_group=case.ressursteam.group_id if case.ressursteam_id else None,
         familielos=case.familielos_id,
+        familieteam_members=_covered_familieteam_members(case),
     )
     _apply_grants(family, wanted)
+
+
+def _covered_familieteam_members(case) -> list[int]:
+    """The familieteam's service members whose service the guardians' consent covers today."""
+    from cases import consents
+    from familieteam.models import FamilieteamMember, MemberKind
+
+    members = list(FamilieteamMember.objects.filter(team__case=case, kind=MemberKind.SERVICE).select_related("unit"))
+    if not members:
+        return []
+    uncovered = {unit.pk for unit in consents.uncovered(case.family, [member.unit for member in members])}
+    return [member.user_id for member in members if member.unit_id not in uncovered]
 
 
 def sync_family_grants(family: Family) -> None:
@@ -291,4 +308,57 @@ def team_or_404(user, pk) -> Ressursteam:
     try:
         return member_teams(user).get(pk=pk)
     except (Ressursteam.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visible_familieteams(user) -> QuerySet:
+    """The familieteams the user works in: as the case's familielos (the team's leader) or as a service member,
+    of a family they hold the grant on. The ressursteam and whoever opened the case see the family, not its team."""
+    from familieteam.models import Familieteam, FamilieteamMember
+
+    if not user.is_authenticated or not user.is_active:
+        return Familieteam.objects.none()
+    in_team = Q(case__familielos=user) | Q(Exists(FamilieteamMember.objects.filter(team=OuterRef("pk"), user=user)))
+    return Familieteam.objects.filter(in_team, case__family__in=visible_families(user))
+
+
+def familieteam_or_404(user, family_pk):
+    """The familieteam of the family with this id, if the user works in it."""
+    try:
+        return (
+            visible_familieteams(user).select_related("case__family", "case__familielos").get(case__family_id=family_pk)
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def familieteam_meeting_or_404(user, pk):
+    from familieteam.models import FamilieteamMeeting
+
+    try:
+        return (
+            FamilieteamMeeting.objects.filter(team__in=visible_familieteams(user))
+            .select_related("team__case__family", "team__case__familielos")
+            .get(pk=pk)
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visible_action_points(user) -> QuerySet:
+    """Action points of the families the user holds the grant on; a familieteam's points only to those who work in
+    the team, like its canvas."""
+    from cases.models import ActionPoint
+
+    if not user.is_authenticated or not user.is_active:
+        return ActionPoint.objects.none()
+    return ActionPoint.objects.filter(family__in=visible_families(user)).filter(
+        Q(meeting__isnull=True) | Q(meeting__team__in=visible_familieteams(user))
+    )
+
+
+def action_point_or_404(user, pk):
+    try:
+        return visible_action_points(user).select_related("family", "meeting__team__case", "samtale__case").get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -190,6 +190,13 @@ class StepDownForm(ReasonForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_level"].choices = [(level.value, level.label) for level in Level if level < case.level]
+        if case.level == Level.FAMILIELOS:
+            # The handover out of level 3 names who holds responsibility next.
+            self.fields["responsible_next"] = forms.CharField(
+                label=_("Who holds responsibility for the family next"),
+                max_length=200,
+                help_text=_("A person and their service, such as the ressursteam's leader or the school's contact."),
+            )
 
 
 class FamilySearchForm(forms.Form):

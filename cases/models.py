@@ -291,6 +291,8 @@ class LevelChange(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     reason_code = models.CharField(_("reason code"), max_length=30, choices=ReasonCode, blank=True)
     reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
+    # Leaving level 3, the familielos names who holds responsibility for the family next.
+    responsible_next = models.CharField(_("who holds responsibility next"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -456,6 +458,122 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.what
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    """To be done by its date."""
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+    """No longer to be done; the comment says why."""
+
+    @property
+    def is_open(self) -> bool:
+        return self == ActionStatus.OPEN
+
+
+class OwnerKind(models.TextChoices):
+    """Who carries out an action point."""
+
+    STAFF = "staff", _("A member of staff")
+    GUARDIAN = "guardian", _("A guardian")
+    CHILD = "child", _("The child")
+    TRUSTED = "trusted", _("A trusted person")
+    OTHER = "other", _("Someone else")
+
+
+# What an action point's comment may hold.
+ACTION_COMMENT_MAX = 1000
+
+
+@tracked()
+class ActionPoint(models.Model):
+    """Who does what by when: an agreement from a clarifying conversation (level 1) or an action point set in a
+    familieteam meeting (level 3), one model for both. `owner_name` is how the owner reads on every page and PDF;
+    the owner's record (a login, a family member, a trusted person) is kept beside it when there is one, and a
+    staff owner (`owner_user`) sees the point in "Mine aksjonspunkt"."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="action_points", verbose_name=_("family"))
+    what = models.CharField(_("what"), max_length=300)
+    owner_kind = models.CharField(_("who"), max_length=10, choices=OwnerKind, default=OwnerKind.OTHER)
+    owner_name = models.CharField(_("who"), max_length=200)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        verbose_name=_("staff member"),
+    )
+    owner_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("family member")
+    )
+    owner_member = models.ForeignKey(
+        "familieteam.FamilieteamMember",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trusted person"),
+    )
+    due = models.DateField(_("by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ActionStatus, default=ActionStatus.OPEN)
+    comment = models.CharField(_("comment"), max_length=ACTION_COMMENT_MAX, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    samtale = models.ForeignKey(
+        Avklaringssamtale,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        verbose_name=_("clarifying conversation"),
+    )
+    meeting = models.ForeignKey(
+        "familieteam.FamilieteamMeeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        verbose_name=_("familieteam meeting"),
+    )
+    cell = models.ForeignKey(
+        "familieteam.CanvasCell",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        verbose_name=_("canvas cell"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("due").asc(nulls_last=True), "pk"]
+        verbose_name = _("action point")
+        verbose_name_plural = _("action points")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="actionpoint_status_valid"),
+            models.CheckConstraint(condition=Q(owner_kind__in=OwnerKind.values), name="actionpoint_owner_kind_valid"),
+            # Set in exactly one conversation or meeting.
+            models.CheckConstraint(
+                condition=Q(samtale__isnull=True) ^ Q(meeting__isnull=True), name="actionpoint_set_in_one"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner_user", "due"], condition=Q(status="open"), name="actionpoint_owner_open"),
+            models.Index(fields=["family", "status"], name="actionpoint_family_status"),
+        ]
+
+    def __str__(self):
+        return self.what
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ActionStatus.OPEN and self.due is not None and self.due < timezone.localdate()
 
 
 class LetterKind(models.TextChoices):

@@ -18,6 +18,7 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
+from familieteam.models import FamilieteamMember
 from screening.models import Submission
 from teams.models import Ressursteam
 
@@ -52,10 +53,11 @@ def _covering_team(field: str):
 
 
 def _cases(actor=None) -> QuerySet[Case]:
-    """Cases newest-open first, with what their page shows: `covering_team_name`, and with an `actor`, whether the
-    actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query."""
+    """Cases newest-open first, with what their page shows: `covering_team_name`, the familieteam, and with an
+    `actor`, whether the actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query, and
+    in its familieteam (`actor_in_familieteam`)."""
     cases = (
-        Case.objects.select_related("ressursteam", "familielos", "opened_by", "opened_unit")
+        Case.objects.select_related("ressursteam", "familielos", "opened_by", "opened_unit", "familieteam")
         .annotate(covering_team_name=_covering_team("name"))
         .order_by("-status", "-opened_at")
     )
@@ -63,7 +65,11 @@ def _cases(actor=None) -> QuerySet[Case]:
         in_team = get_user_model().groups.through.objects.filter(
             user_id=actor.pk, group_id=OuterRef("ressursteam__group_id")
         )
-        cases = cases.annotate(actor_in_team=Exists(in_team))
+        in_familieteam = FamilieteamMember.objects.filter(team__case=OuterRef("pk"), user_id=actor.pk)
+        cases = cases.annotate(
+            actor_in_team=Exists(in_team),
+            actor_in_familieteam=Q(familielos_id=actor.pk) | Q(Exists(in_familieteam)),
+        )
     return cases
 
 

@@ -24,6 +24,8 @@ from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceKind, ServiceUnit
+from familieteam.models import Familieteam
+from familieteam.plan import PLAN_MIN_MONTHS, add_months
 from stafettlogg.models import Entry
 from teams.models import WAITING, AgendaItem, FamilielosCapacity, Referral, ReferralStatus, Ressursteam, TeamMember
 
@@ -287,7 +289,8 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
 
     If it no longer covers the ressursteam, the case goes to level 1: the team and the familielos lose access.
     If it still covers the team but no longer the familielos's service, the case goes to level 2: the familielos
-    loses access at once and the team, which may still share, decides what comes next.
+    loses access at once and the team, which may still share, decides what comes next. At level 3, a familieteam
+    member whose service it no longer covers loses access at once.
     Returns the case if it stepped down.
     """
     lock_family(family)
@@ -303,6 +306,8 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
         return _move(case, Level.AVKLARING, actor, {"reason_code": ReasonCode.CONSENT_TEAM})
     if case.level == Level.FAMILIELOS and not consents.covers(family, familielos_units(case.familielos)):
         return _move(case, Level.RESSURSTEAM, actor, {"reason_code": ReasonCode.CONSENT_FAMILIELOS})
+    if case.level == Level.FAMILIELOS:
+        access.sync_case_grants(case)
     return None
 
 
@@ -360,7 +365,9 @@ def assign_familielos(
         raise Refused(_("The person chosen is not a familielos."))
     _require_familielos_consent(case, familielos)
     case.familielos = familielos
-    return _move(case, Level.FAMILIELOS, actor, _reason(reason, reason_code, reason_params))
+    case = _move(case, Level.FAMILIELOS, actor, _reason(reason, reason_code, reason_params))
+    _start_familieteam(case)
+    return case
 
 
 @action
@@ -372,12 +379,18 @@ def step_down(
     reason: str = "",
     reason_code: str = "",
     reason_params: dict | None = None,
+    responsible_next: str = "",
 ) -> Case:
-    """Move the case down to a lower level, as soon as the family needs less (phase-out)."""
+    """Move the case down to a lower level, as soon as the family needs less (phase-out). Leaving level 3, the
+    handover names who holds responsibility for the family next. The familieteam and its canvas stay with the
+    case, for the short way back."""
     case = _lock_for(STEP_DOWN, case, actor)
     if to_level >= case.level:
         raise Refused(_("A case can only step down to a lower level."))
-    return _move(case, Level(to_level), actor, _reason(reason, reason_code, reason_params))
+    if case.level == Level.FAMILIELOS and not responsible_next.strip():
+        raise Refused(_("Name who holds responsibility for the family next."))
+    why = _reason(reason, reason_code, reason_params)
+    return _move(case, Level(to_level), actor, {**why, "responsible_next": responsible_next.strip()})
 
 
 @action
@@ -435,6 +448,16 @@ def reopen_case(
 def record_in_history(*, actor: User, case: Case, kind: ChangeKind, reason_code: str, reason_params: dict) -> None:
     """A line in the case's history that changes no level, such as a conversation recorded (inside an action)."""
     _log(case, kind, case.level, actor, _reason("", reason_code, reason_params))
+
+
+def _start_familieteam(case: Case) -> Familieteam:
+    """The case's familieteam as it reaches level 3: made the first time, with level 3 planned for six months;
+    kept after that, so stepping down and reopening keep the team, its members and its canvases."""
+    today = timezone.localdate()
+    team, _created = Familieteam.objects.get_or_create(
+        case=case, defaults={"started_on": today, "planned_end": add_months(today, PLAN_MIN_MONTHS)}
+    )
+    return team
 
 
 def lock_family(family: Family) -> Family:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "screening",
     "teams",
     "stafettlogg",
+    "familieteam",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

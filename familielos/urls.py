@@ -21,6 +21,7 @@ urlpatterns = [
     path("kartlegging/", include("screening.urls")),
     path("foreldre/", include("screening.public_urls")),
     path("ressursteam/", include("teams.urls")),
+    path("", include("familieteam.urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

@@ -12,7 +12,7 @@ from tests.perf.database import migrations_fingerprint
 
 
 def install_default_data() -> None:
-    """The rows the data migrations ship (the default screening tools, the letter templates).
+    """The rows the data migrations ship (the default screening tools, the letter templates, the life areas).
 
     A transactional test empties every table when it ends, so the migrations' rows exist only until the first one.
     """
@@ -21,6 +21,7 @@ def install_default_data() -> None:
 
     defaults.install(Instrument, FactorGroup, Factor)
     importlib.import_module("cases.migrations.0003_default_letters").add_letters(apps, None)
+    importlib.import_module("familieteam.migrations.0002_default_life_areas").install(apps, None)
 
 
 def _reused_database_note() -> str:

@@ -11,6 +11,7 @@ from cases import actions, workflow
 from cases.models import ConsentDecision, Family, Level, Person, PersonRole
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
+from familieteam import workflow as familieteam_workflow
 from teams.models import Ressursteam, TeamMember, TeamRole
 
 User = get_user_model()
@@ -150,3 +151,33 @@ def case_at(level, *, opener=None, team=None, los=None, **kwargs):
 def person(family: Family, **kwargs) -> Person:
     defaults = {"role": PersonRole.CHILD, "first_name": "Ola", "last_name": "Test"}
     return Person.objects.create(family=family, **{**defaults, **kwargs})
+
+
+def familieteam_member(case, *, unit: ServiceUnit | None = None, mandate="Følgje opp skulen.", **kwargs):
+    """A staff member of a service, added to the level-3 case's familieteam by its familielos after the guardians'
+    consent has come to cover the service. Returns (member, user)."""
+    unit = unit or ServiceUnitFactory()
+    user = unit_staff(**kwargs)
+    Membership.objects.create(user=user, unit=unit)
+    give_consent(case, units=[unit], actor=case.familielos)
+    member = familieteam_workflow.add_service_member(
+        actor=case.familielos, team=case.familieteam, user=user, unit=unit, mandate=mandate
+    )
+    return member, user
+
+
+def trusted_person(case, *, name="Nabo Nils", relation="Nabo", contact="900 00 000"):
+    return familieteam_workflow.add_trusted_person(
+        actor=case.familielos, team=case.familieteam, name=name, relation=relation, contact=contact
+    )
+
+
+def familieteam_meeting(case, *, starts_at=None, place="Familiens heim", invited=()):
+    """A planned meeting of the case's familieteam, booked by its familielos."""
+    return familieteam_workflow.plan_meeting(
+        actor=case.familielos,
+        team=case.familieteam,
+        starts_at=starts_at or timezone.now() + timedelta(days=1),
+        place=place,
+        invited=list(invited),
+    )

@@ -57,6 +57,8 @@ def _valid_data(step, case, extra):
         data["familielos"] = extra["new_los"]
     if step == workflow.STEP_DOWN:
         data["to_level"] = Level(max(case.level - 1, 0))
+        if case.level == Level.FAMILIELOS:
+            data["responsible_next"] = "Rektor ved skulen"
     return data
 
 

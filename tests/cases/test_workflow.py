@@ -170,7 +170,9 @@ def test_caseload_warning__above_the_configured_caseload__warns_but_allows(staff
 
 def test_step_down__from_level_3__revokes_familielos_and_team_as_their_levels_are_left(staff):
     case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
-    case = workflow.step_down(actor=los, case=case, to_level=Level.RESSURSTEAM, reason="Utfasing.")
+    case = workflow.step_down(
+        actor=los, case=case, to_level=Level.RESSURSTEAM, reason="Utfasing.", responsible_next="Ressursteamet"
+    )
     assert not access.can(los, case.family)
     assert access.can(member, case.family)
     case = workflow.step_down(actor=member, case=case, to_level=Level.AVKLARING, reason="Tiltak på arenaen.")

@@ -1,0 +1,63 @@
+"""Reads for the familielos's desk (the start page): each panel is one query, however many families they follow."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from cases import access
+from cases.models import ActionPoint, ActionStatus, Level, Status
+from familielos.backends import load_permissions_and_groups
+from familielos.roles import FAMILIELOS
+from familieteam.models import Familieteam, FamilieteamMeeting, MeetingStatus
+from stafettlogg.models import Entry
+
+# How many Stafettlogg entries the desk shows: the newest across the familielos's families.
+RECENT_ENTRIES = 10
+
+
+def has_desk(user) -> bool:
+    """Whether the start page shows the familielos's desk: the user has the familielos role. The role is read
+    with the permissions every page loads, so asking costs no query."""
+    if not hasattr(user, "_group_names"):
+        load_permissions_and_groups(user)
+    return FAMILIELOS in user._group_names
+
+
+def led_familieteams(user) -> QuerySet[Familieteam]:
+    """The familieteams the user leads as the familielos of an open case at level 3, by family name, each with
+    `has_meeting` (whether any meeting was ever booked: until then, the first one is a to-do)."""
+    return (
+        access.visible_familieteams(user)
+        .filter(case__familielos=user, case__status=Status.OPEN, case__level=Level.FAMILIELOS)
+        .select_related("case__family")
+        .annotate(has_meeting=Exists(FamilieteamMeeting.objects.filter(team=OuterRef("pk"))))
+        .order_by("case__family__name", "pk")
+    )
+
+
+def next_meetings(team_ids) -> QuerySet[FamilieteamMeeting]:
+    """The teams' planned meetings, soonest first (a team has at most one at a time)."""
+    return (
+        FamilieteamMeeting.objects.filter(team_id__in=team_ids, status=MeetingStatus.PLANNED)
+        .select_related("team__case__family")
+        .order_by("starts_at", "pk")
+    )
+
+
+def action_points_due(team_ids, *, by: date) -> QuerySet[ActionPoint]:
+    """The teams' open action points due on or before `by` (overdue ones included), whoever owns them, the
+    earliest first, with the meeting that set them."""
+    return (
+        ActionPoint.objects.filter(meeting__team_id__in=team_ids, status=ActionStatus.OPEN, due__lte=by)
+        .select_related("family", "meeting")
+        .order_by("due", "pk")
+    )
+
+
+def recent_entries(family_ids, *, limit: int = RECENT_ENTRIES) -> QuerySet[Entry]:
+    """The newest Stafettlogg entries of these families, with their author and the level change they record."""
+    return (
+        Entry.objects.filter(family_id__in=family_ids)
+        .select_related("family", "author", "level_change")
+        .order_by("-at", "-pk")[:limit]
+    )

@@ -1,0 +1,410 @@
+"""Every change to a familieteam, its meetings, its canvas and its action points, as one function per change
+taking the acting user.
+
+The familielos leads the team: they add and remove members, plan and finish meetings, set the plan for phasing
+out, and restore an earlier text of a cell. The team's service members (and the familielos) edit the canvas,
+evaluate the previous meeting and set action points. A staff member ticks only their own action points; the
+familielos any of the team's.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import access, consents
+from cases.models import ActionPoint, ActionStatus, Case, Level, OwnerKind, Person, Status
+from cases.workflow import lock_family
+from familielos.errors import Refused
+from familielos.history import action
+from familielos.models import ServiceUnit
+from familieteam import plan
+from familieteam.models import (
+    CanvasCell,
+    CellVersion,
+    Column,
+    Evaluation,
+    EvaluationResult,
+    Familieteam,
+    FamilieteamMeeting,
+    FamilieteamMember,
+    Frequency,
+    LifeArea,
+    MeetingStatus,
+    MemberKind,
+)
+
+User = get_user_model()
+
+
+def is_leader(user, team: Familieteam) -> bool:
+    return team.case.familielos_id == user.pk
+
+
+def can_tick(user, point: ActionPoint, *, leads: bool = False) -> bool:
+    """Whether `user` may change the status of an action point they can see: their own, or any of the team's when
+    they are its familielos (`leads`); a level-1 agreement, whoever may change the family's case."""
+    if point.owner_user_id == user.pk:
+        return True
+    if point.meeting_id is not None:
+        return leads
+    return access.can(user, point.family, access.CHANGE)
+
+
+@action
+def add_service_member(
+    *, actor: User, team: Familieteam, user: User, unit: ServiceUnit, mandate: str = ""
+) -> FamilieteamMember:
+    """A service representative joins the team; they see the family at once if the consent covers their service,
+    and the familielos is asked to record that consent first if it does not."""
+    team = _lock_as_leader(actor, team)
+    if not user.is_active or not unit.memberships.filter(user=user).exists():
+        raise Refused(_("%(name)s does not work in %(service)s.") % {"name": _name(user), "service": unit.name})
+    if user.pk == team.case.familielos_id or team.members.filter(user=user).exists():
+        raise Refused(_("%(name)s is already in the familieteam.") % {"name": _name(user)})
+    if consents.uncovered(team.case.family, [unit]):
+        raise Refused(
+            _("The guardians have not consented to sharing with: %(services)s. Record their consent first.")
+            % {"services": unit.name}
+        )
+    member = FamilieteamMember.objects.create(team=team, kind=MemberKind.SERVICE, user=user, unit=unit, mandate=mandate)
+    access.sync_case_grants(team.case)
+    return member
+
+
+@action
+def add_trusted_person(
+    *, actor: User, team: Familieteam, name: str, relation: str = "", contact: str = ""
+) -> FamilieteamMember:
+    """Someone the family chose joins the team; they have no login and get no access."""
+    team = _lock_as_leader(actor, team)
+    return FamilieteamMember.objects.create(
+        team=team, kind=MemberKind.TRUSTED, name=name, relation=relation, contact=contact
+    )
+
+
+@action
+def remove_member(*, actor: User, member: FamilieteamMember) -> None:
+    """A member leaves the team; a staff member loses access to the family at once (unless another rule gives it).
+    Their open action points stay, with their name, for the familielos to hand on."""
+    team = _lock_as_leader(actor, member.team)
+    FamilieteamMember.objects.filter(pk=member.pk, team=team).delete()
+    access.sync_case_grants(team.case)
+
+
+@action
+def set_plan(*, actor: User, team: Familieteam, planned_end: date, frequency: Frequency) -> Familieteam:
+    """The familielos sets when level 3 is planned to end (6 to 12 months after it started) and how often to meet."""
+    team = _lock_as_leader(actor, team)
+    earliest, latest = plan.plan_bounds(team.started_on)
+    if not earliest <= planned_end <= latest:
+        raise Refused(
+            _("Level 3 is planned to end between %(earliest)s and %(latest)s (6 to 12 months after it started).")
+            % {"earliest": f"{earliest:%d.%m.%Y}", "latest": f"{latest:%d.%m.%Y}"}
+        )
+    team.planned_end = planned_end
+    team.frequency = Frequency(frequency)
+    team.save(update_fields=["planned_end", "frequency"])
+    return team
+
+
+@action
+def plan_meeting(
+    *, actor: User, team: Familieteam, starts_at, place: str, invited: list[FamilieteamMember] = ()
+) -> FamilieteamMeeting:
+    """Book a meeting. Its canvas starts from the previous meeting's (the newest one before it), which the new
+    meeting then evaluates; only one meeting at a time is planned."""
+    team = _lock_as_leader(actor, team)
+    if team.meetings.filter(status=MeetingStatus.PLANNED).exists():
+        raise Refused(_("The team already has a planned meeting. Finish it, or change it, first."))
+    return _new_meeting(actor, team, starts_at, place, invited)
+
+
+@action
+def reschedule_meeting(
+    *, actor: User, meeting: FamilieteamMeeting, starts_at, place: str, invited: list[FamilieteamMember] = ()
+) -> FamilieteamMeeting:
+    team = _lock_as_leader(actor, meeting.team)
+    meeting = FamilieteamMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk, team=team)
+    _require_planned(meeting)
+    meeting.starts_at, meeting.place = starts_at, place
+    meeting.save(update_fields=["starts_at", "place"])
+    meeting.invited.set(_own_members(team, invited))
+    return meeting
+
+
+@action
+def finish_meeting(
+    *,
+    actor: User,
+    meeting: FamilieteamMeeting,
+    present: list[FamilieteamMember],
+    family_present: str,
+    next_starts_at,
+    next_place: str,
+) -> FamilieteamMeeting:
+    """End the meeting: who came, and the next meeting, which carries its canvas on. The canvas is kept as it is."""
+    team = _lock_as_leader(actor, meeting.team)
+    meeting = FamilieteamMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk, team=team)
+    _require_planned(meeting)
+    if next_starts_at <= meeting.starts_at:
+        raise Refused(_("The next meeting must come after this one."))
+    meeting.status = MeetingStatus.HELD
+    meeting.family_present = family_present
+    meeting.save(update_fields=["status", "family_present"])
+    meeting.present.set(_own_members(team, present))
+    return _new_meeting(actor, team, next_starts_at, next_place, list(meeting.invited.all()))
+
+
+@dataclass(frozen=True)
+class CellSave:
+    """What a save of a cell did: `saved`, or a conflict with the text someone else saved first (`cell` as it is
+    now), which the person is offered beside their own to choose or merge."""
+
+    cell: CanvasCell
+    saved: bool
+
+
+def save_cell(
+    *,
+    actor: User,
+    meeting: FamilieteamMeeting,
+    life_area: LifeArea,
+    column: Column,
+    text: str,
+    due: date | None,
+    base_version: int,
+) -> CellSave:
+    """Save a cell typed from `base_version`. The first save wins: a save from an older version does not change the
+    cell, keeps its text in the history as a conflict, and returns the newer text to choose or merge from. Every
+    saved text is kept (CellVersion). Locks the cell, not the family: many saves a minute while people type."""
+    with transaction.atomic():
+        meeting = _meeting_to_edit(actor, meeting)
+        cell = _locked_cell(meeting, life_area, Column(column))
+        if cell.version != base_version:
+            # Kept in the cell's history, so the text is not lost if the person leaves before choosing.
+            CellVersion.objects.create(cell=cell, version=cell.version, text=text, due=due, by=actor, conflict=True)
+            return CellSave(cell=cell, saved=False)
+        if cell.text == text and cell.due == (due if Column(column).has_date else None):
+            return CellSave(cell=cell, saved=True)
+        return CellSave(cell=_write(cell, actor, text, due), saved=True)
+
+
+@action
+def restore_cell(*, actor: User, cell: CanvasCell, version_pk: int) -> CanvasCell:
+    """The familielos puts back an earlier text of a cell (a saved one, or one that lost a conflict), as a new
+    version; the newer ones stay in its history."""
+    meeting = _meeting_to_edit(actor, cell.meeting)
+    if not is_leader(actor, meeting.team):
+        raise Refused(_("Only the familielos can restore an earlier text."))
+    cell = CanvasCell.objects.select_for_update(no_key=True).get(pk=cell.pk, meeting=meeting)
+    old = cell.versions.filter(pk=version_pk).first()
+    if old is None:
+        raise Refused(_("That version of the cell does not exist."))
+    return _write(cell, actor, old.text, old.due)
+
+
+@action
+def evaluate(
+    *, actor: User, meeting: FamilieteamMeeting, cell: CanvasCell, result: EvaluationResult, comment: str = ""
+) -> Evaluation:
+    """Evaluate a goal or an action of the previous meeting's canvas in this meeting: done, partly, not done or
+    changed, with a comment. Evaluating it again replaces the evaluation."""
+    meeting = _meeting_to_edit(actor, meeting)
+    if meeting.previous_id is None or cell.meeting_id != meeting.previous_id:
+        raise Refused(_("Only the previous meeting's goals and actions are evaluated in this meeting."))
+    if not Column(cell.column).is_evaluated or not cell.text:
+        raise Refused(_("Only a goal or an action with a text is evaluated."))
+    evaluation, _created = Evaluation.objects.update_or_create(
+        cell=cell,
+        defaults={"meeting": meeting, "result": EvaluationResult(result), "comment": comment, "by": actor},
+    )
+    return evaluation
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who carries out an action point: a staff member of the team, a family member, a trusted person, by id."""
+
+    kind: OwnerKind
+    user_id: int | None = None
+    person_id: int | None = None
+    member_id: int | None = None
+
+
+@action
+def set_action_point(
+    *,
+    actor: User,
+    meeting: FamilieteamMeeting,
+    what: str,
+    owner: Owner,
+    due: date | None,
+    cell: CanvasCell | None = None,
+) -> ActionPoint:
+    """An action point set in the meeting (from a canvas cell, or on its own): who does what by when."""
+    meeting = _meeting_to_edit(actor, meeting)
+    if cell is not None and cell.meeting_id != meeting.pk:
+        raise Refused(_("The cell is not on this meeting's canvas."))
+    fields = _owner_fields(meeting.team, owner)
+    return ActionPoint.objects.create(
+        family_id=meeting.team.case.family_id,
+        meeting=meeting,
+        cell=cell,
+        what=what,
+        due=due,
+        created_by=actor,
+        **fields,
+    )
+
+
+@action
+def set_action_point_status(
+    *, actor: User, point: ActionPoint, status: ActionStatus, comment: str = "", base_version: int
+) -> ActionPoint:
+    """Tick an action point done, drop it, or open it again, with a comment. A change made from an older version
+    of the point than the saved one is refused, so no one's change is lost."""
+    point = (
+        ActionPoint.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("meeting__team__case")
+        .get(pk=point.pk)
+    )
+    leads = point.meeting_id is not None and is_leader(actor, point.meeting.team)
+    if not access.can(actor, point.family, access.VIEW) or not can_tick(actor, point, leads=leads):
+        raise Refused(_("Only the person responsible or the familielos can change this action point."))
+    if point.version != base_version:
+        raise Refused(_("Someone else changed this action point just now. Look at it again and repeat your change."))
+    point.status = ActionStatus(status)
+    point.comment = comment
+    point.status_by, point.status_at = actor, timezone.now()
+    point.version += 1
+    point.save(update_fields=["status", "comment", "status_by", "status_at", "version"])
+    return point
+
+
+def _name(user: User) -> str:
+    from familielos.roles import display_name
+
+    return display_name(user)
+
+
+def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
+    """Lock the family, read the team as it is now, and refuse anyone but its familielos, or a case not at level 3."""
+    lock_family(team.case.family)
+    team = Familieteam.objects.select_related("case__family").get(pk=team.pk)
+    if not is_leader(actor, team) or not access.can(actor, team.case.family, access.CHANGE):
+        raise Refused(_("Only the family's familielos can change the familieteam."))
+    _require_level_3(team.case)
+    return team
+
+
+def _require_level_3(case: Case) -> None:
+    if case.status != Status.OPEN or case.level != Level.FAMILIELOS:
+        raise Refused(_("The familieteam works while the case is open at level 3."))
+
+
+def _require_planned(meeting: FamilieteamMeeting) -> None:
+    if not MeetingStatus(meeting.status).can_edit_canvas:
+        raise Refused(_("The meeting is over; its canvas is kept as it was."))
+
+
+def _meeting_to_edit(actor: User, meeting: FamilieteamMeeting) -> FamilieteamMeeting:
+    """The meeting as it is now, if the actor works in its team and the meeting can still be edited."""
+    meeting = (
+        FamilieteamMeeting.objects.filter(team__in=access.visible_familieteams(actor))
+        .select_related("team__case__family")
+        .filter(pk=meeting.pk)
+        .first()
+    )
+    if meeting is None:
+        raise Refused(_("Only the familieteam can change its meetings."))
+    _require_level_3(meeting.team.case)
+    _require_planned(meeting)
+    return meeting
+
+
+def _locked_cell(meeting: FamilieteamMeeting, life_area: LifeArea, column: Column) -> CanvasCell:
+    """The cell, made empty (version 0) the first time anyone saves it, and locked for this transaction."""
+    try:
+        with transaction.atomic():
+            CanvasCell.objects.get_or_create(meeting=meeting, life_area=life_area, column=column)
+    except IntegrityError:
+        pass  # Made by a concurrent first save; the lock below waits for it.
+    return CanvasCell.objects.select_for_update(no_key=True).get(meeting=meeting, life_area=life_area, column=column)
+
+
+def _write(cell: CanvasCell, actor: User, text: str, due: date | None) -> CanvasCell:
+    cell.text = text
+    cell.due = due if Column(cell.column).has_date else None
+    cell.version += 1
+    cell.updated_by = actor
+    cell.save()
+    CellVersion.objects.create(cell=cell, version=cell.version, text=cell.text, due=cell.due, by=actor)
+    return cell
+
+
+def _new_meeting(actor, team: Familieteam, starts_at, place: str, invited) -> FamilieteamMeeting:
+    previous = team.meetings.order_by("-starts_at", "-pk").first()
+    if previous is not None and starts_at <= previous.starts_at:
+        raise Refused(_("A new meeting must come after the team's last one."))
+    meeting = FamilieteamMeeting.objects.create(
+        team=team, starts_at=starts_at, place=place, previous=previous, created_by=actor
+    )
+    meeting.invited.set(_own_members(team, invited))
+    if previous is not None:
+        _carry_over(previous, meeting, actor)
+    return meeting
+
+
+def _carry_over(previous: FamilieteamMeeting, meeting: FamilieteamMeeting, actor: User) -> None:
+    """The new canvas starts from the previous one: each cell with a text, as version 1 of the new cell."""
+    cells = CanvasCell.objects.bulk_create(
+        CanvasCell(
+            meeting=meeting,
+            life_area_id=old.life_area_id,
+            column=old.column,
+            text=old.text,
+            due=old.due,
+            version=1,
+            carried_from=old,
+            updated_by=actor,
+        )
+        for old in previous.cells.exclude(text="")
+    )
+    CellVersion.objects.bulk_create(
+        CellVersion(cell=cell, version=1, text=cell.text, due=cell.due, by=actor) for cell in cells
+    )
+
+
+def _own_members(team: Familieteam, members) -> list[FamilieteamMember]:
+    ids = [member.pk for member in members]
+    own = list(team.members.filter(pk__in=ids))
+    if len(own) != len(set(ids)):
+        raise Refused(_("Only the team's own members can be invited or marked present."))
+    return own
+
+
+def _owner_fields(team: Familieteam, owner: Owner) -> dict:
+    """The action point's owner fields, checked to belong to this team or this family."""
+    kind = OwnerKind(owner.kind)
+    case = team.case
+    if kind == OwnerKind.STAFF:
+        staff_ids = {case.familielos_id, *team.members.filter(kind=MemberKind.SERVICE).values_list("user", flat=True)}
+        user = User.objects.filter(pk=owner.user_id).first() if owner.user_id in staff_ids else None
+        if user is None:
+            raise Refused(_("Choose a member of the familieteam."))
+        return {"owner_kind": kind, "owner_user": user, "owner_name": _name(user)}
+    if kind in (OwnerKind.GUARDIAN, OwnerKind.CHILD):
+        person = Person.objects.filter(pk=owner.person_id, family_id=case.family_id, role=kind).first()
+        if person is None:
+            raise Refused(_("Choose a person in the family."))
+        return {"owner_kind": kind, "owner_person": person, "owner_name": f"{person.first_name} {person.last_name}"}
+    if kind == OwnerKind.TRUSTED:
+        member = team.members.filter(pk=owner.member_id, kind=MemberKind.TRUSTED).first()
+        if member is None:
+            raise Refused(_("Choose a trusted person in the familieteam."))
+        return {"owner_kind": kind, "owner_member": member, "owner_name": member.name}
+    raise Refused(_("Choose who carries out the action point."))
