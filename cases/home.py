@@ -2,8 +2,10 @@
 
 Everyone sees the level-0 concerns waiting for their decision and the clarifying conversations coming up; a
 ressursteam member also sees, per team, the next meeting, the referrals waiting and the decisions not yet carried
-out; a sender sees their referrals a team returned with a question. A named family's name shows only to someone
-holding its grant, and each name shown is an access event.
+out; a sender sees their referrals a team returned with a question; a familielos sees their desk: their families
+at level 3 against their capacity, the familieteams' next meetings, first meetings still to book, action points
+overdue or due this week, families due to phase out, and the newest Stafettlogg entries. A named family's name shows
+only to someone holding its grant, and each name shown is an access event.
 """
 
 from datetime import timedelta
@@ -14,8 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import access, selectors
+from cases.workflow import capacity_of, is_full
 from familielos import audit
+from familieteam import selectors as familieteam_selectors
+from familieteam.plan import PLAN_MAX_MONTHS, PLAN_MIN_MONTHS
 from teams import selectors as team_selectors
+
+# The desk lists the action points due within this many days, beside the overdue ones.
+DUE_SOON_DAYS = 7
 
 
 @login_required
@@ -33,8 +41,18 @@ def home(request):
         shown += _named_families(panel["waiting"], lambda referral: referral)
         shown += _named_families(panel["to_carry_out"], lambda decision: decision.item.referral)
     shown += _named_families(returned, lambda referral: referral)
+    desk = _desk(user, today) if familieteam_selectors.has_desk(user) else None
+    if desk:
+        shown += [team.case.family_id for team in desk["teams"]]
     audit.record_listed(request, shown, object_type="overview")
-    context = {"today": today, "decisions": decisions, "samtaler": samtaler, "panels": panels, "returned": returned}
+    context = {
+        "today": today,
+        "decisions": decisions,
+        "samtaler": samtaler,
+        "panels": panels,
+        "returned": returned,
+        "desk": desk,
+    }
     return render(request, "home.html", context)
 
 
@@ -54,6 +72,43 @@ def _team_panels(user, teams) -> list[dict]:
         }
         for team in teams
     ]
+
+
+def _desk(user, today) -> dict:
+    """The familielos's desk, read in four queries however many families they follow. Every row names its family
+    and links to it; the meetings, to-dos, action points, phase-outs and log entries all come from the families
+    they lead."""
+    teams = list(familieteam_selectors.led_familieteams(user))
+    capacity = capacity_of(teams[0].case.familielos if teams else user)
+    desk = {
+        "teams": teams,
+        "capacity": capacity,
+        "full": is_full(len(teams), capacity),
+        "above": len(teams) > capacity,
+        "plan_min": PLAN_MIN_MONTHS,
+        "plan_max": PLAN_MAX_MONTHS,
+        "meetings": [],
+        "to_book": [team for team in teams if not team.has_meeting],
+        "points": [],
+        "phase_out": [],
+        "entries": [],
+    }
+    if not teams:
+        return desk
+    team_ids = [team.pk for team in teams]
+    for team in teams:
+        team.months = team.months_at_level_3(today)
+        team.past_max = team.months >= PLAN_MAX_MONTHS
+        team.past_min = team.months >= PLAN_MIN_MONTHS
+        team.past_end = team.planned_end < today
+    desk["phase_out"] = [team for team in teams if team.past_min or team.past_end]
+    desk["meetings"] = list(familieteam_selectors.next_meetings(team_ids))
+    for meeting in desk["meetings"]:
+        meeting.is_today = timezone.localdate(meeting.starts_at) == today
+    due_by = today + timedelta(days=DUE_SOON_DAYS)
+    desk["points"] = list(familieteam_selectors.action_points_due(team_ids, by=due_by))
+    desk["entries"] = list(familieteam_selectors.recent_entries([team.case.family_id for team in teams]))
+    return desk
 
 
 def _named_families(rows, referral_of) -> list[int]:

@@ -71,6 +71,9 @@ PERMISSIONS = {
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
+        "familieteam.add_lifearea",
+        "familieteam.change_lifearea",
+        "familieteam.view_lifearea",
     ],
     RESEARCHER: ["familielos.view_statistics"],
     FAMILY_MEMBER: [],
@@ -99,13 +102,22 @@ def role_of(user) -> str:
     if not user.is_authenticated:
         return ""
     if not hasattr(user, "_familielos_role"):
-        if not hasattr(user, "_group_names"):
-            # Read with the permissions, which every page asks for anyway.
-            load_permissions_and_groups(user)
-        names = user._group_names
+        names = _group_names(user)
         fallback = ADMINISTRATOR if user.is_superuser else ""
         user._familielos_role = next((name for name in PRECEDENCE if name in names), fallback)
     return user._familielos_role
+
+
+def has_role(user, role: str) -> bool:
+    """Whether the user is in the role's group (whatever role they are shown with), at no query of its own."""
+    return user.is_authenticated and role in _group_names(user)
+
+
+def _group_names(user) -> set[str]:
+    if not hasattr(user, "_group_names"):
+        # Read with the permissions, which every page asks for anyway.
+        load_permissions_and_groups(user)
+    return user._group_names
 
 
 def display_name(user) -> str:

@@ -1,4 +1,4 @@
-"""Reads for the familielos's desk (the start page): each panel is one query, however many families they follow."""
+"""Reads for the familielos's desk (the start page): four queries for all its panels, however many families."""
 
 from datetime import date
 
@@ -6,8 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from cases import access
 from cases.models import ActionPoint, ActionStatus, Level, Status
-from familielos.backends import load_permissions_and_groups
-from familielos.roles import FAMILIELOS
+from familielos import roles
 from familieteam.models import Familieteam, FamilieteamMeeting, MeetingStatus
 from stafettlogg.models import Entry
 
@@ -16,20 +15,19 @@ RECENT_ENTRIES = 10
 
 
 def has_desk(user) -> bool:
-    """Whether the start page shows the familielos's desk: the user has the familielos role. The role is read
-    with the permissions every page loads, so asking costs no query."""
-    if not hasattr(user, "_group_names"):
-        load_permissions_and_groups(user)
-    return FAMILIELOS in user._group_names
+    """Whether the start page shows the familielos's desk: the user has the familielos role (read with the
+    permissions every page loads, so asking costs no query)."""
+    return roles.has_role(user, roles.FAMILIELOS)
 
 
 def led_familieteams(user) -> QuerySet[Familieteam]:
     """The familieteams the user leads as the familielos of an open case at level 3, by family name, each with
-    `has_meeting` (whether any meeting was ever booked: until then, the first one is a to-do)."""
+    `has_meeting` (whether any meeting was ever booked: until then, the first one is a to-do), and with the
+    familielos's capacity, so cases.workflow.capacity_of(team.case.familielos) reads no row."""
     return (
         access.visible_familieteams(user)
         .filter(case__familielos=user, case__status=Status.OPEN, case__level=Level.FAMILIELOS)
-        .select_related("case__family")
+        .select_related("case__family", "case__familielos__familielos_capacity")
         .annotate(has_meeting=Exists(FamilieteamMeeting.objects.filter(team=OuterRef("pk"))))
         .order_by("case__family__name", "pk")
     )

@@ -13,10 +13,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from cases import consents, workflow
+from cases import access, consents, workflow
 from cases.management.commands import seed_demo
-from cases.models import Case, Family, LetterTemplate, Level, LevelChange, ReasonCode
+from cases.models import (
+    ActionPoint,
+    ActionStatus,
+    Case,
+    Family,
+    LetterTemplate,
+    Level,
+    LevelChange,
+    OwnerKind,
+    ReasonCode,
+)
 from familielos.models import ServiceKind
+from familieteam.models import Column, Evaluation, EvaluationResult, Familieteam, MeetingStatus, MemberKind
 from screening.models import Submission
 from teams.models import (
     AgendaItem,
@@ -30,6 +41,7 @@ from teams.models import (
     TeamRole,
     Urgency,
 )
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -116,11 +128,32 @@ def test_seed_demo__level_3__consent_covers_the_team_and_the_familielos_service(
     call_command("seed_demo", "--scale", "1", stdout=StringIO())
 
     level_3 = Case.objects.filter(level=Level.FAMILIELOS, status="open").select_related("familielos", "ressursteam")
-    assert level_3.count() == 3 + TINY_VOLUMES[Level.FAMILIELOS]
+    assert level_3.count() == 2 * len(seed_demo.FAMILIELOSER) + TINY_VOLUMES[Level.FAMILIELOS]
     for case in level_3:
         familielos_service = workflow.familielos_units(case.familielos).get()
         assert familielos_service.kind == ServiceKind.FAMILIELOS
         assert consents.covers(case.family, [*case.ressursteam.units.all(), familielos_service]), case
+
+
+def test_seed_demo__scale_level_3__a_familieteam_with_a_held_canvas_action_points_and_the_next_meeting(monkeypatch):
+    monkeypatch.setattr(seed_demo, "SCALE_VOLUMES", {**TINY_VOLUMES, Level.FAMILIELOS: 2})
+    call_command("seed_demo", "--scale", "1", stdout=StringIO())
+
+    teams = Familieteam.objects.filter(case__ressursteam__name=seed_demo.scale_team_name(0)).select_related("case")
+    assert teams.count() == 2
+    for team in teams:
+        (member,) = team.members.filter(kind=MemberKind.SERVICE)
+        assert consents.covers(team.case.family, [member.unit])
+        assert access.can(member.user, team.case.family, access.VIEW)
+        held, planned = team.meetings.order_by("starts_at")
+        assert (held.status, planned.status) == (MeetingStatus.HELD, MeetingStatus.PLANNED)
+        assert held.starts_at < timezone.now() < planned.starts_at
+        assert held.cells.exclude(text="").count() >= 20
+        assert planned.cells.filter(carried_from__meeting=held).count() == held.cells.count()
+        points = ActionPoint.objects.filter(meeting=held)
+        assert points.count() == len(seed_demo.SCALE_ACTION_POINTS)
+        assert any(point.is_overdue for point in points)
+        assert points.filter(owner_kind=OwnerKind.STAFF, owner_user=team.case.familielos).exists()
 
 
 @override_settings(HTTPS=True, DEBUG=False)
@@ -230,11 +263,56 @@ def test_demo__a_familielos_decision__waits_for_the_guardians_consent(demo):
 
 
 def test_demo__seeded_again__adds_no_referral_meeting_or_decision(demo):
-    counts = [model.objects.count() for model in (Family, Referral, Meeting, AgendaItem, Decision, LevelChange)]
+    models = (Family, Referral, Meeting, AgendaItem, Decision, LevelChange, Familieteam, ActionPoint, Evaluation)
+    counts = [model.objects.count() for model in models]
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert [model.objects.count() for model in (Family, Referral, Meeting, AgendaItem, Decision, LevelChange)] == counts
+    assert [model.objects.count() for model in models] == counts
+
+
+@pytest.mark.parametrize("username", seed_demo.FAMILIELOSER)
+def test_demo__familielos__a_familieteam_that_met_twice_evaluated_and_meets_today_and_one_to_book(demo, username):
+    teams = list(
+        Familieteam.objects.filter(
+            case__familielos__username=username, case__status="open", case__level=Level.FAMILIELOS
+        ).order_by("case_id")
+    )
+    assert len(teams) == 2
+    team, waiting = teams
+    assert not waiting.meetings.exists()
+    assert team.started_on < timezone.localdate() < team.planned_end
+    service, trusted = team.members.order_by("kind")
+    assert (service.kind, trusted.kind) == (MemberKind.SERVICE, MemberKind.TRUSTED)
+    assert access.can(service.user, team.case.family, access.CHANGE)
+    first, second, today = team.meetings.order_by("starts_at")
+    assert [first.status, second.status, today.status] == [
+        MeetingStatus.HELD,
+        MeetingStatus.HELD,
+        MeetingStatus.PLANNED,
+    ]
+    assert timezone.localdate(first.starts_at) < timezone.localdate(second.starts_at) < timezone.localdate()
+    assert timezone.localdate(today.starts_at) == timezone.localdate()
+    assert first.cells.exclude(text="").count() >= 20
+    assert first.cells.filter(column=Column.SHORT_GOAL, due__isnull=False).exists()
+    assert first.cells.filter(column=Column.LONG_GOAL, due__isnull=False).exists()
+    evaluated = first.cells.filter(column__in=[Column.NOW, Column.SHORT_GOAL, Column.LONG_GOAL]).exclude(text="")
+    evaluations = Evaluation.objects.filter(meeting=second)
+    assert evaluations.count() == evaluated.count()
+    assert set(evaluations.values_list("result", flat=True)) == set(EvaluationResult.values)
+    assert second.cells.filter(version__gt=1).exists(), "the second meeting changed some carried cells"
+    assert today.cells.count() == second.cells.count()
+    assert not today.cells.filter(carried_from__isnull=True).exists()
+    points = list(ActionPoint.objects.filter(meeting__team=team))
+    assert {point.owner_kind for point in points} == {OwnerKind.STAFF, OwnerKind.GUARDIAN, OwnerKind.TRUSTED}
+    assert any(point.is_overdue for point in points)
+    assert any(point.status == ActionStatus.DONE for point in points)
+    assert any(point.cell_id for point in points)
+
+    desk = client_for(team.case.familielos).get(reverse("home")).context["desk"]
+    assert [row.pk for row in desk["to_book"]] == [waiting.pk]
+    assert [(meeting.pk, meeting.is_today) for meeting in desk["meetings"]] == [(today.pk, True)]
+    assert any(point.due < timezone.localdate() for point in desk["points"])
 
 
 def readme_logins() -> list[str]:

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from cases import access, selectors
 from cases.management.commands.seed_demo import scale_team_name
-from cases.models import Level, Status
+from cases.models import ActionPoint, ActionStatus, Level, Status
 from cases.views import PAGE_SIZE
+from familieteam.models import Familieteam, FamilieteamMeeting, MeetingStatus
 from teams.models import Meeting
 from tests.perf.bench_urls import BARE_PATH
 
@@ -76,6 +77,13 @@ def _family_at(user, level: Level):
     return family
 
 
+def _led_families(user) -> int:
+    """How many families at level 3 the familielos leads: the rows of their desk."""
+    return Familieteam.objects.filter(
+        case__familielos=user, case__status=Status.OPEN, case__level=Level.FAMILIELOS
+    ).count()
+
+
 def _next_meeting() -> Meeting:
     """Batch 0's team's coming meeting: its agenda holds the first of the batch's waiting referrals."""
     meeting = (
@@ -85,6 +93,19 @@ def _next_meeting() -> Meeting:
     )
     if meeting is None:
         raise SystemExit(f"{scale_team_name(0)} has no coming meeting: is the scale data seeded?")
+    return meeting
+
+
+def _planned_familieteam_meeting(user) -> FamilieteamMeeting:
+    """The first planned familieteam meeting of the user's families: its canvas was carried over from the meeting
+    held before it, which it evaluates."""
+    meeting = (
+        FamilieteamMeeting.objects.filter(team__case__familielos=user, status=MeetingStatus.PLANNED)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if meeting is None:
+        raise SystemExit(f"{user.username} has no planned familieteam meeting: is the scale data seeded?")
     return meeting
 
 
@@ -143,7 +164,11 @@ def scenarios() -> list[Scenario]:
     for label, username, note in [
         ("start page – unit staff", STAFF, "decisions due and conversations coming up"),
         ("start page – ressursteam", RESSURSTEAM, "the next meeting and its agenda, referrals waiting, decisions due"),
-        ("start page – familielos", FAMILIELOS, "decisions due and conversations coming up"),
+        (
+            "start page – familielos (desk)",
+            FAMILIELOS,
+            f"the desk: {_led_families(los)} families at level 3, their meetings, action points due, the log",
+        ),
         ("start page – leader", LEADER, "decisions due and conversations coming up"),
     ]:
         rows.append(Scenario(label, username, reverse("home"), note=note))
@@ -152,6 +177,18 @@ def scenarios() -> list[Scenario]:
     cards = f"meeting {meeting.pk}, {meeting.items.count()} referrals on the agenda"
     rows.append(Scenario("triage board – ressursteam member", RESSURSTEAM, board, note=cards))
     rows.append(Scenario("triage board – team leader", TEAM_LEADER, board, note=cards + ", with the agenda controls"))
+    canvas = _planned_familieteam_meeting(los)
+    filled = f"meeting {canvas.pk}, {canvas.cells.count()} cells carried over, the previous canvas to evaluate"
+    rows.append(Scenario("canvas page – familielos", FAMILIELOS, canvas.get_absolute_url(), note=filled))
+    own = ActionPoint.objects.filter(owner_user=los, status=ActionStatus.OPEN).count()
+    rows.append(
+        Scenario(
+            "Mine aksjonspunkt – familielos",
+            FAMILIELOS,
+            reverse("familieteam:my_action_points"),
+            note=f"{own} open action points of their own",
+        )
+    )
     for label, user, username, level in [
         ("family page – familielos, level 3", los, FAMILIELOS, Level.FAMILIELOS),
         ("family page – unit staff, level 0", staff, STAFF, Level.UNDRING),

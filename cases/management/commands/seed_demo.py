@@ -5,11 +5,14 @@ make it: what the system writes in a case's history is coded and worded in the r
 (a concern, a question to the team, a decision's reasons) is typed in Nynorsk, as Øygarden writes. Each ressursteam
 met two weeks ago (minutes with a decision of each kind, the familieloser it appointed) and meets next week with
 four waiting referrals: an urgent one, an anonymous discussion case, one answered after the team's question, and a
-normal one.
+normal one. Each demo familielos follows two families at level 3: one whose familieteam (a staff member of the
+referring unit and a trusted person) met twelve and five days ago, canvases filled and the first one evaluated, action
+points done and overdue, and meets again today; and one whose first meeting is still to book.
 
 Idempotent: running it again adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks,
 one batch per multiple; each batch is made in one transaction, so a batch whose team exists is whole, and a second
-run adds only the batches still missing.
+run adds only the batches still missing. A batch's level-3 families each have a familieteam with a staff member, a
+held meeting with a filled canvas and action points, and the next meeting planned.
 """
 
 import random
@@ -24,9 +27,12 @@ from django.utils import timezone
 from faker import Faker
 
 from cases import actions, workflow
-from cases.models import Case, ConsentDecision, Family, LetterTemplate, Level
+from cases.models import ActionStatus, Case, ConsentDecision, Family, LetterTemplate, Level, OwnerKind, PersonRole
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
+from familieteam import workflow as familieteam_workflow
+from familieteam.models import Column, EvaluationResult, Familieteam, FamilieteamMeeting, Frequency, LifeArea
+from familieteam.plan import add_months
 from screening import workflow as screening_workflow
 from teams import workflow as team_workflow
 from teams.models import Meeting, Outcome, Referral, Ressursteam, TeamRole, Urgency
@@ -130,6 +136,7 @@ MEETINGS = {
             ("pedagog", Outcome.FAMILIELOS, "los3", True),
             ("helsesykepleier", Outcome.NO_ACTION, None, False),
             ("pedagog", Outcome.MORE_INFO, None, False),
+            ("pedagog", Outcome.FAMILIELOS, "los1", True),
         ],
         "coming": [
             ("helsesykepleier", Urgency.URGENT, True),
@@ -145,6 +152,8 @@ MEETINGS = {
             ("laerer", Outcome.FAMILIELOS, "los3", False),
             ("laerer", Outcome.NO_ACTION, None, False),
             ("laerer", Outcome.MORE_INFO, None, False),
+            ("laerer", Outcome.FAMILIELOS, "los2", True),
+            ("laerer", Outcome.FAMILIELOS, "los3", True),
         ],
         "coming": [
             ("laerer", Urgency.URGENT, True),
@@ -202,6 +211,112 @@ SEED = 2019
 SCALE_UNITS = ["Solbakken barnehage", "Havbris barnehage", "Vestbygd skule", "Øygarden ungdomsskule"]
 SCALE_TEAM_SERVICES = ["Helsestasjonen", "PPT", "Barnevernstenesta", "Psykisk helse barn og unge"]
 
+# Level 3 (familieteam). The demo familieloser; the first of each one's level-3 families has a familieteam that met
+# twice (days from today) and meets again today, at the hour given; the trusted person each family chose.
+FAMILIELOSER = ["los1", "los2", "los3"]
+FAMILIETEAM_MEETINGS = (-12, -5)
+TODAY_HOURS = {"los1": 9, "los2": 12, "los3": 14}
+TRUSTED = {
+    "los1": ("Ingrid Vik", "Mormor", "917 23 456"),
+    "los2": ("Ola Nilsen", "Fotballtrenar", "482 11 920"),
+    "los3": ("Kari Sæle", "Nabo", "936 40 118"),
+}
+# What the referring unit's representative takes on in the team, by the kind of unit.
+MANDATES = {
+    ServiceKind.BARNEHAGE: "Følgje opp tiltaka i barnehagen og rettleie personalet.",
+    ServiceKind.HELSESTASJON: "Helsesamtalar med barnet og rettleiing til foreldra.",
+    ServiceKind.SKOLE: "Tilrettelegging på skulen og fast kontakt med heimen.",
+    ServiceKind.PPT: "Kartleggje behova og rettleie barnehagen eller skulen.",
+    ServiceKind.BARNEVERN: "Råd og rettleiing til foreldra i kvardagen.",
+    ServiceKind.PSYKISK_HELSE: "Samtalar med barnet og rettleiing til foreldra.",
+}
+PLACES = ["Heime hos familien", "Familielos-tenesta, Straume"]
+# Samtaleduk 2 as the family and the team filled it in at the first meeting, one row per life area (in the
+# municipality's order); a goal is (text, days from the meeting to its date). {child} is the child's first name,
+# {arena} where the child spends the day ("i barnehagen", "på skulen").
+FIRST_CANVAS = [
+    {
+        Column.WORKS: "{child} likar å teikne og roar seg med musikk.",
+        Column.HARD: "{child} søv dårleg og har vondt i magen om morgonen.",
+        Column.IMPORTANT: "At {child} kjenner seg trygg og blir høyrd.",
+        Column.NOW: "Fast kveldsrutine, og samtale med helsesjukepleiaren annakvar veke.",
+        Column.SHORT_GOAL: ("{child} søv før klokka ni fire kveldar i veka.", 30),
+        Column.LONG_GOAL: ("{child} trivst {arena}.", 180),
+        Column.DREAM: "… ein kvardag utan uro i magen.",
+        Column.HELPERS: "Helsesjukepleiaren, mormor",
+    },
+    {
+        Column.WORKS: "God kontakt med fastlegen.",
+        Column.HARD: "Fleire timar hos tannlegen er avlyste.",
+        Column.NOW: "Mor bestiller ny time hos tannlegen.",
+        Column.SHORT_GOAL: ("Tannlegetimen er halden.", 21),
+    },
+    {
+        Column.WORKS: "God relasjon til ein fast vaksen {arena}.",
+        Column.HARD: "Overgangar og friminutt er vanskelege.",
+        Column.IMPORTANT: "Ein fast vaksen å gå til når det blir for mykje.",
+        Column.NOW: "Fast vaksen i overgangane; kort melding heim kvar fredag.",
+        Column.SHORT_GOAL: ("Ikkje noko fråvær utan avtale i fire veker.", 28),
+        Column.HELPERS: "Kontaktperson {arena}, PPT",
+    },
+    {
+        Column.WORKS: "{child} likar fotball.",
+        Column.HARD: "Treninga kostar pengar, og ingen kan køyre.",
+        Column.IMPORTANT: "Å vere med venner etter skuletid.",
+        Column.NOW: "Søkje om fritidskort; trenaren hentar på tysdagar.",
+        Column.LONG_GOAL: ("{child} er med på fotball kvar veke.", 120),
+        Column.DREAM: "… å spele kamp saman med laget.",
+    },
+    {
+        Column.WORKS: "Middag saman fleire dagar i veka.",
+        Column.HARD: "Morgonane er kaotiske, og det blir ofte krangel.",
+        Column.IMPORTANT: "Rolege morgonar.",
+        Column.NOW: "Teikneplan for morgonen på kjøleskapet.",
+        Column.SHORT_GOAL: ("Fire rolege morgonar i veka.", 30),
+    },
+    {
+        Column.HARD: "Far er sjukmeld, og økonomien er stram.",
+        Column.NOW: "Time hos NAV-rettleiar om økonomi og arbeid.",
+        Column.LONG_GOAL: ("Far er tilbake i arbeid, heilt eller delvis.", 240),
+        Column.HELPERS: "NAV-rettleiar",
+    },
+]
+# What changed at the second meeting: (life area row, column) → the new text.
+SECOND_CANVAS = {
+    (0, Column.NOW): "Kveldsrutinen held fram; {child} har starta samtalar hos psykisk helse barn og unge.",
+    (2, Column.HARD): "Friminutta går betre; overgangane er framleis vanskelege.",
+    (3, Column.WORKS): "{child} har vore med på tre treningar.",
+    (4, Column.NOW): "Morgonplanen held fram; far tek morgonane to dagar i veka.",
+}
+# The second meeting's evaluation of the first meeting's goals and actions, in turn.
+EVALUATIONS = [
+    (EvaluationResult.DONE, "Gjennomført som avtalt."),
+    (EvaluationResult.PARTLY, "Godt i gang, men ikkje heilt i mål."),
+    (EvaluationResult.NOT_DONE, "Ikkje starta; vi prøver på nytt."),
+    (EvaluationResult.CHANGED, "Endra: vi vel ei anna løysing."),
+]
+# Action points set in each meeting (0 the first, 1 the second): owner (the staff member, the familielos, a
+# guardian, the trusted person), what, due in days from today, whether it is done by now, and the canvas cell
+# (life area row, column) it was set from.
+ACTION_POINTS = [
+    (0, "staff", "Melde behov for fast vaksen i overgangane til leiinga", -7, True, (2, Column.NOW)),
+    (0, "guardian", "Bestille ny time hos tannlegen", -8, False, (1, Column.NOW)),
+    (0, "trusted", "Køyre til fotballtreninga på tysdagar", -5, True, None),
+    (0, "los", "Sende søknad om fritidskort saman med mor", -6, False, (3, Column.NOW)),
+    (1, "staff", "Sende kort melding heim kvar fredag", 2, False, None),
+    (1, "los", "Avtale time hos NAV-rettleiar for far", 5, False, (5, Column.NOW)),
+    (1, "guardian", "Lage morgonplan saman med barna", -1, False, (4, Column.NOW)),
+    (1, "trusted", "Bli med på foreldremøtet", 14, False, None),
+]
+# A scale batch's familieteams: one held meeting ten days ago with these of its action points, the next in a week
+# or two.
+SCALE_ACTION_POINTS = [
+    (0, "staff", "Melde behov for fast vaksen i overgangane til leiinga", -3, False, (2, Column.NOW)),
+    (0, "los", "Sende søknad om fritidskort saman med mor", 3, False, (3, Column.NOW)),
+    (0, "guardian", "Bestille ny time hos tannlegen", 20, False, None),
+    (0, "trusted", "Køyre til fotballtreninga på tysdagar", -2, True, None),
+]
+
 
 def scale_team_name(batch: int) -> str:
     """The ressursteam of one scale batch; it is made in the batch's transaction, so it marks a finished batch."""
@@ -249,6 +364,9 @@ class Command(BaseCommand):
             if not Meeting.objects.filter(team__in=self.teams.values()).exists():
                 for name, team in self.teams.items():
                     self._demo_meetings(team, **MEETINGS[name])
+            # Apart from the meetings too: a demo seeded before level 3 had familieteams gets them on the next run.
+            if not FamilieteamMeeting.objects.filter(team__case__familielos__username__in=FAMILIELOSER).exists():
+                self._demo_familieteams()
             self._family_login()
         for batch in range(scale):
             if Ressursteam.objects.filter(name=scale_team_name(batch)).exists():
@@ -392,6 +510,181 @@ class Command(BaseCommand):
             actor=secretary, team=team, starts_at=_day(7, hour=13), place="Rådhuset, møterom 3"
         )
 
+    def _demo_familieteams(self):
+        """Each demo familielos's level-3 families, started when the ressursteam decided two weeks ago: the first
+        one's familieteam met twice and meets today; the others wait for their first meeting (a to-do on the desk)."""
+        for username in FAMILIELOSER:
+            los = self.users[username]
+            teams = list(
+                Familieteam.objects.filter(case__familielos=los, case__status="open", case__level=Level.FAMILIELOS)
+                .select_related("case__family", "case__opened_by", "case__opened_unit")
+                .order_by("case_id")
+            )
+            for team in teams:
+                self._started(los, team)
+            if teams:
+                self._familieteam_meetings(los, teams[0], username)
+
+    def _started(self, los, team):
+        """Level 3 as started on the day the ressursteam decided, planned for nine months with monthly meetings."""
+        started_on = _day(-14).date()
+        # Demo data only: the workflow starts level 3 on the day the familielos is confirmed, today here.
+        Familieteam.objects.filter(pk=team.pk).update(started_on=started_on)
+        team.started_on = started_on
+        familieteam_workflow.set_plan(
+            actor=los, team=team, planned_end=add_months(started_on, 9), frequency=Frequency.MONTHLY
+        )
+
+    def _familieteam_meetings(self, los, team, username):
+        """The referring unit's staff member and a trusted person join; the first meeting fills the canvas and sets
+        action points; the second evaluates it, changes a few cells and sets more; the third is today."""
+        case = team.case
+        staff, unit = case.opened_by, case.opened_unit
+        member = familieteam_workflow.add_service_member(
+            actor=los, team=team, user=staff, unit=unit, mandate=MANDATES[unit.kind]
+        )
+        name, relation, contact = TRUSTED[username]
+        trusted = familieteam_workflow.add_trusted_person(
+            actor=los, team=team, name=name, relation=relation, contact=contact
+        )
+        members = [member, trusted]
+        owners = self._owners(case, los, staff, trusted)
+        words = self._canvas_words(case, unit)
+        first_day, second_day = FAMILIETEAM_MEETINGS
+        first = familieteam_workflow.plan_meeting(
+            actor=los, team=team, starts_at=_day(first_day, hour=10), place=PLACES[0], invited=members
+        )
+        self._fill_canvas(los, first, words)
+        self._set_action_points(los, first, ACTION_POINTS, 0, owners)
+        family_present = f"Mor, far og {words['child']}"
+        second = familieteam_workflow.finish_meeting(
+            actor=los,
+            meeting=first,
+            present=members,
+            family_present=family_present,
+            next_starts_at=_day(second_day, hour=10),
+            next_place=PLACES[1],
+        )
+        for n, cell in enumerate(
+            first.cells.filter(column__in=[Column.NOW, Column.SHORT_GOAL, Column.LONG_GOAL]).order_by(
+                "life_area__position", "column"
+            )
+        ):
+            result, comment = EVALUATIONS[n % len(EVALUATIONS)]
+            familieteam_workflow.evaluate(actor=los, meeting=second, cell=cell, result=result, comment=comment)
+        cells = self._cells(second)
+        for (row, column), text in SECOND_CANVAS.items():
+            cell = cells[row, column]
+            familieteam_workflow.save_cell(
+                actor=staff,
+                meeting=second,
+                life_area=cell.life_area,
+                column=column,
+                text=text.format(**words),
+                due=cell.due,
+                base_version=cell.version,
+            )
+        self._set_action_points(los, second, ACTION_POINTS, 1, owners)
+        familieteam_workflow.finish_meeting(
+            actor=los,
+            meeting=second,
+            present=[member],
+            family_present=f"Mor og {words['child']}",
+            next_starts_at=_day(0, hour=TODAY_HOURS[username]),
+            next_place=PLACES[0],
+        )
+
+    def _owners(self, case, los, staff, trusted):
+        guardian = case.family.persons.filter(role=PersonRole.GUARDIAN).order_by("pk").first()
+        return {
+            "staff": familieteam_workflow.Owner(OwnerKind.STAFF, user_id=staff.pk),
+            "los": familieteam_workflow.Owner(OwnerKind.STAFF, user_id=los.pk),
+            "guardian": familieteam_workflow.Owner(OwnerKind.GUARDIAN, person_id=guardian.pk),
+            "trusted": familieteam_workflow.Owner(OwnerKind.TRUSTED, member_id=trusted.pk),
+        }
+
+    def _canvas_words(self, case, unit):
+        child = case.children.order_by("pk").first()
+        young = unit.kind in (ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON)
+        return {"child": child.first_name, "arena": "i barnehagen" if young else "på skulen"}
+
+    def _fill_canvas(self, actor, meeting, words):
+        """The first meeting's canvas (FIRST_CANVAS), saved cell by cell as in the meeting."""
+        day = timezone.localdate(meeting.starts_at)
+        for area, row in zip(self._life_areas(), FIRST_CANVAS, strict=False):
+            for column, value in row.items():
+                text, days = value if isinstance(value, tuple) else (value, None)
+                familieteam_workflow.save_cell(
+                    actor=actor,
+                    meeting=meeting,
+                    life_area=area,
+                    column=column,
+                    text=text.format(**words),
+                    due=day + timedelta(days=days) if days else None,
+                    base_version=0,
+                )
+
+    def _life_areas(self):
+        if not hasattr(self, "life_areas"):
+            self.life_areas = list(LifeArea.objects.filter(active=True).order_by("position", "pk"))
+        return self.life_areas
+
+    def _cells(self, meeting):
+        """The meeting's canvas cells by (life area row, column)."""
+        rows = {area.pk: row for row, area in enumerate(self._life_areas())}
+        return {
+            (rows[cell.life_area_id], cell.column): cell
+            for cell in meeting.cells.select_related("life_area")
+            if cell.life_area_id in rows
+        }
+
+    def _set_action_points(self, los, meeting, points, index, owners):
+        """The meeting's action points (those of `points` set in meeting `index`), the done ones ticked."""
+        cells = self._cells(meeting)
+        today = timezone.localdate()
+        for set_in, owner, what, days, done, cell in points:
+            if set_in != index:
+                continue
+            point = familieteam_workflow.set_action_point(
+                actor=los,
+                meeting=meeting,
+                what=what,
+                owner=owners[owner],
+                due=today + timedelta(days=days),
+                cell=cells.get(cell),
+            )
+            if done:
+                familieteam_workflow.set_action_point_status(
+                    actor=los, point=point, status=ActionStatus.DONE, comment="Gjort.", base_version=point.version
+                )
+
+    def _scale_familieteam(self, los, case, staff, unit, index):
+        """A scale family's familieteam: a staff member of a service the consent covers and a trusted person, a
+        meeting held ten days ago with a filled canvas and action points, and the next one planned."""
+        team = Familieteam.objects.select_related("case__family").get(case=case)
+        self._started(los, team)
+        member = familieteam_workflow.add_service_member(
+            actor=los, team=team, user=staff, unit=unit, mandate=MANDATES[unit.kind]
+        )
+        name, relation, contact = TRUSTED[FAMILIELOSER[index % len(FAMILIELOSER)]]
+        trusted = familieteam_workflow.add_trusted_person(
+            actor=los, team=team, name=name, relation=relation, contact=contact
+        )
+        held = familieteam_workflow.plan_meeting(
+            actor=los, team=team, starts_at=_day(-10, hour=10), place=PLACES[0], invited=[member, trusted]
+        )
+        unit_of_child = case.opened_unit
+        self._fill_canvas(los, held, self._canvas_words(case, unit_of_child))
+        self._set_action_points(los, held, SCALE_ACTION_POINTS, 0, self._owners(case, los, staff, trusted))
+        familieteam_workflow.finish_meeting(
+            actor=los,
+            meeting=held,
+            present=[member, trusted],
+            family_present="Mor og far",
+            next_starts_at=_day(7 + index % 14, hour=10),
+            next_place=PLACES[1],
+        )
+
     def _anonymous(self, opener, *, sent):
         """A drøftingssak to the team covering the sender's unit: the guardians have not consented to sharing, so the
         team gets the text alone."""
@@ -468,6 +761,14 @@ class Command(BaseCommand):
                     familielos=familielos,
                     **DECISION_TEXTS[Outcome.FAMILIELOS],
                 )
+        # The services' staff in the batch's familieteams, one per service the guardians consented to.
+        services = [
+            (self._scale_user(f"s{batch}-tenest{n}", roles.UNIT_STAFF, self.units[name]), self.units[name])
+            for n, name in enumerate(SCALE_TEAM_SERVICES)
+        ]
+        for index, (referral, familielos) in enumerate(appointed):
+            staff_member, service = services[index % len(services)]
+            self._scale_familieteam(familielos, referral.case, staff_member, service, index)
         waiting = SCALE_VOLUMES[Level.RESSURSTEAM]
         for index in range(waiting):
             opener, unit = next_family()
