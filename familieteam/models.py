@@ -254,9 +254,7 @@ class CellVersion(models.Model):
         verbose_name = _("cell version")
         verbose_name_plural = _("cell versions")
         constraints = [
-            models.UniqueConstraint(
-                fields=["cell", "version"], condition=Q(conflict=False), name="cellversion_unique"
-            )
+            models.UniqueConstraint(fields=["cell", "version"], condition=Q(conflict=False), name="cellversion_unique")
         ]
 
     def __str__(self):

@@ -20,7 +20,6 @@ from familieteam.models import FamilieteamMeeting, FamilieteamMember, Frequency
 MAX_DAYS_AHEAD = 2 * 366
 
 
-
 def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 

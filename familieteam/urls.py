@@ -12,7 +12,9 @@ urlpatterns = [
     path("familieteam/<int:family_pk>/plan/", team_views.plan, name="plan"),
     path("familieteam/<int:family_pk>/medlemmer/ny/", team_views.member_add, name="member_add"),
     path("familieteam/<int:family_pk>/medlemmer/fortrolig/", team_views.trusted_add, name="trusted_add"),
-    path("familieteam/<int:family_pk>/medlemmer/<int:member_pk>/fjern/", team_views.member_remove, name="member_remove"),
+    path(
+        "familieteam/<int:family_pk>/medlemmer/<int:member_pk>/fjern/", team_views.member_remove, name="member_remove"
+    ),
     path("familieteam/<int:family_pk>/moter/ny/", team_views.meeting_new, name="meeting_new"),
     path("familieteam/moter/<int:pk>/endre/", team_views.meeting_edit, name="meeting_edit"),
     path("familieteam/moter/<int:pk>/avslutt/", team_views.meeting_finish, name="meeting_finish"),

@@ -44,6 +44,12 @@ def is_leader(user, team: Familieteam) -> bool:
     return team.case.familielos_id == user.pk
 
 
+def can_lead(user, team: Familieteam) -> bool:
+    """Whether the user may change the team now: its familielos, while the case is open at level 3 (the team's
+    pages offer their forms by this; the actions check it again)."""
+    return is_leader(user, team) and at_level_3(team.case)
+
+
 def can_tick(user, point: ActionPoint, *, leads: bool = False) -> bool:
     """Whether `user` may change the status of an action point they can see: their own, or any of the team's when
     they are its familielos (`leads`); a level-1 agreement, whoever may change the family's case."""
@@ -301,8 +307,12 @@ def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
     return team
 
 
+def at_level_3(case: Case) -> bool:
+    return case.status == Status.OPEN and case.level == Level.FAMILIELOS
+
+
 def _require_level_3(case: Case) -> None:
-    if case.status != Status.OPEN or case.level != Level.FAMILIELOS:
+    if not at_level_3(case):
         raise Refused(_("The familieteam works while the case is open at level 3."))
 
 
