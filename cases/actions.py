@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from cases import access, workflow
 from cases.models import (
-    Agreement,
+    ActionPoint,
+    ActionStatus,
     Avklaringssamtale,
     Case,
     ChangeKind,
@@ -18,6 +19,7 @@ from cases.models import (
     Family,
     LetterTemplate,
     Level,
+    OwnerKind,
     Person,
     PersonRole,
     ReasonCode,
@@ -169,6 +171,8 @@ def record_avklaringssamtale(
     """Record what was said, samtaleduk 1 and the agreements. A save over someone else's newer one is refused.
 
     Notes written before the planned time are kept, but the conversation counts as held only once it has begun.
+    Each agreement (`what`, `who`, `follow_up`, and `point`: the id of the action point it was shown from, if any)
+    is one of the conversation's action points; see `_record_agreements`.
     """
     access.require(actor, samtale.case.family, access.CHANGE)
     workflow.lock_family(samtale.case.family)
@@ -189,8 +193,7 @@ def record_avklaringssamtale(
     locked.recorded_at = timezone.now()
     locked.version += 1
     locked.save()
-    locked.agreements.all().delete()
-    Agreement.objects.bulk_create(Agreement(samtale=locked, **agreement) for agreement in agreements)
+    _record_agreements(actor, locked, agreements)
     workflow.record_in_history(
         actor=actor,
         case=locked.case,
@@ -199,6 +202,38 @@ def record_avklaringssamtale(
         reason_params={"when": locked.starts_at.isoformat()},
     )
     return locked
+
+
+def _record_agreements(actor: User, samtale: Avklaringssamtale, rows: list[dict]) -> None:
+    """Make the conversation's open action points match the form's rows without losing a tick: a row shown from a
+    point updates that point in place (a new version, so a tick from the old text is refused), a row without one
+    is a new point, and an open point no row names was cleared. Points done or dropped are never changed here,
+    also when someone ticked one while this form was open."""
+    points = {point.pk: point for point in samtale.action_points.select_for_update(no_key=True)}
+    named = {row["point"] for row in rows if row.get("point") is not None}
+    if named - points.keys():
+        raise Refused(_("An agreement in the form does not belong to this conversation. Reload the page."))
+    new = []
+    for row in rows:
+        values = {"what": row["what"], "owner_name": row["who"], "due": row.get("follow_up")}
+        point = points.get(row.get("point"))
+        if point is None:
+            new.append(
+                ActionPoint(
+                    family_id=samtale.case.family_id,
+                    samtale=samtale,
+                    owner_kind=OwnerKind.OTHER,
+                    created_by=actor,
+                    **values,
+                )
+            )
+        elif point.status == ActionStatus.OPEN and any(getattr(point, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(point, name, value)
+            point.version += 1
+            point.save(update_fields=[*values, "version"])
+    samtale.action_points.filter(status=ActionStatus.OPEN).exclude(pk__in=named).delete()
+    ActionPoint.objects.bulk_create(new)
 
 
 @action

@@ -246,6 +246,10 @@ class RecordSamtaleForm(forms.ModelForm):
 
 
 class AgreementForm(forms.Form):
+    """One agreement of a clarifying conversation; `point` is the action point it was shown from, so saving the
+    record again updates that point instead of adding another."""
+
+    point = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = forms.CharField(label=_("What"), max_length=300, required=False)
     who = forms.CharField(label=_("Who"), max_length=200, required=False)
     follow_up = forms.DateField(label=_("Follow up by"), widget=DateInput(), required=False)

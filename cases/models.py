@@ -442,24 +442,6 @@ class Avklaringssamtale(models.Model):
         return any(getattr(self, name) for name in self.DUK_FIELDS)
 
 
-@tracked()
-class Agreement(models.Model):
-    """An agreement from the conversation: what, who, and when to follow it up."""
-
-    samtale = models.ForeignKey(Avklaringssamtale, on_delete=models.CASCADE, related_name="agreements")
-    what = models.CharField(_("what"), max_length=300)
-    who = models.CharField(_("who"), max_length=200)
-    follow_up = models.DateField(_("follow up by"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["follow_up", "pk"]
-        verbose_name = _("agreement")
-        verbose_name_plural = _("agreements")
-
-    def __str__(self):
-        return self.what
-
-
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     """To be done by its date."""

@@ -66,7 +66,7 @@ def samtaleduk_filled(request, family_pk, samtale_pk):
         "fact_rows": _duk_fact_rows(samtale, children),
         "rows": _duk_rows(samtale),
         "children": children,
-        "agreements": samtale.agreements.all(),
+        "agreements": samtale.action_points.all(),
         "municipality": settings.MUNICIPALITY_NAME,
     }
     filename = pdf.pdf_filename("samtaleduk", "1", timezone.localtime(samtale.starts_at).date().isoformat())

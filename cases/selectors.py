@@ -3,11 +3,12 @@
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cases import access
 from cases.models import (
+    ActionPoint,
     Avklaringssamtale,
     Case,
     Family,
@@ -126,22 +127,15 @@ def consents(family: Family):
 
 
 def samtaler(family: Family):
-    """The family's clarifying conversations, newest first, with their agreements."""
-    return Avklaringssamtale.objects.filter(case__family=family).prefetch_related("agreements")
+    """The family's clarifying conversations, newest first, with their agreements (action points)."""
+    return Avklaringssamtale.objects.filter(case__family=family).prefetch_related("action_points")
 
 
 def samtaler_with_agreements(family: Family):
-    """The family's clarifying conversations, each with `agreement_rows` (what, who, follow-up as dd.mm.yyyy),
-    read in one query for the family page."""
-    row = JSONObject(
-        what="agreements__what",
-        who="agreements__who",
-        follow_up=Func(F("agreements__follow_up"), Value("DD.MM.YYYY"), function="to_char", output_field=CharField()),
-    )
-    return Avklaringssamtale.objects.filter(case__family=family).annotate(
-        agreement_rows=ArrayAgg(
-            row, filter=Q(agreements__isnull=False), order_by=("agreements__follow_up", "agreements__pk"), default=[]
-        )
+    """The family's clarifying conversations for the family page, each with its agreements (`action_points`, by
+    date), read in two queries."""
+    return Avklaringssamtale.objects.filter(case__family=family).prefetch_related(
+        Prefetch("action_points", queryset=ActionPoint.objects.order_by(F("due").asc(nulls_last=True), "pk"))
     )
 
 

@@ -20,7 +20,7 @@ from cases.forms import (
     RecordSamtaleForm,
     RegisterFamilyForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, Status
+from cases.models import ActionStatus, Avklaringssamtale, Case, Consent, Status
 from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -308,7 +308,8 @@ def samtale_detail(request, family_pk, samtale_pk):
     data = request.POST if request.method == "POST" else None
     form = RecordSamtaleForm(data, instance=samtale)
     # Posted rows are read as posted: a row equal to its initial value would count as unchanged and be dropped.
-    initial = _agreement_rows(samtale) if data is None else None
+    points = list(samtale.action_points.all())
+    initial = _agreement_rows(points) if data is None else None
     agreements = AgreementFormSet(data, prefix="avtale", initial=initial)
     refusal = ""
     if data is not None and form.is_valid() and agreements.is_valid():
@@ -331,6 +332,8 @@ def samtale_detail(request, family_pk, samtale_pk):
         "samtale": samtale,
         "form": form,
         "agreements": agreements,
+        "action_points": points,
+        "closed_points": [point for point in points if not ActionStatus(point.status).is_open],
         "refusal": refusal,
         "can_change": can_change,
         "can_share": family.can_change,
@@ -341,5 +344,10 @@ def samtale_detail(request, family_pk, samtale_pk):
     return render(request, "cases/samtale_detail.html", context)
 
 
-def _agreement_rows(samtale):
-    return [{"what": a.what, "who": a.who, "follow_up": a.follow_up} for a in samtale.agreements.all()]
+def _agreement_rows(points):
+    """The form's rows: the conversation's open points; those done or dropped stay as they are, shown beside."""
+    return [
+        {"point": point.pk, "what": point.what, "who": point.owner_name, "follow_up": point.due}
+        for point in points
+        if ActionStatus(point.status).is_open
+    ]

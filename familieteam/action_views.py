@@ -1,15 +1,164 @@
-"""PLACEHOLDER: replaced by the helper who owns this module."""
+"""Action points: set in a familieteam meeting, ticked in place on the meeting page, the family page and in
+"Mine aksjonspunkt", every staff member's own open points across their families."""
 
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from cases import access
+from cases.models import ActionStatus
+from familielos import audit, roles
+from familielos.errors import Refused
+from familielos.models import AccessAction
+from familieteam import workflow
+from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
+from familieteam.models import FamilieteamMeeting, MeetingStatus
+
+FRAGMENT = "familieteam/_action_points.html"
+ROW = "familieteam/_action_points.html#point"
+# How a row looks depends on the list it is in; the status form says which, so its answer fits back in.
+LAYOUTS = ("meeting", "family", "mine")
+# Points done or dropped stay in "Mine aksjonspunkt" this long, for the person to see what they closed.
+RECENT_DAYS = 30
+RECENT_MAX = 50
 
 
-def action_point_new(request, *args, **kwargs):
-    raise Http404
+def action_points_context(user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "") -> dict:
+    """What `_action_points.html` needs on the meeting page: the meeting's points (each with `can_tick`), the form
+    for a new one while the meeting is planned, and a refusal to show above it."""
+    leads = workflow.is_leader(user, meeting.team)
+    points = list(meeting.action_points.all())
+    for point in points:
+        point.can_tick = workflow.can_tick(user, point, leads=leads)
+    can_set = MeetingStatus(meeting.status).can_edit_canvas
+    if can_set and form is None:
+        form = ActionPointForm(meeting=meeting)
+    return {
+        "meeting": meeting,
+        "action_points": points,
+        "action_point_form": form if can_set else None,
+        "can_set_action_points": can_set,
+        "action_points_refusal": refusal,
+        "action_points_next": meeting.get_absolute_url(),
+    }
 
 
-def my_action_points(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def action_point_new(request, pk):
+    """Set an action point in the meeting. htmx gets the list and a fresh form back (or the form with its errors);
+    without JavaScript, the meeting page."""
+    meeting = access.familieteam_meeting_or_404(request.user, pk)
+    form = ActionPointForm(request.POST, meeting=meeting)
+    refusal = ""
+    if form.is_valid():
+        try:
+            point = workflow.set_action_point(actor=request.user, meeting=meeting, **form.action_kwargs())
+        except Refused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=meeting.team.case.family_id, obj=point)
+            form = None
+    if not request.htmx:
+        errors = [error for field_errors in (form.errors.values() if form else []) for error in field_errors]
+        for problem in [refusal] if refusal else errors:
+            messages.error(request, problem)
+        if form is None:
+            messages.success(request, _("The action point is set."))
+        return redirect("familieteam:meeting", meeting.pk)
+    context = action_points_context(request.user, meeting, form=form, refusal=refusal)
+    context["action_point_set"] = form is None
+    return render(request, FRAGMENT, context)
 
 
-def action_point_status(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def action_point_status(request, pk):
+    """Tick a point done, drop it or open it again. A change from an older version, or by someone who may not
+    tick it, is refused with the point as it is now."""
+    point = access.action_point_or_404(request.user, pk)
+    form = ActionPointStatusForm(request.POST)
+    refusal = ""
+    if not form.is_valid():
+        refusal = _("Choose done, dropped or open, and keep the comment within 1000 characters.")
+    else:
+        try:
+            workflow.set_action_point_status(actor=request.user, point=point, **form.cleaned_data)
+        except Refused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=point.family_id, obj=point)
+    point = access.action_point_or_404(request.user, pk)
+    leads = point.meeting_id is not None and workflow.is_leader(request.user, point.meeting.team)
+    point.can_tick = workflow.can_tick(request.user, point, leads=leads)
+    next_url = _next_url(request, point)
+    if not request.htmx:
+        if refusal:
+            messages.error(request, refusal)
+        else:
+            messages.success(request, _("The action point is changed."))
+        return redirect(next_url)
+    layout = request.POST.get("layout")
+    context = {
+        "point": point,
+        "layout": layout if layout in LAYOUTS else "meeting",
+        "next_url": next_url,
+        "refusal": refusal,
+        "changed": not refusal,
+    }
+    # Refused for who they are (not for a stale version): htmx swaps a 403 in, marked as an error.
+    return render(request, ROW, context, status=403 if refusal and not point.can_tick else 200)
+
+
+@login_required
+@require_GET
+def my_action_points(request):
+    """The user's own open action points across the families they work with, the earliest date (so the overdue)
+    first, and those they closed in the last 30 days."""
+    if roles.role_of(request.user) in {"", roles.FAMILY_MEMBER}:
+        raise Http404
+    mine = (
+        access.visible_action_points(request.user)
+        .filter(owner_user=request.user)
+        .select_related("family", "samtale", "meeting")
+    )
+    open_points = list(
+        mine.filter(status=ActionStatus.OPEN).order_by(F("due").asc(nulls_last=True), "created_at", "pk")
+    )
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    closed = list(
+        mine.exclude(status=ActionStatus.OPEN).filter(status_at__gte=since).order_by("-status_at", "-pk")[:RECENT_MAX]
+    )
+    for point in [*open_points, *closed]:
+        point.can_tick = workflow.can_tick(request.user, point)
+    audit.record_listed(request, [point.family_id for point in [*open_points, *closed]], object_type="action_points")
+    context = {
+        "open_points": open_points,
+        "closed_points": closed,
+        "overdue_count": sum(point.is_overdue for point in open_points),
+        "next_url": reverse("familieteam:my_action_points"),
+        "recent_days": RECENT_DAYS,
+    }
+    return render(request, "familieteam/my_action_points.html", context)
+
+
+def _next_url(request, point) -> str:
+    """Where the person came from (a page of ours), else the page the point was set on."""
+    wanted = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return wanted
+    if point.meeting_id is not None:
+        return reverse("familieteam:meeting", args=[point.meeting_id])
+    return point.family.get_absolute_url()

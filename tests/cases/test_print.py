@@ -343,7 +343,7 @@ def test_samtaleduk__a_very_long_answer__is_printed_whole_on_a_continuation_shee
 
 @pytest.fixture
 def without_agreements(recorded):
-    recorded.agreements.all().delete()
+    recorded.action_points.all().delete()
     return recorded
 
 

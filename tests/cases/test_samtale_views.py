@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import actions, workflow
-from cases.models import Avklaringssamtale, Level
+from cases.models import ActionStatus, Avklaringssamtale, Level, OwnerKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,15 @@ def test_samtale_detail__record__saves_samtaleduk_and_agreements(case, staff, st
     assert response.status_code == 302
     samtale.refresh_from_db()
     assert (samtale.status, samtale.duk_works, samtale.version) == ("held", "Fotball", 2)
-    assert [a.what for a in samtale.agreements.all()] == ["Fast vaksen i friminutt"]
+    [point] = samtale.action_points.all()
+    assert (point.what, point.owner_kind, point.owner_name, point.status, point.family_id) == (
+        "Fast vaksen i friminutt",
+        OwnerKind.OTHER,
+        "Skulen",
+        ActionStatus.OPEN,
+        case.family_id,
+    )
+    assert point.due == timezone.localdate() + timedelta(days=30)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +141,7 @@ def test_samtale_detail__bad_input__shows_errors_and_saves_nothing(case, staff, 
     context = response.context
     assert context["form"].errors if where == "form" else any(context["agreements"].errors)
     samtale.refresh_from_db()
-    assert (samtale.status, samtale.agreements.count()) == ("planned", 0)
+    assert (samtale.status, samtale.action_points.count()) == ("planned", 0)
 
 
 def test_samtale_detail__stale_version__is_refused_and_nothing_is_lost(case, staff, staff_client):
@@ -264,19 +272,23 @@ def test_samtale_detail__saving_again_without_touching_the_agreements__keeps_the
     samtale = _book(case, staff)
     url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
     staff_client.post(url, _record_data(samtale))
+    [point] = samtale.action_points.all()
     edit = staff_client.get(url + "?rediger=1")
-    management = edit.context["agreements"].management_form
+    agreements = edit.context["agreements"]
+    management = agreements.management_form
     data = _record_data(
         Avklaringssamtale.objects.get(pk=samtale.pk),
         duk_hard="Matte",
         **{
             "avtale-TOTAL_FORMS": management["TOTAL_FORMS"].value(),
             "avtale-INITIAL_FORMS": management["INITIAL_FORMS"].value(),
+            "avtale-0-point": agreements[0]["point"].value(),
         },
     )
     assert staff_client.post(url, data).status_code == 302
-    assert [a.what for a in Avklaringssamtale.objects.get(pk=samtale.pk).agreements.all()] == [
-        "Fast vaksen i friminutt"
+    # The same point, updated in place: not removed and added again, so a tick on it from the family page stands.
+    assert [(p.pk, p.what, p.version) for p in Avklaringssamtale.objects.get(pk=samtale.pk).action_points.all()] == [
+        (point.pk, "Fast vaksen i friminutt", 1)
     ]
 
 

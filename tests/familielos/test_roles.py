@@ -48,7 +48,7 @@ def test_roles__after_migrate__group_has_exactly_its_permissions(role):
 def test_roles__any_role__holds_no_model_permission_to_read_families(role):
     held = permissions_of(Group.objects.get(name=role))
 
-    family_data = ("family", "person", "case", "consent", "levelchange", "avklaringssamtale", "agreement")
+    family_data = ("family", "person", "case", "consent", "levelchange", "avklaringssamtale", "actionpoint")
     assert not {f"cases.{verb}_{model}" for verb in ("view", "change") for model in family_data} & held
 
 

@@ -254,4 +254,4 @@ def test_record_avklaringssamtale__stale_version__is_refused_and_keeps_the_newer
     with pytest.raises(actions.StaleEdit):
         actions.record_avklaringssamtale(actor=staff, samtale=samtale, version=1, agreements=[], duk_works="Anna")
     samtale.refresh_from_db()
-    assert (samtale.duk_works, samtale.version, samtale.agreements.count()) == ("Leik", 2, 1)
+    assert (samtale.duk_works, samtale.version, samtale.action_points.count()) == ("Leik", 2, 1)
