@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,11 +47,25 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = request.session
+        if getattr(request, "is_background", False):
+            return response
         if session.accessed and not session.is_empty() and response.status_code < 500:
             now = int(timezone.now().timestamp())
             if session.modified or now - session.get(SESSION_REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
                 session[SESSION_REFRESHED_AT] = now
         return response
+
+
+def background(view):
+    """For a view a page calls by itself (a poll every few seconds): its requests are not the person's activity, so
+    a page left open does not keep the session alive past its idle expiry."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.is_background = True
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class NoStoreForSignedInMiddleware:

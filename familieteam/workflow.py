@@ -307,6 +307,12 @@ def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
     return team
 
 
+def can_edit_canvas(meeting: FamilieteamMeeting) -> bool:
+    """Whether the meeting's canvas can be written (and its previous one evaluated): a planned meeting of a case open
+    at level 3. The guard of save_cell, restore_cell, evaluate and set_action_point; pages offer their forms by it."""
+    return MeetingStatus(meeting.status).can_edit_canvas and at_level_3(meeting.team.case)
+
+
 def at_level_3(case: Case) -> bool:
     return case.status == Status.OPEN and case.level == Level.FAMILIELOS
 

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Level
+from tests import factories
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,21 @@ def test_session__anonymous_visitor__gets_no_session(client):
 
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_session__a_canvas_left_open__polls_but_is_logged_out_after_the_idle_age(clock):
+    """The canvas page asks for changes every few seconds by itself; that is not the person's activity."""
+    case, *_ = factories.case_at(Level.FAMILIELOS)
+    meeting = factories.familieteam_meeting(case)
+    client = client_for(case.familielos)
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    changes = reverse("familieteam:cell_changes", args=[meeting.pk])
+    for _ in range(IDLE // timedelta(minutes=5)):
+        clock.advance(timedelta(minutes=5))
+        client.get(changes)
+    clock.advance(timedelta(minutes=1))
+
+    response = client.get(meeting.get_absolute_url())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

@@ -1,0 +1,152 @@
+// Samtaleduk 2, live: htmx saves each cell as it is typed and polls the others' changes; this file keeps the
+// cell someone is typing in from being replaced by those changes, shows each cell's saving state, and holds a
+// cell's autosave while its conflict waits for a choice (so the typed text is offered, never written over).
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js-canvas");
+
+  function message(name) {
+    const table = document.getElementById("canvas");
+    return table ? table.dataset[name] || "" : "";
+  }
+
+  function cellOf(element) {
+    return element && element.closest ? element.closest(".cell") : null;
+  }
+
+  function mainForm(element) {
+    return element && element.classList && element.classList.contains("cell-form") ? element : null;
+  }
+
+  function inConflict(cell) {
+    return cell.querySelector(".cell-conflict") !== null;
+  }
+
+  function currentState(cell) {
+    const span = cell.querySelector(".cell-state [data-state]");
+    return span ? span.dataset.state : "";
+  }
+
+  function setState(cell, state, text) {
+    const holder = cell.querySelector(".cell-state");
+    if (!holder || currentState(cell) === state) {
+      return;
+    }
+    const span = document.createElement("span");
+    span.className = "state state-" + state;
+    span.dataset.state = state;
+    span.textContent = text;
+    holder.replaceChildren(span);
+  }
+
+  function typedValue(form) {
+    const text = form.querySelector("textarea");
+    const due = form.querySelector("input[name=due]");
+    return (text ? text.value : "") + "\n" + (due ? due.value : "");
+  }
+
+  function knownVersion(cell) {
+    const input = cell.querySelector("input[name=version]");
+    return Math.max(Number(cell.dataset.version || 0), Number(input ? input.value : 0));
+  }
+
+  // The text typed while the losing save was on its way is the person's text too: offer that one.
+  function holdForChoice(cell, form) {
+    const textarea = form.querySelector("textarea");
+    textarea.readOnly = true;
+    const mine = textarea.value;
+    const input = cell.querySelector("[data-conflict-mine-input]");
+    if (input && input.value !== mine) {
+      input.value = mine;
+      cell.querySelector("[data-conflict-mine]").textContent = mine;
+      const merge = cell.querySelector("[data-conflict-merge]");
+      if (merge) {
+        merge.value = merge.dataset.theirs + "\n\n" + mine;
+      }
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest && event.target.closest(".cell-form");
+    const cell = cellOf(form);
+    if (!cell || inConflict(cell)) {
+      return;
+    }
+    cell.dataset.dirty = "1";
+    if (currentState(cell) !== "changed") {
+      setState(cell, "unsaved", message("textUnsaved"));
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = mainForm(event.detail.elt);
+    const cell = cellOf(form);
+    if (!cell) {
+      return;
+    }
+    if (inConflict(cell)) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = typedValue(form);
+    if (currentState(cell) !== "changed") {
+      setState(cell, "saving", message("textSaving"));
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = mainForm(event.detail.elt);
+    const cell = cellOf(form);
+    if (!cell || !cell.isConnected) {
+      return;
+    }
+    if (!event.detail.successful) {
+      setState(cell, "failed", message("textFailed"));
+      return;
+    }
+    const state = currentState(cell);
+    if (state === "conflict") {
+      holdForChoice(cell, form);
+    } else if (state === "saved") {
+      if (typedValue(form) === form.dataset.sent) {
+        delete cell.dataset.dirty;
+      } else {
+        setState(cell, "unsaved", message("textUnsaved"));
+      }
+    }
+  });
+
+  // Another person's saved cell: swapped in, unless this page already has that version, or someone here is in
+  // the cell or has typed in it; that cell is told, and its next save meets the conflict.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target.classList || !target.classList.contains("cell")) {
+      return;
+    }
+    const incoming = event.detail.fragment.firstElementChild;
+    if (incoming && Number(incoming.dataset.version || 0) <= knownVersion(target)) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    if (target.contains(document.activeElement) || target.dataset.dirty || inConflict(target)) {
+      event.detail.shouldSwap = false;
+      target.dataset.stale = "1";
+      if (!inConflict(target)) {
+        setState(target, "changed", message("textChanged"));
+      }
+    }
+  });
+
+  // Left without typing after someone else changed it: fetch the canvas again; only the cells this page does not
+  // have the newest version of are swapped in.
+  document.addEventListener("focusout", function (event) {
+    const cell = cellOf(event.target);
+    const poll = document.querySelector(".canvas-poll");
+    if (!cell || !cell.dataset.stale || cell.dataset.dirty || cell.contains(event.relatedTarget) || !poll) {
+      return;
+    }
+    delete cell.dataset.stale;
+    window.htmx.ajax("GET", poll.getAttribute("hx-get") + "?cursor=0%3A", { target: poll, swap: "none" });
+  });
+})();
