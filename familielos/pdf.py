@@ -84,6 +84,11 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
+def static_url(name: str) -> str:
+    """The URL a print template links a static file by (another stylesheet than `{{ print_css }}`, say)."""
+    return STATIC_BASE_URL + name
+
+
 def render_pdf_bytes(template: str, context: dict, request=None) -> bytes:
     """The PDF of a print template; the template links `{{ print_css }}` for its styles.
 
@@ -97,7 +102,7 @@ def render_pdf_bytes(template: str, context: dict, request=None) -> bytes:
 
 
 def _layout(template: str, context: dict, request):
-    html = render_to_string(template, {**context, "print_css": STATIC_BASE_URL + PRINT_CSS}, request=request)
+    html = render_to_string(template, {**context, "print_css": static_url(PRINT_CSS)}, request=request)
     return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()).render(**PDF_OPTIONS)
 
 
