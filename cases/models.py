@@ -498,7 +498,7 @@ class ActionPoint(models.Model):
         related_name="+",
         verbose_name=_("trusted person"),
     )
-    due = models.DateField(_("by"), null=True, blank=True)
+    due = models.DateField(_("by date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus, default=ActionStatus.OPEN)
     comment = models.CharField(_("comment"), max_length=ACTION_COMMENT_MAX, blank=True)
     version = models.PositiveIntegerField(default=1)

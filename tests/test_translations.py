@@ -1,0 +1,73 @@
+"""Every msgid the code uses has a Bokmål and a Nynorsk translation.
+
+makemessages runs on a copy of the sources and catalogues, so the real locale files are never touched; msgmerge
+marks a msgid the catalogue lacks as untranslated, or as fuzzy when it guesses from a similar one.
+"""
+
+import contextlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+LANGUAGES = ["nb", "nn"]
+SOURCE_SUFFIXES = {".py", ".html", ".txt"}  # what makemessages reads for the "django" domain
+SKIPPED_DIRS = {"tests", "__pycache__", "staticfiles", "node_modules"}
+
+
+def _copy_filter(directory: str, names: list[str]) -> set[str]:
+    """Leave out hidden dirs (.venv, .git, .pgdata), the tests, and every file makemessages does not read."""
+    return {
+        name
+        for name in names
+        if name.startswith(".")
+        or name in SKIPPED_DIRS
+        or (Path(directory, name).is_file() and Path(name).suffix not in SOURCE_SUFFIXES and name != "django.po")
+    }
+
+
+@pytest.fixture(scope="module")
+def merged_catalogues(tmp_path_factory) -> Path:
+    """The catalogues as makemessages leaves them after merging in today's msgids, in a throwaway copy."""
+    root = tmp_path_factory.mktemp("messages") / "project"
+    shutil.copytree(settings.BASE_DIR, root, ignore=_copy_filter)
+    with contextlib.chdir(root), override_settings(LOCALE_PATHS=[root / "locale"]):
+        call_command("makemessages", locale=LANGUAGES, no_obsolete=True, verbosity=0)
+    return root / "locale"
+
+
+def _msgids(po_file: Path, selection: str) -> list[str]:
+    """The msgids (with their msgctxt) msgattrib selects from po_file."""
+    out = subprocess.run(
+        ["msgattrib", selection, "--no-obsolete", "--no-wrap", str(po_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found, context = [], ""
+    for line in out.splitlines():
+        if line.startswith("msgctxt "):
+            context = f"[{line[8:]}] "
+        elif line.startswith("msgid ") and line != 'msgid ""':
+            found.append(context + line[6:])
+            context = ""
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_msgid_in_the_code_is_translated(merged_catalogues, language):
+    po_file = merged_catalogues / language / "LC_MESSAGES" / "django.po"
+    missing = _msgids(po_file, "--untranslated") + _msgids(po_file, "--only-fuzzy")
+    assert not missing, f"{len(missing)} msgids have no {language} translation:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_compiles_with_matching_placeholders(language):
+    """msgfmt --check: the header is valid and every translation keeps its msgid's %(name)s placeholders."""
+    po_file = Path(settings.BASE_DIR, "locale", language, "LC_MESSAGES", "django.po")
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_file)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
