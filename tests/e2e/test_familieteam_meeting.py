@@ -1,0 +1,163 @@
+"""A familieteam meeting in Chromium: the familielos runs it on samtaleduk 2 — writes in the canvas, evaluates the
+previous meeting, sets three action points, downloads the canvas as a PDF and finishes the meeting with the next one
+set — while a service member has the same canvas open in a second browser and sees the text appear; then the member
+ticks their own action point on "Mine aksjonspunkt". axe-core checks every page."""
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cases.models import ActionPoint, ActionStatus, Level
+from familieteam import workflow
+from familieteam.models import Column, Evaluation, EvaluationResult, LifeArea, MeetingStatus
+from tests import factories
+from tests.e2e.helpers import OVERVIEW, log_in, pdf_text
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+IC = re.IGNORECASE
+OSLO = ZoneInfo("Europe/Oslo")
+SCHOOL_NOW = re.compile(r"^(Skole/barnehage|School) – (Dette skal vi gjøre nå|This we do now)$", IC)
+SAVED = re.compile(r"(Lagret|Saved) \d\d:\d\d", IC)
+PARTLY = re.compile(r"^(Delvis|Partly)", IC)
+COMMENT = re.compile(r"^(Kommentar|Comment)", IC)
+SAVE_EVALUATION = re.compile(r"^(Lagre evalueringen|Save the evaluation)", IC)
+EVALUATION_SAVED = re.compile(r"Evalueringen er lagret|The evaluation is saved", IC)
+WHAT = re.compile(r"^(Hva skal gjøres|What is to be done)", IC)
+WHO = re.compile(r"^(Hvem gjør det|Who does it)", IC)
+BY = re.compile(r"^(Innen|Frist|By)\b", IC)
+SET_POINT = re.compile(r"^(Sett aksjonspunktet|Set the action point)$", IC)
+CANVAS_PDF = re.compile(r"^Samtaleduk 2 \(PDF\)$", IC)
+FINISH = re.compile(r"^(Avslutt møtet|Finish the meeting)$", IC)
+FAMILY_CAME = re.compile(r"^(Hvem som kom fra familien|Who came from the family)", IC)
+NEXT_DATE = re.compile(r"^(Dato for neste møte|Date of the next meeting)", IC)
+NEXT_TIME = re.compile(r"^(Tidspunkt for neste møte|Time of the next meeting)", IC)
+NEXT_PLACE = re.compile(r"^(Sted for neste møte|Place of the next meeting)", IC)
+MY_POINTS = re.compile(r"^(Mine aksjonspunkter?|My action points)$", IC)
+MARK_DONE = re.compile(r"^(Marker som gjort|Mark as done)", IC)
+DONE = re.compile(r"^(Utført|Gjort|Done)$", IC)
+
+
+@pytest.fixture
+def meeting(default_data):
+    """A family at level 3 whose familieteam met a month ago (a goal set then, to evaluate now) and meets today."""
+    case, *_ = factories.case_at(Level.FAMILIELOS, family_name="Familien Lie", child_name="Kari")
+    los = case.familielos
+    los.username, los.first_name, los.last_name = "los-lie", "Lars", "Los"
+    los.save()
+    member, _user = factories.familieteam_member(
+        case, username="helse-lie", first_name="Hege", last_name="Helsesykepleier"
+    )
+    trusted = factories.trusted_person(case, name="Nabo Nils")
+    previous = factories.familieteam_meeting(
+        case, starts_at=timezone.now() - timedelta(days=30), invited=[member, trusted]
+    )
+    workflow.save_cell(
+        actor=los,
+        meeting=previous,
+        life_area=LifeArea.objects.get(name_nb="Fritid"),
+        column=Column.SHORT_GOAL,
+        text="Kari er med på fotballtreninga ein gong i veka.",
+        due=timezone.localdate(),
+        base_version=0,
+    )
+    return workflow.finish_meeting(
+        actor=los,
+        meeting=previous,
+        present=[member],
+        family_present="Guro",
+        next_starts_at=timezone.now() + timedelta(hours=1),
+        next_place="Skulen, møterom 2",
+    )
+
+
+def _log_in_and_open(page: Page, user, meeting) -> None:
+    log_in(page, user)
+    page.goto(meeting.get_absolute_url())
+    expect(page.get_by_role("heading", level=1, name=re.compile("Samtaleduk 2"))).to_be_visible()
+
+
+def _set_action_point(page: Page, what: str, owner: re.Pattern, due: str) -> None:
+    form = page.get_by_role("form", name=re.compile(r"^(Nytt aksjonspunkt|New action point)$", IC))
+    form.get_by_label(WHAT).fill(what)
+    owner_select = form.get_by_label(WHO)
+    label = next(text for text in owner_select.locator("option").all_inner_texts() if owner.search(text))
+    owner_select.select_option(label=label)
+    form.get_by_label(BY).fill(due)
+    form.get_by_role("button", name=SET_POINT).click()
+    expect(page.locator("#action-points").get_by_text(what, exact=True)).to_be_visible()
+
+
+def test_familielos_runs_a_meeting_while_a_member_watches_the_canvas(new_page, meeting, check_page, tmp_path):
+    team = meeting.team
+    los = team.case.familielos
+    member_user = team.members.get(user__isnull=False).user
+    los_page, member_page = new_page(), new_page()
+    # The familielos starts from the desk: today's meeting is there, one click from the family's team.
+    log_in(los_page, los)
+    los_page.get_by_role("navigation").get_by_role("link", name=OVERVIEW).click()
+    check_page(los_page, "desk")
+    los_page.get_by_role("link", name=re.compile(r"^(Familieteam) – Familien Lie$")).click()
+    expect(los_page.get_by_role("heading", level=1, name=re.compile("Familien Lie"))).to_be_visible()
+    check_page(los_page, "team")
+    los_page.get_by_role(
+        "link", name=re.compile(re.escape(meeting.starts_at.astimezone(OSLO).strftime("%d.%m.%Y")))
+    ).first.click()
+    expect(los_page.get_by_role("heading", level=1, name=re.compile("Samtaleduk 2"))).to_be_visible()
+    check_page(los_page, "canvas")
+    _log_in_and_open(member_page, member_user, meeting)
+
+    # The familielos writes; the member's browser shows it within a few seconds, without reloading.
+    text = "Kari tek skulebussen sjølv tre dagar i veka."
+    los_page.get_by_label(SCHOOL_NOW).fill(text)
+    expect(los_page.locator(".cell-state", has_text=SAVED).first).to_be_visible()
+    expect(member_page.get_by_label(SCHOOL_NOW)).to_have_value(text, timeout=15_000)
+
+    # The previous meeting's goal is evaluated here.
+    evaluation = los_page.locator(".evaluation-item", has_text="fotballtreninga")
+    evaluation.get_by_role("radio", name=PARTLY).check()
+    evaluation.get_by_label(COMMENT).fill("Ho var med to av fire gonger.")
+    evaluation.get_by_role("button", name=SAVE_EVALUATION).click()
+    expect(los_page.get_by_text(EVALUATION_SAVED)).to_be_visible()
+
+    due = (timezone.localdate() + timedelta(days=14)).isoformat()
+    _set_action_point(los_page, "Ringe PPT om skyss", re.compile("Helsesykepleier"), due)
+    _set_action_point(los_page, "Kjøpe fotballsko", re.compile("Guro"), due)
+    _set_action_point(los_page, "Køyre Kari til trening", re.compile("Nabo Nils"), due)
+    check_page(los_page, "canvas-filled")
+
+    with los_page.expect_download() as download:
+        los_page.get_by_role("link", name=CANVAS_PDF).click()
+    pdf = tmp_path / "samtaleduk2.pdf"
+    download.value.save_as(pdf)
+    printed = pdf_text(pdf)
+    assert text in printed
+    assert "Ringe PPT om skyss" in printed
+
+    los_page.get_by_role("link", name=FINISH).click()
+    check_page(los_page, "finish")
+    los_page.get_by_label(FAMILY_CAME).fill("Guro og Kari")
+    los_page.get_by_label(NEXT_DATE).fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    los_page.get_by_label(NEXT_TIME).fill("14:00")
+    los_page.get_by_label(NEXT_PLACE).fill("Heime hjå familien")
+    los_page.get_by_role("button", name=FINISH).click()
+    # The next meeting's canvas starts from this one.
+    expect(los_page.get_by_label(SCHOOL_NOW)).to_have_value(text)
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+    assert Evaluation.objects.get(meeting=meeting).result == EvaluationResult.PARTLY
+    assert ActionPoint.objects.filter(meeting=meeting).count() == 3
+
+    # The member ticks their own action point from their list.
+    member_page.get_by_role("navigation").get_by_role("link", name=MY_POINTS).click()
+    point = member_page.locator(".action-point", has_text="Ringe PPT om skyss")
+    expect(point).to_be_visible()
+    check_page(member_page, "my-action-points")
+    point.get_by_role("button", name=MARK_DONE).click()
+    expect(member_page.locator(".action-point", has_text="Ringe PPT om skyss").get_by_text(DONE)).to_be_visible()
+    assert ActionPoint.objects.get(what="Ringe PPT om skyss").status == ActionStatus.DONE
