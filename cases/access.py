@@ -162,7 +162,9 @@ def sync_case_grants(case) -> None:
     """Bring the family's grant rows in line with `desired_grants` for its case: add what is missing and remove
     what no rule gives any more (a former team, a former familielos, a grant made by hand).
 
-    A closed case keeps the grants of the level it left, so the short way back needs no new grants.
+    A closed case keeps the grants of the level it left, so the short way back needs no new grants; but not the
+    familieteam's members, who are no longer working with the family (reopening gives their access back, under the
+    consent as it is then).
     """
     family = case.family
     wanted = desired_grants(
@@ -171,7 +173,7 @@ def sync_case_grants(case) -> None:
         family_logins=family.persons.exclude(user=None).values_list("user", flat=True),
         team_group=case.ressursteam.group_id if case.ressursteam_id else None,
         familielos=case.familielos_id,
-        familieteam_members=_covered_familieteam_members(case),
+        familieteam_members=_covered_familieteam_members(case) if case.status == Status.OPEN else (),
     )
     _apply_grants(family, wanted)
 
@@ -339,13 +341,21 @@ def _familieteam_ids(user) -> RawSQL:
 
 
 def familieteam_or_404(user, family_pk):
-    """The familieteam of the family with this id, if the user works in it."""
+    """The familieteam of the family with this id, if the user works in it: the one of the family's current case
+    (its open case, else the newest), as a family that came back to level 3 in a new case has a team per case."""
     try:
-        return (
-            visible_familieteams(user).select_related("case__family", "case__familielos").get(case__family_id=family_pk)
+        team = (
+            visible_familieteams(user)
+            .select_related("case__family", "case__familielos")
+            .filter(case__family_id=family_pk)
+            .order_by("-case__status", "-case__opened_at")
+            .first()
         )
-    except (ObjectDoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    except (ValueError, TypeError):
+        team = None
+    if team is None:
+        raise Http404
+    return team
 
 
 def familieteam_meeting_or_404(user, pk):
@@ -368,7 +378,8 @@ def visible_action_points(user) -> QuerySet:
 
     if not user.is_authenticated or not user.is_active:
         return ActionPoint.objects.none()
-    return ActionPoint.objects.filter(family__in=visible_families(user)).filter(
+    # Staff hold the change grant; a family's own login (view only) reads its agreements on its own pages.
+    return ActionPoint.objects.filter(family__in=visible_families(user, CHANGE)).filter(
         Q(meeting__isnull=True) | Q(meeting__team__in=visible_familieteams(user))
     )
 

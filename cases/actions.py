@@ -74,7 +74,8 @@ def record_consent(
     valid_to: date | None = None,
     note: str = "",
 ) -> Consent:
-    """Record a guardian's consent or refusal; a refusal is kept on the record too."""
+    """Record a guardian's consent or refusal; a refusal is kept on the record too. A familieteam member whose
+    service the new consent covers (again) sees the family at once."""
     access.require(actor, family, access.CHANGE)
     if not actor.has_perm("cases.add_consent"):
         raise Refused(_("Your role cannot record consents."))
@@ -91,6 +92,7 @@ def record_consent(
         recorded_by=actor,
     )
     consent.units.set(units)
+    access.sync_family_grants(family)
     return consent
 
 

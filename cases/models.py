@@ -490,9 +490,10 @@ class ActionPoint(models.Model):
     owner_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("family member")
     )
+    # A trusted person removed from the team leaves their points with their name (owner_name).
     owner_member = models.ForeignKey(
         "familieteam.FamilieteamMember",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -554,8 +555,12 @@ class ActionPoint(models.Model):
         return self.what
 
     @property
+    def is_open(self) -> bool:
+        return ActionStatus(self.status).is_open
+
+    @property
     def is_overdue(self) -> bool:
-        return self.status == ActionStatus.OPEN and self.due is not None and self.due < timezone.localdate()
+        return self.is_open and self.due is not None and self.due < timezone.localdate()
 
 
 class LetterKind(models.TextChoices):

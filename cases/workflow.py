@@ -301,6 +301,7 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
         .first()
     )
     if case is None:
+        # A closed case's grants (the team's, the familielos's) follow the consent the day the case reopens.
         return None
     if not consents.covers(family, case.ressursteam.units.all()):
         return _move(case, Level.AVKLARING, actor, {"reason_code": ReasonCode.CONSENT_TEAM})
@@ -441,6 +442,8 @@ def reopen_case(
         case.decision_deadline = _new_deadline()
     case.save(update_fields=["level", "status", "closed_from_level", "decision_deadline", "updated_at"])
     _log(case, ChangeKind.REOPENED, None, actor, _reason(reason, reason_code, reason_params))
+    if case.level == Level.FAMILIELOS:
+        _start_familieteam(case)
     access.sync_case_grants(case)
     return case
 
@@ -451,10 +454,11 @@ def record_in_history(*, actor: User, case: Case, kind: ChangeKind, reason_code:
 
 
 def _start_familieteam(case: Case) -> Familieteam:
-    """The case's familieteam as it reaches level 3: made the first time, with level 3 planned for six months;
-    kept after that, so stepping down and reopening keep the team, its members and its canvases."""
+    """The case's familieteam as it (re)enters level 3, with level 3 planned for six months from today: made the
+    first time, kept after that (stepping down and reopening keep the team, its members and its canvases), each
+    new stretch at level 3 with its own start and plan, which the familielos then sets."""
     today = timezone.localdate()
-    team, _created = Familieteam.objects.get_or_create(
+    team, _created = Familieteam.objects.update_or_create(
         case=case, defaults={"started_on": today, "planned_end": add_months(today, PLAN_MIN_MONTHS)}
     )
     return team

@@ -2,5 +2,11 @@ from familielos import roles
 
 
 def user_role(request):
-    role = roles.role_of(request.user) if hasattr(request, "user") else ""
-    return {"user_role": role, "user_role_label": roles.LABELS.get(role, "")}
+    if not hasattr(request, "user"):
+        return {"user_role": "", "user_role_label": "", "works_with_families": False}
+    role = roles.role_of(request.user)
+    return {
+        "user_role": role,
+        "user_role_label": roles.LABELS.get(role, ""),
+        "works_with_families": roles.works_with_families(request.user),
+    }

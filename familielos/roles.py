@@ -27,6 +27,10 @@ LABELS = {
     FAMILY_MEMBER: _("Family member"),
 }
 
+# The roles whose people work with families: they can be a familieteam's service representative and own action
+# points; the others (administration, research, a family's own login) cannot.
+WORKS_WITH_FAMILIES = (UNIT_STAFF, RESSURSTEAM_MEMBER, FAMILIELOS, LEADER)
+
 # In order of precedence: a person in several roles is shown by the first that applies.
 PRECEDENCE = [ADMINISTRATOR, LEADER, FAMILIELOS, RESSURSTEAM_MEMBER, UNIT_STAFF, RESEARCHER, FAMILY_MEMBER]
 
@@ -111,6 +115,10 @@ def role_of(user) -> str:
 def has_role(user, role: str) -> bool:
     """Whether the user is in the role's group (whatever role they are shown with), at no query of its own."""
     return user.is_authenticated and role in _group_names(user)
+
+
+def works_with_families(user) -> bool:
+    return user.is_authenticated and not _group_names(user).isdisjoint(WORKS_WITH_FAMILIES)
 
 
 def _group_names(user) -> set[str]:

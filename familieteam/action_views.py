@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import access
-from cases.models import ActionStatus
+from cases.models import ACTION_COMMENT_MAX, ActionStatus
 from familielos import audit, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
 from familieteam import workflow
 from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
-from familieteam.models import FamilieteamMeeting, MeetingStatus
+from familieteam.models import FamilieteamMeeting
 
 FRAGMENT = "familieteam/_action_points.html"
 ROW = "familieteam/_action_points.html#point"
@@ -36,11 +36,10 @@ RECENT_MAX = 50
 def action_points_context(user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "") -> dict:
     """What `_action_points.html` needs on the meeting page: the meeting's points (each with `can_tick`), the form
     for a new one while the meeting is planned, and a refusal to show above it."""
-    leads = workflow.is_leader(user, meeting.team)
     points = list(meeting.action_points.all())
     for point in points:
-        point.can_tick = workflow.can_tick(user, point, leads=leads)
-    can_set = MeetingStatus(meeting.status).can_edit_canvas
+        point.can_tick = workflow.can_tick(user, point)
+    can_set = workflow.can_edit_canvas(meeting)
     if can_set and form is None:
         form = ActionPointForm(meeting=meeting)
     return {
@@ -70,6 +69,9 @@ def action_point_new(request, pk):
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=meeting.team.case.family_id, obj=point)
             form = None
+    if form is not None:
+        # The answer shows the meeting's points again.
+        audit.record(request, action=AccessAction.VIEW, family_id=meeting.team.case.family_id, obj=meeting)
     if not request.htmx:
         errors = [error for field_errors in (form.errors.values() if form else []) for error in field_errors]
         for problem in [refusal] if refusal else errors:
@@ -92,7 +94,9 @@ def action_point_status(request, pk):
     form = ActionPointStatusForm(request.POST)
     refusal = ""
     if not form.is_valid():
-        refusal = _("Choose done, dropped or open, and keep the comment within 1000 characters.")
+        refusal = _("Choose done, dropped or open, and keep the comment within %(max)s characters.") % {
+            "max": ACTION_COMMENT_MAX
+        }
     else:
         try:
             workflow.set_action_point_status(actor=request.user, point=point, **form.cleaned_data)
@@ -100,9 +104,11 @@ def action_point_status(request, pk):
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=point.family_id, obj=point)
+    if refusal:
+        # The answer shows the point as it is now.
+        audit.record(request, action=AccessAction.VIEW, family_id=point.family_id, obj=point)
     point = access.action_point_or_404(request.user, pk)
-    leads = point.meeting_id is not None and workflow.is_leader(request.user, point.meeting.team)
-    point.can_tick = workflow.can_tick(request.user, point, leads=leads)
+    point.can_tick = workflow.can_tick(request.user, point)
     next_url = _next_url(request, point)
     if not request.htmx:
         if refusal:
@@ -127,7 +133,7 @@ def action_point_status(request, pk):
 def my_action_points(request):
     """The user's own open action points across the families they work with, the earliest date (so the overdue)
     first, and those they closed in the last 30 days."""
-    if roles.role_of(request.user) in {"", roles.FAMILY_MEMBER}:
+    if not roles.works_with_families(request.user):
         raise Http404
     mine = (
         access.visible_action_points(request.user)

@@ -127,6 +127,11 @@ def build_canvas(meeting: FamilieteamMeeting) -> Canvas:
     return Canvas(rows=rows, cursor=_cursor_after(0, cells), slots_by_key=slots)
 
 
+def blank_canvas() -> list[Row]:
+    """The grid with nothing written: a row per life area in use (the blank PDF to write on by hand)."""
+    return [Row(area, [Slot(area, column) for column in COLUMNS]) for area in LifeArea.objects.filter(active=True)]
+
+
 def slot_for(meeting: FamilieteamMeeting, life_area: LifeArea, column: Column) -> Slot:
     """One slot as it is saved now (one query)."""
     cell = _cells(meeting).filter(life_area=life_area, column=column).first()
@@ -158,7 +163,8 @@ def _parse_cursor(cursor: str) -> tuple[int, set[tuple[int, int]]]:
         pairs = {tuple(int(part) for part in item.split("-", 1)) for item in known.split(".") if item}
     except ValueError:
         raise BadCursor(cursor) from None
-    if since < 0 or any(len(pair) != 2 for pair in pairs):
+    # A cursor is a time stamp this module made: not before 1970 nor past the year 5000 (datetime's range).
+    if not 0 <= since < 10**17 or any(len(pair) != 2 for pair in pairs):
         raise BadCursor(cursor)
     return since, pairs
 

@@ -22,9 +22,8 @@ class TypedTextField(forms.CharField):
 class CellForm(forms.Form):
     """A save of one cell, typed from `version` (what the page showed); the workflow decides saved or conflict."""
 
-    life_area = forms.ModelChoiceField(
-        label=pgettext_lazy("canvas", "Life area"), queryset=LifeArea.objects.filter(active=True)
-    )
+    # A retired life area stays editable on a canvas that has text in it (the workflow decides).
+    life_area = forms.ModelChoiceField(label=pgettext_lazy("canvas", "Life area"), queryset=LifeArea.objects.all())
     column = forms.ChoiceField(label=pgettext_lazy("canvas", "Column"), choices=Column.choices)
     text = TypedTextField(label=pgettext_lazy("canvas", "Text"), widget=forms.Textarea)
     due = forms.DateField(

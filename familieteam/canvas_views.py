@@ -36,6 +36,7 @@ from familieteam.canvas import (
 from familieteam.canvas_forms import CellForm, EvaluationForm, RestoreForm
 from familieteam.models import CanvasCell, Column, EvaluationResult
 
+HISTORY_SHOWN = 200
 PAGE = "familieteam/meeting.html"
 
 
@@ -106,7 +107,8 @@ def _cell_invalid(request, meeting, form):
             canvas.replace(slot)
         return _page(request, meeting, canvas=canvas, refusal=error)
     if slot is not None and form.data.get("resolve"):
-        slot.conflict = Conflict(text=slot.draft, due=None)
+        slot.conflict = Conflict(text=slot.draft, due=form.cleaned_data.get("due"))
+        audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=slot.cell or meeting)
         return render(request, f"{PAGE}#cell", {"slot": slot, "meeting": meeting, "editable": True})
     return render(request, f"{PAGE}#cell-result", {"error": error, "meeting": meeting})
 
@@ -118,6 +120,7 @@ def _cell_refused(request, meeting, data, refusal: str):
     if data["resolve"]:
         slot = slot_for(meeting, data["life_area"], Column(data["column"]))
         slot.error, slot.conflict = refusal, Conflict(text=data["text"], due=data["due"])
+        audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=slot.cell or meeting)
         return render(request, f"{PAGE}#cell", {"slot": slot, "meeting": meeting, "editable": True})
     return render(request, f"{PAGE}#cell-result", {"error": refusal, "meeting": meeting})
 
@@ -166,10 +169,10 @@ def cell_history(request, pk, cell_pk):
     context = {
         "meeting": meeting,
         "slot": slot,
-        "versions": cell.versions.select_related("by"),
-        "can_restore": workflow.can_edit_canvas(meeting) and workflow.is_leader(request.user, meeting.team),
+        # The newest first; a cell typed in for a whole meeting keeps hundreds, and the latest are the ones to restore.
+        "versions": cell.versions.select_related("by")[:HISTORY_SHOWN],
+        "can_restore": workflow.can_restore(request.user, meeting),
         "refusal": refusal,
-        **action_points_context(request.user, meeting),
     }
     return render(request, "familieteam/cell_history.html", context)
 
@@ -205,6 +208,8 @@ def evaluate(request, pk, cell_pk):
             form = _evaluation_form(cell)
     if not request.htmx:
         return _page(request, meeting, eval_forms={cell.pk: form}, refusal=refusal)
+    if not saved:
+        audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=cell)
     cell.form = form
     context = {
         "item": cell,

@@ -152,6 +152,10 @@ class FamilieteamMeeting(models.Model):
     def get_absolute_url(self):
         return reverse("familieteam:meeting", args=[self.pk])
 
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
 
 @tracked()
 class LifeArea(models.Model):

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, consents
-from cases.models import ActionPoint, ActionStatus, Case, Level, OwnerKind, Person, Status
+from cases.models import ActionPoint, ActionStatus, Case, Family, Level, OwnerKind, Person, Status
 from cases.workflow import lock_family
+from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
@@ -50,13 +51,14 @@ def can_lead(user, team: Familieteam) -> bool:
     return is_leader(user, team) and at_level_3(team.case)
 
 
-def can_tick(user, point: ActionPoint, *, leads: bool = False) -> bool:
+def can_tick(user, point: ActionPoint) -> bool:
     """Whether `user` may change the status of an action point they can see: their own, or any of the team's when
-    they are its familielos (`leads`); a level-1 agreement, whoever may change the family's case."""
+    they are its familielos; a level-1 agreement, whoever may change the family's case. Reads the point's meeting
+    with its team and case (select_related them for a list)."""
     if point.owner_user_id == user.pk:
         return True
     if point.meeting_id is not None:
-        return leads
+        return is_leader(user, point.meeting.team)
     return access.can(user, point.family, access.CHANGE)
 
 
@@ -67,7 +69,7 @@ def add_service_member(
     """A service representative joins the team; they see the family at once if the consent covers their service,
     and the familielos is asked to record that consent first if it does not."""
     team = _lock_as_leader(actor, team)
-    if not user.is_active or not unit.memberships.filter(user=user).exists():
+    if not user.is_active or not roles.works_with_families(user) or not unit.memberships.filter(user=user).exists():
         raise Refused(_("%(name)s does not work in %(service)s.") % {"name": _name(user), "service": unit.name})
     if user.pk == team.case.familielos_id or team.members.filter(user=user).exists():
         raise Refused(_("%(name)s is already in the familieteam.") % {"name": _name(user)})
@@ -136,6 +138,7 @@ def reschedule_meeting(
     team = _lock_as_leader(actor, meeting.team)
     meeting = FamilieteamMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk, team=team)
     _require_planned(meeting)
+    _require_after(meeting.previous, starts_at)
     meeting.starts_at, meeting.place = starts_at, place
     meeting.save(update_fields=["starts_at", "place"])
     meeting.invited.set(_own_members(team, invited))
@@ -189,6 +192,8 @@ def save_cell(
     saved text is kept (CellVersion). Locks the cell, not the family: many saves a minute while people type."""
     with transaction.atomic():
         meeting = _meeting_to_edit(actor, meeting)
+        if not life_area.active and not meeting.cells.filter(life_area=life_area).exists():
+            raise Refused(_("This life area is no longer in use. Write in another one."))
         cell = _locked_cell(meeting, life_area, Column(column))
         if cell.version != base_version:
             # Kept in the cell's history, so the text is not lost if the person leaves before choosing.
@@ -204,7 +209,7 @@ def restore_cell(*, actor: User, cell: CanvasCell, version_pk: int) -> CanvasCel
     """The familielos puts back an earlier text of a cell (a saved one, or one that lost a conflict), as a new
     version; the newer ones stay in its history."""
     meeting = _meeting_to_edit(actor, cell.meeting)
-    if not is_leader(actor, meeting.team):
+    if not can_restore(actor, meeting):
         raise Refused(_("Only the familielos can restore an earlier text."))
     cell = CanvasCell.objects.select_for_update(no_key=True).get(pk=cell.pk, meeting=meeting)
     old = cell.versions.filter(pk=version_pk).first()
@@ -220,6 +225,8 @@ def evaluate(
     """Evaluate a goal or an action of the previous meeting's canvas in this meeting: done, partly, not done or
     changed, with a comment. Evaluating it again replaces the evaluation."""
     meeting = _meeting_to_edit(actor, meeting)
+    # Two people evaluating one goal at once: the second waits, then replaces the first's evaluation.
+    cell = CanvasCell.objects.select_for_update(no_key=True).get(pk=cell.pk)
     if meeting.previous_id is None or cell.meeting_id != meeting.previous_id:
         raise Refused(_("Only the previous meeting's goals and actions are evaluated in this meeting."))
     if not Column(cell.column).is_evaluated or not cell.text:
@@ -278,8 +285,7 @@ def set_action_point_status(
         .select_related("meeting__team__case")
         .get(pk=point.pk)
     )
-    leads = point.meeting_id is not None and is_leader(actor, point.meeting.team)
-    if not access.can(actor, point.family, access.VIEW) or not can_tick(actor, point, leads=leads):
+    if not access.can(actor, point.family, access.VIEW) or not can_tick(actor, point):
         raise Refused(_("Only the person responsible or the familielos can change this action point."))
     if point.version != base_version:
         raise Refused(_("Someone else changed this action point just now. Look at it again and repeat your change."))
@@ -292,9 +298,7 @@ def set_action_point_status(
 
 
 def _name(user: User) -> str:
-    from familielos.roles import display_name
-
-    return display_name(user)
+    return roles.display_name(user)
 
 
 def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
@@ -305,6 +309,16 @@ def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
         raise Refused(_("Only the family's familielos can change the familieteam."))
     _require_level_3(team.case)
     return team
+
+
+def can_change_meeting(user, meeting: FamilieteamMeeting) -> bool:
+    """Whether the user may move or finish the meeting now: the team's familielos, a planned meeting, level 3."""
+    return can_lead(user, meeting.team) and MeetingStatus(meeting.status).can_edit_canvas
+
+
+def can_restore(user, meeting: FamilieteamMeeting) -> bool:
+    """Whether the user may put back an earlier text of the meeting's cells: its familielos, while it can be edited."""
+    return is_leader(user, meeting.team) and can_edit_canvas(meeting)
 
 
 def can_edit_canvas(meeting: FamilieteamMeeting) -> bool:
@@ -328,7 +342,9 @@ def _require_planned(meeting: FamilieteamMeeting) -> None:
 
 
 def _meeting_to_edit(actor: User, meeting: FamilieteamMeeting) -> FamilieteamMeeting:
-    """The meeting as it is now, if the actor works in its team and the meeting can still be edited."""
+    """The meeting as it is now, if the actor works in its team and the meeting can still be edited; held so until
+    the transaction ends (`_hold_family`)."""
+    _hold_family(meeting.team.case.family_id)
     meeting = (
         FamilieteamMeeting.objects.filter(team__in=access.visible_familieteams(actor))
         .select_related("team__case__family")
@@ -340,6 +356,14 @@ def _meeting_to_edit(actor: User, meeting: FamilieteamMeeting) -> FamilieteamMee
     _require_level_3(meeting.team.case)
     _require_planned(meeting)
     return meeting
+
+
+def _hold_family(family_id: int) -> None:
+    """Share-lock the family's row: a canvas write then waits for a change that takes `lock_family` (finishing the
+    meeting, stepping down, closing, a consent withdrawn) and holds it off until the write is done, so no text lands
+    on a canvas already kept, or after the writer lost access. Writes to the canvas do not wait for each other."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {Family._meta.db_table} WHERE id = %s FOR SHARE", [family_id])
 
 
 def _locked_cell(meeting: FamilieteamMeeting, life_area: LifeArea, column: Column) -> CanvasCell:
@@ -362,10 +386,15 @@ def _write(cell: CanvasCell, actor: User, text: str, due: date | None) -> Canvas
     return cell
 
 
-def _new_meeting(actor, team: Familieteam, starts_at, place: str, invited) -> FamilieteamMeeting:
-    previous = team.meetings.order_by("-starts_at", "-pk").first()
+def _require_after(previous: FamilieteamMeeting | None, starts_at) -> None:
+    """A meeting comes after the one before it: its canvas carries that one on and evaluates it."""
     if previous is not None and starts_at <= previous.starts_at:
         raise Refused(_("A new meeting must come after the team's last one."))
+
+
+def _new_meeting(actor, team: Familieteam, starts_at, place: str, invited) -> FamilieteamMeeting:
+    previous = team.meetings.order_by("-starts_at", "-pk").first()
+    _require_after(previous, starts_at)
     meeting = FamilieteamMeeting.objects.create(
         team=team, starts_at=starts_at, place=place, previous=previous, created_by=actor
     )

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actionpoint',
             name='owner_member',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='familieteam.familieteammember', verbose_name='trusted person'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='familieteam.familieteammember', verbose_name='trusted person'),
         ),
         migrations.AddField(
             model_name='actionpoint',

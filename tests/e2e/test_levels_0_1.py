@@ -316,7 +316,9 @@ def test_teacher_journey__screening_to_recorded_samtale_with_consent__every_page
     expect(bti_level(case_section(page))).to_have_text(level(1))
     expect(fact(case_section(page), DECIDE_BY)).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile(re.escape(PLACE_TEXT)))).to_have_count(1)
-    expect(page.get_by_role("region", name=SAMTALER)).to_contain_text("Fast vaksen i friminutta – Kontaktlæraren")
+    # The agreement is an action point of the conversation: what, who, and a tick for when it is done.
+    agreement = page.get_by_role("region", name=SAMTALER).get_by_role("listitem").filter(has_text="Fast vaksen")
+    expect(agreement.last).to_contain_text("Kontaktlæraren")
     expect(case_section(page).get_by_role("listitem").filter(has_text=RECORDED_IN_HISTORY)).to_have_count(1)
     consent = page.get_by_role("region", name=CONSENTS).get_by_role("row").filter(has_text="Guro Hansen")
     expect(consent).to_have_count(1)

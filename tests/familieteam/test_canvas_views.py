@@ -493,3 +493,23 @@ def test_cell_changes__queries_are_the_same_with_2_and_30_changed_cells(setting,
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_url("cell_changes", meeting), {"cursor": cursor}, headers=HTMX)
     assert response.content.decode().count('hx-swap-oob="true"') == 32 + 1
+
+
+def test_cell_changes__a_cursor_past_any_date_is_a_bad_request_not_an_error(setting):
+    response = client_for(setting["los"]).get(_url("cell_changes", setting["meeting"]), {"cursor": f"{10**18}:"})
+    assert response.status_code == 400
+
+
+def test_cell_save__a_retired_life_area_stays_editable_where_the_canvas_has_text_in_it(setting, area):
+    meeting = setting["meeting"]
+    _write(setting["los"], meeting, area, Column.NOW, "Skrive før området gjekk ut")
+    area.active = False
+    area.save()
+    los = client_for(setting["los"])
+    assert _save(los, meeting, area, Column.NOW, "Skrive etterpå", 1).status_code == 200
+    assert CanvasCell.objects.get(meeting=meeting, life_area=area, column=Column.NOW).text == "Skrive etterpå"
+
+    unused = LifeArea.objects.create(name_nb="Gammalt", name_nn="Gamalt", position=99, active=False)
+    response = _save(los, meeting, unused, Column.NOW, "Ikkje her", 0)
+    assert 'data-state="error"' in response.content.decode()
+    assert not CanvasCell.objects.filter(life_area=unused).exists()

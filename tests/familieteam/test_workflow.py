@@ -1,17 +1,20 @@
 """The familieteam's actions: who may change the team, grants that follow membership and consent, the canvas's
 first-save-wins rule and its history, carry-over and evaluation, action point ownership, phase-out."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from cases import access, actions
 from cases import workflow as case_workflow
 from cases.models import ActionStatus, Level, OwnerKind
+from familielos import roles
 from familielos.errors import Refused
 from familieteam import workflow
-from familieteam.models import CanvasCell, Column, EvaluationResult, LifeArea, MeetingStatus
+from familieteam.models import CanvasCell, Column, EvaluationResult, Familieteam, LifeArea, MeetingStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,109 @@ def test_stepping_down_from_level_3_names_who_is_responsible_next_and_the_team_s
     )
     assert case.level_changes.order_by("-pk").first().responsible_next == "Rektor"
     assert case.familieteam == team
+
+
+def test_a_closed_case_gives_its_familieteam_members_no_access_and_reopening_gives_it_back(case):
+    _member, user = factories.familieteam_member(case)
+    case = case_workflow.close_case(actor=case.familielos, case=case, reason="Måla er nådde.")
+    assert not access.can(user, case.family, access.VIEW)
+    assert access.can(case.familielos, case.family, access.VIEW)
+    case = case_workflow.reopen_case(actor=case.familielos, case=case, reason="Det vart verre igjen.")
+    assert access.can(user, case.family, access.CHANGE)
+
+
+def test_reopening_at_level_3_keeps_the_team_and_its_canvas_and_starts_a_new_plan(case):
+    meeting = factories.familieteam_meeting(case)
+    _save(case.familielos, meeting, "Før lukkinga", 0)
+    team = case.familieteam
+    Familieteam.objects.filter(pk=team.pk).update(
+        started_on=timezone.localdate() - timedelta(days=400), planned_end=timezone.localdate() - timedelta(days=30)
+    )
+    case = case_workflow.close_case(actor=case.familielos, case=case, reason="Ferdig.")
+    case = case_workflow.reopen_case(actor=case.familielos, case=case, reason="Tilbake.")
+    team = Familieteam.objects.get(case=case)
+    assert team.started_on == timezone.localdate()
+    assert team.planned_end > timezone.localdate()
+    saved = _save(case.familielos, meeting, "Etter opninga", 1)
+    assert saved.saved
+    assert saved.cell.text == "Etter opninga"
+
+
+def test_consent_recorded_again_gives_a_member_their_access_back(case):
+    member, user = factories.familieteam_member(case)
+    consent = case.family.consents.order_by("-pk").first()
+    actions.withdraw_consent(actor=case.familielos, consent=consent)
+    assert not access.can(user, case.family, access.VIEW)
+    factories.give_consent(case, units=[member.unit], actor=case.familielos)
+    assert access.can(user, case.family, access.VIEW)
+
+
+def test_a_trusted_person_with_an_action_point_can_be_removed_and_the_point_keeps_the_name(case):
+    trusted = factories.trusted_person(case, name="Nabo Nils")
+    meeting = factories.familieteam_meeting(case)
+    point = workflow.set_action_point(
+        actor=case.familielos,
+        meeting=meeting,
+        what="Køyre til trening",
+        owner=workflow.Owner(OwnerKind.TRUSTED, member_id=trusted.pk),
+        due=None,
+    )
+    workflow.remove_member(actor=case.familielos, member=trusted)
+    point.refresh_from_db()
+    assert point.owner_member is None
+    assert point.owner_name == "Nabo Nils"
+
+
+def test_a_researcher_with_a_unit_cannot_join_a_familieteam(case):
+    unit = factories.ServiceUnitFactory()
+    researcher = factories.UserFactory(role=roles.RESEARCHER)
+    factories.MembershipFactory(user=researcher, unit=unit)
+    factories.give_consent(case, units=[unit], actor=case.familielos)
+    with pytest.raises(Refused):
+        workflow.add_service_member(actor=case.familielos, team=case.familieteam, user=researcher, unit=unit)
+
+
+def test_a_rescheduled_meeting_cannot_move_before_the_one_it_follows(case):
+    meeting = factories.familieteam_meeting(case)
+    following = workflow.finish_meeting(
+        actor=case.familielos,
+        meeting=meeting,
+        present=[],
+        family_present="",
+        next_starts_at=meeting.starts_at + timedelta(days=30),
+        next_place="Skulen",
+    )
+    with pytest.raises(Refused, match="after"):
+        workflow.reschedule_meeting(
+            actor=case.familielos, meeting=following, starts_at=meeting.starts_at - timedelta(days=1), place="Skulen"
+        )
+
+
+def test_a_family_back_at_level_3_in_a_new_case_opens_its_current_team(case):
+    los, opener, team = case.familielos, case.opened_by, case.ressursteam
+    case_workflow.close_case(actor=los, case=case, reason="Ferdig.")
+    new = case_workflow.open_case(
+        actor=opener, family=case.family, children=list(case.children.all()), reason="Ny uro."
+    )
+    new = case_workflow.move_to_avklaring(actor=opener, case=new, reason="Samtale.")
+    new = case_workflow.refer_to_ressursteam(actor=opener, case=new, team=team, reason="Meir hjelp.")
+    new = case_workflow.assign_familielos(
+        actor=factories.ressursteam_member(team), case=new, familielos=los, reason="Same familielos."
+    )
+    assert Familieteam.objects.filter(case__family=case.family).count() == 2
+    assert access.familieteam_or_404(los, case.family_id).case == new
+
+
+def test_the_migration_gives_a_familieteam_to_cases_that_reached_level_3_before_it_existed(case):
+    """Cases at level 3 (or closed from it) when the familieteam came get one, counted from their step up to 3."""
+    start_teams = importlib.import_module("familieteam.migrations.0003_teams_for_cases_at_level_3").start_teams
+    reached = case.level_changes.get(to_level=Level.FAMILIELOS).at
+    Familieteam.objects.filter(case=case).delete()
+    below, *_ = factories.case_at(Level.RESSURSTEAM, family_name="Familien Nedanfor")
+
+    start_teams(apps, None)
+
+    team = Familieteam.objects.get(case=case)
+    assert team.started_on == timezone.localtime(reached).date()
+    assert team.planned_end > team.started_on
+    assert not Familieteam.objects.filter(case=below).exists()
