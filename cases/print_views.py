@@ -11,18 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, actions
+from cases import access, actions, letters
 from cases.models import Avklaringssamtale, LetterKind, LetterTemplate, PersonRole
-from cases.print_forms import PLACEHOLDERS, LetterTemplateForm, fill_letter
+from cases.print_forms import PLACEHOLDERS, LetterTemplateForm
 from familielos import audit, pdf, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
 
-LETTER_TEMPLATE = "cases/print/letter.html"
 SAMTALEDUK_TEMPLATE = "cases/print/samtaleduk1.html"
 
 
@@ -38,19 +37,19 @@ def invitation_letter(request, family_pk, samtale_pk):
     guardians = [
         str(person) for person in family.persons.filter(role=PersonRole.GUARDIAN, parental_responsibility=True)
     ]
-    unit = _sender_unit(request.user, case)
+    unit = letters.sender_unit(request.user, case)
     values = {
-        "barn": _join_names(str(child) for child in case.children.all()),
-        "foresatte": _join_names(guardians),
-        "tidspunkt": _when(samtale.starts_at),
+        "barn": letters.join_names(str(child) for child in case.children.all()),
+        "foresatte": letters.join_names(guardians),
+        "tidspunkt": letters.meeting_time(samtale.starts_at),
         "sted": samtale.place,
         "avsender": roles.display_name(request.user),
         "enhet": unit.name if unit else "",
         "kommune": settings.MUNICIPALITY_NAME,
     }
-    context = _letter_context(template, values, recipients=guardians, unit=unit)
+    context = letters.letter_context(template, values, recipients=guardians, unit=unit)
     filename = pdf.pdf_filename("invitasjon", "samtale", timezone.localtime(samtale.starts_at).date().isoformat())
-    response = pdf.render_pdf(request, LETTER_TEMPLATE, context, filename)
+    response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
     audit.record(request, action=AccessAction.PDF, family_id=family.pk, obj=samtale)
     return response
 
@@ -61,7 +60,7 @@ def samtaleduk_filled(request, family_pk, samtale_pk):
     """Samtaleduk 1 as recorded for this conversation (empty boxes where nothing was written)."""
     family = access.family_or_404(request.user, family_pk)
     samtale = _samtale_or_404(family, samtale_pk)
-    children = _join_names(str(child) for child in samtale.case.children.all())
+    children = letters.join_names(str(child) for child in samtale.case.children.all())
     context = {
         "fact_rows": _duk_fact_rows(samtale, children),
         "rows": _duk_rows(samtale),
@@ -79,7 +78,7 @@ def samtaleduk_filled(request, family_pk, samtale_pk):
 @require_GET
 def samtaleduk_blank(request):
     """An empty samtaleduk 1 to print for the table. No family data, so no audit event."""
-    if roles.role_of(request.user) in {"", roles.FAMILY_MEMBER}:
+    if not roles.works_with_families(request.user):
         raise Http404
     context = {
         "fact_rows": _duk_fact_rows(None, ""),
@@ -127,15 +126,16 @@ def letter_template_preview(request, kind):
     guardians = [_("Kari Example"), _("Per Example")]
     values = {
         "barn": _("Emma Example"),
-        "foresatte": _join_names(guardians),
-        "tidspunkt": _when(_next_weekday_at_ten()),
+        "foresatte": letters.join_names(guardians),
+        "tidspunkt": letters.meeting_time(_next_weekday_at_ten()),
         "sted": _("Meeting room 1"),
         "avsender": roles.display_name(request.user),
         "enhet": unit.name if unit else _("Example School"),
         "kommune": settings.MUNICIPALITY_NAME,
     }
-    context = _letter_context(template, values, recipients=guardians, unit=unit)
-    return pdf.render_pdf(request, LETTER_TEMPLATE, context, pdf.pdf_filename("brevmal", kind, "forhandsvisning"))
+    context = letters.letter_context(template, values, recipients=guardians, unit=unit)
+    filename = pdf.pdf_filename("brevmal", kind, "forhandsvisning")
+    return pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
 
 
 def _require_letter_editor(user) -> None:
@@ -147,19 +147,6 @@ def _require_letter_editor(user) -> None:
 def _samtale_or_404(family, samtale_pk) -> Avklaringssamtale:
     samtale_qs = Avklaringssamtale.objects.select_related("case__opened_unit")
     return get_object_or_404(samtale_qs, pk=samtale_pk, case__family=family)
-
-
-def _letter_context(template: LetterTemplate, values: dict, *, recipients: list[str], unit) -> dict:
-    return {
-        "letter": fill_letter(template, values),
-        "letter_date": timezone.localdate(),
-        "sender_name": values["avsender"],
-        "unit_name": values["enhet"],
-        "unit_contact": unit.contact if unit else "",
-        "recipients": recipients,
-        "children": values["barn"],
-        "municipality": values["kommune"],
-    }
 
 
 def _duk_fact_rows(samtale: Avklaringssamtale | None, children: str) -> list[list[dict]]:
@@ -192,30 +179,6 @@ def _duk_rows(samtale: Avklaringssamtale | None) -> list[list[dict]]:
         for number, name in enumerate(Avklaringssamtale.DUK_FIELDS, start=1)
     ]
     return [boxes[:3], boxes[3:]]
-
-
-def _sender_unit(user, case):
-    """The unit the letter comes from: the case's unit if the sender works there, else the sender's own."""
-    units = list(access.user_units(user))
-    if case.opened_unit_id and any(unit.pk == case.opened_unit_id for unit in units):
-        return case.opened_unit
-    return units[0] if units else case.opened_unit
-
-
-def _join_names(names) -> str:
-    names = [name for name in names if name]
-    if len(names) < 2:
-        return "".join(names)
-    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def _when(moment) -> str:
-    local = timezone.localtime(moment)
-    return _("%(weekday)s %(date)s at %(time)s") % {
-        "weekday": date_format(local, "l"),
-        "date": date_format(local, "DATE_FORMAT"),
-        "time": time_format(local, "TIME_FORMAT"),
-    }
 
 
 def _next_weekday_at_ten():

@@ -6,9 +6,13 @@ familieteam_meeting_or_404 give anyone else the same 404 as for a missing family
 familielos, who leads the team, changes it through familieteam.workflow, whose refusals are shown on the page.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import access, consents
-from familielos import audit
+from familielos import audit, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction, Membership
 from familieteam import workflow
-from familieteam.models import Familieteam, FamilieteamMember, MeetingStatus, MemberKind
+from familieteam.models import Familieteam, FamilieteamMeeting, FamilieteamMember, MeetingStatus, MemberKind
 from familieteam.team_forms import FinishMeetingForm, MeetingForm, PlanForm, ServiceMemberForm, TrustedPersonForm
 
 
@@ -28,20 +32,52 @@ def _members(team: Familieteam) -> list[FamilieteamMember]:
     return list(team.members.select_related("user", "unit"))
 
 
-def _not_leader(request, team: Familieteam, template: str, context: dict):
-    """The page of a leader's form, for a team member who is not the familielos: the refusal, no form."""
+@dataclass(frozen=True)
+class _Done:
+    """A change the workflow made: the page to go to, the message shown there, and the (action, object) audit events
+    it writes."""
+
+    then: object
+    message: str
+    events: list[tuple[AccessAction, object]]
+
+
+def _leader_page(request, team: Familieteam, template: str, *, change, viewed, context) -> HttpResponse:
+    """The body every leader's page shares. `change` (given for a valid POST) makes the change through the workflow
+    and says what it did; a refusal is shown on the page instead. The page itself is audited as a view of `viewed`
+    and rendered with `context()`, which is only called when the page is shown."""
+    refusal = ""
+    if change is not None:
+        try:
+            done = change()
+        except Refused as refused:
+            refusal = str(refused)
+        else:
+            for action, obj in done.events:
+                audit.record(request, action=action, family_id=team.case.family_id, obj=obj)
+            messages.success(request, done.message)
+            return redirect(done.then)
+    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=viewed)
+    return render(request, template, {"team": team, "family": team.case.family, **context(), "refusal": refusal})
+
+
+def _cannot_lead(request, team: Familieteam, template: str, context: dict) -> HttpResponse:
+    """The page of a leader's form for someone who may not lead the team now (a service member, or the familielos
+    once the case has left level 3): the reason, and no form."""
     audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=team)
-    context.update(
-        team=team,
-        family=team.case.family,
-        form=None,
-        refusal=_("Only the family's familielos can change the familieteam."),
-    )
+    if workflow.is_leader(request.user, team):
+        refusal = _("The familieteam works while the case is open at level 3.")
+    else:
+        refusal = _("Only the family's familielos can change the familieteam.")
+    context.update(team=team, family=team.case.family, form=None, refusal=refusal)
     return render(request, template, context, status=403)
 
 
-def _held(request, meeting):
-    """A held meeting is kept as it was: back to its canvas, saying why."""
+def _cannot_change(request, meeting: FamilieteamMeeting, template: str) -> HttpResponse:
+    """Why the meeting cannot be moved or finished: a held meeting is kept as it was (back to its canvas, saying
+    so); anyone who may not lead the team gets the refusal."""
+    if not workflow.can_lead(request.user, meeting.team):
+        return _cannot_lead(request, meeting.team, template, {"meeting": meeting})
     audit.record(request, action=AccessAction.VIEW, family_id=meeting.team.case.family_id, obj=meeting)
     messages.warning(request, _("The meeting is held; it can no longer be changed."))
     return redirect(meeting)
@@ -64,24 +100,26 @@ def team(request, family_pk):
 def plan(request, family_pk):
     """The familielos sets the planned end of level 3 and how often the team meets (the form is on the team page)."""
     team = access.familieteam_or_404(request.user, family_pk)
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, "familieteam/team.html", _team_context(request, team))
+    template = "familieteam/team.html"
+    if not workflow.can_lead(request.user, team):
+        return _cannot_lead(request, team, template, _team_context(request, team))
     form = PlanForm(request.POST, started_on=team.started_on)
-    refusal = ""
-    if form.is_valid():
-        try:
-            workflow.set_plan(actor=request.user, team=team, **form.cleaned_data)
-        except Refused as refused:
-            refusal = str(refused)
-        else:
-            audit.record(request, action=AccessAction.CHANGE, family_id=team.case.family_id, obj=team)
-            messages.success(request, _("The plan is saved."))
-            return redirect(team)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=team)
-    return render(request, "familieteam/team.html", _team_context(request, team, plan_form=form, refusal=refusal))
+
+    def change():
+        workflow.set_plan(actor=request.user, team=team, **form.cleaned_data)
+        return _Done(team, _("The plan is saved."), [(AccessAction.CHANGE, team)])
+
+    return _leader_page(
+        request,
+        team,
+        template,
+        change=change if form.is_valid() else None,
+        viewed=team,
+        context=lambda: _team_context(request, team, plan_form=form),
+    )
 
 
-def _team_context(request, team: Familieteam, *, plan_form=None, refusal="") -> dict:
+def _team_context(request, team: Familieteam, *, plan_form=None) -> dict:
     """Everything on the team page in a fixed number of queries, however many members and meetings it has."""
     case = team.case
     family = case.family
@@ -109,7 +147,6 @@ def _team_context(request, team: Familieteam, *, plan_form=None, refusal="") -> 
         "meetings": meetings,
         "planned": planned,
         "plan_form": plan_form if can_lead else None,
-        "refusal": refusal,
     }
 
 
@@ -117,10 +154,12 @@ def _team_context(request, team: Familieteam, *, plan_form=None, refusal="") -> 
 
 
 def _offered_memberships(team: Familieteam):
-    """Staff to choose from, as person and service: active users, not the familielos, not already in the team."""
+    """Staff to choose from, as person and service: active users who work with families, not the familielos, not
+    already in the team."""
     in_team = team.members.filter(kind=MemberKind.SERVICE).values("user")
     return list(
         Membership.objects.filter(user__is_active=True)
+        .filter(user__in=Group.objects.filter(name__in=roles.WORKS_WITH_FAMILIES).values("user"))
         .exclude(user_id=team.case.familielos_id)
         .exclude(user__in=in_team)
         .select_related("user", "unit")
@@ -135,33 +174,27 @@ def member_add(request, family_pk):
     says so and links to the consent form, keeping what was typed."""
     team = access.familieteam_or_404(request.user, family_pk)
     template = "familieteam/member_form.html"
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, template, {"kind": MemberKind.SERVICE})
+    if not workflow.can_lead(request.user, team):
+        return _cannot_lead(request, team, template, {"adding_trusted": False})
     form = ServiceMemberForm(request.POST or None, memberships=_offered_memberships(team))
-    refusal, needs_consent = "", False
-    if request.method == "POST" and form.is_valid():
+
+    def change():
         chosen = form.chosen()
-        try:
-            member = workflow.add_service_member(
-                actor=request.user, team=team, user=chosen.user, unit=chosen.unit, mandate=form.cleaned_data["mandate"]
-            )
-        except Refused as refused:
-            refusal = str(refused)
-            needs_consent = bool(consents.uncovered(team.case.family, [chosen.unit]))
-        else:
-            audit.record(request, action=AccessAction.CREATE, family_id=team.case.family_id, obj=member)
-            messages.success(request, _("%(name)s is added to the familieteam.") % {"name": member})
-            return redirect(team)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=team)
-    context = {
-        "team": team,
-        "family": team.case.family,
-        "form": form,
-        "kind": MemberKind.SERVICE,
-        "refusal": refusal,
-        "needs_consent": needs_consent,
-    }
-    return render(request, template, context)
+        mandate = form.cleaned_data["mandate"]
+        member = workflow.add_service_member(
+            actor=request.user, team=team, user=chosen.user, unit=chosen.unit, mandate=mandate
+        )
+        message = _("%(name)s is added to the familieteam.") % {"name": member}
+        return _Done(team, message, [(AccessAction.CREATE, member)])
+
+    def context():
+        # A valid form is shown again only when the workflow refused it: say whether the consent is what is missing.
+        needs_consent = form.is_valid() and bool(consents.uncovered(team.case.family, [form.chosen().unit]))
+        return {"form": form, "adding_trusted": False, "needs_consent": needs_consent}
+
+    return _leader_page(
+        request, team, template, change=change if form.is_valid() else None, viewed=team, context=context
+    )
 
 
 @login_required
@@ -170,22 +203,23 @@ def trusted_add(request, family_pk):
     """The familielos adds someone the family chose; they get no login and no access."""
     team = access.familieteam_or_404(request.user, family_pk)
     template = "familieteam/member_form.html"
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, template, {"kind": MemberKind.TRUSTED})
+    if not workflow.can_lead(request.user, team):
+        return _cannot_lead(request, team, template, {"adding_trusted": True})
     form = TrustedPersonForm(request.POST or None)
-    refusal = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = workflow.add_trusted_person(actor=request.user, team=team, **form.cleaned_data)
-        except Refused as refused:
-            refusal = str(refused)
-        else:
-            audit.record(request, action=AccessAction.CREATE, family_id=team.case.family_id, obj=member)
-            messages.success(request, _("%(name)s is added to the familieteam.") % {"name": member.name})
-            return redirect(team)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=team)
-    context = {"team": team, "family": team.case.family, "form": form, "kind": MemberKind.TRUSTED, "refusal": refusal}
-    return render(request, template, context)
+
+    def change():
+        member = workflow.add_trusted_person(actor=request.user, team=team, **form.cleaned_data)
+        message = _("%(name)s is added to the familieteam.") % {"name": member.name}
+        return _Done(team, message, [(AccessAction.CREATE, member)])
+
+    return _leader_page(
+        request,
+        team,
+        template,
+        change=change if form.is_valid() else None,
+        viewed=team,
+        context=lambda: {"form": form, "adding_trusted": True},
+    )
 
 
 @login_required
@@ -195,21 +229,23 @@ def member_remove(request, family_pk, member_pk):
     team = access.familieteam_or_404(request.user, family_pk)
     member = get_object_or_404(team.members.select_related("user", "unit"), pk=member_pk)
     template = "familieteam/member_form.html"
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, template, {"removing": member})
-    refusal = ""
-    if request.method == "POST":
-        try:
-            workflow.remove_member(actor=request.user, member=member)
-        except Refused as refused:
-            refusal = str(refused)
-        else:
-            audit.record(request, action=AccessAction.CHANGE, family_id=team.case.family_id, obj=member)
-            messages.success(request, _("%(name)s is no longer in the familieteam.") % {"name": member})
-            return redirect(team)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=member)
-    context = {"team": team, "family": team.case.family, "form": None, "removing": member, "refusal": refusal}
-    return render(request, template, context)
+    removing = {"removing": member, "removing_service": member.kind == MemberKind.SERVICE}
+    if not workflow.can_lead(request.user, team):
+        return _cannot_lead(request, team, template, removing)
+
+    def change():
+        workflow.remove_member(actor=request.user, member=member)
+        message = _("%(name)s is no longer in the familieteam.") % {"name": member}
+        return _Done(team, message, [(AccessAction.CHANGE, member)])
+
+    return _leader_page(
+        request,
+        team,
+        template,
+        change=change if request.method == "POST" else None,
+        viewed=member,
+        context=lambda: {"form": None, **removing},
+    )
 
 
 # Meetings -------------------------------------------------------------------------------------------------------
@@ -221,30 +257,22 @@ def meeting_new(request, family_pk):
     """The familielos books the team's next meeting with the family; one is planned at a time."""
     team = access.familieteam_or_404(request.user, family_pk)
     template = "familieteam/meeting_form.html"
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, template, {"meeting": None})
+    if not workflow.can_lead(request.user, team):
+        return _cannot_lead(request, team, template, {"meeting": None})
     members = _members(team)
     form = MeetingForm(request.POST or None, members=members, initial=MeetingForm.initial_for(None, members))
-    refusal = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = workflow.plan_meeting(actor=request.user, team=team, **form.action_kwargs())
-        except Refused as refused:
-            refusal = str(refused)
-        else:
-            audit.record(request, action=AccessAction.CREATE, family_id=team.case.family_id, obj=meeting)
-            messages.success(request, _("The meeting is booked for %(when)s.") % {"when": _when(meeting.starts_at)})
-            return redirect(team)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=team)
-    context = {
-        "team": team,
-        "family": team.case.family,
-        "form": form,
-        "meeting": None,
-        "planned": team.meetings.filter(status=MeetingStatus.PLANNED).first(),
-        "refusal": refusal,
-    }
-    return render(request, template, context)
+
+    def change():
+        meeting = workflow.plan_meeting(actor=request.user, team=team, **form.action_kwargs())
+        message = _("The meeting is booked for %(when)s.") % {"when": _when(meeting.starts_at)}
+        return _Done(team, message, [(AccessAction.CREATE, meeting)])
+
+    def context():
+        return {"form": form, "meeting": None, "planned": team.meetings.filter(status=MeetingStatus.PLANNED).first()}
+
+    return _leader_page(
+        request, team, template, change=change if form.is_valid() else None, viewed=team, context=context
+    )
 
 
 @login_required
@@ -254,25 +282,24 @@ def meeting_edit(request, pk):
     meeting = access.familieteam_meeting_or_404(request.user, pk)
     team = meeting.team
     template = "familieteam/meeting_form.html"
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, template, {"meeting": meeting})
-    if meeting.status != MeetingStatus.PLANNED:
-        return _held(request, meeting)
+    if not workflow.can_change_meeting(request.user, meeting):
+        return _cannot_change(request, meeting, template)
     members = _members(team)
     form = MeetingForm(request.POST or None, members=members, initial=MeetingForm.initial_for(meeting, members))
-    refusal = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = workflow.reschedule_meeting(actor=request.user, meeting=meeting, **form.action_kwargs())
-        except Refused as refused:
-            refusal = str(refused)
-        else:
-            audit.record(request, action=AccessAction.CHANGE, family_id=team.case.family_id, obj=meeting)
-            messages.success(request, _("The meeting is changed to %(when)s.") % {"when": _when(meeting.starts_at)})
-            return redirect(team)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=meeting)
-    context = {"team": team, "family": team.case.family, "form": form, "meeting": meeting, "refusal": refusal}
-    return render(request, template, context)
+
+    def change():
+        changed = workflow.reschedule_meeting(actor=request.user, meeting=meeting, **form.action_kwargs())
+        message = _("The meeting is changed to %(when)s.") % {"when": _when(changed.starts_at)}
+        return _Done(team, message, [(AccessAction.CHANGE, changed)])
+
+    return _leader_page(
+        request,
+        team,
+        template,
+        change=change if form.is_valid() else None,
+        viewed=meeting,
+        context=lambda: {"form": form, "meeting": meeting},
+    )
 
 
 @login_required
@@ -282,38 +309,26 @@ def meeting_finish(request, pk):
     meeting = access.familieteam_meeting_or_404(request.user, pk)
     team = meeting.team
     template = "familieteam/meeting_finish.html"
-    if not workflow.is_leader(request.user, team):
-        return _not_leader(request, team, template, {"meeting": meeting})
-    if meeting.status != MeetingStatus.PLANNED:
-        return _held(request, meeting)
-    members = _members(team)
+    if not workflow.can_change_meeting(request.user, meeting):
+        return _cannot_change(request, meeting, template)
     initial = FinishMeetingForm.initial_for(meeting, team.frequency)
-    form = FinishMeetingForm(request.POST or None, members=members, initial=initial)
-    refusal = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            following = workflow.finish_meeting(actor=request.user, meeting=meeting, **form.action_kwargs())
-        except Refused as refused:
-            refusal = str(refused)
-        else:
-            audit.record(request, action=AccessAction.CHANGE, family_id=team.case.family_id, obj=meeting)
-            audit.record(request, action=AccessAction.CREATE, family_id=team.case.family_id, obj=following)
-            messages.success(
-                request,
-                _("The meeting is finished. The next one is booked for %(when)s, and its canvas starts from this one.")
-                % {"when": _when(following.starts_at)},
-            )
-            return redirect(following)
-    audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=meeting)
-    context = {
-        "team": team,
-        "family": team.case.family,
-        "form": form,
-        "meeting": meeting,
-        "suggested": initial["next_date"],
-        "refusal": refusal,
-    }
-    return render(request, template, context)
+    form = FinishMeetingForm(request.POST or None, members=_members(team), initial=initial)
+
+    def change():
+        following = workflow.finish_meeting(actor=request.user, meeting=meeting, **form.action_kwargs())
+        message = _(
+            "The meeting is finished. The next one is booked for %(when)s, and its canvas starts from this one."
+        ) % {"when": _when(following.starts_at)}
+        return _Done(following, message, [(AccessAction.CHANGE, meeting), (AccessAction.CREATE, following)])
+
+    return _leader_page(
+        request,
+        team,
+        template,
+        change=change if form.is_valid() else None,
+        viewed=meeting,
+        context=lambda: {"form": form, "meeting": meeting, "suggested": initial["next_date"]},
+    )
 
 
 def _when(starts_at) -> str:

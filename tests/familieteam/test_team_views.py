@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import access, actions
+from cases import workflow as case_workflow
 from cases.models import Level
 from familielos.models import AccessAction, AccessEvent, Membership
 from familieteam import plan, workflow
@@ -617,3 +618,63 @@ def test_every_change__service_member__is_refused_and_nothing_changes(case, serv
         page = client.get(urls[name])
         assert page.status_code == 403
         assert '<form method="post" novalidate' not in page.content.decode()
+
+
+def _step_down(case):
+    case_workflow.step_down(
+        actor=case.familielos, case=case, to_level=Level.RESSURSTEAM, reason="Betre no.", responsible_next="Rektor"
+    )
+
+
+def _close(case):
+    """Closed from level 3: the familielos keeps the grants of the level it left, so they still see the team."""
+    case_workflow.close_case(actor=case.familielos, case=case, reason="Familien flytta.")
+
+
+CHANGES = ["plan", "member_add", "trusted_add", "member_remove", "meeting_new", "meeting_edit", "meeting_finish"]
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_every_change__familielos_of_a_case_closed_from_level_3__is_told_why_and_gets_no_form(
+    case, service_member, urls, name
+):
+    """The familielos still sees the team, but every change is refused plainly, never with a form that the workflow
+    would always refuse."""
+    _close(case)
+    client = client_for(case.familielos)
+    team = case.familieteam
+    before = (team.members.count(), team.meetings.count(), team.frequency)
+    data = {"frequency": Frequency.BY_NEED, "name": "Nabo", **meeting_post()}
+    for page in [client.post(urls[name], data)] + ([client.get(urls[name])] if name != "plan" else []):
+        html = page.content.decode()
+        assert page.status_code == 403
+        assert 'role="alert"' in html
+        assert re.search(r"open at level 3|åpen på nivå 3|open på nivå 3", html)
+        assert '<form method="post" novalidate' not in html
+    team.refresh_from_db()
+    assert (team.members.count(), team.meetings.count(), team.frequency) == before
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_every_change__familielos_after_a_step_down_to_level_2__is_404_and_nothing_changes(
+    case, service_member, urls, name
+):
+    """At level 2 the familielos no longer holds the family's grant: the team's pages are gone for them."""
+    _step_down(case)
+    client = client_for(case.familielos)
+    team = case.familieteam
+    before = (team.members.count(), team.meetings.count(), team.frequency)
+    data = {"frequency": Frequency.BY_NEED, "name": "Nabo", **meeting_post()}
+    assert client.post(urls[name], data).status_code == 404
+    team.refresh_from_db()
+    assert (team.members.count(), team.meetings.count(), team.frequency) == before
+
+
+def test_team_page__familielos_of_a_closed_case__reads_it_without_links_to_change_it(case, service_member, urls):
+    _close(case)
+    response = client_for(case.familielos).get(urls["team"])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Siri Skule" in html
+    for name in CHANGES:
+        assert urls[name] not in html
