@@ -1,0 +1,50 @@
+"""Two people save one cell at the same moment, each in their own transaction: one save wins, the other is kept as a
+conflict and offered back; the text on the canvas is never the loser's written over the winner's."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from cases.models import Level
+from familieteam import workflow
+from familieteam.models import CanvasCell, CellVersion, Column, LifeArea
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_saves_of_one_cell_at_once__one_wins_and_the_other_is_kept(default_data):
+    case, *_ = factories.case_at(Level.FAMILIELOS)
+    _member, member = factories.familieteam_member(case)
+    meeting = factories.familieteam_meeting(case)
+    area = LifeArea.objects.filter(active=True).first()
+    start = threading.Barrier(2)
+    results = {}
+
+    def save(actor, text):
+        try:
+            start.wait()
+            results[text] = workflow.save_cell(
+                actor=actor, meeting=meeting, life_area=area, column=Column.NOW, text=text, due=None, base_version=0
+            )
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(case.familielos, "Familielosen skreiv dette")),
+        threading.Thread(target=save, args=(member, "Helsesjukepleiaren skreiv dette")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(result.saved for result in results.values()) == [False, True]
+    winner = next(text for text, result in results.items() if result.saved)
+    loser = next(text for text, result in results.items() if not result.saved)
+    cell = CanvasCell.objects.get(meeting=meeting, life_area=area, column=Column.NOW)
+    assert (cell.text, cell.version) == (winner, 1)
+    assert results[loser].cell.text == winner
+    kept = {(version.text, version.conflict) for version in CellVersion.objects.filter(cell=cell)}
+    assert kept == {(winner, False), (loser, True)}
