@@ -65,6 +65,13 @@ class ActionPointForm(forms.Form):
         self.fields["owner"].choices = owner_choices(meeting)
         self.fields["cell"].queryset = meeting.cells.exclude(text="").select_related("life_area")
 
+    @classmethod
+    def from_cell(cls, meeting: FamilieteamMeeting, cell_pk) -> "ActionPointForm":
+        """A new point started from a canvas cell: the cell chosen and its text as the first words of "what"."""
+        cell = meeting.cells.exclude(text="").filter(pk=cell_pk).first() if str(cell_pk).isdigit() else None
+        initial = {"cell": cell.pk, "what": cell.text[:WHAT_MAX]} if cell else {}
+        return cls(meeting=meeting, initial=initial)
+
     def action_kwargs(self) -> dict:
         data = self.cleaned_data
         kind, _sep, pk = data["owner"].partition(":")

@@ -33,15 +33,18 @@ RECENT_DAYS = 30
 RECENT_MAX = 50
 
 
-def action_points_context(user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "") -> dict:
+def action_points_context(
+    user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "", from_cell: str | None = None
+) -> dict:
     """What `_action_points.html` needs on the meeting page: the meeting's points (each with `can_tick`), the form
-    for a new one while the meeting is planned, and a refusal to show above it."""
+    for a new one while the meeting is planned (started from the canvas cell `from_cell`, if given), and a refusal
+    to show above it."""
     points = list(meeting.action_points.all())
     for point in points:
         point.can_tick = workflow.can_tick(user, point)
     can_set = workflow.can_edit_canvas(meeting)
     if can_set and form is None:
-        form = ActionPointForm(meeting=meeting)
+        form = ActionPointForm.from_cell(meeting, from_cell) if from_cell else ActionPointForm(meeting=meeting)
     return {
         "meeting": meeting,
         "action_points": points,

@@ -263,5 +263,5 @@ def _page_context(request, meeting, *, canvas=None, eval_forms=None, refusal="")
         "previous_meeting": next((m for m in meetings if m.pk == meeting.previous_id), None),
         "next_meeting": next((m for m in meetings if m.previous_id == meeting.pk), None),
         "refusal": refusal,
-        **action_points_context(request.user, meeting),
+        **action_points_context(request.user, meeting, from_cell=request.GET.get("cell")),
     }

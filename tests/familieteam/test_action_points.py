@@ -588,3 +588,28 @@ def test_mine__query_count_is_the_same_for_3_points_in_1_family_and_30_in_10(wor
 
     with django_assert_max_num_queries(len(small)):
         assert len(client.get(url).context["open_points"]) == 33
+
+
+def test_meeting_page__a_point_started_from_a_cell_has_the_cell_chosen_and_its_text(level3):
+    meeting = level3["meeting"]
+    cell = workflow.save_cell(
+        actor=level3["los"],
+        meeting=meeting,
+        life_area=LifeArea.objects.first(),
+        column=Column.NOW,
+        text="Søkje om støttekontakt",
+        due=None,
+        base_version=0,
+    ).cell
+    page = client_for(level3["user"]).get(meeting.get_absolute_url(), {"cell": cell.pk})
+    html = page.content.decode()
+    assert f'href="?cell={cell.pk}#action-point-new-heading"' in html
+    assert 'name="aksjon-what" value="Søkje om støttekontakt"' in html
+    assert f'<option value="{cell.pk}" selected>' in html
+
+
+@pytest.mark.parametrize("cell", ["abc", "999999"])
+def test_meeting_page__a_cell_that_is_not_on_this_canvas_starts_an_empty_point(level3, cell):
+    page = client_for(level3["los"]).get(level3["meeting"].get_absolute_url(), {"cell": cell})
+    assert page.status_code == 200
+    assert 'name="aksjon-what" maxlength="300" required' in page.content.decode()
