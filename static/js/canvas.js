@@ -80,6 +80,11 @@
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
+    // A tab in the background asks for no changes: it catches up with the first poll once it is shown again.
+    if (document.hidden && event.detail.elt.classList && event.detail.elt.classList.contains("canvas-poll")) {
+      event.preventDefault();
+      return;
+    }
     const form = mainForm(event.detail.elt);
     const cell = cellOf(form);
     if (!cell) {
