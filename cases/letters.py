@@ -2,15 +2,39 @@
 meeting in words, and the context of the shared letter template (cases/print/letter.html). Used by the case's
 PDFs and the familieteam's."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from cases import access
-from cases.models import LetterTemplate
+from cases.models import LetterTemplate, Person, PersonRole
 from cases.print_forms import fill_letter
+from familielos import roles
 
 LETTER_TEMPLATE = "cases/print/letter.html"
+
+
+def invitation_context(template: LetterTemplate, *, sender, case, starts_at, place: str) -> dict:
+    """An invitation to the case's guardians (with parental responsibility) to a meeting about its children, from
+    `sender`: the letter template filled with the same placeholders for every kind of meeting."""
+    guardians = [
+        str(person)
+        for person in Person.objects.filter(
+            family_id=case.family_id, role=PersonRole.GUARDIAN, parental_responsibility=True
+        )
+    ]
+    unit = sender_unit(sender, case)
+    values = {
+        "barn": join_names(str(child) for child in case.children.all()),
+        "foresatte": join_names(guardians),
+        "tidspunkt": meeting_time(starts_at),
+        "sted": place,
+        "avsender": roles.display_name(sender),
+        "enhet": unit.name if unit else "",
+        "kommune": settings.MUNICIPALITY_NAME,
+    }
+    return letter_context(template, values, recipients=guardians, unit=unit)
 
 
 def letter_context(template: LetterTemplate, values: dict, *, recipients: list[str], unit) -> dict:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access, actions, letters
-from cases.models import Avklaringssamtale, LetterKind, LetterTemplate, PersonRole
+from cases.models import Avklaringssamtale, LetterKind, LetterTemplate
 from cases.print_forms import PLACEHOLDERS, LetterTemplateForm
 from familielos import audit, pdf, roles
 from familielos.errors import Refused
@@ -33,21 +33,9 @@ def invitation_letter(request, family_pk, samtale_pk):
     family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
     samtale = _samtale_or_404(family, samtale_pk)
     template = get_object_or_404(LetterTemplate, kind=LetterKind.AVKLARING_INVITATION)
-    case = samtale.case
-    guardians = [
-        str(person) for person in family.persons.filter(role=PersonRole.GUARDIAN, parental_responsibility=True)
-    ]
-    unit = letters.sender_unit(request.user, case)
-    values = {
-        "barn": letters.join_names(str(child) for child in case.children.all()),
-        "foresatte": letters.join_names(guardians),
-        "tidspunkt": letters.meeting_time(samtale.starts_at),
-        "sted": samtale.place,
-        "avsender": roles.display_name(request.user),
-        "enhet": unit.name if unit else "",
-        "kommune": settings.MUNICIPALITY_NAME,
-    }
-    context = letters.letter_context(template, values, recipients=guardians, unit=unit)
+    context = letters.invitation_context(
+        template, sender=request.user, case=samtale.case, starts_at=samtale.starts_at, place=samtale.place
+    )
     filename = pdf.pdf_filename("invitasjon", "samtale", timezone.localtime(samtale.starts_at).date().isoformat())
     response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
     audit.record(request, action=AccessAction.PDF, family_id=family.pk, obj=samtale)

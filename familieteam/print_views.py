@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import access, letters
-from cases.models import ActionPoint, LetterKind, LetterTemplate, PersonRole
+from cases.models import ActionPoint, LetterKind, LetterTemplate
 from familielos import audit, pdf, roles
 from familielos.models import AccessAction
 from familieteam import canvas
@@ -86,20 +86,9 @@ def invitation_pdf(request, pk):
     meeting = access.familieteam_meeting_or_404(request.user, pk)
     case = meeting.team.case
     template = get_object_or_404(LetterTemplate, kind=LetterKind.FAMILIETEAM_INVITATION)
-    guardians = [
-        str(person) for person in case.family.persons.filter(role=PersonRole.GUARDIAN, parental_responsibility=True)
-    ]
-    unit = letters.sender_unit(request.user, case)
-    values = {
-        "barn": letters.join_names(str(child) for child in case.children.all()),
-        "foresatte": letters.join_names(guardians),
-        "tidspunkt": letters.meeting_time(meeting.starts_at),
-        "sted": meeting.place,
-        "avsender": roles.display_name(request.user),
-        "enhet": unit.name if unit else "",
-        "kommune": settings.MUNICIPALITY_NAME,
-    }
-    context = letters.letter_context(template, values, recipients=guardians, unit=unit)
+    context = letters.invitation_context(
+        template, sender=request.user, case=case, starts_at=meeting.starts_at, place=meeting.place
+    )
     filename = pdf.pdf_filename("invitasjon", "familieteam", timezone.localtime(meeting.starts_at).date().isoformat())
     response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
     audit.record(request, action=AccessAction.PDF, family_id=case.family_id, obj=meeting)
