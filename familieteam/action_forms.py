@@ -40,10 +40,9 @@ def owner_choices(meeting: FamilieteamMeeting) -> list:
     return [("", _("Choose who")), *[(label, options) for label, options in groups if options]]
 
 
-class CellChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, cell):
-        text = cell.text if len(cell.text) <= 60 else f"{cell.text[:59]}…"
-        return f"{cell.life_area.name} – {Column(cell.column).label}: {text}"
+def _cell_label(cell) -> str:
+    text = cell.text if len(cell.text) <= 60 else f"{cell.text[:59]}…"
+    return f"{cell.life_area.name} – {Column(cell.column).label}: {text}"
 
 
 class ActionPointForm(forms.Form):
@@ -52,25 +51,31 @@ class ActionPointForm(forms.Form):
     what = forms.CharField(label=_("What is to be done"), max_length=WHAT_MAX)
     owner = forms.ChoiceField(label=_("Who does it"))
     due = forms.DateField(label=_("By"), widget=DateInput())
-    cell = CellChoiceField(
+    cell = forms.TypedChoiceField(
         label=_("From the canvas"),
-        queryset=None,
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("Not from a cell"),
+        error_messages={"invalid_choice": _("Choose a cell of this meeting's canvas.")},
     )
 
-    def __init__(self, *args, meeting: FamilieteamMeeting, **kwargs):
+    def __init__(self, *args, meeting: FamilieteamMeeting, cells=None, **kwargs):
+        """`cells`: the meeting's canvas cells as the page has read them (with their life area), or None to read."""
         kwargs.setdefault("prefix", "aksjon")
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = owner_choices(meeting)
-        self.fields["cell"].queryset = meeting.cells.exclude(text="").select_related("life_area")
+        if cells is None:
+            cells = meeting.cells.select_related("life_area")
+        self.cells = {cell.pk: cell for cell in cells if cell.text}
+        self.fields["cell"].choices = [("", _("Not from a cell"))] + [
+            (cell.pk, _cell_label(cell)) for cell in self.cells.values()
+        ]
 
-    @classmethod
-    def from_cell(cls, meeting: FamilieteamMeeting, cell_pk) -> "ActionPointForm":
+    def start_from(self, cell_pk) -> None:
         """A new point started from a canvas cell: the cell chosen and its text as the first words of "what"."""
-        cell = meeting.cells.exclude(text="").filter(pk=cell_pk).first() if str(cell_pk).isdigit() else None
-        initial = {"cell": cell.pk, "what": cell.text[:WHAT_MAX]} if cell else {}
-        return cls(meeting=meeting, initial=initial)
+        cell = self.cells.get(int(cell_pk)) if str(cell_pk).isdigit() else None
+        if cell is not None:
+            self.initial.update(cell=cell.pk, what=cell.text[:WHAT_MAX])
 
     def action_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -80,7 +85,7 @@ class ActionPointForm(forms.Form):
             "what": data["what"],
             "owner": Owner(kind=OwnerKind(kind), **{key: int(pk)}),
             "due": data["due"],
-            "cell": data["cell"],
+            "cell": self.cells.get(data["cell"]),
         }
 
 

@@ -34,17 +34,19 @@ RECENT_MAX = 50
 
 
 def action_points_context(
-    user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "", from_cell: str | None = None
+    user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "", from_cell: str | None = None, cells=None
 ) -> dict:
     """What `_action_points.html` needs on the meeting page: the meeting's points (each with `can_tick`), the form
-    for a new one while the meeting is planned (started from the canvas cell `from_cell`, if given), and a refusal
-    to show above it."""
+    for a new one while the meeting is planned (started from the canvas cell `from_cell`, if given; `cells` are the
+    canvas's cells if the page has read them), and a refusal to show above it."""
     points = list(meeting.action_points.all())
     for point in points:
         point.can_tick = workflow.can_tick(user, point)
     can_set = workflow.can_edit_canvas(meeting)
     if can_set and form is None:
-        form = ActionPointForm.from_cell(meeting, from_cell) if from_cell else ActionPointForm(meeting=meeting)
+        form = ActionPointForm(meeting=meeting, cells=cells)
+        if from_cell:
+            form.start_from(from_cell)
     return {
         "meeting": meeting,
         "action_points": points,

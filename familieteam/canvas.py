@@ -98,6 +98,10 @@ class Canvas:
     cursor: str
     slots_by_key: dict = field(default_factory=dict)
 
+    def cells(self) -> list[CanvasCell]:
+        """The canvas's saved cells, with their life areas, as read for the grid."""
+        return [slot.cell for slot in self.slots_by_key.values() if slot.cell is not None]
+
     def slot(self, life_area_id: int, column: str) -> Slot | None:
         return self.slots_by_key.get((life_area_id, column))
 

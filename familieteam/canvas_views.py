@@ -34,9 +34,11 @@ from familieteam.canvas import (
     timeline,
 )
 from familieteam.canvas_forms import CellForm, EvaluationForm, RestoreForm
-from familieteam.models import CanvasCell, Column, EvaluationResult
+from familieteam.models import TEXT_MAX, CanvasCell, Column, EvaluationResult
 
 HISTORY_SHOWN = 200
+# What the evaluation form, written out in the template, needs besides its bound fields.
+EVALUATION_FORM = {"evaluation_results": EvaluationResult.choices, "text_max": TEXT_MAX}
 PAGE = "familieteam/meeting.html"
 
 
@@ -215,6 +217,7 @@ def evaluate(request, pk, cell_pk):
         "item": cell,
         "meeting": meeting,
         "can_evaluate": workflow.can_edit_canvas(meeting),
+        **EVALUATION_FORM,
         "saved": saved,
         "item_refusal": refusal,
     }
@@ -259,9 +262,10 @@ def _page_context(request, meeting, *, canvas=None, eval_forms=None, refusal="")
         "other_columns": OTHER_COLUMNS,
         "evaluation_items": items,
         "can_evaluate": editable,
+        **EVALUATION_FORM,
         "timeline": meetings,
         "previous_meeting": next((m for m in meetings if m.pk == meeting.previous_id), None),
         "next_meeting": next((m for m in meetings if m.previous_id == meeting.pk), None),
         "refusal": refusal,
-        **action_points_context(request.user, meeting, from_cell=request.GET.get("cell")),
+        **action_points_context(request.user, meeting, from_cell=request.GET.get("cell"), cells=canvas.cells()),
     }
