@@ -31,6 +31,17 @@ AUDITED_OBJECTS = {
     "minutes": _("Minutes"),
     "decision": _("Decision"),
     "ressursteam": _("Ressursteam page"),
+    "familieteam": _("Familieteam"),
+    "familieteammember": _("Familieteam member"),
+    "familieteammeeting": _("Familieteam meeting"),
+    "canvascell": _("Samtaleduk 2"),
+    "evaluation": _("Evaluation"),
+    "actionpoint": _("Action point"),
+    "action_points": _("Action points"),
+    "stafettlogg": _("Stafettlogg"),
+    "entry": _("Log entry"),
+    "baton": _("The baton"),
+    "handover": _("Baton handover"),
 }
 
 
