@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases import access, selectors
+from cases import access, baton, selectors
 from cases.workflow import capacity_of, is_full
 from familielos import audit
 from familieteam import selectors as familieteam_selectors
@@ -44,6 +44,8 @@ def home(request):
     desk = _desk(user, today) if familieteam_selectors.has_desk(user) else None
     if desk:
         shown += [team.case.family_id for team in desk["teams"]]
+    baton_desk = baton.desk_context(user)
+    shown += [handover["family_id"] for handover in baton_desk["waiting"]]
     audit.record_listed(request, shown, object_type="overview")
     context = {
         "today": today,
@@ -52,6 +54,7 @@ def home(request):
         "panels": panels,
         "returned": returned,
         "desk": desk,
+        "baton_desk": baton_desk,
     }
     return render(request, "home.html", context)
 

@@ -591,3 +591,102 @@ class LetterTemplate(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+@tracked()
+class Baton(models.Model):
+    """The stafettpinne: the one named person who holds responsibility for the family's coordination, from the
+    case's first step to level 1 on. Only cases/baton.py changes the holder."""
+
+    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="baton", verbose_name=_("family"))
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="batons", verbose_name=_("baton holder")
+    )
+    since = models.DateTimeField(_("holds the baton since"))
+
+    class Meta:
+        verbose_name = _("baton")
+        verbose_name_plural = _("batons")
+
+    def __str__(self):
+        return f"{self.family}: {self.holder}"
+
+
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for acceptance")
+    """Asked for; the old holder keeps the baton until the new one accepts."""
+    ACCEPTED = "accepted", _("Accepted")
+    """The new holder took the baton."""
+    DECLINED = "declined", _("Declined")
+    """The person asked said no; the old holder keeps the baton."""
+    CANCELLED = "cancelled", _("Cancelled")
+    """Withdrawn before an answer, or overtaken when the baton moved another way (to the familielos at level 3)."""
+
+    @property
+    def can_accept(self) -> bool:
+        return self == HandoverStatus.PENDING
+
+    @property
+    def can_decline(self) -> bool:
+        return self == HandoverStatus.PENDING
+
+    @property
+    def can_cancel(self) -> bool:
+        return self == HandoverStatus.PENDING
+
+
+# What the note to the new holder may hold.
+HANDOVER_NOTE_MAX = 1000
+
+
+@tracked()
+class Handover(models.Model):
+    """A request to hand the family's baton from its holder to a colleague, who must accept it."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("family"))
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_received", verbose_name=_("to")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    note = models.CharField(_("note to the new holder"), max_length=HANDOVER_NOTE_MAX, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus, default=HandoverStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("baton handover")
+        verbose_name_plural = _("baton handovers")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=HandoverStatus.values), name="handover_status_valid"),
+            models.CheckConstraint(condition=~Q(from_user=models.F("to_user")), name="handover_to_someone_else"),
+            models.CheckConstraint(
+                condition=Q(status=HandoverStatus.PENDING, decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(status=HandoverStatus.PENDING) & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="handover_answered_when_not_pending",
+            ),
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(status=HandoverStatus.PENDING), name="handover_one_pending_per_family"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["to_user"], condition=Q(status=HandoverStatus.PENDING), name="handover_pending_to_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.family}: {self.from_user} → {self.to_user}"

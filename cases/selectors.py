@@ -6,7 +6,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from cases import access
+from cases import access, baton
 from cases.models import (
     ActionPoint,
     Avklaringssamtale,
@@ -55,8 +55,8 @@ def _covering_team(field: str):
 
 def _cases(actor=None) -> QuerySet[Case]:
     """Cases newest-open first, with what their page shows: `covering_team_name`, the familieteam, and with an
-    `actor`, whether the actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query, and
-    in its familieteam (`actor_in_familieteam`)."""
+    `actor`, whether the actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query, in
+    its familieteam (`actor_in_familieteam`), and the family's baton (`cases.baton.baton_annotations`)."""
     cases = (
         Case.objects.select_related("ressursteam", "familielos", "opened_by", "opened_unit", "familieteam")
         .annotate(covering_team_name=_covering_team("name"))
@@ -70,6 +70,7 @@ def _cases(actor=None) -> QuerySet[Case]:
         cases = cases.annotate(
             actor_in_team=Exists(in_team),
             actor_in_familieteam=Q(familielos_id=actor.pk) | Q(Exists(in_familieteam)),
+            **baton.baton_annotations("family_id"),
         )
     return cases
 

@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import access, consents
+from cases import access, baton, consents
 from cases.models import Case, ChangeKind, Family, Level, LevelChange, Person, PersonRole, ReasonCode, Status
 from familielos import roles
 from familielos.errors import Refused
@@ -309,6 +309,7 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
         return _move(case, Level.RESSURSTEAM, actor, {"reason_code": ReasonCode.CONSENT_FAMILIELOS})
     if case.level == Level.FAMILIELOS:
         access.sync_case_grants(case)
+        baton.follow_case(case=case, actor=actor)
     return None
 
 
@@ -416,6 +417,7 @@ def close_case(
     case.save(update_fields=["status", "closed_from_level", "decision_deadline", "updated_at"])
     _log(case, ChangeKind.CLOSED, case.level, actor, _reason(reason, reason_code, reason_params))
     access.sync_case_grants(case)
+    baton.follow_case(case=case, actor=actor)
     _settle_referrals(case)
     return case
 
@@ -445,6 +447,7 @@ def reopen_case(
     if case.level == Level.FAMILIELOS:
         _start_familieteam(case)
     access.sync_case_grants(case)
+    baton.follow_case(case=case, actor=actor, to_familielos=case.level == Level.FAMILIELOS)
     return case
 
 
@@ -529,6 +532,7 @@ def _move(case: Case, to: Level, actor: User, why: dict) -> Case:
     case.save()
     _log(case, ChangeKind.UP if to > from_level else ChangeKind.DOWN, from_level, actor, why)
     access.sync_case_grants(case)
+    baton.follow_case(case=case, actor=actor, to_familielos=to == Level.FAMILIELOS)
     _settle_referrals(case)
     return case
 
@@ -550,4 +554,4 @@ def _log(case: Case, kind: ChangeKind, from_level, actor: User, why: dict) -> No
         case=case, kind=kind, from_level=from_level, to_level=case.level, actor=actor, **why
     )
     # The entry keeps a typed reason as written; a coded one is worded from the change, in the reader's language.
-    Entry.objects.create(family_id=case.family_id, author=actor, text=why.get("reason", ""), level_change=change)
+    Entry.objects.create_system(change, text=why.get("reason", ""))

@@ -22,6 +22,8 @@ urlpatterns = [
     path("foreldre/", include("screening.public_urls")),
     path("ressursteam/", include("teams.urls")),
     path("", include("familieteam.urls")),
+    path("", include("stafettlogg.urls")),
+    path("stafett/", include("cases.baton_urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

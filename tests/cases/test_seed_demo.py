@@ -18,8 +18,11 @@ from cases.management.commands import seed_demo
 from cases.models import (
     ActionPoint,
     ActionStatus,
+    Baton,
     Case,
     Family,
+    Handover,
+    HandoverStatus,
     LetterTemplate,
     Level,
     LevelChange,
@@ -367,3 +370,10 @@ def test_demo__family_history__the_lines_the_system_wrote_follow_the_ui_language
     # What people typed (the concern, the question to the team, the team's reasons) is shown as they typed it.
     for change in case.level_changes.filter(reason_code=""):
         assert all(escape(change.reason) in page for page in pages.values())
+
+
+def test_seed_demo__a_baton_handover_waits_for_a_ressursteam_member():
+    call_command("seed_demo", stdout=StringIO())
+    pending = Handover.objects.get(status=HandoverStatus.PENDING)
+    assert pending.from_user == Baton.objects.get(family=pending.family).holder
+    assert pending.to_user.team_memberships.filter(team__cases__family=pending.family).exists()

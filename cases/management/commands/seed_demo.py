@@ -26,14 +26,31 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from cases import actions, workflow
-from cases.models import ActionStatus, Case, ConsentDecision, Family, LetterTemplate, Level, OwnerKind, PersonRole
+from cases import actions, baton, workflow
+from cases.models import (
+    ActionStatus,
+    Baton,
+    Case,
+    ConsentDecision,
+    Family,
+    Handover,
+    HandoverStatus,
+    LetterTemplate,
+    Level,
+    OwnerKind,
+    PersonRole,
+    Status,
+)
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
 from familieteam import workflow as familieteam_workflow
 from familieteam.models import Column, EvaluationResult, Familieteam, FamilieteamMeeting, Frequency, LifeArea
 from familieteam.plan import add_months
 from screening import workflow as screening_workflow
+from stafettlogg import workflow as log_workflow
+from stafettlogg.models import Entry, Kind
+from stafettlogg.models import Outcome as MeasureOutcome
+from stafettlogg.models import Visibility as LogVisibility
 from teams import workflow as team_workflow
 from teams.models import Meeting, Outcome, Referral, Ressursteam, TeamRole, Urgency
 from teams.selectors import ressursteam_for_unit
@@ -368,6 +385,9 @@ class Command(BaseCommand):
             if not FamilieteamMeeting.objects.filter(team__case__familielos__username__in=FAMILIELOSER).exists():
                 self._demo_familieteams()
             self._family_login()
+            self._demo_handover()
+            if not Entry.objects.exclude(kind=Kind.SYSTEM).exists():
+                self._demo_log()
         for batch in range(scale):
             if Ressursteam.objects.filter(name=scale_team_name(batch)).exists():
                 self.stdout.write(f"Scale batch {batch + 1}/{scale} is already in place.")
@@ -695,6 +715,58 @@ class Command(BaseCommand):
         # Demo data only: the workflow stamps the sending now; a realistic queue has waited some days.
         Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent))
         return referral
+
+    def _demo_log(self):
+        """The Stafettlogg of one family at each of levels 1, 2 and 3, with every kind of entry a person writes."""
+        today = timezone.localdate()
+        for level in (Level.AVKLARING, Level.RESSURSTEAM, Level.FAMILIELOS):
+            case = Case.objects.filter(status=Status.OPEN, level=level).select_related("family").order_by("pk").first()
+            if case is None:
+                continue
+            actor, family = case.familielos or case.opened_by, case.family
+            both, team = LogVisibility.TEAM_AND_FAMILY, LogVisibility.TEAM
+            note = "Samtale med kontaktlæraren: det går betre i friminutta."
+            log_workflow.post_entry(actor=actor, family=family, kind=Kind.NOTE, visibility=team, text=note)
+            measure = log_workflow.post_measure(
+                actor=actor,
+                family=family,
+                visibility=both,
+                text="Fast vaksen i friminutta kvar dag.",
+                responsible="Kontaktlæraren",
+                starts_on=today - timedelta(days=30),
+                evaluate_by=today - timedelta(days=2),
+                life_area=LifeArea.objects.filter(name_nb="Skole/barnehage").first(),
+            )
+            log_workflow.evaluate_measure(
+                actor=actor,
+                family=family,
+                measure=measure,
+                outcome=MeasureOutcome.PARTLY,
+                visibility=both,
+                text="Betre dei fleste dagane, framleis vanskeleg på fredagar.",
+                next_steps="Halde fram ein månad til.",
+            )
+            message = "Neste møte er flytta til torsdag klokka 14."
+            log_workflow.post_entry(actor=actor, family=family, kind=Kind.MESSAGE, visibility=both, text=message)
+            lysglimt = "Kari song solo på skuleavslutninga."
+            log_workflow.post_entry(actor=actor, family=family, kind=Kind.LYSGLIMT, visibility=both, text=lysglimt)
+
+    def _demo_handover(self):
+        """A baton handover waiting to be accepted: the holder of a family at level 2 asks a member of its team."""
+        if Handover.objects.filter(status=HandoverStatus.PENDING).exists():
+            return
+        at_level_2 = Case.objects.filter(status=Status.OPEN, level=Level.RESSURSTEAM).values("family")
+        for held in Baton.objects.filter(family__in=at_level_2).select_related("holder", "family").order_by("pk"):
+            case = held.family.cases.select_related("ressursteam").get(status=Status.OPEN)
+            for member in case.ressursteam.members.exclude(user=held.holder).select_related("user"):
+                if baton.can_hold(member.user, held.family):
+                    baton.request_handover(
+                        actor=held.holder,
+                        family=held.family,
+                        to=member.user,
+                        note="Eg går ut i permisjon. Kan du ta over koordineringa?",
+                    )
+                    return
 
     def _family_login(self):
         """The portal login of one guardian in the first demo family (the family member role)."""

@@ -1,0 +1,375 @@
+"""The baton (stafettpinne): one named person holds responsibility for a family's coordination at any time.
+
+The baton starts with the person who first moves the family's case to level 1 or above and goes straight to the
+familielos at level 3 (the ressursteam's decision is the handover). Otherwise it changes hands only when the
+person asked accepts a handover; until then the old holder keeps it. The holder, the familielos at level 3 or a
+leader who works with the family may hand it over, to a colleague who works with families and with this family.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, Count, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import access
+from cases.models import (
+    Baton,
+    Case,
+    Family,
+    FamilyGroupObjectPermission,
+    FamilyUserObjectPermission,
+    Handover,
+    HandoverStatus,
+    Level,
+    Status,
+)
+from familielos import roles
+from familielos.errors import Refused
+from familielos.history import action
+
+User = get_user_model()
+
+
+def current_holder(family: Family) -> User | None:
+    """Who holds the family's baton now (None before the case first reaches level 1)."""
+    baton = Baton.objects.select_related("holder").filter(family=family).first()
+    return baton.holder if baton else None
+
+
+def can_hold(user, family: Family) -> bool:
+    """Whether `user` can take the family's baton: an active staff member who works with families and may change
+    this family's case."""
+    return user.is_active and roles.works_with_families(user) and access.can(user, family, access.CHANGE)
+
+
+def may_hand_over(user, family: Family, *, holder_id: int, case: Case | None) -> bool:
+    """Whether `user` may hand the family's baton on: its holder, the familielos of the open level-3 case, or a
+    leader; each only while they may change the family (a caller that knows it passes `family.can_change`)."""
+    is_familielos = case is not None and case.level == Level.FAMILIELOS and case.familielos_id == user.pk
+    if not (user.pk == holder_id or is_familielos or roles.has_role(user, roles.LEADER)):
+        return False
+    can_change = getattr(family, "can_change", None)
+    return can_change if can_change is not None else access.can(user, family, access.CHANGE)
+
+
+def _display_name(user_field: str):
+    """A user's name as pages show it (roles.display_name), in SQL: the full name, or the username if none."""
+    full = Trim(Concat(f"{user_field}__first_name", Value(" "), f"{user_field}__last_name"))
+    return Coalesce(NullIf(full, Value("")), f"{user_field}__username")
+
+
+# What the family page shows of the baton and of a waiting handover, read as subqueries of the page's own row.
+_BATON_FIELDS = {
+    "holder_id": (F("holder_id"), IntegerField()),
+    "holder_name": (_display_name("holder"), CharField()),
+    "since": (F("since"), DateTimeField()),
+}
+_PENDING_FIELDS = {
+    "pk": (F("pk"), IntegerField()),
+    "to_user_id": (F("to_user_id"), IntegerField()),
+    "requested_by_id": (F("requested_by_id"), IntegerField()),
+    "requested_at": (F("requested_at"), DateTimeField()),
+    "from_name": (_display_name("from_user"), CharField()),
+    "to_name": (_display_name("to_user"), CharField()),
+}
+
+
+def _open_case(family: Family) -> Case | None:
+    return Case.objects.filter(family=family, status=Status.OPEN).only("level", "familielos_id", "family_id").first()
+
+
+@action
+def request_handover(*, actor: User, family: Family, to: User, note: str = "") -> Handover:
+    """Ask `to` to take over the family's baton; the holder keeps it until they accept."""
+    family = _lock(family)
+    baton = Baton.objects.select_for_update(no_key=True).filter(family=family).first()
+    if baton is None:
+        raise Refused(_("Nobody holds the baton for this family yet: it starts when the case reaches level 1."))
+    if not may_hand_over(actor, family, holder_id=baton.holder_id, case=_open_case(family)):
+        raise Refused(_("Only the baton holder, the familielos or a leader can hand over the baton."))
+    _require_can_hold(to, family)
+    if to.pk == baton.holder_id:
+        raise Refused(_("%(name)s already holds the baton.") % {"name": roles.display_name(to)})
+    pending = Handover.objects.filter(family=family, status=HandoverStatus.PENDING).select_related("to_user").first()
+    if pending is not None:
+        raise Refused(
+            _("A handover to %(name)s is already waiting to be accepted. Cancel it first.")
+            % {"name": roles.display_name(pending.to_user)}
+        )
+    return Handover.objects.create(
+        family=family, from_user_id=baton.holder_id, to_user=to, requested_by=actor, note=note.strip()
+    )
+
+
+@action
+def accept_handover(*, actor: User, handover: Handover) -> Baton:
+    """The person asked takes the baton: from now on they hold it."""
+    handover, baton = _lock_handover(handover)
+    if not HandoverStatus(handover.status).can_accept:
+        raise _no_longer_waiting(handover)
+    if actor.pk != handover.to_user_id:
+        raise Refused(_("Only the person asked can accept the handover."))
+    _require_can_hold(actor, handover.family)
+    _answer(handover, HandoverStatus.ACCEPTED, actor)
+    baton.holder = actor
+    baton.since = handover.decided_at
+    baton.save(update_fields=["holder", "since"])
+    return baton
+
+
+@action
+def decline_handover(*, actor: User, handover: Handover) -> Handover:
+    """The person asked says no; the holder keeps the baton."""
+    handover, _baton = _lock_handover(handover)
+    if not HandoverStatus(handover.status).can_decline:
+        raise _no_longer_waiting(handover)
+    if actor.pk != handover.to_user_id:
+        raise Refused(_("Only the person asked can decline the handover."))
+    return _answer(handover, HandoverStatus.DECLINED, actor)
+
+
+@action
+def cancel_handover(*, actor: User, handover: Handover) -> Handover:
+    """Withdraw a handover before it is answered: whoever asked for it, or anyone who may hand the baton over."""
+    handover, baton = _lock_handover(handover)
+    if not HandoverStatus(handover.status).can_cancel:
+        raise _no_longer_waiting(handover)
+    family = handover.family
+    if actor.pk != handover.requested_by_id and not may_hand_over(
+        actor, family, holder_id=baton.holder_id, case=_open_case(family)
+    ):
+        raise Refused(_("Only the baton holder, the familielos or a leader can cancel the handover."))
+    return _answer(handover, HandoverStatus.CANCELLED, actor)
+
+
+@action
+def bulk_handover(*, actor: User, assignments: dict[int, User], note: str = "") -> list[Handover]:
+    """Hand the baton for several of the actor's families to one or more colleagues at once (a holder who leaves):
+    one handover per family, each waiting for its new holder to accept. All or none: one refusal makes none."""
+    if not assignments:
+        raise Refused(_("Choose a new holder for at least one family."))
+    held = {
+        baton.family_id: baton
+        for baton in Baton.objects.filter(holder=actor, family_id__in=list(assignments)).select_related("family")
+    }
+    handovers = []
+    for family_id in sorted(assignments):
+        # A family the actor does not hold (or may not see) is refused without naming it.
+        if family_id not in held:
+            raise Refused(_("You do not hold the baton for one of the families chosen."))
+        handovers.append(
+            request_handover(actor=actor, family=held[family_id].family, to=assignments[family_id], note=note)
+        )
+    return handovers
+
+
+def follow_case(*, case: Case, actor: User, to_familielos: bool = False) -> None:
+    """Keep the baton in line with a case that has just changed (inside the change, the family locked, the grants
+    already synced): it starts with the person who first moves the case to level 1 or above, goes to the familielos
+    as the case enters level 3 (`to_familielos`: the ressursteam's decision is the handover), and when its holder no
+    longer may hold it (the familielos after stepping down, a member whose consent lapsed) goes to the person who
+    changed the case, or to the case's opener. A handover waiting when the baton moves this way is cancelled."""
+    baton = Baton.objects.select_for_update(no_key=True).filter(family_id=case.family_id).first()
+    if to_familielos and case.familielos_id is not None:
+        holder_id = case.familielos_id
+    elif baton is None:
+        if case.level == Level.UNDRING:
+            return
+        holder_id = _holder_after(case, actor)
+    elif can_hold(baton.holder, case.family):
+        return
+    else:
+        holder_id = _holder_after(case, actor)
+    if baton is not None and baton.holder_id == holder_id:
+        return
+    now = timezone.now()
+    Handover.objects.filter(family_id=case.family_id, status=HandoverStatus.PENDING).update(
+        status=HandoverStatus.CANCELLED, decided_by=actor, decided_at=now
+    )
+    Baton.objects.update_or_create(family_id=case.family_id, defaults={"holder_id": holder_id, "since": now})
+
+
+def _holder_after(case: Case, actor: User) -> int:
+    return actor.pk if access.can(actor, case.family, access.CHANGE) else case.opened_by_id
+
+
+def baton_annotations(family_ref: str = "family_id") -> dict:
+    """Annotations reading the family's baton (`baton_holder_id`, `baton_holder_name`, `baton_since`) and its
+    waiting handover (`pending_pk`, `pending_to_user_id`, …; None when none waits) into a query of rows that carry
+    the family in `family_ref`, such as the family page's case: `baton_context(row=…)` then reads no row."""
+    held = Baton.objects.filter(family=OuterRef(family_ref))
+    waiting = Handover.objects.filter(family=OuterRef(family_ref), status=HandoverStatus.PENDING)
+    return {
+        **{
+            f"baton_{name}": Subquery(held.values(value=expression)[:1], output_field=output)
+            for name, (expression, output) in _BATON_FIELDS.items()
+        },
+        **{
+            f"pending_{name}": Subquery(waiting.values(value=expression)[:1], output_field=output)
+            for name, (expression, output) in _PENDING_FIELDS.items()
+        },
+    }
+
+
+def baton_context(user, family: Family, *, case: Case | None = None, row=None) -> dict:
+    """What the family page shows of the baton: who holds it (`holder_id`, `holder_name`) and since when, a
+    handover waiting, and what `user` may do (hand over, cancel the waiting handover, accept or decline it). One
+    query, or none given a `row` read with `baton_annotations`. `family` may carry `can_change`; `case` is the
+    family's current case (read if not given)."""
+    if row is None:
+        row = Family.objects.annotate(**baton_annotations("pk")).get(pk=family.pk)
+    baton = None
+    if row.baton_holder_id is not None:
+        baton = SimpleNamespace(**{name: getattr(row, f"baton_{name}") for name in _BATON_FIELDS})
+    if baton is None:
+        return {"baton": None, "pending": None, "can_hand_over": False, "can_cancel": False, "is_asked": False}
+    pending = None
+    if row.pending_pk is not None:
+        pending = SimpleNamespace(**{name: getattr(row, f"pending_{name}") for name in _PENDING_FIELDS})
+    if case is None:
+        case = _open_case(family)
+    elif case.status != Status.OPEN:
+        case = None
+    may = may_hand_over(user, family, holder_id=baton.holder_id, case=case)
+    return {
+        "baton": baton,
+        "pending": pending,
+        "can_hand_over": may and pending is None,
+        "can_cancel": pending is not None and (may or pending.requested_by_id == user.pk),
+        "is_asked": pending is not None and pending.to_user_id == user.pk,
+    }
+
+
+def waiting_for(user) -> QuerySet[Handover]:
+    """Handovers waiting for `user` to accept, of families they may change, oldest first."""
+    return (
+        Handover.objects.filter(
+            to_user=user, status=HandoverStatus.PENDING, family__in=access.visible_families(user, access.CHANGE)
+        )
+        .select_related("family", "from_user", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def requested_by(user) -> QuerySet[Handover]:
+    """Handovers `user` asked for (or that would take their baton) still waiting for an answer."""
+    return (
+        Handover.objects.filter(
+            Q(requested_by=user) | Q(from_user=user),
+            status=HandoverStatus.PENDING,
+            family__in=access.visible_families(user, access.CHANGE),
+        )
+        .select_related("family", "to_user")
+        .order_by("requested_at", "pk")
+    )
+
+
+def held_batons(user) -> QuerySet[Baton]:
+    """The batons `user` holds, of families they may change, by family name."""
+    return (
+        Baton.objects.filter(holder=user, family__in=access.visible_families(user, access.CHANGE))
+        .select_related("family")
+        .order_by("family__name", "family_id")
+    )
+
+
+def pending_by_family(family_ids: Iterable[int]) -> dict[int, Handover]:
+    """The handover waiting in each of these families that has one, by family id, in one query."""
+    pending = Handover.objects.filter(family_id__in=list(family_ids), status=HandoverStatus.PENDING)
+    return {handover.family_id: handover for handover in pending.select_related("to_user")}
+
+
+def desk_context(user) -> dict:
+    """What the start page shows, in one query: the handovers waiting for `user` (family id and name, and who asks)
+    and how many families they hold the baton for."""
+    held = held_batons(user).order_by().values("holder").annotate(count=Count("pk")).values("count")
+    waiting = waiting_for(user).values(
+        json=JSONObject(family_id="family_id", family_name="family__name", from_name=_display_name("from_user"))
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(held=Coalesce(Subquery(held), 0), waiting=ArraySubquery(waiting.values("json")))
+        .values("held", "waiting")
+        .get()
+    )
+    return {"waiting": row["waiting"], "held_count": row["held"]}
+
+
+def candidates(family_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Who could take each family's baton (`can_hold`), by family id, in three queries however many families: the
+    active staff working with families who hold the change grant on it, themselves or through a group."""
+    family_ids = list(family_ids)
+    permission = access.permission_id(access.CHANGE)
+    holders: dict[int, set[int]] = defaultdict(set)
+    for family_id, user_id in FamilyUserObjectPermission.objects.filter(
+        content_object_id__in=family_ids, permission_id=permission
+    ).values_list("content_object_id", "user_id"):
+        holders[family_id].add(user_id)
+    for family_id, user_id in FamilyGroupObjectPermission.objects.filter(
+        content_object_id__in=family_ids, permission_id=permission, group__user__isnull=False
+    ).values_list("content_object_id", "group__user"):
+        holders[family_id].add(user_id)
+    users = User.objects.filter(
+        pk__in={user_id for ids in holders.values() for user_id in ids},
+        is_active=True,
+        groups__name__in=roles.WORKS_WITH_FAMILIES,
+    ).distinct()
+    people = sorted(users, key=lambda person: (roles.display_name(person).lower(), person.pk))
+    return {family_id: [person for person in people if person.pk in holders[family_id]] for family_id in family_ids}
+
+
+def handover_or_404(user, pk) -> Handover:
+    """A handover of a family `user` may change; another family's handover is a 404, like the family itself."""
+    try:
+        return (
+            Handover.objects.filter(family__in=access.visible_families(user, access.CHANGE))
+            .select_related("family", "from_user", "to_user")
+            .get(pk=pk)
+        )
+    except (Handover.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _require_can_hold(user, family: Family) -> None:
+    if not can_hold(user, family):
+        raise Refused(
+            _("%(name)s cannot hold the baton for this family: only staff who work with the family can.")
+            % {"name": roles.display_name(user)}
+        )
+
+
+def _lock(family: Family) -> Family:
+    # The same row lock every case action takes first (cases.workflow.lock_family), which imports this module.
+    return Family.objects.select_for_update(no_key=True).get(pk=family.pk)
+
+
+def _lock_handover(handover: Handover) -> tuple[Handover, Baton]:
+    """Lock the family, its baton and the handover, and read the handover as it is now."""
+    family = _lock(handover.family)
+    baton = Baton.objects.select_for_update(no_key=True).get(family=family)
+    handover = Handover.objects.select_for_update(no_key=True).get(pk=handover.pk)
+    handover.family = family
+    return handover, baton
+
+
+def _no_longer_waiting(handover: Handover) -> Refused:
+    """Answered already (in another tab, by someone else, or overtaken at level 3)."""
+    return Refused(
+        _("The handover is no longer waiting for an answer: %(status)s.")
+        % {"status": HandoverStatus(handover.status).label}
+    )
+
+
+def _answer(handover: Handover, status: HandoverStatus, actor: User) -> Handover:
+    handover.status = status
+    handover.decided_by = actor
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["status", "decided_by", "decided_at"])
+    return handover
