@@ -1,9 +1,11 @@
 """The baton (stafettpinne): one named person holds a family's coordination; a handover waits for the new holder to
 accept it; a holder who leaves hands several families over at once. The pages, their permissions and bad input."""
 
+import importlib
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import access, actions, baton, workflow
-from cases.models import Handover, HandoverStatus, Level
+from cases.models import Baton, Handover, HandoverStatus, Level
 from familielos import roles
 from familielos.errors import Refused
 from familielos.models import AccessAction, AccessEvent
@@ -545,3 +547,17 @@ def shown(msgid: str) -> str:
     """A message as a page in the default language (Bokmål) shows it."""
     with translation.override(settings.LANGUAGE_CODE):
         return translation.gettext(msgid)
+
+
+def test_the_migration_gives_a_baton_to_open_cases_past_level_0_that_had_none(staff):
+    give_batons = importlib.import_module("cases.migrations.0015_batons_for_cases_past_level_0").give_batons
+    at_3, _team, los, _member = factories.case_at(Level.FAMILIELOS, opener=staff, family_name="Familien Tre")
+    at_1, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Ein")
+    at_0, *_ = factories.case_at(Level.UNDRING, opener=staff, family_name="Familien Null")
+    Baton.objects.all().delete()
+
+    give_batons(apps, None)
+
+    assert holder(at_3) == los
+    assert holder(at_1) == staff
+    assert not Baton.objects.filter(family=at_0.family).exists()
