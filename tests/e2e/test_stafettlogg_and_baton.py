@@ -1,0 +1,78 @@
+"""The Stafettlogg and the baton in Chromium: a teacher opens the family's log from the family page and posts a
+measure for the team and the family, then hands the baton to a ressursteam member, who accepts it on their baton
+page; axe-core checks every page."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases import baton
+from cases.models import Level
+from stafettlogg.models import Entry, Kind, Visibility
+from tests import factories
+from tests.e2e.helpers import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+IC = re.IGNORECASE
+STAFETTLOGG = re.compile(r"^Stafettlogg$")
+ADD_MEASURE = re.compile(r"^(Legg inn et tiltak|Add a measure)$", IC)
+WHAT_IS_DONE = re.compile(r"^(Hva som gjøres|What is done)", IC)
+RESPONSIBLE = re.compile(r"^(Hvem som har ansvaret|Who is responsible)", IC)
+START = re.compile(r"^(Start)$", IC)
+EVALUATE_BY = re.compile(r"^(Evalueres innen|Evaluate by)", IC)
+TEAM_AND_FAMILY = re.compile(r"^(Teamet og familien|The team and the family)$", IC)
+IN_THE_LOG = re.compile(r"Innlegget står i loggen|The entry is in the log", IC)
+HAND_OVER = re.compile(r"^(Gi stafettpinnen videre|Hand over the baton)$", IC)
+NEW_HOLDER = re.compile(r"^(Ny stafettholder|New baton holder)", IC)
+ASK = re.compile(r"^(Be dem ta over|Ask them to take over)$", IC)
+THE_BATON = re.compile(r"^(Stafettpinnen|The baton)$", IC)
+ACCEPT = re.compile(r"^(Ta imot|Accept)", IC)
+NOTHING_WAITING = re.compile(r"Ingen overlevering venter på deg|No handover is waiting for you", IC)
+
+
+def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, default_data, check_page):
+    team = factories.RessursteamFactory(name="Ressursteam Vest")
+    teacher = factories.unit_staff(username="laerar-vest", first_name="Liv", last_name="Lærar")
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=teacher, team=team, family_name="Familien Strand")
+    member = factories.team_member(team, username="rt-vest", first_name="Rune", last_name="Rådgjevar")
+
+    page = new_page()
+    log_in(page, teacher)
+    page.goto(case.family.get_absolute_url())
+    page.get_by_role("link", name=STAFETTLOGG).click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Familien Strand"))).to_be_visible()
+    check_page(page, "log")
+
+    page.get_by_text(ADD_MEASURE).first.click()
+    form = page.locator("#log-post-measure")
+    form.get_by_label(WHAT_IS_DONE).fill("Leksehjelp to dagar i veka.")
+    form.get_by_label(RESPONSIBLE).fill("Kontaktlæraren")
+    form.get_by_label(START).fill(timezone.localdate().isoformat())
+    form.get_by_label(EVALUATE_BY).fill((timezone.localdate() + timedelta(days=42)).isoformat())
+    form.get_by_role("radio", name=TEAM_AND_FAMILY).check()
+    form.get_by_role("button", name=ADD_MEASURE).click()
+    expect(page.get_by_text(IN_THE_LOG)).to_be_visible()
+    expect(page.locator(".log-entry", has_text="Leksehjelp to dagar i veka.")).to_be_visible()
+    check_page(page, "log-with-measure")
+    measure = Entry.objects.get(kind=Kind.MEASURE)
+    assert (measure.visibility, measure.responsible) == (Visibility.TEAM_AND_FAMILY, "Kontaktlæraren")
+
+    page.goto(case.family.get_absolute_url())
+    page.get_by_role("link", name=HAND_OVER).click()
+    check_page(page, "handover")
+    holder_select = page.get_by_label(NEW_HOLDER)
+    rune = next(text for text in holder_select.locator("option").all_inner_texts() if "Rune" in text)
+    holder_select.select_option(label=rune)
+    page.get_by_role("button", name=ASK).click()
+
+    other = new_page()
+    log_in(other, member)
+    other.get_by_role("navigation").get_by_role("link", name=THE_BATON).click()
+    check_page(other, "baton-waiting")
+    other.get_by_role("button", name=ACCEPT).first.click()
+    expect(other.get_by_text(NOTHING_WAITING)).to_be_visible()
+    assert baton.current_holder(case.family) == member
