@@ -33,6 +33,7 @@ from cases.models import (
 from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
+from stafettlogg.models import Entry, Event
 
 User = get_user_model()
 
@@ -121,6 +122,12 @@ def accept_handover(*, actor: User, handover: Handover) -> Baton:
     baton.holder = actor
     baton.since = handover.decided_at
     baton.save(update_fields=["holder", "since"])
+    Entry.objects.create_event(
+        family_id=handover.family_id,
+        actor=actor,
+        event=Event.BATON_ACCEPTED,
+        params={"name": roles.display_name(actor)},
+    )
     return baton
 
 

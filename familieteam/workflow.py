@@ -37,6 +37,7 @@ from familieteam.models import (
     MeetingStatus,
     MemberKind,
 )
+from stafettlogg.models import Entry, Event
 
 User = get_user_model()
 
@@ -165,6 +166,12 @@ def finish_meeting(
     meeting.family_present = family_present
     meeting.save(update_fields=["status", "family_present"])
     meeting.present.set(_own_members(team, present))
+    Entry.objects.create_event(
+        family_id=team.case.family_id,
+        actor=actor,
+        event=Event.MEETING_HELD,
+        params={"when": meeting.starts_at.isoformat()},
+    )
     return _new_meeting(actor, team, next_starts_at, next_place, list(meeting.invited.all()))
 
 
@@ -289,6 +296,10 @@ def set_action_point_status(
         raise Refused(_("Only the person responsible or the familielos can change this action point."))
     if point.version != base_version:
         raise Refused(_("Someone else changed this action point just now. Look at it again and repeat your change."))
+    if status == ActionStatus.DONE and point.status != ActionStatus.DONE:
+        Entry.objects.create_event(
+            family_id=point.family_id, actor=actor, event=Event.ACTION_POINT_DONE, params={"what": point.what}
+        )
     point.status = ActionStatus(status)
     point.comment = comment
     point.status_by, point.status_at = actor, timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from familielos.models import Membership
 from familielos.roles import LABELS, display_name, role_of
+from stafettlogg.events import Event, event_text
 
 TEXT_MAX = 5000
 RESPONSIBLE_MAX = 200
@@ -30,7 +31,7 @@ class Kind(models.TextChoices):
     LYSGLIMT = "lysglimt", _("Lysglimt")
     """A good moment worth keeping."""
     SYSTEM = "system", _("From the system")
-    """Written by the workflow (a level change), worded in the reader's language when shown."""
+    """Written by the workflow (a level change or an Event), worded in the reader's language when shown."""
 
     @property
     def can_be_posted(self) -> bool:
@@ -74,6 +75,20 @@ class EntryManager(models.Manager):
             text=text,
             level_change=change,
             **author_stamp(change.actor),
+        )
+
+    def create_event(self, *, family_id: int, actor, event: Event, params: dict) -> "Entry":
+        """The entry for a step of the workflow (a referral sent, a meeting held…), stored as a code and parameters
+        and worded when shown. The team's own, like a level change: the family's pages say what they show."""
+        return self.create(
+            family_id=family_id,
+            author=actor,
+            kind=Kind.SYSTEM,
+            visibility=Visibility.TEAM,
+            text="",
+            event_code=event,
+            event_params=params,
+            **author_stamp(actor),
         )
 
 
@@ -137,6 +152,9 @@ class Entry(models.Model):
     )
     outcome = models.CharField(_("how it went"), max_length=10, choices=Outcome, blank=True)
     next_steps = models.TextField(_("what next"), blank=True)
+    # A system entry that is not a level change: what happened, worded on display (stafettlogg.events).
+    event_code = models.CharField(_("event"), max_length=30, choices=Event, blank=True)
+    event_params = models.JSONField(_("event parameters"), default=dict, blank=True)
 
     objects = EntryManager()
 
@@ -162,6 +180,12 @@ class Entry(models.Model):
                 | Q(~Q(kind=Kind.EVALUATION), measure__isnull=True, outcome=""),
                 name="entry_evaluation_points_at_measure",
             ),
+            models.CheckConstraint(
+                condition=Q(event_code="", level_change__isnull=False)
+                | Q(~Q(kind=Kind.SYSTEM), event_code="")
+                | Q(event_code__in=Event.values, kind=Kind.SYSTEM, level_change__isnull=True),
+                name="entry_system_is_level_change_or_event",
+            ),
         ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
@@ -179,8 +203,13 @@ class Entry(models.Model):
         return str(LABELS.get(self.author_role, ""))
 
     @property
+    def system_text(self) -> str:
+        """What an event entry says, worded in the reader's language ("" for any other entry)."""
+        return event_text(self.event_code, self.event_params) if self.event_code else ""
+
+    @property
     def shown_text(self) -> str:
-        """The text as the reader sees it: a coded level-change reason is worded in their language."""
+        """The text as the reader sees it: a coded level-change reason or an event is worded in their language."""
         if self.level_change_id is not None and not self.text:
             return self.level_change.reason_shown
-        return self.text
+        return self.system_text or self.text

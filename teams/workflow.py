@@ -20,6 +20,7 @@ from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
+from stafettlogg.models import Entry, Event
 from teams.models import (
     WAITING,
     AgendaItem,
@@ -170,6 +171,12 @@ def send_referral(*, actor: User, referral: Referral) -> Referral:
     if referral.case is not None:
         case_workflow.refer_to_ressursteam(
             actor=actor, case=referral.case, team=referral.team, reason=referral.question
+        )
+        Entry.objects.create_event(
+            family_id=referral.case.family_id,
+            actor=actor,
+            event=Event.REFERRAL_SENT,
+            params={"team": referral.team.name},
         )
     referral.status = ReferralStatus.SENT
     referral.sent_at = timezone.now()
@@ -456,6 +463,12 @@ def _carry_out(decision: Decision, referral: Referral, actor: User) -> None:
     case = referral.case
     if case is None:
         return
+    Entry.objects.create_event(
+        family_id=case.family_id,
+        actor=actor,
+        event=Event.REFERRAL_DECIDED,
+        params={"team": referral.team.name, "outcome": decision.outcome},
+    )
     reason = decision.reasons
     if outcome == Outcome.ARENA:
         case_workflow.step_down(actor=actor, case=case, to_level=Level.AVKLARING, reason=reason)
