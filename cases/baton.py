@@ -6,7 +6,6 @@ person asked accepts a handover; until then the old holder keeps it. The holder,
 leader who works with the family may hand it over, to a colleague who works with families and with this family.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from types import SimpleNamespace
 
@@ -14,17 +13,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Count, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import access
 from cases.models import (
     Baton,
     Case,
     Family,
-    FamilyGroupObjectPermission,
-    FamilyUserObjectPermission,
     Handover,
     HandoverStatus,
     Level,
@@ -86,24 +83,41 @@ def _open_case(family: Family) -> Case | None:
     return Case.objects.filter(family=family, status=Status.OPEN).only("level", "familielos_id", "family_id").first()
 
 
+NO_BATON_YET = gettext_lazy("Nobody holds the baton for this family yet: it starts when the case reaches level 1.")
+MAY_NOT_HAND_OVER = gettext_lazy("Only the baton holder, the familielos or a leader can hand over the baton.")
+
+
+def already_waiting(name: str) -> str:
+    return _("A handover to %(name)s is already waiting to be accepted. Cancel it first.") % {"name": name}
+
+
+def handover_refusal(context: dict) -> str:
+    """Why the user of `baton_context` cannot hand the baton over now ("" if they can): what request_handover
+    would refuse, said before the form is offered."""
+    if context["baton"] is None:
+        return str(NO_BATON_YET)
+    if context["pending"] is not None:
+        return already_waiting(context["pending"].to_name)
+    if not context["can_hand_over"]:
+        return str(MAY_NOT_HAND_OVER)
+    return ""
+
+
 @action
 def request_handover(*, actor: User, family: Family, to: User, note: str = "") -> Handover:
     """Ask `to` to take over the family's baton; the holder keeps it until they accept."""
     family = _lock(family)
     baton = Baton.objects.select_for_update(no_key=True).filter(family=family).first()
     if baton is None:
-        raise Refused(_("Nobody holds the baton for this family yet: it starts when the case reaches level 1."))
+        raise Refused(NO_BATON_YET)
     if not may_hand_over(actor, family, holder_id=baton.holder_id, case=_open_case(family)):
-        raise Refused(_("Only the baton holder, the familielos or a leader can hand over the baton."))
+        raise Refused(MAY_NOT_HAND_OVER)
     _require_can_hold(to, family)
     if to.pk == baton.holder_id:
         raise Refused(_("%(name)s already holds the baton.") % {"name": roles.display_name(to)})
     pending = Handover.objects.filter(family=family, status=HandoverStatus.PENDING).select_related("to_user").first()
     if pending is not None:
-        raise Refused(
-            _("A handover to %(name)s is already waiting to be accepted. Cancel it first.")
-            % {"name": roles.display_name(pending.to_user)}
-        )
+        raise Refused(already_waiting(roles.display_name(pending.to_user)))
     return Handover.objects.create(
         family=family, from_user_id=baton.holder_id, to_user=to, requested_by=actor, note=note.strip()
     )
@@ -183,7 +197,8 @@ def follow_case(*, case: Case, actor: User, to_familielos: bool = False) -> None
     as the case enters level 3 (`to_familielos`: the ressursteam's decision is the handover), and when its holder no
     longer may hold it (the familielos after stepping down, a member whose consent lapsed) goes to the person who
     changed the case, or to the case's opener. A handover waiting when the baton moves this way is cancelled."""
-    baton = Baton.objects.select_for_update(no_key=True).filter(family_id=case.family_id).first()
+    baton = Baton.objects.select_for_update(no_key=True, of=("self",)).select_related("holder")
+    baton = baton.filter(family_id=case.family_id).first()
     if to_familielos and case.familielos_id is not None:
         holder_id = case.familielos_id
     elif baton is None:
@@ -313,16 +328,7 @@ def candidates(family_ids: Iterable[int]) -> dict[int, list[User]]:
     """Who could take each family's baton (`can_hold`), by family id, in three queries however many families: the
     active staff working with families who hold the change grant on it, themselves or through a group."""
     family_ids = list(family_ids)
-    permission = access.permission_id(access.CHANGE)
-    holders: dict[int, set[int]] = defaultdict(set)
-    for family_id, user_id in FamilyUserObjectPermission.objects.filter(
-        content_object_id__in=family_ids, permission_id=permission
-    ).values_list("content_object_id", "user_id"):
-        holders[family_id].add(user_id)
-    for family_id, user_id in FamilyGroupObjectPermission.objects.filter(
-        content_object_id__in=family_ids, permission_id=permission, group__user__isnull=False
-    ).values_list("content_object_id", "group__user"):
-        holders[family_id].add(user_id)
+    holders = access.users_with_grant(family_ids, access.CHANGE)
     users = User.objects.filter(
         pk__in={user_id for ids in holders.values() for user_id in ids},
         is_active=True,
@@ -330,18 +336,6 @@ def candidates(family_ids: Iterable[int]) -> dict[int, list[User]]:
     ).distinct()
     people = sorted(users, key=lambda person: (roles.display_name(person).lower(), person.pk))
     return {family_id: [person for person in people if person.pk in holders[family_id]] for family_id in family_ids}
-
-
-def handover_or_404(user, pk) -> Handover:
-    """A handover of a family `user` may change; another family's handover is a 404, like the family itself."""
-    try:
-        return (
-            Handover.objects.filter(family__in=access.visible_families(user, access.CHANGE))
-            .select_related("family", "from_user", "to_user")
-            .get(pk=pk)
-        )
-    except (Handover.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _require_can_hold(user, family: Family) -> None:

@@ -86,16 +86,8 @@ def handover_new(request, family_pk):
     family = access.family_or_404(request.user, family_pk, need=access.CHANGE, with_change=True)
     context = baton.baton_context(request.user, family)
     form = None
-    refusal = ""
-    if context["baton"] is None:
-        refusal = _("Nobody holds the baton for this family yet: it starts when the case reaches level 1.")
-    elif context["pending"] is not None:
-        refusal = _("A handover to %(name)s is already waiting to be accepted. Cancel it first.") % {
-            "name": roles.display_name(context["pending"].to_user)
-        }
-    elif not context["can_hand_over"]:
-        refusal = _("Only the baton holder, the familielos or a leader can hand over the baton.")
-    else:
+    refusal = baton.handover_refusal(context)
+    if not refusal:
         people = [
             person for person in baton.candidates([family.pk])[family.pk] if person.pk != context["baton"].holder_id
         ]
@@ -136,7 +128,7 @@ def waiting(request):
 
 def _answer(request, pk, change, done_message):
     """Accept, decline or cancel a handover; back to the list (its fragment for htmx), or to the family page."""
-    handover = baton.handover_or_404(request.user, pk)
+    handover = access.handover_or_404(request.user, pk)
     family = handover.family
     try:
         change(actor=request.user, handover=handover)

@@ -561,3 +561,12 @@ def test_the_migration_gives_a_baton_to_open_cases_past_level_0_that_had_none(st
     assert holder(at_3) == los
     assert holder(at_1) == staff
     assert not Baton.objects.filter(family=at_0.family).exists()
+
+
+def test_handover_page__a_handover_waiting__says_so_and_offers_no_form(level2, staff, colleague):
+    ask(level2, colleague)
+    response = client_for(staff).get(reverse("baton:handover_new", args=[level2.family_id]))
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    waiting = shown("A handover to %(name)s is already waiting to be accepted. Cancel it first.")
+    assert waiting % {"name": colleague.get_full_name()} in response.content.decode()
