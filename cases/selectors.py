@@ -1,6 +1,5 @@
 """Reads of families and cases used by the views, with their joins, so no page's queries grow with the data."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -21,7 +20,7 @@ from cases.models import (
 )
 from familieteam.models import FamilieteamMember
 from screening.models import Submission
-from teams.models import Ressursteam
+from teams.models import Ressursteam, TeamMember
 
 
 def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Family]:
@@ -63,9 +62,8 @@ def _cases(actor=None) -> QuerySet[Case]:
         .order_by("-status", "-opened_at")
     )
     if actor is not None:
-        in_team = get_user_model().groups.through.objects.filter(
-            user_id=actor.pk, group_id=OuterRef("ressursteam__group_id")
-        )
+        # The same membership the step guards ask (workflow.standing), so the page offers what they allow.
+        in_team = TeamMember.objects.filter(team_id=OuterRef("ressursteam_id"), user_id=actor.pk)
         in_familieteam = FamilieteamMember.objects.filter(team__case=OuterRef("pk"), user_id=actor.pk)
         cases = cases.annotate(
             actor_in_team=Exists(in_team),

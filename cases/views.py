@@ -20,7 +20,7 @@ from cases.forms import (
     RecordSamtaleForm,
     RegisterFamilyForm,
 )
-from cases.models import ActionStatus, Avklaringssamtale, Case, Consent, Status
+from cases.models import Avklaringssamtale, Case, Consent, Status
 from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -334,7 +334,7 @@ def samtale_detail(request, family_pk, samtale_pk):
         "form": form,
         "agreements": agreements,
         "action_points": points,
-        "closed_points": [point for point in points if not ActionStatus(point.status).is_open],
+        "closed_points": [point for point in points if not point.is_open],
         "refusal": refusal,
         "can_change": can_change,
         "can_share": family.can_change,
@@ -350,5 +350,5 @@ def _agreement_rows(points):
     return [
         {"point": point.pk, "what": point.what, "who": point.owner_name, "follow_up": point.due}
         for point in points
-        if ActionStatus(point.status).is_open
+        if point.is_open
     ]

@@ -30,7 +30,7 @@ def owner_choices(meeting: FamilieteamMeeting) -> list:
     persons = team.case.family.persons.filter(role__in=[PersonRole.GUARDIAN, PersonRole.CHILD])
     for person in persons.order_by("role", "first_name", "pk"):
         target = guardians if person.role == PersonRole.GUARDIAN else children
-        target.append((f"{person.role}:{person.pk}", f"{person.first_name} {person.last_name}"))
+        target.append((f"{person.role}:{person.pk}", str(person)))
     groups = [
         (_("Staff"), staff),
         (_("Guardians"), guardians),

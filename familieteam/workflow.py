@@ -457,7 +457,7 @@ def _owner_fields(team: Familieteam, owner: Owner) -> dict:
         person = Person.objects.filter(pk=owner.person_id, family_id=case.family_id, role=kind).first()
         if person is None:
             raise Refused(_("Choose a person in the family."))
-        return {"owner_kind": kind, "owner_person": person, "owner_name": f"{person.first_name} {person.last_name}"}
+        return {"owner_kind": kind, "owner_person": person, "owner_name": str(person)}
     if kind == OwnerKind.TRUSTED:
         member = team.members.filter(pk=owner.member_id, kind=MemberKind.TRUSTED).first()
         if member is None:
