@@ -8,12 +8,14 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import (
@@ -23,7 +25,10 @@ from cases.models import (
     FamilyUserObjectPermission,
     Handover,
     Level,
+    Person,
+    PersonRole,
     Status,
+    age_on,
 )
 from teams.models import Ressursteam
 
@@ -33,8 +38,6 @@ VIEW = "view"
 CHANGE = "change"
 _CODENAMES = {VIEW: "view_family", CHANGE: "change_family"}
 STAFF_PERMS = (VIEW, CHANGE)
-# The family's own portal login reads; it never changes the case record.
-FAMILY_PERMS = (VIEW,)
 
 
 @functools.cache
@@ -140,22 +143,20 @@ def desired_grants(
     *,
     level: int,
     openers: Iterable[int],
-    family_logins: Iterable[int],
     team_group: int | None,
     familielos: int | None,
     familieteam_members: Iterable[int] = (),
 ) -> dict[Holder, frozenset[str]]:
     """Who should hold which permissions on a family, given its case at `level` (the one it left, if closed).
 
-    The one rule for family grants, a pure function: everyone who opened a case of the family and the family's
-    own logins always; the ressursteam (its group) from level 2; the familielos and the familieteam's service
-    members (those whose service the guardians' consent covers) at level 3. A new grantee is one line here.
+    The one rule for family grants, a pure function: everyone who opened a case of the family always; the
+    ressursteam (its group) from level 2; the familielos and the familieteam's service members (those whose service
+    the guardians' consent covers) at level 3. A new grantee is one line here. The family's own logins hold no
+    grant: they never see the staff's pages, only their own (`portal_person`).
     """
     wanted: dict[Holder, set[str]] = defaultdict(set)
     for user_id in openers:
         wanted["user", user_id].update(STAFF_PERMS)
-    for user_id in family_logins:
-        wanted["user", user_id].update(FAMILY_PERMS)
     if level >= Level.RESSURSTEAM and team_group is not None:
         wanted["group", team_group].update(STAFF_PERMS)
     if level >= Level.FAMILIELOS and familielos is not None:
@@ -178,7 +179,6 @@ def sync_case_grants(case) -> None:
     wanted = desired_grants(
         level=case.level if case.status == Status.OPEN else case.closed_from_level,
         openers=family.cases.values_list("opened_by", flat=True),
-        family_logins=family.persons.exclude(user=None).values_list("user", flat=True),
         team_group=case.ressursteam.group_id if case.ressursteam_id else None,
         familielos=case.familielos_id,
         familieteam_members=_covered_familieteam_members(case) if case.status == Status.OPEN else (),
@@ -425,3 +425,27 @@ def handover_or_404(user, pk):
         )
     except (Handover.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def portal_person(user) -> Person | None:
+    """The family member a login stands for on the family's own pages, or None if it may not use them.
+
+    A guardian with parental responsibility, or a child from PORTAL_YOUTH_AGE, whose record the login is linked to.
+    Asked on every portal request, not granted once: removing the parental responsibility or unlinking the login
+    ends the access at the next click. Staff logins are linked to no one, so they get None.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    person = Person.objects.select_related("family").filter(user=user).first()
+    if person is None or not may_use_portal(person):
+        return None
+    return person
+
+
+def may_use_portal(person: Person) -> bool:
+    """The rule `portal_person` applies to a family member (and the staff page asks before linking a login)."""
+    if person.role == PersonRole.GUARDIAN:
+        return person.parental_responsibility
+    if person.role == PersonRole.CHILD and person.birth_date is not None:
+        return age_on(person.birth_date, timezone.localdate()) >= settings.PORTAL_YOUTH_AGE
+    return False

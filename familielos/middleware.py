@@ -3,12 +3,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import resolve_url
+from django.http import Http404
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
-from familielos import outage
+from familielos import outage, roles
 
 # A session's idle expiry is pushed forward at most this often: every request would otherwise write its row.
 SESSION_REFRESH_SECONDS = 60
@@ -109,3 +110,29 @@ def _same_site_path(request) -> str:
     """The path of the page the form was on, if it was one of ours."""
     referer = urlsplit(request.META.get("HTTP_REFERER", ""))
     return referer.path if referer.netloc == request.get_host() else ""
+
+
+class FamilyLoginConfinementMiddleware:
+    """A family's own login uses the family's own pages (the portal) and nothing else: every staff page is a 404 to
+    it, whatever that page would show, and the start page sends it to the portal. Staff pages therefore need no
+    check of their own against family logins; a person with a staff role as well is not confined."""
+
+    # Namespaces and URL names a family login may open beside the portal.
+    OPEN_NAMESPACES = frozenset({"portal"})
+    OPEN_NAMES = frozenset({"logout", "set_language", "healthz", "javascript-catalog"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if roles.role_of(request.user) != roles.FAMILY_MEMBER:
+            return None
+        match = request.resolver_match
+        if match.namespace in self.OPEN_NAMESPACES or match.url_name in self.OPEN_NAMES:
+            return None
+        if match.url_name == "home":
+            return redirect("portal:home")
+        raise Http404

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "teams",
     "stafettlogg",
     "familieteam",
+    "portal",
+    "reminders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "familielos.middleware.FamilyLoginConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -231,6 +235,33 @@ ANONYMOUS_USER_NAME = None
 
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# Background work (reminder e-mails, the daily jobs) goes through Django's task framework, stored in the database and
+# run by `manage.py db_worker` beside gunicorn (docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail (Django 6.1's MAILERS): SMTP in production (EMAIL_HOST and friends), the console in the demo (DEBUG).
+if env_bool("EMAIL_TO_CONSOLE", DEBUG):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "familielos@localhost")
+
+# The family's own pages (portal): from this age a child can be given their own login.
+PORTAL_YOUTH_AGE = int(os.environ.get("PORTAL_YOUTH_AGE", "16"))
+# A one-time sign-in link for the portal is valid this long.
+SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "15"))
 
 # Above this many open level-3 cases a familielos is warned before taking another.
 FAMILIELOS_CASELOAD_WARNING = int(os.environ.get("FAMILIELOS_CASELOAD_WARNING", "8"))

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("familieteam.urls")),
     path("", include("stafettlogg.urls")),
     path("stafett/", include("cases.baton_urls")),
+    path("min-familie/", include("portal.urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ User = get_user_model()
 
 # The kinds `post_entry` writes: those with nothing but a text.
 TEXT_KINDS = (Kind.NOTE, Kind.MESSAGE, Kind.LYSGLIMT)
+# The kinds the family posts from their own pages.
+FAMILY_KINDS = (Kind.MESSAGE, Kind.LYSGLIMT)
 
 
 def can_correct(user, entry: Entry) -> bool:
@@ -32,6 +34,18 @@ def post_entry(*, actor: User, family: Family, kind: str, visibility: str, text:
     if kind not in TEXT_KINDS:
         raise Refused(_("Choose a note, a message or a lysglimt."))
     return _create(actor, family, kind=kind, visibility=visibility, text=text)
+
+
+@action
+def post_from_family(*, actor: User, kind: str, text: str) -> Entry:
+    """A message to the team or a lysglimt, from a family member on the family's own pages: in their own family's
+    log, for the team and the family."""
+    person = access.portal_person(actor)
+    if person is None:
+        raise Refused(_("Only a guardian or a young person with their own login can write here."))
+    if kind not in FAMILY_KINDS:
+        raise Refused(_("Choose a message or a lysglimt."))
+    return _create(actor, person.family, kind=kind, visibility=Visibility.TEAM_AND_FAMILY, text=text)
 
 
 @action

@@ -109,14 +109,14 @@ def test_case_step__other_familys_case_id__is_404(staff, staff_client, family):
     assert other.level == 0
 
 
-def test_case_step__read_only_family_login__is_404_and_changes_nothing(case):
+def test_case_step__family_login__is_404_and_changes_nothing(case):
     from cases import actions
 
     parent = factories.UserFactory(role=roles.FAMILY_MEMBER)
     guardian = case.family.persons.get(role="guardian")
     actions.link_family_login(actor=case.opened_by, person=guardian, user=parent)
     parent_client = client_for(parent)
-    assert parent_client.get(case.family.get_absolute_url()).status_code == 200
+    assert parent_client.get(case.family.get_absolute_url()).status_code == 404
     url = reverse("cases:case_step", args=[case.family_id, case.pk, "close"])
     assert parent_client.post(url, {"close-reason": "x"}).status_code == 404
     case.refresh_from_db()

@@ -7,33 +7,25 @@ from cases.models import FamilyUserObjectPermission, Level
 from tests import factories
 
 STAFF = frozenset(access.STAFF_PERMS)
-FAMILY = frozenset(access.FAMILY_PERMS)
 
 
 @pytest.mark.parametrize(
     ("level", "expected"),
     [
-        (Level.UNDRING, {("user", 1): STAFF, ("user", 9): FAMILY}),
-        (Level.AVKLARING, {("user", 1): STAFF, ("user", 9): FAMILY}),
-        (Level.RESSURSTEAM, {("user", 1): STAFF, ("user", 9): FAMILY, ("group", 5): STAFF}),
-        (Level.FAMILIELOS, {("user", 1): STAFF, ("user", 9): FAMILY, ("group", 5): STAFF, ("user", 7): STAFF}),
+        (Level.UNDRING, {("user", 1): STAFF}),
+        (Level.AVKLARING, {("user", 1): STAFF}),
+        (Level.RESSURSTEAM, {("user", 1): STAFF, ("group", 5): STAFF}),
+        (Level.FAMILIELOS, {("user", 1): STAFF, ("group", 5): STAFF, ("user", 7): STAFF}),
     ],
 )
 def test_desired_grants__by_level(level, expected):
-    wanted = access.desired_grants(level=level, openers=[1], family_logins=[9], team_group=5, familielos=7)
+    wanted = access.desired_grants(level=level, openers=[1], team_group=5, familielos=7)
     assert wanted == expected
 
 
 def test_desired_grants__a_familielos_who_opened_the_case__holds_staff_perms_once():
-    wanted = access.desired_grants(level=Level.FAMILIELOS, openers=[7], family_logins=[], team_group=5, familielos=7)
+    wanted = access.desired_grants(level=Level.FAMILIELOS, openers=[7], team_group=5, familielos=7)
     assert wanted[("user", 7)] == STAFF
-
-
-def test_desired_grants__a_guardian_login_who_is_also_staff_opener__keeps_staff_perms():
-    wanted = access.desired_grants(
-        level=Level.UNDRING, openers=[3], family_logins=[3], team_group=None, familielos=None
-    )
-    assert wanted == {("user", 3): STAFF}
 
 
 @pytest.mark.django_db
@@ -62,9 +54,10 @@ def test_sync_case_grants__rows_match_the_rule_exactly(staff):
 
 
 @pytest.mark.django_db
-def test_link_family_login__reads_but_cannot_change(case):
+def test_link_family_login__holds_no_staff_grant_but_uses_the_portal(case):
     guardian = case.family.persons.filter(role="guardian").first()
     login = factories.UserFactory(role="family_member")
     actions.link_family_login(actor=case.opened_by, person=guardian, user=login)
-    assert access.can(login, case.family)
-    assert not access.can(login, case.family, access.CHANGE)
+    assert not access.can(login, case.family)
+    assert not FamilyUserObjectPermission.objects.filter(user=login).exists()
+    assert access.portal_person(login) == guardian

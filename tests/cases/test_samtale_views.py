@@ -237,20 +237,32 @@ def test_samtale_detail__edit_with_a_stale_version__is_refused_and_the_form_keep
 
 
 def test_samtale_detail__read_only_user__sees_the_record_and_no_edit_action(case, staff):
-    from cases.models import PersonRole
-    from familielos import roles
+    from cases import access
     from tests.conftest import client_for
 
     samtale = _book(case, staff)
     staff_client = client_for(staff)
     staff_client.post(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]), _record_data(samtale))
+    reader = factories.unit_staff()
+    access.grant_user(reader, case.family, (access.VIEW,))
+    response = client_for(reader).get(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]))
+    assert "Fast vaksen i friminutt" in response.text
+    assert "rediger=1" not in response.text
+    assert 'name="concern"' not in response.text
+
+
+def test_samtale_detail__the_familys_own_login__is_404(case, staff):
+    """The family reads its record on its own pages, never on the staff's."""
+    from cases.models import PersonRole
+    from familielos import roles
+    from tests.conftest import client_for
+
+    samtale = _book(case, staff)
     parent = factories.UserFactory(role=roles.FAMILY_MEMBER)
     guardian = case.family.persons.get(role=PersonRole.GUARDIAN)
     actions.link_family_login(actor=staff, person=guardian, user=parent)
     response = client_for(parent).get(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]))
-    assert "Fast vaksen i friminutt" in response.text
-    assert "rediger=1" not in response.text
-    assert 'name="concern"' not in response.text
+    assert response.status_code == 404
 
 
 def test_samtale_recorded__appears_in_the_case_history_and_its_agreements_on_the_family_page(case, staff, staff_client):

@@ -101,7 +101,7 @@ def test_revoke_user__granted__closes_family_again(family, outsider):
 
 
 def test_grant_user__view_only__does_not_allow_change(family, outsider):
-    access.grant_user(outsider, family, access.FAMILY_PERMS)
+    access.grant_user(outsider, family, (access.VIEW,))
 
     assert access.can(outsider, family, access.VIEW)
     assert not access.can(outsider, family, access.CHANGE)
