@@ -4,6 +4,7 @@ the same for another family to try their ids against."""
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from cases import actions
 from cases.models import PersonRole
@@ -37,8 +38,8 @@ def parent_client(parent):
 
 @pytest.fixture
 def youth(family):
-    """A child of 16 in the family, with their own login (username `ungdom`)."""
-    today = date.today()
+    """A child of 17 in the family, with their own login (username `ungdom`)."""
+    today = timezone.localdate()
     person = factories.person(family, first_name="Jonas", birth_date=date(today.year - 17, 1, 1))
     return link_login(person, username="ungdom")
 
