@@ -119,7 +119,9 @@ class FamilyLoginConfinementMiddleware:
 
     # Namespaces and URL names a family login may open beside the portal.
     OPEN_NAMESPACES = frozenset({"portal"})
-    OPEN_NAMES = frozenset({"logout", "set_language", "healthz", "javascript-catalog"})
+    OPEN_NAMES = frozenset({"logout", "set_language", "healthz"})
+    # Pages that send a signed-in family login to its own start page instead.
+    TO_PORTAL = frozenset({"home", "login"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -131,8 +133,8 @@ class FamilyLoginConfinementMiddleware:
         if roles.role_of(request.user) != roles.FAMILY_MEMBER:
             return None
         match = request.resolver_match
-        if match.namespace in self.OPEN_NAMESPACES or match.url_name in self.OPEN_NAMES:
+        if match.namespace in self.OPEN_NAMESPACES or (not match.namespace and match.url_name in self.OPEN_NAMES):
             return None
-        if match.url_name == "home":
+        if not match.namespace and match.url_name in self.TO_PORTAL:
             return redirect("portal:home")
         raise Http404
