@@ -24,6 +24,10 @@ class Event(models.TextChoices):
     """The person asked accepted the handover and holds the baton now (params: name)."""
 
 
+# What the family reads in its own log: what happened with them (a meeting they sat in, a point done, who their
+# contact is now). Referrals and decisions stay the team's: their wording can carry what the family has not been told.
+FAMILY_EVENTS = frozenset({Event.MEETING_HELD, Event.ACTION_POINT_DONE, Event.BATON_ACCEPTED})
+
 EVENT_TEXTS = {
     Event.REFERRAL_SENT: gettext_lazy("Referral sent to %(team)s."),
     Event.REFERRAL_DECIDED: gettext_lazy("%(team)s decided: %(outcome)s."),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from familielos.models import Membership
 from familielos.roles import LABELS, display_name, role_of
-from stafettlogg.events import Event, event_text
+from stafettlogg.events import FAMILY_EVENTS, Event, event_text
 
 TEXT_MAX = 5000
 RESPONSIBLE_MAX = 200
@@ -79,12 +79,12 @@ class EntryManager(models.Manager):
 
     def create_event(self, *, family_id: int, actor, event: Event, params: dict) -> "Entry":
         """The entry for a step of the workflow (a referral sent, a meeting held…), stored as a code and parameters
-        and worded when shown. The team's own, like a level change: the family's pages say what they show."""
+        and worded when shown; the family reads those of FAMILY_EVENTS, the rest are the team's like a level change."""
         return self.create(
             family_id=family_id,
             author=actor,
             kind=Kind.SYSTEM,
-            visibility=Visibility.TEAM,
+            visibility=Visibility.TEAM_AND_FAMILY if event in FAMILY_EVENTS else Visibility.TEAM,
             text="",
             event_code=event,
             event_params=params,

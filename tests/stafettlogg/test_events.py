@@ -26,9 +26,10 @@ def events(family) -> list[Entry]:
     return list(Entry.objects.filter(family=family).exclude(event_code="").order_by("pk"))
 
 
-def only_event(family) -> Entry:
+def only_event(family, visibility=Visibility.TEAM) -> Entry:
+    """The one event the step wrote: the team's own, unless the family reads what it says (FAMILY_EVENTS)."""
     [entry] = events(family)
-    assert (entry.kind, entry.visibility, entry.level_change_id, entry.text) == (Kind.SYSTEM, Visibility.TEAM, None, "")
+    assert (entry.kind, entry.visibility, entry.level_change_id, entry.text) == (Kind.SYSTEM, visibility, None, "")
     return entry
 
 
@@ -100,7 +101,7 @@ def test_finish_meeting__writes_one_event_with_the_meetings_time(level3):
         next_place="Skulen",
     )
 
-    entry = only_event(level3.family)
+    entry = only_event(level3.family, Visibility.TEAM_AND_FAMILY)
     assert (entry.event_code, entry.event_params, entry.author) == (
         Event.MEETING_HELD,
         {"when": meeting.starts_at.isoformat()},
@@ -122,7 +123,7 @@ def test_action_point_done__writes_one_event_and_dropping_or_ticking_again_none(
     )
     familieteam_workflow.set_action_point_status(actor=los, point=dropped, status=ActionStatus.DROPPED, base_version=1)
 
-    entry = only_event(level3.family)
+    entry = only_event(level3.family, Visibility.TEAM_AND_FAMILY)
     assert (entry.event_code, entry.event_params, entry.author) == (
         Event.ACTION_POINT_DONE,
         {"what": "Ringje PPT"},
@@ -146,7 +147,7 @@ def test_level_1_agreement_done__writes_the_event_too(case, staff):
 
     familieteam_workflow.set_action_point_status(actor=staff, point=point, status=ActionStatus.DONE, base_version=1)
 
-    entry = only_event(case.family)
+    entry = only_event(case.family, Visibility.TEAM_AND_FAMILY)
     assert (entry.event_code, entry.event_params) == (Event.ACTION_POINT_DONE, {"what": "Fast vaksen i friminutt"})
 
 
@@ -160,7 +161,7 @@ def test_accept_handover__writes_one_event_naming_the_new_holder_and_declining_n
 
     baton.accept_handover(actor=kari, handover=handover)
 
-    entry = only_event(case.family)
+    entry = only_event(case.family, Visibility.TEAM_AND_FAMILY)
     assert (entry.event_code, entry.event_params, entry.author) == (
         Event.BATON_ACCEPTED,
         {"name": "Kari Kollega"},
