@@ -13,12 +13,13 @@ VENV_PY := .venv/bin/python
 DEMO_ENV := DEBUG=1 MUNICIPALITY_NAME="Øygarden kommune"
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: help install demo test lint bench messages clean-db
+.PHONY: help install demo test lint bench messages clean-db worker
 
 help:
 	@echo "make demo   install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   install and run the whole test suite (lint, migrations check, pytest)"
 	@echo "make bench  hot pages at 1x and 10x seed_demo --scale data against their targets (exit 1 if one misses)"
+	@echo "make worker the task worker beside the demo (runs what manage.py daily_jobs enqueues; e-mails to the console)"
 
 install:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed: pyenv install 3.13 (the .python-version file selects it)." >&2; exit 1; }
@@ -36,6 +37,10 @@ demo:
 	$(DEMO_ENV) $(VENV_PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(DEMO_ENV) $(VENV_PY) manage.py runserver 127.0.0.1:8000
+
+# The task worker (docs/operations.md), for the demo's database: run it beside `make demo` in a second terminal.
+worker:
+	$(DEMO_ENV) $(VENV_PY) manage.py db_worker
 
 lint: install
 	.venv/bin/ruff check .

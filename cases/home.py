@@ -4,8 +4,9 @@ Everyone sees the level-0 concerns waiting for their decision and the clarifying
 ressursteam member also sees, per team, the next meeting, the referrals waiting and the decisions not yet carried
 out; a sender sees their referrals a team returned with a question; a familielos sees their desk: their families
 at level 3 against their capacity, the familieteams' next meetings, first meetings still to book, action points
-overdue or due this week, families due to phase out, and the newest Stafettlogg entries. A named family's name shows
-only to someone holding its grant, and each name shown is an access event.
+overdue or due this week, families due to phase out, and the newest Stafettlogg entries. Everyone who works with
+families sees their reminders (reminders.due): measures to evaluate, handovers waiting, consents expiring, action points
+due. A named family's name shows only to someone holding its grant, and each name shown is an access event.
 """
 
 from datetime import timedelta
@@ -17,9 +18,10 @@ from django.views.decorators.http import require_GET
 
 from cases import access, baton, selectors
 from cases.workflow import capacity_of, is_full
-from familielos import audit
+from familielos import audit, roles
 from familieteam import selectors as familieteam_selectors
 from familieteam.plan import PLAN_MAX_MONTHS, PLAN_MIN_MONTHS
+from reminders import due
 from teams import selectors as team_selectors
 
 # The desk lists the action points due within this many days, beside the overdue ones.
@@ -46,6 +48,8 @@ def home(request):
         shown += [team.case.family_id for team in desk["teams"]]
     baton_desk = baton.desk_context(user)
     shown += [handover["family_id"] for handover in baton_desk["waiting"]]
+    reminders = due.for_person(user, today) if roles.works_with_families(user) else None
+    shown += [reminder.family_id for reminder in reminders or ()]
     audit.record_listed(request, shown, object_type="overview")
     context = {
         "today": today,
@@ -55,6 +59,8 @@ def home(request):
         "returned": returned,
         "desk": desk,
         "baton_desk": baton_desk,
+        "reminders": reminders,
+        "consent_days": due.CONSENT_NOTICE_DAYS,
     }
     return render(request, "home.html", context)
 

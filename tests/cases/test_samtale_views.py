@@ -191,7 +191,7 @@ def test_home__query_count_does_not_grow(staff, staff_client, django_assert_max_
             workflow.note_concern(actor=staff, child=case.children.get(), reason="x")
         else:
             _book(case, staff)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         staff_client.get(reverse("home"))
 
 

@@ -16,6 +16,7 @@ APP_ENVIRONMENT = (
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SITE_URL",
     "CSRF_TRUSTED_ORIGINS",
     "HTTPS",
     "SECURE_SSL_REDIRECT",
@@ -63,6 +64,7 @@ def production_environment(**overrides: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="familielos.settings",
         SECRET_KEY=PRODUCTION_SECRET_KEY,
         ALLOWED_HOSTS="familielos.example.no",
+        SITE_URL="https://familielos.example.no",
         DATABASE_URL=database_url(),
     )
     for name, value in overrides.items():
@@ -141,6 +143,13 @@ def test_settings__debug_off_without_allowed_hosts__refuses_to_start():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_settings__debug_off_without_site_url__refuses_to_start():
+    result = run_python("manage.py", "check", env=production_environment(SITE_URL=None))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SITE_URL must be set" in result.stderr
 
 
 def test_settings__production__cookies_are_host_prefixed_and_secure():

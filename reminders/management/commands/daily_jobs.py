@@ -1,0 +1,18 @@
+"""Run once a day by cron or a systemd timer (docs/operations.md): enqueue the daily jobs for the task worker."""
+
+from django.core.management.base import BaseCommand
+
+from reminders import tasks
+
+
+class Command(BaseCommand):
+    help = (
+        "Enqueue the daily jobs for the worker (manage.py db_worker): the consent check, then the reminder e-mails. "
+        "Safe to run twice: the consent check changes only what still needs changing, and each reminder is e-mailed "
+        "once."
+    )
+
+    def handle(self, *args, **options):
+        for job in (tasks.enforce_consents, tasks.send_reminders):
+            result = job.enqueue()
+            self.stdout.write(f"{job.name}: {result.id} ({result.status})")
