@@ -257,6 +257,10 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "familielos@localhost")
+# The address staff reach the app at, for links in e-mails sent outside a request (the daily reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off: the reminder e-mails link to it.")
 
 # The family's own pages (portal): from this age a child can be given their own login.
 PORTAL_YOUTH_AGE = int(os.environ.get("PORTAL_YOUTH_AGE", "16"))
@@ -277,3 +281,46 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Signing in to the family's own pages (portal/signin.py, portal/oidc.py, docs/idporten.md) ---
+# How many one-time sign-in links one e-mail address, and one client address, may ask for in an hour.
+SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR", "5"))
+SIGN_IN_LINKS_PER_IP_PER_HOUR = int(os.environ.get("SIGN_IN_LINKS_PER_IP_PER_HOUR", "30"))
+# ID-porten through OpenID Connect: on when OIDC_RP_CLIENT_ID is set. Every value, the secret above all, comes from
+# the environment; a login is found by the national identity claim a staff member linked to it, never created.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_IDENTITY_CLAIM = os.environ.get("OIDC_IDENTITY_CLAIM", "pid")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "portal.oidc.provider_logout_url"
+# The id_token is kept in the (server-side) session only to end the ID-porten session at logout (id_token_hint).
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_LOGOUT_ENDPOINT)
+if OIDC_RP_CLIENT_ID:
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(_oidc_missing)}.")
+    # First, before axes: a login by ID-porten has no password to guess, and axes would otherwise lock out every
+    # ID-porten login from an address (a school's NAT) after a few people without a linked login had tried.
+    AUTHENTICATION_BACKENDS = ["portal.oidc.PortalOIDCBackend", *AUTHENTICATION_BACKENDS]

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from familielos.history import tracked
+
 
 class SignInLink(models.Model):
     """A one-time sign-in link. Only the token's SHA-256 is stored: whoever reads the table cannot sign in."""
@@ -25,6 +27,7 @@ class SignInLink(models.Model):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+@tracked()
 class PortalIdentity(models.Model):
     """The national identity (ID-porten's `pid`) a login is signed in with. Staff link it; signing in never creates
     one, so an identity number alone gives no one a login."""
