@@ -1,9 +1,17 @@
 """Writes to a family's record beside the level steps in workflow.py: registering a family, people, consents,
-the clarifying conversation (booking one moves a level-0 case to level 1 through the workflow) and letter templates."""
+the clarifying conversation (booking one moves a level-0 case to level 1 through the workflow), letter templates,
+and the family's own logins to their pages (the portal) with the parental responsibility they depend on."""
 
+import secrets
 from datetime import date
 
+import pghistory
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +34,7 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
+from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
@@ -111,15 +120,133 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
     return consent
 
 
+class UnusableEmail(Refused):
+    """The address is not one, or belongs to another login (staff or family): a sign-in link must reach one person
+    only."""
+
+
+def portal_login_refusal(person: Person) -> str:
+    """Why `person` may not have a login to the family's own pages ("" if they may): the rule `may_use_portal`
+    applies on every portal request, worded for the staff page that offers the login."""
+    if access.may_use_portal(person):
+        return ""
+    age = settings.PORTAL_YOUTH_AGE
+    if person.role == PersonRole.GUARDIAN:
+        return _("%(name)s has no parental responsibility, so cannot use the family's pages.") % {"name": person}
+    if person.role == PersonRole.CHILD and person.birth_date is None:
+        first = _("Register %(name)s's date of birth first: a young person can have a login from the age of %(age)s.")
+        return first % {"name": person, "age": age}
+    if person.role == PersonRole.CHILD:
+        return _("A young person can have a login to the family's pages from the age of %(age)s.") % {"age": age}
+    return _(
+        "Only guardians with parental responsibility and young people from the age of %(age)s can have a login to "
+        "the family's pages."
+    ) % {"age": age}
+
+
 @action
 def link_family_login(*, actor: User, person: Person, user: User) -> Person:
-    """Give a guardian (or a mature child) a portal login that reads the family's own record."""
+    """Give a guardian (or a young person) an existing family login to the family's own pages."""
     access.require(actor, person.family, access.CHANGE)
     workflow.lock_family(person.family)
+    person.refresh_from_db()
+    _link(person, user)
+    return person
+
+
+@action
+def give_portal_login(*, actor: User, person: Person, email: str) -> User:
+    """Make a family login for `person`, signed in to by a one-time link to `email` (or ID-porten), never by a
+    password. The username names no one: the login is linked to the person's record, which holds the name."""
+    access.require(actor, person.family, access.CHANGE)
+    workflow.lock_family(person.family)
+    person.refresh_from_db()
+    _check_may_link(person)
+    email = User.objects.normalize_email(email.strip())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise UnusableEmail(_("Enter a valid email address.")) from None
+    # Two staff giving the same address to two families at once: the second waits and then finds it taken.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(lower(%s)))", [email])
+    if User.objects.filter(email__iexact=email).exists():
+        raise UnusableEmail(_("Another login already uses this e-mail address. Give the family member's own address."))
+    user = User.objects.create_user(username=_new_family_username(), email=email)
+    user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBER))
+    _link(person, user)
+    return user
+
+
+@action
+def remove_portal_login(*, actor: User, person: Person) -> Person:
+    """Take a family member's login away at once: unlinked from the person, switched off, its sessions ended (a new
+    unusable password changes the hash every session is checked against), and its address freed, so no sign-in
+    link can reach it again and the person can be given a new login later."""
+    access.require(actor, person.family, access.CHANGE)
+    workflow.lock_family(person.family)
+    person.refresh_from_db()
+    if person.user_id is None:
+        raise Refused(_("%(name)s has no login.") % {"name": person})
+    user = User.objects.select_for_update().get(pk=person.user_id)
+    with pghistory.context(removed_login=user.get_username()):
+        person.user = None
+        person.save(update_fields=["user"])
+    if roles.role_of(user) == roles.FAMILY_MEMBER:
+        # Only a family-only login is switched off: a staff account linked before links were checked keeps working.
+        user.is_active = False
+        user.email = ""
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "email", "password"])
+    return person
+
+
+@action
+def set_parental_responsibility(*, actor: User, person: Person, has: bool, reason: str) -> Person:
+    """Record that a guardian has, or no longer has, parental responsibility, with the reason in the change history.
+
+    Without it the guardian's login is refused on the family's pages from the next click (`portal_person` asks on
+    every request); the login stays linked, so restoring the responsibility gives the access back.
+    """
+    access.require(actor, person.family, access.CHANGE)
+    workflow.lock_family(person.family)
+    person.refresh_from_db()
+    if person.role != PersonRole.GUARDIAN:
+        raise Refused(_("Only a guardian can have parental responsibility."))
+    if person.parental_responsibility == has:
+        raise Refused(_("This is already recorded. Reload the page to see how it stands now."))
+    if not reason.strip():
+        raise Refused(_("Give the reason for the change."))
+    with pghistory.context(reason=reason.strip()):
+        person.parental_responsibility = has
+        person.save(update_fields=["parental_responsibility"])
+    return person
+
+
+def _check_may_link(person: Person) -> None:
+    if refusal := portal_login_refusal(person):
+        raise Refused(refusal)
+    if person.user_id is not None:
+        raise Refused(_("%(name)s already has a login.") % {"name": person})
+
+
+def _link(person: Person, user: User) -> None:
+    """Link a family login to a person the portal accepts; a staff login never stands for a family member."""
+    _check_may_link(person)
+    if roles.role_of(user) != roles.FAMILY_MEMBER:
+        raise Refused(_("Only a family login can be linked to a family member."))
+    if Person.objects.filter(user=user).exists():
+        raise Refused(_("This login already belongs to another family member."))
     person.user = user
     person.save(update_fields=["user"])
     access.sync_family_grants(person.family)
-    return person
+
+
+def _new_family_username() -> str:
+    while True:
+        username = f"familie-{secrets.token_hex(5)}"
+        if not User.objects.filter(username=username).exists():
+            return username
 
 
 class StaleEdit(Refused):

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -264,3 +265,32 @@ class AgreementForm(forms.Form):
 
 
 AgreementFormSet = forms.formset_factory(AgreementForm, extra=2, max_num=20, absolute_max=30)
+
+
+class PortalLoginForm(forms.Form):
+    """The address a family member's one-time sign-in links go to; one form per person on the family page."""
+
+    email = forms.EmailField(max_length=254)
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, prefix=f"login-{person.pk}", **kwargs)
+        email = self.fields["email"]
+        email.label = _("E-mail address for %(name)s") % {"name": person}
+        email.help_text = _(
+            "%(name)s then signs in at %(url)s with a one-time link sent to this address. No password is made."
+        ) % {"name": person.first_name, "url": reverse("portal:sign_in")}
+
+
+class ParentalResponsibilityForm(ReasonForm):
+    """Parental responsibility removed or restored; `has` is what the page offered, so a second click changes
+    nothing."""
+
+    has = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(
+            *args, prefix=f"ansvar-{person.pk}", initial={"has": not person.parental_responsibility}, **kwargs
+        )
+        self.fields["reason"].help_text = _(
+            "For example a court decision or an agreement. Kept in the record's history."
+        )

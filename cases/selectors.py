@@ -96,7 +96,7 @@ def family_page_or_404(user, pk) -> tuple[Family, Case | None]:
 def persons(family: Family, case: Case | None) -> list[Person]:
     """The family's people; each says whether the case names them as its children (`in_case`)."""
     named = Case.children.through.objects.filter(case_id=case.pk if case else None, person_id=OuterRef("pk"))
-    return list(family.persons.annotate(in_case=Exists(named)))
+    return list(family.persons.select_related("user").annotate(in_case=Exists(named)))
 
 
 def _int_or_none(value):

@@ -41,6 +41,7 @@ def family_kwargs(case):
     samtale = actions.book_avklaringssamtale(actor=case.opened_by, case=case, starts_at=timezone.now(), place="Skulen")
     return {
         "family_pk": case.family_id,
+        "person_pk": case.family.persons.first().pk,
         "case_pk": case.pk,
         "consent_pk": consent.pk,
         "samtale_pk": samtale.pk,

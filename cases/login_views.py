@@ -1,0 +1,138 @@
+"""The staff side of the family's own logins: giving a guardian or a young person a login to the family's pages,
+taking it away, and the parental responsibility a guardian's login depends on.
+
+The family page shows one row per family member who has, or could have, a login; each form posts here and comes
+back to the family page, or, when it fails, to a page with that one row and its error.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import access, actions
+from cases.forms import ParentalResponsibilityForm, PortalLoginForm
+from cases.models import Person, PersonRole
+from familielos import audit
+from familielos.errors import Refused
+from familielos.models import AccessAction
+
+User = get_user_model()
+
+
+@dataclass
+class LoginRow:
+    """One family member's login as the staff page shows it; forms only for those who may change the family."""
+
+    person: Person
+    login: User | None
+    refusal: str
+    give_form: PortalLoginForm | None = None
+    responsibility_form: ParentalResponsibilityForm | None = None
+
+
+def family_logins(persons: list[Person], *, can_change: bool) -> dict:
+    """The family page's logins section: the guardians, the young people from PORTAL_YOUTH_AGE and anyone with a
+    login (read with the persons: `selectors.persons` selects it)."""
+    shown = [
+        person
+        for person in persons
+        if person.user_id is not None or person.role == PersonRole.GUARDIAN or access.may_use_portal(person)
+    ]
+    rows = [_row(person, person.user, can_change=can_change) for person in shown]
+    return {"rows": rows, "youth_age": settings.PORTAL_YOUTH_AGE}
+
+
+def _row(person: Person, login: User | None, *, can_change: bool) -> LoginRow:
+    row = LoginRow(person=person, login=login, refusal=actions.portal_login_refusal(person))
+    if can_change:
+        if login is None and not row.refusal:
+            row.give_form = PortalLoginForm(person=person)
+        if person.role == PersonRole.GUARDIAN:
+            row.responsibility_form = ParentalResponsibilityForm(person=person)
+    return row
+
+
+@login_required
+@require_POST
+def give_login(request, family_pk, person_pk):
+    family, person = _family_and_person(request, family_pk, person_pk)
+    form = PortalLoginForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            actions.give_portal_login(actor=request.user, person=person, email=form.cleaned_data["email"])
+        except Refused as refused:
+            form.add_error("email" if isinstance(refused, actions.UnusableEmail) else None, str(refused))
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=person)
+            messages.success(
+                request,
+                _("%(name)s has a login now, and signs in with a one-time link sent to %(email)s.")
+                % {"name": person, "email": form.cleaned_data["email"]},
+            )
+            return _back(family)
+    return _failed(request, family, person, give_form=form)
+
+
+@login_required
+@require_POST
+def remove_login(request, family_pk, person_pk):
+    family, person = _family_and_person(request, family_pk, person_pk)
+    try:
+        actions.remove_portal_login(actor=request.user, person=person)
+    except Refused as refused:
+        return _failed(request, family, person, refusal=str(refused))
+    audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=person)
+    messages.success(request, _("%(name)s's login is removed.") % {"name": person})
+    return _back(family)
+
+
+@login_required
+@require_POST
+def parental_responsibility(request, family_pk, person_pk):
+    family, person = _family_and_person(request, family_pk, person_pk)
+    form = ParentalResponsibilityForm(request.POST, person=person)
+    if form.is_valid():
+        has = form.cleaned_data["has"]
+        try:
+            actions.set_parental_responsibility(
+                actor=request.user, person=person, has=has, reason=form.cleaned_data["reason"]
+            )
+        except Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=person)
+            if has:
+                done = _("%(name)s has parental responsibility again.")
+            else:
+                done = _("%(name)s no longer has parental responsibility.")
+            messages.success(request, done % {"name": person})
+            return _back(family)
+    return _failed(request, family, person, responsibility_form=form)
+
+
+def _family_and_person(request, family_pk, person_pk) -> tuple:
+    """The family if the user may change it, and one of its own people: another family's person is a 404."""
+    family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
+    return family, get_object_or_404(family.persons.all(), pk=person_pk)
+
+
+def _back(family):
+    return redirect(f"{family.get_absolute_url()}#portal-logins")
+
+
+def _failed(request, family, person, *, refusal="", **forms):
+    """The person's row as it stands now, with the form that failed: its input kept and its error shown."""
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=person)
+    person = Person.objects.select_related("user").get(pk=person.pk)
+    row = _row(person, person.user, can_change=True)
+    for name, form in forms.items():
+        setattr(row, name, form)
+    failed = next(iter(forms.values()), None)
+    context = {"family": family, "person": person, "row": row, "failed": failed, "refusal": refusal}
+    return render(request, "cases/portal_login.html", context)
