@@ -1,4 +1,5 @@
 import re
+from collections import defaultdict
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -20,6 +21,8 @@ from cases.models import (
     ActionStatus,
     Baton,
     Case,
+    Consent,
+    ConsentDecision,
     Family,
     Handover,
     HandoverStatus,
@@ -27,11 +30,17 @@ from cases.models import (
     Level,
     LevelChange,
     OwnerKind,
+    Person,
+    PersonRole,
     ReasonCode,
+    age_on,
 )
+from familielos import roles
 from familielos.models import ServiceKind
 from familieteam.models import Column, Evaluation, EvaluationResult, Familieteam, MeetingStatus, MemberKind
 from screening.models import Submission
+from stafettlogg.models import Entry, Kind, Visibility
+from stafettlogg.selectors import family_visible_entries
 from teams.models import (
     AgendaItem,
     Decision,
@@ -51,25 +60,65 @@ User = get_user_model()
 README = Path(settings.BASE_DIR) / "README.md"
 
 
-def test_seed_demo__twice__creates_every_level_once_and_working_logins():
+# The refusal needs an empty database, so it comes first: the module-scoped `demo` fixture below lives from its first
+# test to the end of the module.
+@override_settings(HTTPS=True, DEBUG=False)
+def test_seed_demo__production_settings__refuses_and_creates_nothing():
+    with pytest.raises(CommandError, match="--allow-production-settings"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.filter(username__in=["admin", "laerer", "forelder"]).exists()
+    assert not Family.objects.exists()
+
+
+# One scale batch in miniature: the full volumes (700 families a batch) are checked by the benchmark (make bench).
+SMALL_VOLUMES = {Level.UNDRING: 2, Level.AVKLARING: 1, Level.RESSURSTEAM: 1, Level.FAMILIELOS: 2}
+BATCH_FAMILIES = sum(SMALL_VOLUMES.values())
+MUNICIPALITY = "Bjørnafjorden kommune"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module and rolled back after it; its value is what the command printed. Seeded
+    as a staging site would (production settings, allowed explicitly), under another municipality's name than the test
+    settings', with one scale batch in miniature. Each test runs in a savepoint inside it, rolled back after it."""
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            override_settings(HTTPS=True, DEBUG=False, MUNICIPALITY_NAME=MUNICIPALITY),
+        ):
+            patch.setattr(seed_demo, "SCALE_VOLUMES", SMALL_VOLUMES)
+            call_command("seed_demo", "--allow-production-settings", "--scale", "1", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_seed_demo__production_settings_allowed_explicitly__seeds(demo):
+    assert "Demo data is in place." in demo
+    assert User.objects.get(username="admin").is_superuser
+    assert Family.objects.exists()
+
+
+@override_settings(HTTPS=False, DEBUG=False)
+def test_seed_demo__plain_http_test_settings__seeds(demo):
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    families = Family.objects.count()
-    call_command("seed_demo", stdout=StringIO())
-    assert Family.objects.count() == families
+
+    assert "Demo data is in place." in out.getvalue()
+    assert User.objects.filter(username="laerer").exists()
+
+
+def test_seed_demo__every_level_once_and_working_logins(demo):
     assert set(Case.objects.filter(status="open").values_list("level", flat=True)) == set(Level.values)
     assert Case.objects.filter(status="closed").exists()
     concerns = Case.objects.filter(status="open", level=Level.UNDRING)
     assert not concerns.filter(decision_deadline__isnull=True).exists()
     assert concerns.filter(decision_deadline__lt=timezone.localdate()).count() == 1
     assert Submission.objects.filter(audience="guardian").count() == 1
-    assert "laerer" in out.getvalue()
-    for username in ("admin", "leder", "laerer", "rt-nord", "los1", "forsker", "forelder"):
+    assert "laerer" in demo
+    for username in ("admin", "leder", "laerer", "rt-nord", "los1", "forsker", *seed_demo.FAMILY_LOGINS):
         assert User.objects.get(username=username).check_password("familielos-demo"), username
-
-
-# One scale batch in miniature: the full volumes (700 families a batch) are checked by the benchmark (make bench).
-TINY_VOLUMES = {Level.UNDRING: 2, Level.AVKLARING: 1, Level.RESSURSTEAM: 1, Level.FAMILIELOS: 1}
 
 
 def open_cases_by_level() -> dict[int, int]:
@@ -79,36 +128,29 @@ def open_cases_by_level() -> dict[int, int]:
     return counts
 
 
-def test_seed_demo__scale_run_again__adds_only_the_missing_batches(monkeypatch):
-    monkeypatch.setattr(seed_demo, "SCALE_VOLUMES", TINY_VOLUMES)
-    call_command("seed_demo", stdout=StringIO())
-    demo_families, demo_levels = Family.objects.count(), open_cases_by_level()
+def test_seed_demo__scale_run_again__adds_only_the_missing_batches(demo, monkeypatch):
+    monkeypatch.setattr(seed_demo, "SCALE_VOLUMES", SMALL_VOLUMES)
+    families, levels = Family.objects.count(), open_cases_by_level()
 
-    call_command("seed_demo", "--scale", "2", stdout=StringIO())
-    assert Family.objects.count() == demo_families + 2 * 5
-    assert open_cases_by_level() == {level: demo_levels[level] + 2 * TINY_VOLUMES[level] for level in Level.values}
+    # The fixture made one batch: asking for two adds the second alone, and asking again adds nothing.
+    out = StringIO()
+    call_command("seed_demo", "--scale", "2", stdout=out)
+    assert "Scale batch 1/2 is already in place." in out.getvalue()
+    assert Family.objects.count() == families + BATCH_FAMILIES
+    assert open_cases_by_level() == {level: levels[level] + SMALL_VOLUMES[level] for level in Level.values}
+    assert Ressursteam.objects.filter(name__startswith="Ressursteam skala").count() == 2
 
     out = StringIO()
     call_command("seed_demo", "--scale", "2", stdout=out)
-    assert Family.objects.count() == demo_families + 2 * 5
+    assert Family.objects.count() == families + BATCH_FAMILIES
     assert "Scale batch 2/2 is already in place." in out.getvalue()
 
-    call_command("seed_demo", "--scale", "3", stdout=StringIO())
-    assert Family.objects.count() == demo_families + 3 * 5
-    assert Ressursteam.objects.filter(name__startswith="Ressursteam skala").count() == 3
+
+def test_seed_demo__letters__name_the_municipality_the_pages_name(demo):
+    assert set(LetterTemplate.objects.values_list("letterhead", flat=True)) == {MUNICIPALITY}
 
 
-@override_settings(MUNICIPALITY_NAME="Bjørnafjorden kommune")
-def test_seed_demo__letters__name_the_municipality_the_pages_name():
-    call_command("seed_demo", stdout=StringIO())
-
-    assert set(LetterTemplate.objects.values_list("letterhead", flat=True)) == {"Bjørnafjorden kommune"}
-
-
-def test_seed_demo__referrals__go_to_the_team_covering_the_childs_unit(monkeypatch):
-    monkeypatch.setattr(seed_demo, "SCALE_VOLUMES", TINY_VOLUMES)
-    call_command("seed_demo", "--scale", "1", stdout=StringIO())
-
+def test_seed_demo__referrals__go_to_the_team_covering_the_childs_unit(demo):
     referred = Case.objects.filter(ressursteam__isnull=False).select_related("opened_unit", "ressursteam")
     assert {(case.opened_unit.name, case.ressursteam.name) for case in referred} >= {
         ("Solbakken barnehage", "Ressursteam nord"),
@@ -122,28 +164,25 @@ def test_seed_demo__referrals__go_to_the_team_covering_the_childs_unit(monkeypat
     # The batch's level-3 families were decided at its last meeting; its waiting referrals are on the next agenda.
     past, coming = Meeting.objects.filter(team=scale_team).order_by("starts_at")
     assert past.starts_at < timezone.now() < coming.starts_at
-    assert Decision.objects.filter(item__meeting=past, outcome=Outcome.FAMILIELOS).count() == 1
+    assert (
+        Decision.objects.filter(item__meeting=past, outcome=Outcome.FAMILIELOS).count()
+        == SMALL_VOLUMES[Level.FAMILIELOS]
+    )
     assert coming.items.filter(referral__status=ReferralStatus.ON_AGENDA).count() == 1
 
 
-def test_seed_demo__level_3__consent_covers_the_team_and_the_familielos_service(monkeypatch):
-    monkeypatch.setattr(seed_demo, "SCALE_VOLUMES", TINY_VOLUMES)
-    call_command("seed_demo", "--scale", "1", stdout=StringIO())
-
+def test_seed_demo__level_3__consent_covers_the_team_and_the_familielos_service(demo):
     level_3 = Case.objects.filter(level=Level.FAMILIELOS, status="open").select_related("familielos", "ressursteam")
-    assert level_3.count() == 2 * len(seed_demo.FAMILIELOSER) + TINY_VOLUMES[Level.FAMILIELOS]
+    assert level_3.count() == 2 * len(seed_demo.FAMILIELOSER) + SMALL_VOLUMES[Level.FAMILIELOS]
     for case in level_3:
         familielos_service = workflow.familielos_units(case.familielos).get()
         assert familielos_service.kind == ServiceKind.FAMILIELOS
         assert consents.covers(case.family, [*case.ressursteam.units.all(), familielos_service]), case
 
 
-def test_seed_demo__scale_level_3__a_familieteam_with_a_held_canvas_action_points_and_the_next_meeting(monkeypatch):
-    monkeypatch.setattr(seed_demo, "SCALE_VOLUMES", {**TINY_VOLUMES, Level.FAMILIELOS: 2})
-    call_command("seed_demo", "--scale", "1", stdout=StringIO())
-
+def test_seed_demo__scale_level_3__a_familieteam_with_a_held_canvas_action_points_and_the_next_meeting(demo):
     teams = Familieteam.objects.filter(case__ressursteam__name=seed_demo.scale_team_name(0)).select_related("case")
-    assert teams.count() == 2
+    assert teams.count() == SMALL_VOLUMES[Level.FAMILIELOS]
     for team in teams:
         (member,) = team.members.filter(kind=MemberKind.SERVICE)
         assert consents.covers(team.case.family, [member.unit])
@@ -157,40 +196,6 @@ def test_seed_demo__scale_level_3__a_familieteam_with_a_held_canvas_action_point
         assert points.count() == len(seed_demo.SCALE_ACTION_POINTS)
         assert any(point.is_overdue for point in points)
         assert points.filter(owner_kind=OwnerKind.STAFF, owner_user=team.case.familielos).exists()
-
-
-@override_settings(HTTPS=True, DEBUG=False)
-def test_seed_demo__production_settings__refuses_and_creates_nothing():
-    with pytest.raises(CommandError, match="--allow-production-settings"):
-        call_command("seed_demo", stdout=StringIO())
-
-    assert not User.objects.filter(username__in=["admin", "laerer", "forelder"]).exists()
-    assert not Family.objects.exists()
-
-
-@override_settings(HTTPS=True, DEBUG=False)
-def test_seed_demo__production_settings_allowed_explicitly__seeds():
-    call_command("seed_demo", "--allow-production-settings", stdout=StringIO())
-
-    assert User.objects.get(username="admin").is_superuser
-    assert Family.objects.exists()
-
-
-@override_settings(HTTPS=False, DEBUG=False)
-def test_seed_demo__plain_http_test_settings__seeds():
-    call_command("seed_demo", stdout=StringIO())
-
-    assert User.objects.filter(username="laerer").exists()
-
-
-# The tests below share one seeded demo, made once for the module and rolled back after it. They come last: a
-# module-scoped fixture lives from its first test to the end of the module, and the tests above need an empty database.
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 DEMO_TEAMS = ["Ressursteam nord", "Ressursteam sør"]
@@ -265,8 +270,11 @@ def test_demo__a_familielos_decision__waits_for_the_guardians_consent(demo):
     assert case.level_changes.filter(reason_code=ReasonCode.FAMILIELOS_AWAITS_CONSENT).exists()
 
 
-def test_demo__seeded_again__adds_no_referral_meeting_or_decision(demo):
-    models = (Family, Referral, Meeting, AgendaItem, Decision, LevelChange, Familieteam, ActionPoint, Evaluation)
+def test_demo__seeded_again__adds_nothing(demo):
+    models = (
+        *(User, Family, Person, Consent, Referral, Meeting, AgendaItem, Decision, LevelChange),
+        *(Familieteam, ActionPoint, Evaluation, Entry, Handover),
+    )
     counts = [model.objects.count() for model in models]
 
     call_command("seed_demo", stdout=StringIO())
@@ -332,7 +340,7 @@ def readme_logins() -> list[str]:
 def test_demo__readme_logins__list_every_demo_user_and_each_signs_in(demo):
     logins = readme_logins()
 
-    assert set(logins) == {row[0] for row in seed_demo.USERS} | {"forelder"}
+    assert set(logins) == {row[0] for row in seed_demo.USERS} | set(seed_demo.FAMILY_LOGINS)
     for username in logins:
         client = Client()
         response = client.post(reverse("login"), {"username": username, "password": seed_demo.DEMO_PASSWORD})
@@ -372,8 +380,82 @@ def test_demo__family_history__the_lines_the_system_wrote_follow_the_ui_language
         assert all(escape(change.reason) in page for page in pages.values())
 
 
-def test_seed_demo__a_baton_handover_waits_for_a_ressursteam_member():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo__a_baton_handover_waits_for_a_ressursteam_member(demo):
     pending = Handover.objects.get(status=HandoverStatus.PENDING)
     assert pending.from_user == Baton.objects.get(family=pending.family).holder
     assert pending.to_user.team_memberships.filter(team__cases__family=pending.family).exists()
+
+
+def portal_person(username):
+    person = access.portal_person(User.objects.get(username=username))
+    assert person is not None, username
+    return person
+
+
+def test_demo__forelder__a_guardian_of_a_level_3_family_with_an_open_action_point_due_soon(demo):
+    guardian = portal_person("forelder")
+
+    assert (guardian.role, guardian.parental_responsibility) == (PersonRole.GUARDIAN, True)
+    assert guardian.user.email == "forelder@example.no"
+    case = guardian.family.cases.get(status="open")
+    assert (case.level, case.familielos.username) == (Level.FAMILIELOS, "los1")
+    held, _, today = case.familieteam.meetings.order_by("starts_at")
+    assert (held.status, today.status) == (MeetingStatus.HELD, MeetingStatus.PLANNED)
+    assert held.cells.exclude(text="").exists(), "the plan: the canvas of the last meeting"
+    soon = (timezone.localdate(), timezone.localdate() + timedelta(days=7))
+    own = ActionPoint.objects.filter(owner_kind=OwnerKind.GUARDIAN, owner_person=guardian, status=ActionStatus.OPEN)
+    assert own.filter(due__range=soon).exists()
+
+
+def test_demo__ungdom__a_child_old_enough_for_the_family_pages(demo):
+    youth = portal_person("ungdom")
+
+    assert youth.role == PersonRole.CHILD
+    assert age_on(youth.birth_date, timezone.localdate()) >= settings.PORTAL_YOUTH_AGE
+    assert youth.user.email == "ungdom@example.no"
+    assert family_visible_entries(youth.family).exists()
+
+
+def test_demo__log__every_kind_of_entry_at_every_level(demo):
+    for level in Level.values:
+        families = Case.objects.filter(status="open", level=level).values("family")
+        kinds = defaultdict(set)
+        for family_id, kind in Entry.objects.filter(family__in=families).values_list("family_id", "kind"):
+            kinds[family_id].add(kind)
+        assert set(Kind.values) in kinds.values(), level
+
+
+def test_demo__portal_family_log__every_kind_for_the_family_and_some_for_the_team_only(demo):
+    guardian = portal_person("forelder")
+    log = Entry.objects.filter(family=guardian.family)
+
+    shown = family_visible_entries(guardian.family)
+    assert set(shown.values_list("kind", flat=True)) >= set(Kind.values) - {Kind.SYSTEM}
+    assert {Kind.NOTE, Kind.MESSAGE, Kind.SYSTEM} <= set(
+        log.filter(visibility=Visibility.TEAM).values_list("kind", flat=True)
+    )
+    assert not shown.filter(visibility=Visibility.TEAM).exists()
+    # Written by the family on their own pages, and by staff: a lysglimt from each.
+    from_family = shown.filter(author__username__in=seed_demo.FAMILY_LOGINS)
+    assert {(entry.author.username, entry.kind) for entry in from_family} >= {
+        ("forelder", Kind.LYSGLIMT),
+        ("forelder", Kind.MESSAGE),
+        ("ungdom", Kind.MESSAGE),
+    }
+    assert all(entry.author_role == roles.FAMILY_MEMBER for entry in from_family)
+    assert shown.filter(kind=Kind.LYSGLIMT).exclude(author__username__in=seed_demo.FAMILY_LOGINS).exists()
+
+
+@pytest.mark.parametrize("username", ["los1", "pedagog"])
+def test_demo__reminders__something_due_today_for_the_familielos_and_the_kindergarten_teacher(demo, username):
+    user, today = User.objects.get(username=username), timezone.localdate()
+
+    unevaluated = Entry.objects.filter(kind=Kind.MEASURE, evaluations__isnull=True, correction__isnull=True)
+    assert unevaluated.filter(author=user, evaluate_by__lte=today).exists()
+    expiring = Consent.objects.filter(
+        decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True, valid_to__range=(today, today + timedelta(days=30))
+    )
+    assert any(access.can(user, consent.family, access.CHANGE) for consent in expiring.filter(recorded_by=user))
+    points = ActionPoint.objects.filter(owner_kind=OwnerKind.STAFF, owner_user=user, status=ActionStatus.OPEN)
+    assert points.filter(due=today).exists()
+    assert Handover.objects.filter(status=HandoverStatus.PENDING).exists()

@@ -7,7 +7,10 @@ met two weeks ago (minutes with a decision of each kind, the familieloser it app
 four waiting referrals: an urgent one, an anonymous discussion case, one answered after the team's question, and a
 normal one. Each demo familielos follows two families at level 3: one whose familieteam (a staff member of the
 referring unit and a trusted person) met twelve and five days ago, canvases filled and the first one evaluated, action
-points done and overdue, and meets again today; and one whose first meeting is still to book.
+points done and overdue, and meets again today; and one whose first meeting is still to book. The first such family
+of `los1` has the family's own logins (a guardian and a child of 17, on the family's pages), and each level has a
+family whose Stafettlogg holds every kind of entry. Reminders are due today: measures to evaluate, a baton handover
+waiting, consents that run out within the month, and action points due.
 
 Idempotent: running it again adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks,
 one batch per multiple; each batch is made in one transaction, so a batch whose team exists is whole, and a second
@@ -26,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from cases import actions, baton, workflow
+from cases import access, actions, baton, workflow
 from cases.models import (
     ActionStatus,
     Baton,
@@ -38,13 +41,22 @@ from cases.models import (
     LetterTemplate,
     Level,
     OwnerKind,
+    Person,
     PersonRole,
     Status,
 )
 from familielos import roles
 from familielos.models import Membership, ServiceKind, ServiceUnit
 from familieteam import workflow as familieteam_workflow
-from familieteam.models import Column, EvaluationResult, Familieteam, FamilieteamMeeting, Frequency, LifeArea
+from familieteam.models import (
+    Column,
+    EvaluationResult,
+    Familieteam,
+    FamilieteamMeeting,
+    Frequency,
+    LifeArea,
+    MemberKind,
+)
 from familieteam.plan import add_months
 from screening import workflow as screening_workflow
 from stafettlogg import workflow as log_workflow
@@ -324,6 +336,9 @@ ACTION_POINTS = [
     (1, "los", "Avtale time hos NAV-rettleiar for far", 5, False, (5, Column.NOW)),
     (1, "guardian", "Lage morgonplan saman med barna", -1, False, (4, Column.NOW)),
     (1, "trusted", "Bli med på foreldremøtet", 14, False, None),
+    (1, "guardian", "Skrive ned kor mange kveldar kveldsrutinen held", 4, False, (0, Column.NOW)),
+    (1, "los", "Sende samandrag frå møtet til alle i teamet", 0, False, None),
+    (1, "staff", "Ringje foreldra og høyre korleis veka har gått", 0, False, None),
 ]
 # A scale batch's familieteams: one held meeting ten days ago with these of its action points, the next in a week
 # or two.
@@ -332,6 +347,139 @@ SCALE_ACTION_POINTS = [
     (0, "los", "Sende søknad om fritidskort saman med mor", 3, False, (3, Column.NOW)),
     (0, "guardian", "Bestille ny time hos tannlegen", 20, False, None),
     (0, "trusted", "Køyre til fotballtreninga på tysdagar", -2, True, None),
+]
+
+# The Stafettlogg of one family at each level, as the people working with it wrote it: at levels 0–2 the first family
+# the kindergarten teacher (`pedagog`) opened, at level 3 the family with the portal logins (FAMILY_LOGINS). Each row
+# is (author, kind, readers, text, fields): the author is the case's "opener", its "los" or its familieteam's staff
+# "member"; a measure's fields are who is responsible, the life area, and its start and evaluation date in days from
+# today; an evaluation evaluates the measure before it. At level 0 the guardians have not been told yet, so all of it
+# is for the team. Each level's last measure is not evaluated yet: due yesterday, today or in ten days (a reminder).
+FOR_TEAM, FOR_FAMILY = LogVisibility.TEAM, LogVisibility.TEAM_AND_FAMILY
+LOGS = {
+    Level.UNDRING: [
+        ("opener", Kind.NOTE, FOR_TEAM, "Har sett {child} i tre veker: et lite, søv mykje og leikar helst åleine.", {}),
+        (
+            "opener",
+            Kind.MEASURE,
+            FOR_TEAM,
+            "Same vaksne ved måltid og kvil kvar dag.",
+            {"responsible": "Pedagogisk leiar", "life_area": "Skole/barnehage", "starts": -28, "evaluate": -7},
+        ),
+        (
+            "opener",
+            Kind.EVALUATION,
+            FOR_TEAM,
+            "{child} et betre når den same vaksne sit ved bordet, men kviler framleis uroleg.",
+            {"outcome": MeasureOutcome.PARTLY, "next_steps": "Halde fram to veker, så invitere foreldra til samtale."},
+        ),
+        (
+            "opener",
+            Kind.MEASURE,
+            FOR_TEAM,
+            "Kort notat om søvn og måltid kvar dag i to veker.",
+            {"responsible": "Pedagogisk leiar", "life_area": "Helse", "starts": -15, "evaluate": -1},
+        ),
+        ("opener", Kind.MESSAGE, FOR_TEAM, "Kan vi ta opp {child} på personalmøtet torsdag?", {}),
+        ("opener", Kind.LYSGLIMT, FOR_TEAM, "{child} song med i samlingsstunda for første gong i dag.", {}),
+    ],
+    Level.AVKLARING: [
+        ("opener", Kind.NOTE, FOR_TEAM, "Ringde mor for å avtale samtalen; ho var glad for at vi tok kontakt.", {}),
+        (
+            "opener",
+            Kind.MEASURE,
+            FOR_FAMILY,
+            "Fast vaksen i overgangane frå leik til måltid.",
+            {"responsible": "Pedagogisk leiar", "life_area": "Skole/barnehage", "starts": -30, "evaluate": -2},
+        ),
+        (
+            "opener",
+            Kind.EVALUATION,
+            FOR_FAMILY,
+            "Overgangane går betre dei fleste dagane; fredagane er framleis vanskelege.",
+            {"outcome": MeasureOutcome.PARTLY, "next_steps": "Halde fram ein månad til."},
+        ),
+        (
+            "opener",
+            Kind.MEASURE,
+            FOR_FAMILY,
+            "Bildekort for dagsrytmen, heime og i barnehagen.",
+            {"responsible": "Foreldra og barnehagen", "life_area": "Hjem og hverdag", "starts": -21, "evaluate": 0},
+        ),
+        ("opener", Kind.MESSAGE, FOR_FAMILY, "Velkomne til samtale i barnehagen. Ta gjerne med det de lurer på.", {}),
+        ("opener", Kind.LYSGLIMT, FOR_FAMILY, "{child} viste stolt fram teikninga si til heile avdelinga.", {}),
+    ],
+    Level.RESSURSTEAM: [
+        ("opener", Kind.NOTE, FOR_TEAM, "Snakka med PPT om kva ressursteamet treng å vite før møtet.", {}),
+        (
+            "opener",
+            Kind.MEASURE,
+            FOR_FAMILY,
+            "Rettleiing frå PPT til personalet kvar fjortande dag.",
+            {"responsible": "PPT", "life_area": "Skole/barnehage", "starts": -30, "evaluate": -3},
+        ),
+        (
+            "opener",
+            Kind.EVALUATION,
+            FOR_FAMILY,
+            "Personalet har fått gode grep, og {child} er meir med i leiken.",
+            {"outcome": MeasureOutcome.WELL, "next_steps": "Avslutte rettleiinga etter møtet i ressursteamet."},
+        ),
+        (
+            "opener",
+            Kind.MEASURE,
+            FOR_FAMILY,
+            "Foreldrekurs på helsestasjonen, fire kveldar.",
+            {"responsible": "Helsestasjonen", "life_area": "Hjem og hverdag", "starts": -10, "evaluate": 10},
+        ),
+        ("opener", Kind.MESSAGE, FOR_FAMILY, "Saka dykkar er på møtet i ressursteamet. Vi ringjer dykk etterpå.", {}),
+        ("opener", Kind.LYSGLIMT, FOR_FAMILY, "{child} hadde ein fin dag på tur til fjæra med avdelinga.", {}),
+    ],
+    Level.FAMILIELOS: [
+        ("los", Kind.NOTE, FOR_TEAM, "Førebudde møtet med helsesjukepleiaren; vi tek opp søvn og morgonar.", {}),
+        ("los", Kind.NOTE, FOR_FAMILY, "Morgonplanen er i bruk, og far tek morgonane to dagar i veka.", {}),
+        (
+            "los",
+            Kind.MEASURE,
+            FOR_FAMILY,
+            "Samtalar hos psykisk helse barn og unge kvar veke.",
+            {"responsible": "Psykisk helse barn og unge", "life_area": "Psykisk helse", "starts": -21, "evaluate": -3},
+        ),
+        (
+            "los",
+            Kind.EVALUATION,
+            FOR_FAMILY,
+            "{child} gler seg til samtalane og søv betre.",
+            {"outcome": MeasureOutcome.WELL, "next_steps": "Halde fram med samtalane i to månader til."},
+        ),
+        (
+            "los",
+            Kind.MEASURE,
+            FOR_FAMILY,
+            "Fast kveldsrutine med leggjetid klokka åtte.",
+            {"responsible": "Foreldra", "life_area": "Hjem og hverdag", "starts": -12, "evaluate": 0},
+        ),
+        ("los", Kind.MESSAGE, FOR_FAMILY, "Vel møtt til møtet heime hos dykk i dag.", {}),
+        ("member", Kind.MESSAGE, FOR_TEAM, "Fastlegen har sendt nye opplysningar; vi tek dei i teamet først.", {}),
+        ("member", Kind.LYSGLIMT, FOR_FAMILY, "{child} song for meg heile helsesamtalen.", {}),
+    ],
+}
+# The family's own logins (the portal), on the family at level 3 above: a guardian who owns action points, and the
+# family's eldest child, who is 17 (added to the family). Both sign in with a one-time link sent to their address
+# (on the console in the demo), or with the demo password.
+FAMILY_LOGINS = {"forelder": "forelder@example.no", "ungdom": "ungdom@example.no"}
+YOUTH_NAME, YOUTH_AGE = "Jonas", 17
+# What the family wrote on their own pages: (login, kind, text).
+FAMILY_POSTS = [
+    ("forelder", Kind.LYSGLIMT, "{child} sovna før klokka ni fire kveldar på rad!"),
+    ("forelder", Kind.MESSAGE, "Takk for sist. Kan neste møte vere etter klokka 15? Då kan far vere med."),
+    ("ungdom", Kind.MESSAGE, "Eg vil gjerne vere med på neste møte, om det går."),
+]
+# Consents that run out within the month (a reminder): the guardians agreed to share with one more service for a
+# while. (who recorded it, whose family: the level in LOGS, the service, days left)
+EXPIRING_CONSENTS = [
+    ("los1", Level.FAMILIELOS, "NAV Øygarden", 21),
+    ("pedagog", Level.RESSURSTEAM, "Fastlegekontoret Straume", 12),
 ]
 
 
@@ -384,10 +532,11 @@ class Command(BaseCommand):
             # Apart from the meetings too: a demo seeded before level 3 had familieteams gets them on the next run.
             if not FamilieteamMeeting.objects.filter(team__case__familielos__username__in=FAMILIELOSER).exists():
                 self._demo_familieteams()
-            self._family_login()
+            self._family_logins()
             self._demo_handover()
-            if not Entry.objects.exclude(kind=Kind.SYSTEM).exists():
-                self._demo_log()
+            self._demo_log()
+            self._family_posts()
+            self._expiring_consents()
         for batch in range(scale):
             if Ressursteam.objects.filter(name=scale_team_name(batch)).exists():
                 self.stdout.write(f"Scale batch {batch + 1}/{scale} is already in place.")
@@ -400,7 +549,14 @@ class Command(BaseCommand):
         for username, _first, _last, role, unit, team in USERS:
             where = ", ".join(filter(None, [unit, team and f"{team[0]} ({TeamRole(team[1]).label})"]))
             self.stdout.write(f"  {username:<16} {roles.LABELS[role]}{' – ' + where if where else ''}")
-        self.stdout.write(f"  {'forelder':<16} {roles.LABELS[roles.FAMILY_MEMBER]}")
+        for username in FAMILY_LOGINS:
+            person = Person.objects.select_related("family").get(user__username=username)
+            member = f"{roles.LABELS[roles.FAMILY_MEMBER]} – {PersonRole(person.role).label}, {person.family.name}"
+            self.stdout.write(f"  {username:<16} {member}")
+        self.stdout.write(
+            f"The family logins ({', '.join(FAMILY_LOGINS)}) sign in on /min-familie/logg-inn/ with a one-time link "
+            "printed on this console (or with the password)."
+        )
 
     def _units(self):
         return {
@@ -614,8 +770,12 @@ class Command(BaseCommand):
             next_place=PLACES[0],
         )
 
+    def _owners_guardian(self, case):
+        """The guardian who owns the family's action points (and has the `forelder` login in the portal family)."""
+        return case.family.persons.filter(role=PersonRole.GUARDIAN).order_by("pk").first()
+
     def _owners(self, case, los, staff, trusted):
-        guardian = case.family.persons.filter(role=PersonRole.GUARDIAN).order_by("pk").first()
+        guardian = self._owners_guardian(case)
         return {
             "staff": familieteam_workflow.Owner(OwnerKind.STAFF, user_id=staff.pk),
             "los": familieteam_workflow.Owner(OwnerKind.STAFF, user_id=los.pk),
@@ -717,39 +877,82 @@ class Command(BaseCommand):
         return referral
 
     def _demo_log(self):
-        """The Stafettlogg of one family at each of levels 1, 2 and 3, with every kind of entry a person writes."""
+        """Each level's family log (LOGS), written once per family."""
         today = timezone.localdate()
-        for level in (Level.AVKLARING, Level.RESSURSTEAM, Level.FAMILIELOS):
-            case = Case.objects.filter(status=Status.OPEN, level=level).select_related("family").order_by("pk").first()
-            if case is None:
+        for level, rows in LOGS.items():
+            case = self._log_case(level)
+            if case is None or Entry.objects.filter(family=case.family).exclude(kind=Kind.SYSTEM).exists():
                 continue
-            actor, family = case.familielos or case.opened_by, case.family
-            both, team = LogVisibility.TEAM_AND_FAMILY, LogVisibility.TEAM
-            note = "Samtale med kontaktlæraren: det går betre i friminutta."
-            log_workflow.post_entry(actor=actor, family=family, kind=Kind.NOTE, visibility=team, text=note)
-            measure = log_workflow.post_measure(
-                actor=actor,
+            family, words = case.family, self._canvas_words(case, case.opened_unit)
+            measure = None
+            for author, kind, visibility, text, fields in rows:
+                actor, text = self._log_author(case, author), text.format(**words)
+                if kind == Kind.MEASURE:
+                    measure = log_workflow.post_measure(
+                        actor=actor,
+                        family=family,
+                        visibility=visibility,
+                        text=text,
+                        responsible=fields["responsible"],
+                        starts_on=today + timedelta(days=fields["starts"]),
+                        evaluate_by=today + timedelta(days=fields["evaluate"]),
+                        life_area=LifeArea.objects.get(name_nb=fields["life_area"]),
+                    )
+                elif kind == Kind.EVALUATION:
+                    log_workflow.evaluate_measure(
+                        actor=actor, family=family, measure=measure, visibility=visibility, text=text, **fields
+                    )
+                else:
+                    log_workflow.post_entry(actor=actor, family=family, kind=kind, visibility=visibility, text=text)
+
+    def _log_case(self, level):
+        """The open case whose family's log LOGS writes at `level`."""
+        if level == Level.FAMILIELOS:
+            return self._portal_case()
+        cases = Case.objects.filter(status=Status.OPEN, level=level, opened_by=self.users["pedagog"])
+        return cases.select_related("family", "opened_by", "opened_unit").order_by("pk").first()
+
+    def _portal_case(self):
+        """los1's first family at level 3: its familieteam met twice and meets today, so the family's own pages show a
+        plan, meetings and action points."""
+        cases = Case.objects.filter(status=Status.OPEN, level=Level.FAMILIELOS, familielos=self.users["los1"])
+        return cases.select_related("family", "familielos", "opened_by", "opened_unit").order_by("pk").first()
+
+    def _log_author(self, case, author):
+        if author == "opener":
+            return case.opened_by
+        if author == "los":
+            return case.familielos
+        return case.familieteam.members.get(kind=MemberKind.SERVICE).user
+
+    def _family_posts(self):
+        """What the family wrote on their own pages (FAMILY_POSTS), once per login."""
+        case = self._portal_case()
+        words = self._canvas_words(case, case.opened_unit)
+        for username, kind, text in FAMILY_POSTS:
+            user = User.objects.get(username=username)
+            if not Entry.objects.filter(author=user, kind=kind).exists():
+                log_workflow.post_from_family(actor=user, kind=kind, text=text.format(**words))
+
+    def _expiring_consents(self):
+        """Consents that run out within the month (EXPIRING_CONSENTS), unless one already does."""
+        today = timezone.localdate()
+        soon = (today, today + timedelta(days=30))
+        for username, level, unit, days in EXPIRING_CONSENTS:
+            family = self._log_case(level).family
+            given = family.consents.filter(decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
+            if given.filter(valid_to__range=soon).exists():
+                continue
+            actions.record_consent(
+                actor=self.users[username],
                 family=family,
-                visibility=both,
-                text="Fast vaksen i friminutta kvar dag.",
-                responsible="Kontaktlæraren",
-                starts_on=today - timedelta(days=30),
-                evaluate_by=today - timedelta(days=2),
-                life_area=LifeArea.objects.filter(name_nb="Skole/barnehage").first(),
+                given_by=family.persons.filter(parental_responsibility=True).order_by("pk").first(),
+                decision=ConsentDecision.GIVEN,
+                units=[self.units[unit]],
+                valid_from=today - timedelta(days=60),
+                valid_to=today + timedelta(days=days),
+                note="Samtykke for ein avgrensa periode; fornyast ved behov.",
             )
-            log_workflow.evaluate_measure(
-                actor=actor,
-                family=family,
-                measure=measure,
-                outcome=MeasureOutcome.PARTLY,
-                visibility=both,
-                text="Betre dei fleste dagane, framleis vanskeleg på fredagar.",
-                next_steps="Halde fram ein månad til.",
-            )
-            message = "Neste møte er flytta til torsdag klokka 14."
-            log_workflow.post_entry(actor=actor, family=family, kind=Kind.MESSAGE, visibility=both, text=message)
-            lysglimt = "Kari song solo på skuleavslutninga."
-            log_workflow.post_entry(actor=actor, family=family, kind=Kind.LYSGLIMT, visibility=both, text=lysglimt)
 
     def _demo_handover(self):
         """A baton handover waiting to be accepted: the holder of a family at level 2 asks a member of its team."""
@@ -768,16 +971,34 @@ class Command(BaseCommand):
                     )
                     return
 
-    def _family_login(self):
-        """The portal login of one guardian in the first demo family (the family member role)."""
-        user, created = User.objects.get_or_create(username="forelder", defaults={"first_name": "Forelder"})
-        if created:
-            user.set_password(DEMO_PASSWORD)
+    def _family_logins(self):
+        """The family's own logins (FAMILY_LOGINS) on the family at level 3 in LOGS: a guardian who owns action
+        points there, and the family's eldest, 17, added to the family. A demo seeded before gets them moved here."""
+        case = self._portal_case()
+        family, los = case.family, case.familielos
+        guardian = self._owners_guardian(case)
+        born = timezone.localdate() - timedelta(days=365 * YOUTH_AGE + 100)
+        children = family.persons.filter(role=PersonRole.CHILD).order_by("pk")
+        youth = next((child for child in children if access.may_use_portal(child)), None) or actions.add_person(
+            actor=los,
+            family=family,
+            role=PersonRole.CHILD,
+            first_name=YOUTH_NAME,
+            last_name=guardian.last_name,
+            birth_date=born,
+        )
+        for (username, email), person in zip(FAMILY_LOGINS.items(), (guardian, youth), strict=True):
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.first_name, user.last_name, user.email = person.first_name, person.last_name, email
             user.save()
             user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBER))
-            family = Family.objects.filter(created_by=self.users["pedagog"]).order_by("pk").first()
-            guardian = family.persons.filter(parental_responsibility=True).first()
-            actions.link_family_login(actor=self.users["pedagog"], person=guardian, user=user)
+            if Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+                # Demo data only: a demo seeded before linked `forelder` to another family; there is no unlink step.
+                Person.objects.filter(user=user).update(user=None)
+            if person.user_id != user.pk:
+                actions.link_family_login(actor=los, person=person, user=user)
 
     def _scale_batch(self, batch):
         """A district's families at each level: its level-3 families decided at its team's last meeting, its level-2
