@@ -130,7 +130,15 @@ class FamilyLoginConfinementMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if roles.role_of(request.user) != roles.FAMILY_MEMBER:
+        try:
+            role = roles.role_of(request.user)
+        except Exception as exception:
+            # The first database read of the request happens here now, before the view: an outage answers as a
+            # view's would (DatabaseOutageMiddleware sees only the view's exceptions).
+            if outage.is_outage(exception):
+                return outage.unavailable_response(request, exception)
+            raise
+        if role != roles.FAMILY_MEMBER:
             return None
         match = request.resolver_match
         if match.namespace in self.OPEN_NAMESPACES or (not match.namespace and match.url_name in self.OPEN_NAMES):
