@@ -30,6 +30,15 @@ CASE_UPDATED = re.compile(r"The case is updated|Saken er (oppdatert|endret)", re
 QUESTION = re.compile(r"question to the team|Spørsmålet ditt til teamet", re.IGNORECASE)
 SAVE_AND_SEND = re.compile(r"^(Save and send|Lagre og send)$")
 NOT_CONSENTED = re.compile(r"not consented|ikke samtykket|samtykke", re.IGNORECASE)
+# The Stafettlogg's measure form.
+STAFETTLOGG = re.compile(r"^Stafettlogg$")
+ADD_MEASURE = re.compile(r"^(Legg inn et tiltak|Add a measure)$", re.IGNORECASE)
+WHAT_IS_DONE = re.compile(r"^(Hva som gjøres|What is done)", re.IGNORECASE)
+RESPONSIBLE = re.compile(r"^(Hvem som har ansvaret|Who is responsible)", re.IGNORECASE)
+START = re.compile(r"^(Start)$", re.IGNORECASE)
+EVALUATE_BY = re.compile(r"^(Evalueres innen|Evaluate by)", re.IGNORECASE)
+TEAM_AND_FAMILY = re.compile(r"^(Teamet og familien|The team and the family)$", re.IGNORECASE)
+IN_THE_LOG = re.compile(r"Innlegget står i loggen|The entry is in the log", re.IGNORECASE)
 NOT_FOUND = re.compile(r"Not Found|(Fant|finnes) ikke|ikke funnet", re.IGNORECASE)
 
 

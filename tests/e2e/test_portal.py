@@ -17,8 +17,7 @@ from familielos import roles
 from familieteam import workflow as familieteam_workflow
 from stafettlogg.models import Entry, Kind, Visibility
 from tests import factories
-from tests.e2e.helpers import log_in
-from tests.e2e.test_stafettlogg_and_baton import (
+from tests.e2e.helpers import (
     ADD_MEASURE,
     EVALUATE_BY,
     IN_THE_LOG,
@@ -27,6 +26,7 @@ from tests.e2e.test_stafettlogg_and_baton import (
     START,
     TEAM_AND_FAMILY,
     WHAT_IS_DONE,
+    log_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -13,19 +13,21 @@ from cases import baton
 from cases.models import Level
 from stafettlogg.models import Entry, Kind, Visibility
 from tests import factories
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import (
+    ADD_MEASURE,
+    EVALUATE_BY,
+    IN_THE_LOG,
+    RESPONSIBLE,
+    STAFETTLOGG,
+    START,
+    TEAM_AND_FAMILY,
+    WHAT_IS_DONE,
+    log_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 IC = re.IGNORECASE
-STAFETTLOGG = re.compile(r"^Stafettlogg$")
-ADD_MEASURE = re.compile(r"^(Legg inn et tiltak|Add a measure)$", IC)
-WHAT_IS_DONE = re.compile(r"^(Hva som gjøres|What is done)", IC)
-RESPONSIBLE = re.compile(r"^(Hvem som har ansvaret|Who is responsible)", IC)
-START = re.compile(r"^(Start)$", IC)
-EVALUATE_BY = re.compile(r"^(Evalueres innen|Evaluate by)", IC)
-TEAM_AND_FAMILY = re.compile(r"^(Teamet og familien|The team and the family)$", IC)
-IN_THE_LOG = re.compile(r"Innlegget står i loggen|The entry is in the log", IC)
 HAND_OVER = re.compile(r"^(Gi stafettpinnen videre|Hand over the baton)$", IC)
 NEW_HOLDER = re.compile(r"^(Ny stafettholder|New baton holder)", IC)
 ASK = re.compile(r"^(Be dem ta over|Ask them to take over)$", IC)
