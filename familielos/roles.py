@@ -106,10 +106,15 @@ def role_of(user) -> str:
     if not user.is_authenticated:
         return ""
     if not hasattr(user, "_familielos_role"):
-        names = _group_names(user)
-        fallback = ADMINISTRATOR if user.is_superuser else ""
-        user._familielos_role = next((name for name in PRECEDENCE if name in names), fallback)
+        user._familielos_role = role_from(_group_names(user), is_superuser=user.is_superuser)
     return user._familielos_role
+
+
+def role_from(group_names, *, is_superuser: bool = False) -> str:
+    """The role shown for these groups: the first in order of precedence; a superuser in none is an administrator.
+    For a user whose groups are read already (role_of reads them itself)."""
+    fallback = ADMINISTRATOR if is_superuser else ""
+    return next((name for name in PRECEDENCE if name in group_names), fallback)
 
 
 def has_role(user, role: str) -> bool:

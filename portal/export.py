@@ -1,89 +1,218 @@
-"""'Everything about us': all data stored about one family, as one plain structure the JSON download writes as it is
-and the PDF prints (GDPR art. 15, the family's right of access).
+"""'Everything about us': what a family login may download about their family, as one plain structure the JSON
+download writes and the PDF prints (the right of access, GDPR art. 15).
 
-Everything the municipality keeps about the family is in it, the log's team-only entries too (marked as such):
-DOMAIN.md's rule is that the family can get everything stored about them. Staff are named with their role and
-service, as the family has a right to know who worked with their data. Nothing of another family is read:
-every query starts from this family's id. Record ids stay out; records refer to each other by the number of the
-case or log entry inside the export. Texts the system writes are worded in the active language; moments are
-ISO 8601 in the app's time zone.
+A guardian gets every record stored about the family except what the team keeps for itself: the log's team-only
+entries (a report to barnevern or a concern the guardians have not been told of can be in them, see
+Entry.objects.create_system), the reasons written for level changes and the case's history rows that are not a
+move between levels, and screenings (the staff's tool at level 0). A self-service download cannot weigh the legal
+exceptions to the right of access (forvaltningsloven § 19, personopplysningsloven § 16); a full copy is asked of
+the municipality, which reviews it. A young person gets what their own pages show: the family-visible log, the
+plan, the tasks, the meetings, their contact person and their own person record, nothing the guardians said and
+nothing of the other people in the family.
+
+What is left out is said in the same words whatever the family's records hold, so the download never tells whether
+there is anything the team keeps. Staff are named with their role and service. Nothing of another family is read:
+every query starts from this family's id. Record ids stay out; records refer to each other by their number inside
+the export. Moments are datetimes in the app's time zone, dates are dates: the JSON view serialises them, the PDF
+formats them.
 """
 
-import re
-from datetime import date, datetime
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import (
     ActionPoint,
     Avklaringssamtale,
     Baton,
     Case,
+    ChangeKind,
     Consent,
     Family,
     Handover,
     Level,
     LevelChange,
     Person,
+    PersonRole,
 )
 from familielos.models import Membership
-from familielos.roles import LABELS, PRECEDENCE, display_name
+from familielos.roles import LABELS, display_name, role_from
 from familieteam.models import CanvasCell, Column, Familieteam, FamilieteamMeeting, FamilieteamMember
-from screening.models import Submission
 from stafettlogg.models import Entry, Visibility
 from teams.models import AgendaItem, Referral
 
 User = get_user_model()
 
 FORMAT = "familielos-family-export"
-VERSION = 1
+VERSION = 2
+
+# The case history rows that move the case between levels (or open and close it); the others (a report to
+# barnevern, a new concern, a step of the level) are the team's record and stay with the level changes' reasons.
+LEVEL_MOVES = (ChangeKind.OPENED, ChangeKind.UP, ChangeKind.DOWN, ChangeKind.CLOSED, ChangeKind.REOPENED)
+
+FAMILY_HOLDS = [
+    gettext_lazy("Your family and the people in it"),
+    gettext_lazy("Your case and the levels it has been at, with dates"),
+    gettext_lazy("Consents you have given or refused"),
+    gettext_lazy("Clarifying conversations and samtaleduk 1"),
+    gettext_lazy("Referrals to the ressursteam, and what the team decided"),
+    gettext_lazy("The familieteam: who is in it, meetings, samtaleduk 2 and evaluations"),
+    gettext_lazy("Action points: who does what, and by when"),
+    gettext_lazy("The log: the entries written for the team and your family"),
+    gettext_lazy("Who holds the baton, and handovers"),
+]
+FAMILY_LEAVES_OUT = [
+    gettext_lazy("The team's internal notes in the log: the entries written for the team only."),
+    gettext_lazy(
+        "What the team wrote about why your case changed level. The levels and the dates of the changes are included."
+    ),
+    gettext_lazy("Screenings: the assessment tool staff in kindergartens, schools and health stations use."),
+    gettext_lazy("What staff write to each other when they hand over the baton."),
+]
+FAMILY_WHY = gettext_lazy(
+    "The services' internal notes can hold information that must be assessed before it is given out: the law "
+    "has exceptions to the right of access (forvaltningsloven § 19 and personopplysningsloven § 16). A download "
+    "cannot make that assessment. This text is the same for every family: it does not say whether your family "
+    "has any such notes."
+)
+FAMILY_FULL_COPY = gettext_lazy(
+    "You can ask the municipality for full access to everything stored about your family. The municipality then "
+    "goes through it and gives you what you have a right to see. Ask your contact person, or write to the "
+    "municipality."
+)
+YOUTH_HOLDS = [
+    gettext_lazy("You, as you are registered"),
+    gettext_lazy("The log, as you see it on your pages"),
+    gettext_lazy("The plan: samtaleduk 2 and evaluations"),
+    gettext_lazy("Action points: who does what, and by when"),
+    gettext_lazy("Meetings: when and where"),
+    gettext_lazy("Your contact person"),
+]
+YOUTH_LEAVES_OUT = [
+    gettext_lazy(
+        "What your parents or guardians have told the services: referrals, consents and the records of conversations."
+    ),
+    gettext_lazy("Information about the other people in your family."),
+    gettext_lazy("The team's internal notes, and screenings."),
+]
+YOUTH_WHY = gettext_lazy(
+    "Your download holds what you can see on your own pages. The rest is about other people too, or must be "
+    "assessed before it is given out: the law has exceptions to the right of access (forvaltningsloven § 19 and "
+    "personopplysningsloven § 16). A download cannot make that assessment."
+)
+YOUTH_FULL_COPY = gettext_lazy(
+    "You can ask the municipality for full access to what is stored about you. The municipality then goes "
+    "through it and gives you what you have a right to see. Ask your contact person, or write to the "
+    "municipality."
+)
 
 
-def family_data(family: Family) -> dict:
-    """Every record stored about the family, read in a fixed number of queries however much there is."""
+def is_youth(person: Person) -> bool:
+    """A child's own login downloads what their pages show; a guardian's, the family's records."""
+    return person.role == PersonRole.CHILD
+
+
+def about(person: Person) -> dict:
+    """What the person's download holds, what it leaves out and why, and how to ask for everything: the same
+    words on the page before the buttons, in the JSON and in the PDF."""
+    if is_youth(person):
+        holds, leaves_out, why, full_copy = YOUTH_HOLDS, YOUTH_LEAVES_OUT, YOUTH_WHY, YOUTH_FULL_COPY
+    else:
+        holds, leaves_out, why, full_copy = FAMILY_HOLDS, FAMILY_LEAVES_OUT, FAMILY_WHY, FAMILY_FULL_COPY
+    return {
+        "holds": [str(text) for text in holds],
+        "not_included": [str(text) for text in leaves_out],
+        "why": str(why),
+        "full_copy": str(full_copy),
+    }
+
+
+def family_data(person: Person) -> dict:
+    """What the person may download about their family, read in a fixed number of queries however much there is."""
+    if is_youth(person):
+        return _youth_data(person)
+    family = person.family
     rows = _Rows(family)
     staff = _Staff(rows.user_ids())
     case_numbers = {case.pk: number for number, case in enumerate(rows.cases, start=1)}
     entry_numbers = {entry.pk: number for number, entry in enumerate(rows.entries, start=1)}
-    baton = rows.baton
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _moment(timezone.now()),
+        **_head(person),
         "family": {
             "name": family.name,
-            "registered_at": _moment(family.created_at),
+            "registered_at": _local(family.created_at),
             "registered_by": staff.of(family.created_by_id),
         },
-        "persons": [_person(person) for person in rows.persons],
-        "cases": [_case(case, case_numbers, rows, staff) for case in rows.cases],
+        "persons": [_person(member) for member in rows.persons],
+        "cases": [_case(case, case_numbers, staff) for case in rows.cases],
         "consents": [_consent(consent, staff) for consent in rows.consents],
         "clarifying_conversations": [_samtale(samtale, case_numbers, staff) for samtale in rows.samtaler],
-        "screenings": [_screening(submission, case_numbers, staff) for submission in rows.screenings],
         "referrals": [_referral(referral, case_numbers, rows.items, staff) for referral in rows.referrals],
         "familieteams": [_familieteam(team, case_numbers, staff) for team in rows.familieteams],
         "action_points": [_action_point(point, staff) for point in rows.action_points],
         "log": [_entry(entry, entry_numbers, staff) for entry in rows.entries],
-        "baton": {"holder": staff.of(baton.holder_id), "since": _moment(baton.since)} if baton else None,
+        "baton": _baton(rows.baton, staff),
         "baton_handovers": [_handover(handover, staff) for handover in rows.handovers],
     }
 
 
+def _youth_data(person: Person) -> dict:
+    family = person.family
+    rows = _YouthRows(family)
+    staff = _Staff(rows.user_ids())
+    entry_numbers = {entry.pk: number for number, entry in enumerate(rows.entries, start=1)}
+    return {
+        **_head(person),
+        "family": {"name": family.name},
+        "persons": [_person(person)],
+        "meetings": _meetings(rows),
+        "plan": [_plan(meeting, staff) for meeting in rows.meetings if meeting.cells.all()],
+        "action_points": [_action_point(point, staff) for point in rows.action_points],
+        "log": [_entry(entry, entry_numbers, staff) for entry in rows.entries],
+        "baton": _baton(rows.baton, staff),
+    }
+
+
+def _head(person: Person) -> dict:
+    return {"format": FORMAT, "version": VERSION, "exported_at": _local(timezone.now()), "about": about(person)}
+
+
+def _cells():
+    return CanvasCell.objects.select_related("life_area", "evaluation").order_by(
+        "life_area__position", "life_area_id", "column"
+    )
+
+
+def _action_points(family: Family) -> list[ActionPoint]:
+    return list(
+        ActionPoint.objects.filter(family=family).select_related("samtale", "meeting").order_by("created_at", "pk")
+    )
+
+
+def _family_entries(family: Family) -> list[Entry]:
+    """The log the family reads on their pages; the team-only entries are the team's."""
+    return list(
+        Entry.objects.filter(family=family, visibility=Visibility.TEAM_AND_FAMILY)
+        .select_related("author_unit", "life_area")
+        .order_by("at", "pk")
+    )
+
+
 class _Rows:
-    """The family's records, each kind read once with what it shows."""
+    """The family's records as a guardian downloads them, each kind read once with what it shows."""
 
     def __init__(self, family: Family):
+        self.family = family
         self.persons = list(Person.objects.filter(family=family).order_by("role", "birth_date", "first_name", "pk"))
+        moves = LevelChange.objects.filter(kind__in=LEVEL_MOVES).order_by("at", "pk")
         self.cases = list(
             Case.objects.filter(family=family)
             .select_related("ressursteam", "opened_unit")
-            .prefetch_related(
-                "children",
-                Prefetch("level_changes", queryset=LevelChange.objects.order_by("at", "pk"), to_attr="history"),
-            )
+            .prefetch_related("children", Prefetch("level_changes", queryset=moves, to_attr="moves"))
             .order_by("opened_at", "pk")
         )
         self.consents = list(
@@ -93,12 +222,6 @@ class _Rows:
             .order_by("valid_from", "pk")
         )
         self.samtaler = list(Avklaringssamtale.objects.filter(case__family=family).order_by("starts_at", "pk"))
-        self.screenings = list(
-            Submission.objects.filter(Q(child__family=family) | Q(case__family=family))
-            .select_related("instrument", "unit", "child")
-            .prefetch_related("factors")
-            .order_by("created_at", "pk")
-        )
         self.referrals = list(
             Referral.objects.filter(case__family=family).select_related("team", "unit").order_by("created_at", "pk")
         )
@@ -107,9 +230,6 @@ class _Rows:
             .select_related("meeting", "decision__service")
             .order_by("meeting__starts_at", "pk")
         )
-        cells = CanvasCell.objects.select_related("life_area", "evaluation").order_by(
-            "life_area__position", "life_area_id", "column"
-        )
         self.familieteams = list(
             Familieteam.objects.filter(case__family=family)
             .prefetch_related(
@@ -117,34 +237,25 @@ class _Rows:
                 Prefetch(
                     "meetings",
                     queryset=FamilieteamMeeting.objects.order_by("starts_at", "pk").prefetch_related(
-                        "invited", "present", Prefetch("cells", queryset=cells)
+                        "invited", "present", Prefetch("cells", queryset=_cells())
                     ),
                 ),
             )
             .order_by("started_on", "pk")
         )
-        self.action_points = list(
-            ActionPoint.objects.filter(family=family).select_related("samtale", "meeting").order_by("created_at", "pk")
-        )
-        self.entries = list(
-            Entry.objects.filter(family=family)
-            .select_related("author_unit", "life_area", "level_change")
-            .order_by("at", "pk")
-        )
+        self.action_points = _action_points(family)
+        self.entries = _family_entries(family)
         self.baton = Baton.objects.filter(family=family).first()
         self.handovers = list(Handover.objects.filter(family=family).order_by("requested_at", "pk"))
-        self.family = family
 
     def user_ids(self) -> set[int]:
         """Every person with a login the records name: staff, and the family's own logins as authors."""
         ids = {self.family.created_by_id}
         for case in self.cases:
-            ids |= {case.opened_by_id, case.familielos_id, *(change.actor_id for change in case.history)}
+            ids |= {case.opened_by_id, case.familielos_id}
         for consent in self.consents:
             ids |= {consent.recorded_by_id, consent.withdrawn_by_id}
         ids |= {samtale.created_by_id for samtale in self.samtaler}
-        for submission in self.screenings:
-            ids |= {submission.created_by_id, submission.opened_by_id}
         ids |= {referral.sender_id for referral in self.referrals}
         for item in self.items:
             decision = getattr(item, "decision", None)
@@ -154,19 +265,60 @@ class _Rows:
             ids |= {member.user_id for member in team.members.all()}
             for meeting in team.meetings.all():
                 ids.add(meeting.created_by_id)
-                for cell in meeting.cells.all():
-                    ids.add(cell.updated_by_id)
-                    if hasattr(cell, "evaluation"):
-                        ids.add(cell.evaluation.by_id)
-        for point in self.action_points:
-            ids |= {point.owner_user_id, point.created_by_id, point.status_by_id}
-        ids |= {entry.author_id for entry in self.entries}
-        if self.baton is not None:
-            ids.add(self.baton.holder_id)
+                ids |= _cell_user_ids(meeting)
+        ids |= _common_user_ids(self)
         for handover in self.handovers:
             ids |= {handover.from_user_id, handover.to_user_id, handover.requested_by_id, handover.decided_by_id}
         ids.discard(None)
         return ids
+
+
+class _YouthRows:
+    """The family's records a young person's own pages show."""
+
+    def __init__(self, family: Family):
+        self.samtaler = list(
+            Avklaringssamtale.objects.filter(case__family=family)
+            .only("starts_at", "place", "status")
+            .order_by("starts_at", "pk")
+        )
+        self.meetings = list(
+            FamilieteamMeeting.objects.filter(team__case__family=family)
+            .only("starts_at", "place", "status")
+            .prefetch_related(Prefetch("cells", queryset=_cells()))
+            .order_by("starts_at", "pk")
+        )
+        self.action_points = _action_points(family)
+        self.entries = _family_entries(family)
+        self.baton = Baton.objects.filter(family=family).first()
+
+    def user_ids(self) -> set[int]:
+        ids = set()
+        for meeting in self.meetings:
+            ids |= _cell_user_ids(meeting)
+        ids |= _common_user_ids(self)
+        ids.discard(None)
+        return ids
+
+
+def _cell_user_ids(meeting: FamilieteamMeeting) -> set[int]:
+    ids = set()
+    for cell in meeting.cells.all():
+        ids.add(cell.updated_by_id)
+        if hasattr(cell, "evaluation"):
+            ids.add(cell.evaluation.by_id)
+    return ids
+
+
+def _common_user_ids(rows) -> set[int]:
+    """Those named in what both downloads hold: action points, the family-visible log, the baton."""
+    ids = set()
+    for point in rows.action_points:
+        ids |= {point.owner_user_id, point.created_by_id, point.status_by_id}
+    ids |= {entry.author_id for entry in rows.entries}
+    if rows.baton is not None:
+        ids.add(rows.baton.holder_id)
+    return ids
 
 
 class _Staff:
@@ -180,8 +332,7 @@ class _Staff:
 
     @staticmethod
     def _describe(user) -> dict:
-        groups = {group.name for group in user.groups.all()}
-        role = next((name for name in PRECEDENCE if name in groups), "")
+        role = role_from({group.name for group in user.groups.all()}, is_superuser=user.is_superuser)
         return {
             "name": display_name(user),
             "role": str(LABELS.get(role, "")),
@@ -192,12 +343,8 @@ class _Staff:
         return self.people.get(user_id) if user_id is not None else None
 
 
-def _moment(value: datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value is not None else None
-
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value) if value is not None else None
 
 
 def _level(value: int | None) -> str | None:
@@ -209,16 +356,16 @@ def _person(person: Person) -> dict:
         "first_name": person.first_name,
         "last_name": person.last_name,
         "role": person.get_role_display(),
-        "born_on": _day(person.birth_date),
+        "born_on": person.birth_date,
         "parental_responsibility": person.parental_responsibility,
         "has_own_login": person.user_id is not None,
     }
 
 
-def _case(case: Case, numbers: dict, rows: _Rows, staff: _Staff) -> dict:
+def _case(case: Case, numbers: dict, staff: _Staff) -> dict:
     return {
         "number": numbers[case.pk],
-        "opened_at": _moment(case.opened_at),
+        "opened_at": _local(case.opened_at),
         "opened_by": staff.of(case.opened_by_id),
         "opened_by_unit": case.opened_unit.name if case.opened_unit else "",
         "children": [str(child) for child in case.children.all()],
@@ -227,18 +374,15 @@ def _case(case: Case, numbers: dict, rows: _Rows, staff: _Staff) -> dict:
         "closed_from_level": _level(case.closed_from_level),
         "ressursteam": case.ressursteam.name if case.ressursteam else "",
         "familielos": staff.of(case.familielos_id),
-        "decide_by": _day(case.decision_deadline),
+        "decide_by": case.decision_deadline,
         "level_history": [
             {
-                "at": _moment(change.at),
+                "at": _local(change.at),
                 "change": change.get_kind_display(),
                 "from_level": _level(change.from_level),
                 "to_level": _level(change.to_level),
-                "by": staff.of(change.actor_id),
-                "reason": change.reason_shown,
-                "responsible_next": change.responsible_next,
             }
-            for change in case.history
+            for change in case.moves
         ],
     }
 
@@ -248,12 +392,12 @@ def _consent(consent: Consent, staff: _Staff) -> dict:
         "given_by": str(consent.given_by),
         "decision": consent.get_decision_display(),
         "services": [unit.name for unit in consent.units.all()],
-        "valid_from": _day(consent.valid_from),
-        "valid_to": _day(consent.valid_to),
+        "valid_from": consent.valid_from,
+        "valid_to": consent.valid_to,
         "note": consent.note,
-        "recorded_at": _moment(consent.recorded_at),
+        "recorded_at": _local(consent.recorded_at),
         "recorded_by": staff.of(consent.recorded_by_id),
-        "withdrawn_at": _moment(consent.withdrawn_at),
+        "withdrawn_at": _local(consent.withdrawn_at),
         "withdrawal_recorded_by": staff.of(consent.withdrawn_by_id),
     }
 
@@ -261,7 +405,7 @@ def _consent(consent: Consent, staff: _Staff) -> dict:
 def _samtale(samtale: Avklaringssamtale, numbers: dict, staff: _Staff) -> dict:
     return {
         "case": numbers[samtale.case_id],
-        "starts_at": _moment(samtale.starts_at),
+        "starts_at": _local(samtale.starts_at),
         "status": samtale.get_status_display(),
         "place": samtale.place,
         "participants": samtale.participants,
@@ -272,36 +416,7 @@ def _samtale(samtale: Avklaringssamtale, numbers: dict, staff: _Staff) -> dict:
             for name in Avklaringssamtale.DUK_FIELDS
         ],
         "booked_by": staff.of(samtale.created_by_id),
-        "recorded_at": _moment(samtale.recorded_at),
-    }
-
-
-def _screening(submission: Submission, numbers: dict, staff: _Staff) -> dict:
-    return {
-        "case": numbers.get(submission.case_id),
-        "child": str(submission.child) if submission.child else "",
-        "tool": submission.instrument.localized_title,
-        "unit": submission.unit.name,
-        "made_by": submission.get_audience_display(),
-        "status": submission.get_status_display(),
-        "by": staff.of(submission.created_by_id),
-        "ticked_factors": [factor.localized_label for factor in submission.factors.all()],
-        "seen": submission.seen,
-        "child_said": submission.child_said,
-        "duration": submission.duration,
-        "earlier_concern": submission.earlier_concern,
-        "risk_points": submission.risk_score,
-        "recommendation": submission.get_recommendation_display(),
-        "duty_to_report_to_barnevern": submission.barnevern_warning,
-        "contact": {
-            "name": submission.contact_name,
-            "phone": submission.contact_phone,
-            "email": submission.contact_email,
-        },
-        "created_at": _moment(submission.created_at),
-        "submitted_at": _moment(submission.submitted_at),
-        "opened_at": _moment(submission.opened_at),
-        "opened_by": staff.of(submission.opened_by_id),
+        "recorded_at": _local(samtale.recorded_at),
     }
 
 
@@ -320,8 +435,8 @@ def _referral(referral: Referral, numbers: dict, items: list[AgendaItem], staff:
         "guardian_view": referral.guardian_view,
         "teams_question": referral.returned_question,
         "answer": referral.answer,
-        "created_at": _moment(referral.created_at),
-        "sent_at": _moment(referral.sent_at),
+        "created_at": _local(referral.created_at),
+        "sent_at": _local(referral.sent_at),
         "meetings": [_agenda_item(item, staff) for item in mine],
     }
 
@@ -329,20 +444,20 @@ def _referral(referral: Referral, numbers: dict, items: list[AgendaItem], staff:
 def _agenda_item(item: AgendaItem, staff: _Staff) -> dict:
     decision = getattr(item, "decision", None)
     return {
-        "meeting_at": _moment(item.meeting.starts_at),
+        "meeting_at": _local(item.meeting.starts_at),
         "decision": None
         if decision is None
         else {
             "outcome": decision.get_outcome_display(),
             "reasons": decision.reasons,
             "recommendations": decision.recommendations,
-            "follow_up_by": _day(decision.follow_up),
+            "follow_up_by": decision.follow_up,
             "service": decision.service.name if decision.service else "",
             "closes_case": decision.closes_case,
             "familielos": staff.of(decision.familielos_id),
             "question": decision.question,
             "recorded_by": staff.of(decision.decided_by_id),
-            "decided_at": _moment(decision.decided_at),
+            "decided_at": _local(decision.decided_at),
         },
     }
 
@@ -354,8 +469,8 @@ def _member_name(member: FamilieteamMember, staff: _Staff) -> str:
 def _familieteam(team: Familieteam, numbers: dict, staff: _Staff) -> dict:
     return {
         "case": numbers[team.case_id],
-        "started_on": _day(team.started_on),
-        "planned_end": _day(team.planned_end),
+        "started_on": team.started_on,
+        "planned_end": team.planned_end,
         "meets": team.get_frequency_display(),
         "members": [
             {
@@ -366,13 +481,13 @@ def _familieteam(team: Familieteam, numbers: dict, staff: _Staff) -> dict:
                 "name": member.name,
                 "relation": member.relation,
                 "contact": member.contact,
-                "added_at": _moment(member.added_at),
+                "added_at": _local(member.added_at),
             }
             for member in team.members.all()
         ],
         "meetings": [
             {
-                "starts_at": _moment(meeting.starts_at),
+                "starts_at": _local(meeting.starts_at),
                 "place": meeting.place,
                 "status": meeting.get_status_display(),
                 "invited": [_member_name(member, staff) for member in meeting.invited.all()],
@@ -386,57 +501,81 @@ def _familieteam(team: Familieteam, numbers: dict, staff: _Staff) -> dict:
     }
 
 
+def _meetings(rows: _YouthRows) -> list[dict]:
+    """The family's meetings of both levels, as the start page lists them: what, when, where."""
+    meetings = [
+        {
+            "what": _("Talk with the kindergarten or school"),
+            "starts_at": _local(samtale.starts_at),
+            "place": samtale.place,
+            "status": samtale.get_status_display(),
+        }
+        for samtale in rows.samtaler
+    ] + [
+        {
+            "what": _("Meeting with the familieteam"),
+            "starts_at": _local(meeting.starts_at),
+            "place": meeting.place,
+            "status": meeting.get_status_display(),
+        }
+        for meeting in rows.meetings
+    ]
+    return sorted(meetings, key=lambda meeting: meeting["starts_at"])
+
+
+def _plan(meeting: FamilieteamMeeting, staff: _Staff) -> dict:
+    return {
+        "meeting_at": _local(meeting.starts_at),
+        "samtaleduk_2": [_cell(cell, staff) for cell in meeting.cells.all() if cell.text],
+    }
+
+
 def _cell(cell: CanvasCell, staff: _Staff) -> dict:
     evaluation = getattr(cell, "evaluation", None)
     return {
         "life_area": cell.life_area.name,
         "column": str(Column(cell.column).label),
         "text": cell.text,
-        "by_date": _day(cell.due),
+        "by_date": cell.due,
         "written_by": staff.of(cell.updated_by_id),
-        "updated_at": _moment(cell.updated_at),
+        "updated_at": _local(cell.updated_at),
         "evaluation": None
         if evaluation is None
         else {
             "result": evaluation.get_result_display(),
             "comment": evaluation.comment,
             "by": staff.of(evaluation.by_id),
-            "at": _moment(evaluation.at),
+            "at": _local(evaluation.at),
         },
     }
 
 
 def _action_point(point: ActionPoint, staff: _Staff) -> dict:
     if point.samtale is not None:
-        set_in = _("Clarifying conversation %(date)s") % {"date": _local_date(point.samtale.starts_at)}
+        set_in, set_at = _("Clarifying conversation"), point.samtale.starts_at
     else:
-        set_in = _("Familieteam meeting %(date)s") % {"date": _local_date(point.meeting.starts_at)}
+        set_in, set_at = _("Familieteam meeting"), point.meeting.starts_at
     return {
         "what": point.what,
         "who": point.owner_name,
         "owner_kind": point.get_owner_kind_display(),
-        "by_date": _day(point.due),
+        "by_date": point.due,
         "status": point.get_status_display(),
         "comment": point.comment,
         "set_in": set_in,
+        "set_at": _local(set_at),
         "set_by": staff.of(point.created_by_id),
-        "created_at": _moment(point.created_at),
-        "status_changed_at": _moment(point.status_at),
+        "created_at": _local(point.created_at),
+        "status_changed_at": _local(point.status_at),
         "status_changed_by": staff.of(point.status_by_id),
     }
-
-
-def _local_date(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%d.%m.%Y")
 
 
 def _entry(entry: Entry, numbers: dict, staff: _Staff) -> dict:
     return {
         "number": numbers[entry.pk],
-        "at": _moment(entry.at),
+        "at": _local(entry.at),
         "kind": entry.get_kind_display(),
-        "visible_to": entry.get_visibility_display(),
-        "team_only": entry.visibility == Visibility.TEAM,
         "by": staff.of(entry.author_id),
         "role_then": entry.author_role_label,
         "service_then": entry.author_unit.name if entry.author_unit else "",
@@ -444,12 +583,16 @@ def _entry(entry: Entry, numbers: dict, staff: _Staff) -> dict:
         "corrects": numbers.get(entry.corrects_id),
         "life_area": entry.life_area.name if entry.life_area else "",
         "responsible": entry.responsible,
-        "starts_on": _day(entry.starts_on),
-        "evaluate_by": _day(entry.evaluate_by),
+        "starts_on": entry.starts_on,
+        "evaluate_by": entry.evaluate_by,
         "evaluates": numbers.get(entry.measure_id),
         "how_it_went": entry.get_outcome_display(),
         "next_steps": entry.next_steps,
     }
+
+
+def _baton(baton: Baton | None, staff: _Staff) -> dict | None:
+    return {"holder": staff.of(baton.holder_id), "since": _local(baton.since)} if baton else None
 
 
 def _handover(handover: Handover, staff: _Staff) -> dict:
@@ -457,26 +600,8 @@ def _handover(handover: Handover, staff: _Staff) -> dict:
         "from": staff.of(handover.from_user_id),
         "to": staff.of(handover.to_user_id),
         "asked_by": staff.of(handover.requested_by_id),
-        "asked_at": _moment(handover.requested_at),
-        "note": handover.note,
+        "asked_at": _local(handover.requested_at),
         "status": handover.get_status_display(),
         "answered_by": staff.of(handover.decided_by_id),
-        "answered_at": _moment(handover.decided_at),
+        "answered_at": _local(handover.decided_at),
     }
-
-
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2})?")
-
-
-def for_reading(value):
-    """The export with its ISO moments and dates as datetime and date again, for the PDF to print as d.m.Y H:i."""
-    if isinstance(value, dict):
-        return {key: for_reading(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [for_reading(item) for item in value]
-    if isinstance(value, str) and _ISO.fullmatch(value):
-        try:
-            return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value

@@ -48,6 +48,7 @@ KINDS = {
     "baton": pgettext_lazy("family insight", "Who holds the baton"),
     "handover": pgettext_lazy("family insight", "Who holds the baton"),
     "export": pgettext_lazy("family insight", "Everything about us"),
+    "plan": pgettext_lazy("family insight", "Plan"),
 }
 OTHER_KIND = pgettext_lazy("family insight", "Other information")
 

@@ -1,10 +1,12 @@
-"""The family's pages about their data: who has looked at it, and everything stored about them as a download.
+"""The family's pages about their data: who has looked at it, and what is stored about them as a download (what it
+holds and leaves out is portal/export.py's).
 
 Each download is itself an access event of the family's, like every other read of their data."""
 
 import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,8 +35,9 @@ def insight_page(request):
 @require_GET
 @portal_view
 def export_page(request):
-    """What the download holds, and the two ways to get it. Shows no data itself."""
-    return render(request, "portal/export.html")
+    """What the download holds and leaves out (and how to ask for all of it), and the two ways to get it. Shows
+    no data itself."""
+    return render(request, "portal/export.html", {"about": export.about(request.person)})
 
 
 @require_GET
@@ -42,7 +45,7 @@ def export_page(request):
 def export_pdf(request):
     family = request.person.family
     context = {
-        "data": export.for_reading(export.family_data(family)),
+        "data": export.family_data(request.person),
         "export_css": pdf.static_url(EXPORT_CSS),
         "municipality": settings.MUNICIPALITY_NAME,
     }
@@ -55,7 +58,7 @@ def export_pdf(request):
 @portal_view
 def export_json(request):
     family = request.person.family
-    body = json.dumps(export.family_data(family), ensure_ascii=False, indent=2)
+    body = json.dumps(export.family_data(request.person), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_filename(family) + ".json"

@@ -42,6 +42,8 @@ AUDITED_OBJECTS = {
     "entry": _("Log entry"),
     "baton": _("The baton"),
     "handover": _("Baton handover"),
+    "plan": _("Plan"),
+    "export": _("Everything about us"),
 }
 
 

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from familielos import roles
 from familielos.models import AccessAction, AccessEvent, Membership
@@ -75,8 +77,25 @@ def test_insight__shows_a_staff_read_by_service_role_and_kind_without_staff_deta
     assert staff_url not in body
 
 
-def test_insight__leaves_out_the_familys_own_reads(school, staff_client, family, parent, parent_client, youth):
-    client_for(youth).get(reverse("portal:home"))
+def test_insight__reader_changed_service_since__shows_the_service_now_and_says_so(
+    school, staff, staff_client, family, parent_client
+):
+    staff_client.get(reverse("cases:family_detail", args=[family.pk]))
+    Membership.objects.filter(user=staff).update(unit=factories.ServiceUnitFactory(name="Nystova skule"))
+    body = parent_client.get(URL).content.decode()
+    assert "Nystova skule" in body
+    assert "Solsida skule" not in body
+    with translation.override("nb"):
+        note = gettext(
+            "The role is the one the person had when it happened. The service is where the person works today: if "
+            "they have changed jobs since, it can be another service than the one they worked in then."
+        )
+    assert note.startswith("Rollen er den personen hadde")
+    assert escape(note) in body
+
+
+def test_insight__leaves_out_the_familys_own_reads(school, staff_client, family, parent, parent_client, youth_login):
+    client_for(youth_login).get(reverse("portal:home"))
     parent_client.get(reverse("portal:home"))
     staff_client.get(reverse("cases:family_detail", args=[family.pk]))
     page = read_page(family)
