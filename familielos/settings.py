@@ -236,9 +236,12 @@ ANONYMOUS_USER_NAME = None
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
-# Background work (reminder e-mails, the daily jobs) goes through Django's task framework, stored in the database and
-# run by `manage.py db_worker` beside gunicorn (docs/operations.md).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (e-mails, the daily jobs) goes through Django's task framework, stored in the database and run by
+# `manage.py db_worker` beside gunicorn (docs/operations.md). The demo has no worker: its tasks run at once.
+if env_bool("TASKS_RUN_IMMEDIATELY", DEBUG):
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # E-mail (Django 6.1's MAILERS): SMTP in production (EMAIL_HOST and friends), the console in the demo (DEBUG).
 if env_bool("EMAIL_TO_CONSOLE", DEBUG):
@@ -266,6 +269,9 @@ if not SITE_URL:
 PORTAL_YOUTH_AGE = int(os.environ.get("PORTAL_YOUTH_AGE", "16"))
 # A one-time sign-in link for the portal is valid this long.
 SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "15"))
+# A family login signs in with a password only in the demo: in production by ID-porten or a one-time link, so that
+# no one who can set a password (an administrator) can sign in as a family member.
+PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", DEBUG)
 
 # Above this many open level-3 cases a familielos is warned before taking another.
 FAMILIELOS_CASELOAD_WARNING = int(os.environ.get("FAMILIELOS_CASELOAD_WARNING", "8"))
@@ -283,7 +289,8 @@ LOGGING = {
 }
 
 # --- Signing in to the family's own pages (portal/signin.py, portal/oidc.py, docs/idporten.md) ---
-# How many one-time sign-in links one e-mail address, and one client address, may ask for in an hour.
+# How many one-time sign-in links one login may be sent (whatever address matched it), and one client address may ask
+# for, in an hour.
 SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR", "5"))
 SIGN_IN_LINKS_PER_IP_PER_HOUR = int(os.environ.get("SIGN_IN_LINKS_PER_IP_PER_HOUR", "30"))
 # ID-porten through OpenID Connect: on when OIDC_RP_CLIENT_ID is set. Every value, the secret above all, comes from
@@ -293,6 +300,7 @@ OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
 OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
 OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
 OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+# Never called (the id_token holds all we use), but mozilla-django-oidc reads the setting, so it must exist.
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
@@ -314,7 +322,6 @@ if OIDC_RP_CLIENT_ID:
             "OIDC_OP_ISSUER",
             "OIDC_OP_AUTHORIZATION_ENDPOINT",
             "OIDC_OP_TOKEN_ENDPOINT",
-            "OIDC_OP_USER_ENDPOINT",
             "OIDC_OP_JWKS_ENDPOINT",
         )
         if not globals()[name]
@@ -324,3 +331,5 @@ if OIDC_RP_CLIENT_ID:
     # First, before axes: a login by ID-porten has no password to guess, and axes would otherwise lock out every
     # ID-porten login from an address (a school's NAT) after a few people without a linked login had tried.
     AUTHENTICATION_BACKENDS = ["portal.oidc.PortalOIDCBackend", *AUTHENTICATION_BACKENDS]
+# The one-time link by e-mail is for the demo and for municipalities without ID-porten: off once ID-porten is on.
+PORTAL_EMAIL_SIGN_IN = env_bool("PORTAL_EMAIL_SIGN_IN", not OIDC_RP_CLIENT_ID)

@@ -3,6 +3,7 @@
 import logging
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -27,11 +28,15 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             return None
         try:
             return super().authenticate(request, **kwargs)
-        except (requests.RequestException, SuspiciousOperation) as error:
-            # The provider unreachable, a code refused (used twice, wrong PKCE verifier), a token not for us: the
-            # person sees that signing in did not work, not an error page.
+        except (requests.RequestException, SuspiciousOperation, jwt.InvalidTokenError) as error:
+            # The provider unreachable, a code refused (used twice, wrong PKCE verifier), a token not for us or
+            # expired: the person sees that signing in did not work, not an error page.
             logger.warning("ID-porten sign-in failed: %s", error)
             return None
+
+    def store_tokens(self, access_token, id_token):
+        """Nothing yet: the library would store the id_token, which carries the national identity number, before we
+        know whether it signs anyone in. `get_or_create_user` stores it once it does."""
 
     def verify_token(self, token, **kwargs):
         """The signature and nonce (mozilla-django-oidc), and the issuer and audience, which it leaves unchecked."""
@@ -56,6 +61,9 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         )
         if identity is None or access.portal_person(identity.user) is None:
             return None
+        if settings.OIDC_STORE_ID_TOKEN:
+            # For ID-porten's logout (provider_logout_url); the callback drops it again if the sign-in still fails.
+            self.request.session["oidc_id_token"] = id_token
         return identity.user
 
     def get_user(self, user_id):

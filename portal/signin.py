@@ -1,50 +1,56 @@
 """Signing in to the family's own pages with a one-time link sent by e-mail.
 
-The answer to "send me a link" never tells whether the address belongs to anyone, and a link is good once, for
-SIGN_IN_LINK_MINUTES, and only while its login may still use the portal.
+Asking for a link does the same work whatever the address: the request only counts the client's allowance and
+enqueues one task (portal.tasks.send_sign_in_link), which looks the address up and sends the mail (`send_links`).
+So neither the answer, nor its timing, nor a failing mail server tells anyone whether an address belongs to a
+login. A link is good once, for SIGN_IN_LINK_MINUTES, and only while its login may still use the portal.
 """
 
 import hashlib
+import logging
 import secrets
-import time
-from collections.abc import Callable
+import unicodedata
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from cases import access
+from familielos import ratelimit
 from portal.models import SignInLink
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
-RATE_WINDOW_SECONDS = 3600
+
+def normalise_email(email: str) -> str:
+    """The typed address in one form (NFKC, case-folded): the Kelvin sign 'K' becomes 'k', so look-alike letters
+    cannot count as another address. The form then refuses what is still not ASCII (a dotless 'ı', which
+    PostgreSQL's UPPER() would match to 'I')."""
+    return unicodedata.normalize("NFKC", email.strip()).casefold()
 
 
-def request_link(email: str, build_url: Callable[[str], str], *, ip: str | None) -> None:
-    """E-mail a sign-in link to each login with this address that may use the portal; do nothing visible otherwise.
-
-    Within the hourly allowance of the address and of the client's IP address (SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR,
-    SIGN_IN_LINKS_PER_IP_PER_HOUR), counted whether or not the address matched, so the limit tells nothing either.
-    A new link replaces the login's earlier ones: only the latest mail signs in. Expired links of anyone are
-    deleted on the way, so the table holds only live ones.
-    """
-    email = email.strip().lower()
-    within_ip = _spend("ip", ip or "unknown", settings.SIGN_IN_LINKS_PER_IP_PER_HOUR)
-    within_address = _spend("address", email, settings.SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR)
-    if not (within_ip and within_address):
-        return
+def send_links(email: str, next_url: str = "") -> int:
+    """E-mail a sign-in link to each login with this (normalised) address that may use the portal, within the login's
+    hourly allowance (SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR, counted per login whatever address matched it); returns
+    how many went out. A new link replaces the login's earlier ones: only the latest mail signs in. Expired links of
+    anyone are deleted on the way, so the table holds only live ones. A mail that fails is logged, not raised."""
+    if not settings.PORTAL_EMAIL_SIGN_IN:
+        return 0
     SignInLink.objects.filter(expires_at__lt=timezone.now()).delete()
+    sent = 0
     for user in User.objects.filter(email__iexact=email, is_active=True, person__isnull=False):
         person = access.portal_person(user)
         if person is None:
+            continue
+        if not ratelimit.spend("portal.signin.login", str(user.pk), settings.SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR):
             continue
         token = secrets.token_urlsafe(32)
         with transaction.atomic():
@@ -54,7 +60,14 @@ def request_link(email: str, build_url: Callable[[str], str], *, ip: str | None)
                 token_hash=_hash(token),
                 expires_at=timezone.now() + timedelta(minutes=settings.SIGN_IN_LINK_MINUTES),
             )
-        _send(user, person, build_url(token))
+        try:
+            _send(user, person, _link_url(token, next_url))
+        except OSError:
+            # smtplib's errors are OSErrors. The person asked in vain and may ask again; nobody else learns of it.
+            logger.exception("Sign-in link e-mail to user %s failed.", user.pk)
+            continue
+        sent += 1
+    return sent
 
 
 def usable(token: str) -> bool:
@@ -81,6 +94,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _link_url(token: str, next_url: str) -> str:
+    """From SITE_URL, never from the Host header of the request that asked: a forged Host must not make the mail
+    carry a link to someone else's server."""
+    url = settings.SITE_URL + reverse("portal:sign_in_link", args=[token])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
 def _send(user, person, url: str) -> None:
     context = {
         "person": person,
@@ -94,20 +114,3 @@ def _send(user, person, url: str) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
-
-
-def _spend(bucket: str, value: str, limit: int) -> bool:
-    """Count one request against `value`'s allowance for the hour in the shared cache; False once it is spent.
-
-    The value (an e-mail or IP address) is kept only as a keyed hash, and for at most the hour.
-    """
-    now = int(time.time())
-    digest = salted_hmac("portal.signin.rate", value, algorithm="sha256").hexdigest()[:32]
-    key = f"portal:signin:{bucket}:{digest}:{now // RATE_WINDOW_SECONDS}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
-    return count <= limit

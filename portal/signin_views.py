@@ -1,5 +1,6 @@
 """Signing in to the family's own pages: a one-time link by e-mail, or ID-porten (OpenID Connect) when configured."""
 
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,14 +9,16 @@ from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView, OIDCLogoutView
 
+from familielos import ratelimit
 from familielos.audit import client_ip
-from portal import signin
+from portal import signin, tasks
 from portal.forms_signin import SignInForm
 
 # Pages of the sign-in itself, never a place to land after signing in.
@@ -24,34 +27,52 @@ SIGN_IN_NAMES = frozenset({"sign_in", "sign_in_sent", "sign_in_link", "sign_out"
 LINK_BACKEND = "familielos.backends.OneQueryModelBackend"
 
 
+def _email_sign_in_on(view):
+    """The e-mail link's pages exist only while PORTAL_EMAIL_SIGN_IN is on: turned off, a link already sent no longer
+    signs in either."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PORTAL_EMAIL_SIGN_IN:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    """Ask for a sign-in link. The answer is the same whether or not the address belongs to a login."""
+    """The ways to sign in, and asking for a link: the request counts the client's allowance and enqueues one task,
+    whatever the address, so the answer and its timing are the same whether or not the address belongs to a login."""
+    if request.method == "POST" and not settings.PORTAL_EMAIL_SIGN_IN:
+        raise Http404
     next_url = _portal_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signin.request_link(
-            form.cleaned_data["email"], lambda token: _link_url(request, token, next_url), ip=client_ip(request)
-        )
+        if ratelimit.spend("portal.signin.ip", client_ip(request) or "unknown", settings.SIGN_IN_LINKS_PER_IP_PER_HOUR):
+            tasks.send_sign_in_link.enqueue(form.cleaned_data["email"], next_url=next_url, language=get_language())
         return redirect("portal:sign_in_sent")
     context = {
         "form": form,
         "next": next_url,
         "minutes": settings.SIGN_IN_LINK_MINUTES,
         "oidc_enabled": bool(settings.OIDC_RP_CLIENT_ID),
+        "email_enabled": settings.PORTAL_EMAIL_SIGN_IN,
     }
     return render(request, "portal/signin.html", context)
 
 
 @never_cache
 @require_GET
+@_email_sign_in_on
 def sign_in_sent(request):
     return render(request, "portal/signin_sent.html", {"minutes": settings.SIGN_IN_LINK_MINUTES})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_email_sign_in_on
 def sign_in_link(request, token):
     """The link from the e-mail. Opening it only shows a button: a mail scanner that fetches links must not use it
     up. The button's POST uses it and signs in, in a fresh session."""
@@ -69,11 +90,6 @@ def sign_in_link(request, token):
 
 def _link_invalid(request):
     return render(request, "portal/signin_link_invalid.html", status=410)
-
-
-def _link_url(request, token: str, next_url: str) -> str:
-    url = request.build_absolute_uri(reverse("portal:sign_in_link", args=[token]))
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
 def _portal_next(request, url: str | None) -> str:
@@ -110,14 +126,31 @@ class OIDCCallback(_OIDCOnly, OIDCAuthenticationCallbackView):
     def success_url(self):
         return _portal_next(self.request, self.request.session.get("oidc_login_next")) or reverse("portal:home")
 
+    def login_success(self):
+        """Signed in; the id_token kept for logout survives the new session that signing in over another login
+        starts."""
+        id_token = self.request.session.get("oidc_id_token")
+        response = super().login_success()
+        if id_token:
+            self.request.session["oidc_id_token"] = id_token
+        return response
+
     def login_failure(self):
-        messages.error(
-            self.request,
-            _(
+        """Back to the sign-in page. A session left signed out keeps no id_token (nor its national identity
+        number)."""
+        if not self.request.user.is_authenticated:
+            self.request.session.pop("oidc_id_token", None)
+        if settings.PORTAL_EMAIL_SIGN_IN:
+            message = _(
                 "You could not be signed in with ID-porten. If you have not been given access to your family's "
                 "pages yet, ask your familielos or contact person. You can also sign in with a link by e-mail."
-            ),
-        )
+            )
+        else:
+            message = _(
+                "You could not be signed in with ID-porten. If you have not been given access to your family's "
+                "pages yet, ask your familielos or contact person."
+            )
+        messages.error(self.request, message)
         return redirect("portal:sign_in")
 
 

@@ -5,25 +5,18 @@ pages set no session cookie. Result computations and sends are rate-limited per 
 shared cache, so the limit holds across every app server.
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from familielos import ratelimit
 from familielos.audit import client_ip
 from familielos.models import ServiceKind, ServiceUnit
 from screening import workflow
 from screening.models import AgeGroup, Audience
 from screening.public_forms import AgeGroupForm, AnswersForm, SendForm
-
-# At most SELF_ASSESSMENT_SENDS_PER_HOUR sends and SELF_ASSESSMENT_RESULTS_PER_HOUR result computations per
-# client address an hour (settings); the defaults leave room for a household or a mobile network's shared address.
-RATE_WINDOW_SECONDS = 3600
 
 # Where to get help, in this order, on the result page.
 HELP_KINDS = (
@@ -136,20 +129,11 @@ def _out_of_date(request):
 def _over_limit(request, bucket: str, limit: int):
     """Count this request against the client address's allowance for the hour; a friendly 429 once it is spent.
 
-    The address is kept only as a keyed hash in the cache, for at most the hour: the limit needs no raw IP stored.
+    At most SELF_ASSESSMENT_SENDS_PER_HOUR sends and SELF_ASSESSMENT_RESULTS_PER_HOUR result computations per client
+    address an hour; the defaults leave room for a household or a mobile network's shared address.
     """
-    now = int(time.time())
-    window = now // RATE_WINDOW_SECONDS
-    address = salted_hmac("selfassessment.rate", client_ip(request) or "unknown", algorithm="sha256").hexdigest()[:32]
-    key = f"selfassessment:{bucket}:{address}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
-    if count <= limit:
+    if ratelimit.spend(f"selfassessment.{bucket}", client_ip(request) or "unknown", limit):
         return None
     response = render(request, "screening/public/rate_limited.html", _municipality(), status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS - now % RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(ratelimit.seconds_left())
     return response

@@ -48,7 +48,11 @@ WHO_HAS_LOOKED = re.compile(r"^(Hvem har sett|Who has looked)", IC)
 SIGN_IN_LINK = re.compile(r"http://[^\s]+/min-familie/logg-inn/[^\s/]+/")
 
 
-def test_guardian_signs_in_by_link_and_uses_the_familys_own_pages(new_page, default_data, check_page):
+def test_guardian_signs_in_by_link_and_uses_the_familys_own_pages(
+    new_page, default_data, check_page, live_server, settings
+):
+    # The e-mail's link points at the address the app is served on (SITE_URL): here the live server.
+    settings.SITE_URL = live_server.url
     los = factories.familielos(username="los-lund", first_name="Kari", last_name="Los")
     case, *_ = factories.case_at(Level.FAMILIELOS, los=los, family_name="Familien Lund")
     guardian = case.family.persons.get(role=PersonRole.GUARDIAN)

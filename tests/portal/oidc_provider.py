@@ -159,7 +159,11 @@ class OpenIDCode(oidc_grants.OpenIDCode):
         return self.provider.key
 
     def get_client_claims(self, client):
-        return {"iss": self.provider.issuer, "aud": [client.client_id]}
+        claims = {"iss": self.provider.issuer, "aud": [client.client_id]}
+        if self.provider.issue_expired:
+            now = int(time.time())
+            claims.update(iat=now - 3600, exp=now - 600)
+        return claims
 
     def get_encode_header(self, client):
         return {"alg": "RS256", "kid": self.provider.key.kid}
@@ -177,6 +181,8 @@ class Provider(AuthorizationServer):
         self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8), "use": "sig", "alg": "RS256"})
         self.client = Client(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI)
         self.pid = TEST_PID
+        # On demand, id_tokens that expired ten minutes ago (a slow callback, or a clock far off).
+        self.issue_expired = False
         self.codes: dict[str, AuthorizationCode] = {}
         self.tokens: dict[str, Person] = {}
         self.register_token_generator("default", BearerTokenGenerator(lambda **kwargs: secrets.token_urlsafe(32)))

@@ -35,12 +35,13 @@ def oidc(settings, provider):
     settings.OIDC_OP_ISSUER = metadata["issuer"]
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = metadata["authorization_endpoint"]
     settings.OIDC_OP_TOKEN_ENDPOINT = metadata["token_endpoint"]
-    settings.OIDC_OP_USER_ENDPOINT = metadata["userinfo_endpoint"]
+    settings.OIDC_OP_USER_ENDPOINT = ""  # never called: the id_token holds the identity
     settings.OIDC_OP_JWKS_ENDPOINT = metadata["jwks_uri"]
     settings.OIDC_OP_LOGOUT_ENDPOINT = metadata["end_session_endpoint"]
     settings.OIDC_STORE_ID_TOKEN = True
     settings.AUTHENTICATION_BACKENDS = [BACKEND, *settings.AUTHENTICATION_BACKENDS]
     provider.provider.pid = TEST_PID
+    provider.provider.issue_expired = False
     return provider
 
 
@@ -86,10 +87,10 @@ def test_id_porten__linked_guardian__is_signed_in_and_lands_on_the_family_pages(
     assert client.session[BACKEND_SESSION_KEY] == BACKEND
 
 
-def test_id_porten__linked_youth__is_signed_in(client, oidc, youth):
-    PortalIdentity.objects.create(user=youth, issuer=oidc.issuer, subject=TEST_PID)
+def test_id_porten__linked_youth__is_signed_in(client, oidc, youth_login):
+    PortalIdentity.objects.create(user=youth_login, issuer=oidc.issuer, subject=TEST_PID)
     _sign_in(client, oidc)
-    assert _signed_in(client) == str(youth.pk)
+    assert _signed_in(client) == str(youth_login.pk)
 
 
 def test_id_porten__next_inside_the_family_pages__lands_there(client, oidc, linked):
@@ -189,3 +190,74 @@ def test_sign_in_page__id_porten_off__neither_button_nor_addresses(client, setti
     assert AUTHENTICATE not in client.get(SIGN_IN).text
     assert client.get(AUTHENTICATE).status_code == 404
     assert client.get(reverse("portal:oidc_callback"), {"code": "x", "state": "y"}).status_code == 404
+
+
+# --- What the session keeps ----------------------------------------------------------------------------------------
+
+
+def test_id_porten__signed_in__id_token_kept_for_logout(client, oidc, linked):
+    _sign_in(client, oidc)
+    assert client.session["oidc_id_token"].count(".") == 2
+
+
+def test_id_porten__unknown_identity__no_id_token_left_in_the_session(client, oidc, linked):
+    """The id_token carries the national identity number; mozilla-django-oidc would store it before we decide."""
+    oidc.provider.pid = "99999999999"
+    _sign_in(client, oidc)
+    assert _signed_in(client) is None
+    assert "oidc_id_token" not in client.session
+
+
+def test_id_porten__failed__drops_an_id_token_an_anonymous_session_still_held(client, oidc, linked):
+    """A session stored by an earlier version, which kept the token of a failed sign-in."""
+    session = client.session
+    session["oidc_id_token"] = "left.over.token"
+    session.save()
+    oidc.provider.pid = "99999999999"
+    _sign_in(client, oidc)
+    assert "oidc_id_token" not in client.session
+
+
+def test_id_porten__over_a_staff_session__signs_in_and_keeps_the_id_token(client, oidc, linked, staff):
+    """Signing in over another login starts a fresh session; the id_token for logout must survive it."""
+    client.force_login(staff)
+    _sign_in(client, oidc)
+    assert _signed_in(client) == str(linked.pk)
+    assert client.session["oidc_id_token"].count(".") == 2
+
+
+def test_id_porten__expired_id_token__sign_in_page_with_a_message(client, oidc, linked, caplog):
+    oidc.provider.issue_expired = True
+    response = _sign_in(client, oidc)
+    assert response.status_code == 302
+    assert response["Location"] == SIGN_IN
+    assert _signed_in(client) is None
+    assert "oidc_id_token" not in client.session
+    assert "Signature has expired" in caplog.text
+    assert "Du ble ikke logget inn med ID-porten." in client.get(SIGN_IN).text
+
+
+def test_id_porten__staff_account_linked_to_a_guardian__not_signed_in(client, oidc, staff, guardian):
+    guardian.user = staff
+    guardian.save()
+    PortalIdentity.objects.create(user=staff, issuer=oidc.issuer, subject=TEST_PID)
+    response = _sign_in(client, oidc)
+    assert response["Location"] == SIGN_IN
+    assert _signed_in(client) is None
+    assert "oidc_id_token" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("email_sign_in", "offers_the_link"), [(True, True), (False, False)], ids=["email_on", "email_off"]
+)
+def test_id_porten__failed__offers_the_e_mail_link_only_while_it_is_on(
+    client, oidc, linked, settings, email_sign_in, offers_the_link
+):
+    settings.PORTAL_EMAIL_SIGN_IN = email_sign_in
+    oidc.provider.pid = "99999999999"
+    _sign_in(client, oidc)
+    page = client.get(SIGN_IN).text
+    assert "Du ble ikke logget inn med ID-porten." in page
+    assert ("Du kan også logge inn med lenke på e-post." in page) is offers_the_link
+    assert ('id="id_email"' in page) is email_sign_in
+    assert f'href="{AUTHENTICATE}"' in page
