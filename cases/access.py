@@ -12,10 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import (
@@ -30,6 +31,7 @@ from cases.models import (
     Status,
     age_on,
 )
+from familielos import roles
 from teams.models import Ressursteam
 
 User = get_user_model()
@@ -379,6 +381,17 @@ def familieteam_meeting_or_404(user, pk):
         raise Http404 from None
 
 
+def in_points_team_q(user_id: int | F) -> Q:
+    """Action points open to the user `user_id` by the familieteam rule: a familieteam's point only to someone who
+    works in the team (its familielos or a member), a level-1 agreement to anyone. `user_id` is an id, or F() of the
+    point's field holding one (F("owner_user_id")): one rule for a person's points and for each point's owner."""
+    from familieteam.models import FamilieteamMember
+
+    member_id = OuterRef(user_id.name) if isinstance(user_id, F) else user_id
+    member = FamilieteamMember.objects.filter(team_id=OuterRef("meeting__team_id"), user_id=member_id)
+    return Q(meeting__isnull=True) | Q(meeting__team__case__familielos_id=user_id) | Exists(member)
+
+
 def visible_action_points(user) -> QuerySet:
     """Action points of the families the user holds the grant on; a familieteam's points only to those who work in
     the team, like its canvas."""
@@ -387,9 +400,7 @@ def visible_action_points(user) -> QuerySet:
     if not user.is_authenticated or not user.is_active:
         return ActionPoint.objects.none()
     # Staff hold the change grant; a family's own login (view only) reads its agreements on its own pages.
-    return ActionPoint.objects.filter(family__in=visible_families(user, CHANGE)).filter(
-        Q(meeting__isnull=True) | Q(meeting__team__in=visible_familieteams(user))
-    )
+    return ActionPoint.objects.filter(family__in=visible_families(user, CHANGE)).filter(in_points_team_q(user.pk))
 
 
 def action_point_or_404(user, pk):
@@ -430,11 +441,12 @@ def handover_or_404(user, pk):
 def portal_person(user) -> Person | None:
     """The family member a login stands for on the family's own pages, or None if it may not use them.
 
-    A guardian with parental responsibility, or a child from PORTAL_YOUTH_AGE, whose record the login is linked to.
-    Asked on every portal request, not granted once: removing the parental responsibility or unlinking the login
-    ends the access at the next click. Staff logins are linked to no one, so they get None.
+    A family login (one whose role is only family member) linked to a guardian with parental responsibility, or to
+    a child from PORTAL_YOUTH_AGE. Asked on every portal request, not granted once: removing the parental
+    responsibility or unlinking the login ends the access at the next click. A staff account gets None even if it
+    is linked to someone: a sign-in link or ID-porten must never sign a staff account in.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or roles.role_of(user) != roles.FAMILY_MEMBER:
         return None
     person = Person.objects.select_related("family").filter(user=user).first()
     if person is None or not may_use_portal(person):
@@ -444,8 +456,25 @@ def portal_person(user) -> Person | None:
 
 def may_use_portal(person: Person) -> bool:
     """The rule `portal_person` applies to a family member (and the staff page asks before linking a login)."""
+    return not portal_refusal(person)
+
+
+def portal_refusal(person: Person) -> str:
+    """Why `person` may not use the family's own pages ("" if they may), worded for the staff page that offers them
+    a login: guardians with parental responsibility and children from PORTAL_YOUTH_AGE may."""
+    age = settings.PORTAL_YOUTH_AGE
     if person.role == PersonRole.GUARDIAN:
-        return person.parental_responsibility
-    if person.role == PersonRole.CHILD and person.birth_date is not None:
-        return age_on(person.birth_date, timezone.localdate()) >= settings.PORTAL_YOUTH_AGE
-    return False
+        if person.parental_responsibility:
+            return ""
+        return _("%(name)s has no parental responsibility, so cannot use the family's pages.") % {"name": person}
+    if person.role == PersonRole.CHILD and person.birth_date is None:
+        first = _("Register %(name)s's date of birth first: a young person can have a login from the age of %(age)s.")
+        return first % {"name": person, "age": age}
+    if person.role == PersonRole.CHILD:
+        if age_on(person.birth_date, timezone.localdate()) >= age:
+            return ""
+        return _("A young person can have a login to the family's pages from the age of %(age)s.") % {"age": age}
+    return _(
+        "Only guardians with parental responsibility and young people from the age of %(age)s can have a login to "
+        "the family's pages."
+    ) % {"age": age}

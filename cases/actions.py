@@ -6,7 +6,6 @@ import secrets
 from datetime import date
 
 import pghistory
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -38,6 +37,7 @@ from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
+from portal.models import PortalIdentity
 
 User = get_user_model()
 
@@ -125,25 +125,6 @@ class UnusableEmail(Refused):
     only."""
 
 
-def portal_login_refusal(person: Person) -> str:
-    """Why `person` may not have a login to the family's own pages ("" if they may): the rule `may_use_portal`
-    applies on every portal request, worded for the staff page that offers the login."""
-    if access.may_use_portal(person):
-        return ""
-    age = settings.PORTAL_YOUTH_AGE
-    if person.role == PersonRole.GUARDIAN:
-        return _("%(name)s has no parental responsibility, so cannot use the family's pages.") % {"name": person}
-    if person.role == PersonRole.CHILD and person.birth_date is None:
-        first = _("Register %(name)s's date of birth first: a young person can have a login from the age of %(age)s.")
-        return first % {"name": person, "age": age}
-    if person.role == PersonRole.CHILD:
-        return _("A young person can have a login to the family's pages from the age of %(age)s.") % {"age": age}
-    return _(
-        "Only guardians with parental responsibility and young people from the age of %(age)s can have a login to "
-        "the family's pages."
-    ) % {"age": age}
-
-
 @action
 def link_family_login(*, actor: User, person: Person, user: User) -> Person:
     """Give a guardian (or a young person) an existing family login to the family's own pages."""
@@ -167,6 +148,9 @@ def give_portal_login(*, actor: User, person: Person, email: str) -> User:
         validate_email(email)
     except ValidationError:
         raise UnusableEmail(_("Enter a valid email address.")) from None
+    if not email.isascii():
+        # The family's sign-in form takes a-z addresses only (a look-alike letter could reach another login).
+        raise UnusableEmail(_("Use an address with the letters a to z only, without æ, ø, å or other special letters."))
     # Two staff giving the same address to two families at once: the second waits and then finds it taken.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(lower(%s)))", [email])
@@ -181,8 +165,9 @@ def give_portal_login(*, actor: User, person: Person, email: str) -> User:
 @action
 def remove_portal_login(*, actor: User, person: Person) -> Person:
     """Take a family member's login away at once: unlinked from the person, switched off, its sessions ended (a new
-    unusable password changes the hash every session is checked against), and its address freed, so no sign-in
-    link can reach it again and the person can be given a new login later."""
+    unusable password changes the hash every session is checked against), and its address and national identity
+    (ID-porten) freed, so no sign-in link can reach it again and the person can be given a new login later, linked
+    to the same identity."""
     access.require(actor, person.family, access.CHANGE)
     workflow.lock_family(person.family)
     person.refresh_from_db()
@@ -192,6 +177,7 @@ def remove_portal_login(*, actor: User, person: Person) -> Person:
     with pghistory.context(removed_login=user.get_username()):
         person.user = None
         person.save(update_fields=["user"])
+        PortalIdentity.objects.filter(user=user).delete()
     if roles.role_of(user) == roles.FAMILY_MEMBER:
         # Only a family-only login is switched off: a staff account linked before links were checked keeps working.
         user.is_active = False
@@ -224,7 +210,7 @@ def set_parental_responsibility(*, actor: User, person: Person, has: bool, reaso
 
 
 def _check_may_link(person: Person) -> None:
-    if refusal := portal_login_refusal(person):
+    if refusal := access.portal_refusal(person):
         raise Refused(refusal)
     if person.user_id is not None:
         raise Refused(_("%(name)s already has a login.") % {"name": person})

@@ -5,57 +5,18 @@ The family page shows one row per family member who has, or could have, a login;
 back to the family page, or, when it fails, to a page with that one row and its error.
 """
 
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, actions
+from cases import access, actions, selectors
 from cases.forms import ParentalResponsibilityForm, PortalLoginForm
-from cases.models import Person, PersonRole
+from cases.models import Person
 from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
-
-User = get_user_model()
-
-
-@dataclass
-class LoginRow:
-    """One family member's login as the staff page shows it; forms only for those who may change the family."""
-
-    person: Person
-    login: User | None
-    refusal: str
-    give_form: PortalLoginForm | None = None
-    responsibility_form: ParentalResponsibilityForm | None = None
-
-
-def family_logins(persons: list[Person], *, can_change: bool) -> dict:
-    """The family page's logins section: the guardians, the young people from PORTAL_YOUTH_AGE and anyone with a
-    login (read with the persons: `selectors.persons` selects it)."""
-    shown = [
-        person
-        for person in persons
-        if person.user_id is not None or person.role == PersonRole.GUARDIAN or access.may_use_portal(person)
-    ]
-    rows = [_row(person, person.user, can_change=can_change) for person in shown]
-    return {"rows": rows, "youth_age": settings.PORTAL_YOUTH_AGE}
-
-
-def _row(person: Person, login: User | None, *, can_change: bool) -> LoginRow:
-    row = LoginRow(person=person, login=login, refusal=actions.portal_login_refusal(person))
-    if can_change:
-        if login is None and not row.refusal:
-            row.give_form = PortalLoginForm(person=person)
-        if person.role == PersonRole.GUARDIAN:
-            row.responsibility_form = ParentalResponsibilityForm(person=person)
-    return row
 
 
 @login_required
@@ -130,7 +91,7 @@ def _failed(request, family, person, *, refusal="", **forms):
     """The person's row as it stands now, with the form that failed: its input kept and its error shown."""
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=person)
     person = Person.objects.select_related("user").get(pk=person.pk)
-    row = _row(person, person.user, can_change=True)
+    row = selectors.portal_login_row(person, can_change=True)
     for name, form in forms.items():
         setattr(row, name, form)
     failed = next(iter(forms.values()), None)

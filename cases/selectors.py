@@ -1,11 +1,15 @@
 """Reads of families and cases used by the views, with their joins, so no page's queries grow with the data."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cases import access, baton
+from cases.forms import ParentalResponsibilityForm, PortalLoginForm
 from cases.models import (
     ActionPoint,
     Avklaringssamtale,
@@ -163,3 +167,38 @@ def upcoming_samtaler(user, since):
         .select_related("case__family")
         .order_by("starts_at", "pk")
     )
+
+
+@dataclass
+class LoginRow:
+    """One family member's login (`person.user`) as the staff page shows it; the forms and `can_remove` only for
+    those who may change the family."""
+
+    person: Person
+    refusal: str
+    can_remove: bool = False
+    give_form: PortalLoginForm | None = None
+    responsibility_form: ParentalResponsibilityForm | None = None
+
+
+def portal_logins(persons: list[Person], *, can_change: bool) -> dict:
+    """The family page's logins section: the guardians, the young people from PORTAL_YOUTH_AGE and anyone with a
+    login (read with the persons: `persons` selects it)."""
+    rows = [
+        portal_login_row(person, can_change=can_change)
+        for person in persons
+        if person.user_id is not None or person.role == PersonRole.GUARDIAN or access.may_use_portal(person)
+    ]
+    return {"rows": rows, "youth_age": settings.PORTAL_YOUTH_AGE}
+
+
+def portal_login_row(person: Person, *, can_change: bool) -> LoginRow:
+    """One person's row, also shown alone on the page a failed login form comes back to."""
+    row = LoginRow(person=person, refusal=access.portal_refusal(person))
+    if can_change:
+        row.can_remove = person.user_id is not None
+        if person.user_id is None and not row.refusal:
+            row.give_form = PortalLoginForm(person=person)
+        if person.role == PersonRole.GUARDIAN:
+            row.responsibility_form = ParentalResponsibilityForm(person=person)
+    return row

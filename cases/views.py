@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases import access, actions, baton, login_views, selectors, steps, workflow
+from cases import access, actions, baton, selectors, steps, workflow
 from cases.forms import (
     AgreementFormSet,
     BookSamtaleForm,
@@ -248,7 +248,7 @@ def _family_context(request, family, *, case=None, failed=None):
         "referrals": _family_referrals(request.user, family),
         "screenings": access.visible_submissions(request.user).filter(child__family=family).select_related("unit"),
         "stafett": baton.baton_context(request.user, family, case=case, row=case),
-        "portal_logins": login_views.family_logins(persons, can_change=can_change),
+        "portal_logins": selectors.portal_logins(persons, can_change=can_change),
     }
 
 

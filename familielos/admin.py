@@ -20,6 +20,11 @@ def assignable_groups():
     return Group.objects.filter(name__in=roles.PERMISSIONS).order_by("name")
 
 
+def is_family_login(user) -> bool:
+    """A family member's login: in the family role, or linked to a person in a family's record."""
+    return hasattr(user, "person") or user.groups.filter(name=roles.FAMILY_MEMBER).exists()
+
+
 admin.site.unregister(User)
 
 
@@ -29,6 +34,8 @@ class FamilielosUserAdmin(UserAdmin):
 
     The administrator role may change users (auth.change_user); without this it could tick is_superuser on its own
     account. Others choose among the role and ressursteam groups, and cannot change or delete a superuser at all.
+    Nor can they change a family's login (its password or e-mail address would let them sign in as the family and
+    read the family's pages): staff give and remove those on the family's page.
     """
 
     def get_readonly_fields(self, request, obj=None):
@@ -43,7 +50,7 @@ class FamilielosUserAdmin(UserAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or is_family_login(obj)):
             return False
         return super().has_change_permission(request, obj)
 

@@ -1,5 +1,6 @@
 """Authentication backends."""
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, Value
@@ -10,7 +11,21 @@ class OneQueryModelBackend(ModelBackend):
     user's own permissions, their groups' permissions, and the groups for the role shown on every page).
 
     Every signed-in page asks `has_perm` and shows the role, so this is two queries less on each.
+
+    A family login signs in with a password only where PORTAL_PASSWORD_LOGIN allows it (the demo): elsewhere it
+    signs in by ID-porten or a one-time link, so no one who can set its password (an administrator) can sign in as
+    the family. Only the password step refuses it: `user_can_authenticate` also decides whether a session stays
+    signed in, and the one-time link signs in through this backend.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None or settings.PORTAL_PASSWORD_LOGIN:
+            return user
+        from familielos import roles  # roles reads the groups through this module
+
+        # The same query that reads the permissions: the login that follows asks nothing again.
+        return None if roles.role_of(user) == roles.FAMILY_MEMBER else user
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

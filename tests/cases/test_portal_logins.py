@@ -19,6 +19,8 @@ from cases.models import FamilyUserObjectPermission, Person, PersonRole
 from familielos import roles
 from familielos.errors import Refused
 from familielos.models import AccessAction, AccessEvent
+from portal import signin
+from portal.models import PortalIdentity
 from tests import factories
 from tests.cases.test_query_counts import MAX_QUERIES
 from tests.conftest import client_for
@@ -84,7 +86,6 @@ def test_give_portal_login__guardian__is_a_family_login_without_password_that_us
     guardian.refresh_from_db()
     assert guardian.user == user
     assert user.email == "Guro@example.no"
-    assert user.username.startswith("familie-")
     assert "guro" not in user.username.lower()
     assert not user.has_usable_password()
     assert roles.role_of(user) == roles.FAMILY_MEMBER
@@ -148,6 +149,14 @@ def test_give_portal_login__another_family_members_address__is_refused(staff, gu
 def test_give_portal_login__not_an_address__is_refused(staff, guardian):
     with pytest.raises(actions.UnusableEmail):
         actions.give_portal_login(actor=staff, person=guardian, email="guro at example")
+
+
+def test_give_portal_login__address_with_letters_beyond_a_to_z__is_refused(staff, guardian):
+    """The family's sign-in form refuses such an address, so a login given one could never be used."""
+    with pytest.raises(actions.UnusableEmail, match="a to z"):
+        actions.give_portal_login(actor=staff, person=guardian, email="karı@example.no")
+    guardian.refresh_from_db()
+    assert guardian.user is None
 
 
 def test_give_portal_login__staff_without_change_grant__is_refused(outsider, guardian):
@@ -214,6 +223,63 @@ def test_remove_portal_login__staff_account_linked_before_links_were_checked__is
     assert colleague.is_active
     assert colleague.email == "kollega@skule.no"
     assert colleague.has_usable_password()
+
+
+def test_remove_portal_login__frees_the_national_identity_for_the_next_login(staff, guardian):
+    old = actions.give_portal_login(actor=staff, person=guardian, email="guro@example.no")
+    PortalIdentity.objects.create(user=old, issuer="https://idporten.no", subject="01017012345")
+
+    actions.remove_portal_login(actor=staff, person=guardian)
+    new = actions.give_portal_login(actor=staff, person=guardian, email="guro@example.no")
+    PortalIdentity.objects.create(user=new, issuer="https://idporten.no", subject="01017012345")
+
+    assert not PortalIdentity.objects.filter(user=old).exists()
+    assert PortalIdentity.objects.get(subject="01017012345").user == new
+
+
+def test_remove_portal_login__keeps_the_other_family_members_identities(staff, guardian, youth):
+    actions.give_portal_login(actor=staff, person=guardian, email="guro@example.no")
+    young = actions.give_portal_login(actor=staff, person=youth, email="jonas@example.no")
+    PortalIdentity.objects.create(user=guardian.user, issuer="https://idporten.no", subject="01017012345")
+    PortalIdentity.objects.create(user=young, issuer="https://idporten.no", subject="01010712345")
+
+    actions.remove_portal_login(actor=staff, person=guardian)
+
+    assert list(PortalIdentity.objects.values_list("user", flat=True)) == [young.pk]
+
+
+def test_portal_person__staff_account_linked_to_a_guardian__is_none_and_gets_no_sign_in_link(
+    guardian, mailoutbox, settings
+):
+    settings.PORTAL_EMAIL_SIGN_IN = True
+    colleague = factories.unit_staff(username="kollega", email="kollega@skule.no")
+    Person.objects.filter(pk=guardian.pk).update(user=colleague)
+
+    assert access.portal_person(colleague) is None
+    assert client_for(colleague).get(reverse("portal:home")).status_code == 404
+    assert signin.send_links("kollega@skule.no") == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    ("role", "years", "responsibility"),
+    [
+        (PersonRole.GUARDIAN, 40, True),
+        (PersonRole.GUARDIAN, 40, False),
+        (PersonRole.CHILD, 17, False),
+        (PersonRole.CHILD, 16, False),
+        (PersonRole.CHILD, 15, False),
+        (PersonRole.CHILD, None, False),
+        (PersonRole.OTHER, 70, False),
+    ],
+)
+def test_may_use_portal__is_exactly_when_there_is_no_refusal(family, role, years, responsibility):
+    person = factories.person(
+        family, role=role, birth_date=_born(years) if years else None, parental_responsibility=responsibility
+    )
+    may = (role == PersonRole.GUARDIAN and responsibility) or (role == PersonRole.CHILD and (years or 0) >= 16)
+    assert access.may_use_portal(person) is may
+    assert (access.portal_refusal(person) == "") is may
 
 
 def test_remove_portal_login__no_login__is_refused(staff, guardian):
@@ -410,6 +476,16 @@ def test_parental_responsibility__no_reason__shows_the_error_and_changes_nothing
     assert response.status_code == 200
     assert _shown("Please correct the following") in response.text
     assert Person.objects.get(pk=guardian.pk).parental_responsibility
+
+
+def test_parental_responsibility__failed_for_a_guardian_with_a_login__the_page_still_offers_to_remove_it(
+    staff, staff_client, guardian
+):
+    actions.give_portal_login(actor=staff, person=guardian, email="guro@example.no")
+    response = _responsibility(staff_client, guardian, has="False", reason="")
+    assert response.status_code == 200
+    assert "guro@example.no" in response.text
+    assert _url("remove_login", guardian) in response.text
 
 
 def test_parental_responsibility__second_click__changes_nothing_back(staff_client, guardian):

@@ -337,7 +337,8 @@ def readme_logins() -> list[str]:
     ]
 
 
-def test_demo__readme_logins__list_every_demo_user_and_each_signs_in(demo):
+def test_demo__readme_logins__list_every_demo_user_and_each_signs_in(demo, settings):
+    settings.PORTAL_PASSWORD_LOGIN = True  # as in the demo (DEBUG): family logins sign in with a password only there
     logins = readme_logins()
 
     assert set(logins) == {row[0] for row in seed_demo.USERS} | set(seed_demo.FAMILY_LOGINS)

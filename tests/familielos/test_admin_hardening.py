@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from cases import actions
+from cases.models import Person, PersonRole
 from familielos import roles
 from familielos.admin import assignable_groups
 from tests import factories
@@ -243,6 +245,57 @@ def test_user_admin__administrator_deletes_a_superuser__is_refused(administrator
     assert type(root).objects.filter(pk=root.pk).exists()
 
 
+def _family_login(kind):
+    """A login that stands for a family member: a family login linked to a guardian, a family login no longer
+    linked (removed), or a staff account linked to a guardian before links were checked."""
+    case = factories.open_case(opener=factories.unit_staff(username="opnar"))
+    guardian = case.family.persons.get(role=PersonRole.GUARDIAN)
+    if kind == "staff account linked":
+        login = factories.unit_staff(username="kollega", email="forelder@example.no")
+        Person.objects.filter(pk=guardian.pk).update(user=login)
+        return login
+    login = factories.UserFactory(username="forelder", email="forelder@example.no", role=roles.FAMILY_MEMBER)
+    actions.link_family_login(actor=case.opened_by, person=guardian, user=login)
+    if kind == "family login removed":
+        Person.objects.filter(pk=guardian.pk).update(user=None)
+    return login
+
+
+FAMILY_LOGINS = ["family login", "family login removed", "staff account linked"]
+
+
+@pytest.mark.parametrize("kind", FAMILY_LOGINS)
+def test_user_admin__administrator_changes_a_family_login__is_read_only_and_refused(administrator_client, kind):
+    login = _family_login(kind)
+    form_page = administrator_client.get(change_url(login))
+    assert form_page.status_code == 200
+    assert 'name="email"' not in form_page.text
+    assert reverse("admin:auth_user_password_change", args=[login.pk]) not in form_page.text
+
+    response = administrator_client.post(
+        change_url(login), {"username": login.username, "email": "admin@example.no", "is_active": "on"}
+    )
+
+    assert response.status_code == 403
+    login.refresh_from_db()
+    assert login.email == "forelder@example.no"
+
+
+@pytest.mark.parametrize("kind", FAMILY_LOGINS)
+def test_user_admin__administrator_sets_a_family_logins_password__is_refused(administrator_client, kind):
+    login = _family_login(kind)
+    url = reverse("admin:auth_user_password_change", args=[login.pk])
+
+    response = administrator_client.post(
+        url, {"usable_password": "true", "password1": "taken-over-123!", "password2": "taken-over-123!"}
+    )
+
+    assert response.status_code == 403
+    login.refresh_from_db()
+    assert login.check_password(PASSWORD)
+    assert administrator_client.get(url).status_code == 403
+
+
 # --- A superuser keeps the full admin ---------------------------------------------------------------------------
 
 
@@ -280,3 +333,14 @@ def test_user_admin__superuser__changes_another_superuser(superuser_client, root
     root.refresh_from_db()
     assert root.email == "ny@example.no"
     assert not root.is_superuser
+
+
+def test_user_admin__superuser__changes_a_family_login(superuser_client):
+    login = _family_login("family login")
+    data = change_form(superuser_client, login)
+
+    response = superuser_client.post(change_url(login), {**data, "email": "ny@example.no"})
+
+    assert response.status_code == 302
+    login.refresh_from_db()
+    assert login.email == "ny@example.no"
