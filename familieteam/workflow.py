@@ -12,10 +12,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import access, consents
+from cases import access, action_points, consents
 from cases.models import ActionPoint, ActionStatus, Case, Family, Level, OwnerKind, Person, Status
 from cases.workflow import lock_family
 from familielos import roles
@@ -294,18 +293,8 @@ def set_action_point_status(
     )
     if not access.can(actor, point.family, access.VIEW) or not can_tick(actor, point):
         raise Refused(_("Only the person responsible or the familielos can change this action point."))
-    if point.version != base_version:
-        raise Refused(_("Someone else changed this action point just now. Look at it again and repeat your change."))
-    if status == ActionStatus.DONE and point.status != ActionStatus.DONE:
-        Entry.objects.create_event(
-            family_id=point.family_id, actor=actor, event=Event.ACTION_POINT_DONE, params={"what": point.what}
-        )
-    point.status = ActionStatus(status)
-    point.comment = comment
-    point.status_by, point.status_at = actor, timezone.now()
-    point.version += 1
-    point.save(update_fields=["status", "comment", "status_by", "status_at", "version"])
-    return point
+    action_points.require_version(point, base_version)
+    return action_points.apply_status(point, actor=actor, status=status, comment=comment)
 
 
 def _name(user: User) -> str:

@@ -7,21 +7,32 @@ from datetime import datetime
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import ActionPoint, ActionStatus, Avklaringssamtale, Baton, Family, SamtaleStatus
 from familielos.models import Membership
 from familieteam import canvas
 from familieteam.models import Column, FamilieteamMeeting, LifeArea, MeetingStatus
+from stafettlogg.models import Entry, Kind
 
 # How many of the newest log entries and own open tasks the start page shows.
 HOME_ENTRIES = 5
 HOME_TASKS = 3
 # The columns of samtaleduk 2 the plan shows, in this order: what is done now, then the goals.
 PLAN_COLUMNS = [Column.NOW, Column.SHORT_GOAL, Column.LONG_GOAL, Column.HELPERS, Column.IMPORTANT, Column.DREAM]
+# What each kind of log entry is called on the family's pages, in plain words.
+ENTRY_LABELS = {
+    Kind.MESSAGE: pgettext_lazy("portal log", "Message"),
+    Kind.LYSGLIMT: pgettext_lazy("portal log", "Lysglimt"),
+    Kind.MEASURE: pgettext_lazy("portal log", "Measure"),
+    Kind.EVALUATION: pgettext_lazy("portal log", "How it went"),
+    Kind.SYSTEM: pgettext_lazy("portal log", "Event"),
+    Kind.NOTE: pgettext_lazy("portal log", "Note"),
+}
 
 
 @dataclass(frozen=True)
-class Meeting:
+class UpcomingMeeting:
     """A meeting the family is invited to, from either level: what it is, when and where."""
 
     what: str
@@ -29,7 +40,7 @@ class Meeting:
     place: str
 
 
-def upcoming_meetings(family: Family) -> list[Meeting]:
+def upcoming_meetings(family: Family) -> list[UpcomingMeeting]:
     """The family's booked meetings from today on, soonest first: familieteam meetings (level 3) and clarifying
     conversations (level 1). Two queries."""
     start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
@@ -39,8 +50,8 @@ def upcoming_meetings(family: Family) -> list[Meeting]:
     conversations = Avklaringssamtale.objects.filter(
         case__family=family, status=SamtaleStatus.PLANNED, starts_at__gte=start_of_today
     ).only("starts_at", "place")
-    meetings = [Meeting(_("Meeting with the familieteam"), m.starts_at, m.place) for m in team_meetings] + [
-        Meeting(_("Talk with the kindergarten or school"), s.starts_at, s.place) for s in conversations
+    meetings = [UpcomingMeeting(_("Meeting with the familieteam"), m.starts_at, m.place) for m in team_meetings] + [
+        UpcomingMeeting(_("Talk with the kindergarten or school"), s.starts_at, s.place) for s in conversations
     ]
     return sorted(meetings, key=lambda meeting: meeting.starts_at)
 
@@ -81,6 +92,14 @@ def action_points(family: Family) -> QuerySet[ActionPoint]:
     )
 
 
+def labelled(entries) -> list[Entry]:
+    """The log entries, each with its `label` from ENTRY_LABELS for the page to show."""
+    entries = list(entries)
+    for entry in entries:
+        entry.label = ENTRY_LABELS[entry.kind]
+    return entries
+
+
 def own_open_action_points(family: Family, person) -> QuerySet[ActionPoint]:
     """The person's own open tasks, the earliest date first."""
     return action_points(family).filter(owner_person=person, status=ActionStatus.OPEN)
@@ -102,6 +121,8 @@ class PlanArea:
 
 @dataclass
 class Plan:
+    """The family's plan: the samtaleduk 2 of `meeting`, as the life areas with something written."""
+
     meeting: FamilieteamMeeting
     areas: list[PlanArea]
 

@@ -29,7 +29,7 @@ def home(request):
         "person": person,
         "meetings": selectors.upcoming_meetings(family),
         "own_points": list(selectors.own_open_action_points(family, person)[: selectors.HOME_TASKS]),
-        "entries": list(log_selectors.family_visible_entries(family)[: selectors.HOME_ENTRIES]),
+        "entries": selectors.labelled(log_selectors.family_visible_entries(family)[: selectors.HOME_ENTRIES]),
         "contact": selectors.contact(family),
     }
     return render(request, "portal/home.html", context)
@@ -57,7 +57,7 @@ def action_points(request):
     person = request.person
     points = list(selectors.action_points(person.family))
     for point in points:
-        point.can_tick = workflow.can_tick(person, point)
+        point.can_tick = workflow.can_tick_own(person, point)
     audit.record(request, action=AccessAction.VIEW, family_id=person.family_id, object_type="action_points")
     context = {
         "open_points": [point for point in points if point.is_open],
@@ -95,7 +95,7 @@ def action_point_tick(request, pk):
         # The answer shows the task as it is now.
         audit.record(request, action=AccessAction.VIEW, family_id=person.family_id, obj=point)
     point = get_object_or_404(selectors.action_points(person.family), pk=pk)
-    point.can_tick = workflow.can_tick(person, point)
+    point.can_tick = workflow.can_tick_own(person, point)
     context = {"point": point, "refusal": refusal, "changed": not refusal}
     return render(request, "portal/action_points.html#pages-point", context)
 
@@ -139,4 +139,5 @@ def _log_context(request, post_forms: dict, open_kind: str = "") -> dict:
         newer=request.GET.get("nyere", ""),
         size=LOG_PAGE_SIZE,
     )
+    selectors.labelled(page.events)
     return {"page": page, "post_forms": post_forms, "open_kind": open_kind}

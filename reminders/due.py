@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce, Left, TruncDate
 
 from cases import access
 from cases.models import ActionPoint, ActionStatus, Case, Consent, ConsentDecision, Handover, HandoverStatus
-from familieteam.models import FamilieteamMember
 from reminders.models import Kind
 from stafettlogg.models import Entry
 from stafettlogg.models import Kind as EntryKind
@@ -35,8 +34,6 @@ User = get_user_model()
 CONSENT_NOTICE_DAYS = 30
 # How much of a measure's text the start page shows.
 TITLE_LENGTH = 100
-
-_COLUMNS = ("remind_user", "remind_kind", "remind_object", "remind_family", "remind_family_name", "remind_due")
 
 
 @dataclass(frozen=True)
@@ -105,10 +102,8 @@ def _parts(today: date) -> list[QuerySet]:
     )
     measure_title = Left("text", TITLE_LENGTH)
     handovers = Handover.objects.filter(status=HandoverStatus.PENDING)
-    in_team = FamilieteamMember.objects.filter(team_id=OuterRef("meeting__team_id"), user_id=OuterRef("owner_user_id"))
     points = ActionPoint.objects.filter(status=ActionStatus.OPEN, due__lte=today, owner_user__isnull=False).filter(
-        # As access.visible_action_points: a familieteam's point only to someone who works in the team.
-        Q(meeting__isnull=True) | Q(meeting__team__case__familielos_id=F("owner_user_id")) | Exists(in_team)
+        access.in_points_team_q(F("owner_user_id"))
     )
     current_case = Case.objects.filter(family=OuterRef("family")).order_by("-status", "-opened_at", "-pk")
     consent_holder = Coalesce(

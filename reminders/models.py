@@ -13,7 +13,7 @@ class Kind(models.TextChoices):
     HANDOVER = "handover", _("Baton handover waiting")
     """A handover of the baton waiting for the person asked to accept it."""
     CONSENT = "consent", _("Consent expiring")
-    """A given consent that ends within the coming 30 days, with no newer one to take over."""
+    """A given consent that ends within the coming `due.CONSENT_NOTICE_DAYS` days, with no newer one to take over."""
     ACTION_POINT = "action_point", _("Action point due")
     """An open action point a member of staff owns, due today or earlier."""
 
@@ -27,7 +27,6 @@ class ReminderSent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     object_id = models.PositiveBigIntegerField(_("item"))
-    due_on = models.DateField(_("due"))
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:

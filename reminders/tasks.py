@@ -1,11 +1,10 @@
-"""The daily jobs, as tasks of Django's task framework: `manage.py daily_jobs` enqueues them once a day and the
-worker (`manage.py db_worker`) runs them (docs/operations.md). Both are safe to run twice: the consent check changes
-only what still needs changing, and a reminder is e-mailed once per item and person."""
+"""The reminder e-mails, as a task of Django's task framework: `manage.py daily_jobs` enqueues it once a day, after
+the consent check (cases.tasks), and the worker (`manage.py db_worker`) runs it (docs/operations.md). Safe to run
+twice: a reminder is e-mailed once per item and person."""
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.tasks import task
@@ -14,36 +13,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases import workflow
-from cases.models import Case, Family, Level, Status
 from familielos.roles import display_name
 from reminders import due
 from reminders.models import Kind, ReminderSent
 
 logger = logging.getLogger(__name__)
-
-# The user the system's own changes are made as (a case stepped down for lack of consent).
-SYSTEM_USERNAME = "familielos-system"
-
-
-@task(priority=10)
-def enforce_consents() -> int:
-    """Step down every open case at level 2 or 3 whose guardians' consent no longer covers its ressursteam (or the
-    familielos's service); returns how many stepped down. Before the reminders (a higher priority), so that nobody is
-    reminded of a family they have just lost access to."""
-    system, created = get_user_model().objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"first_name": "Familielos", "last_name": "(automatisk)", "is_active": False},
-    )
-    if created:
-        system.set_unusable_password()
-        system.save(update_fields=["password"])
-    shared = Case.objects.filter(status=Status.OPEN, level__gte=Level.RESSURSTEAM).values("family")
-    stepped = 0
-    for family in Family.objects.filter(pk__in=shared):
-        if workflow.enforce_consent(actor=system, family=family):
-            stepped += 1
-    return stepped
 
 
 @task
@@ -96,16 +70,15 @@ def _mark_sent(person, reminders: list[due.Reminder]) -> list[due.Reminder]:
     table = ReminderSent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, kind, object_id, due_on, sent_at) "
-            "SELECT %s, item.kind, item.object_id, item.due_on, %s "
-            "FROM unnest(%s::varchar[], %s::bigint[], %s::date[]) AS item(kind, object_id, due_on) "
+            f"INSERT INTO {table} (user_id, kind, object_id, sent_at) "
+            "SELECT %s, item.kind, item.object_id, %s "
+            "FROM unnest(%s::varchar[], %s::bigint[]) AS item(kind, object_id) "
             "ON CONFLICT (user_id, kind, object_id) DO NOTHING RETURNING kind, object_id",
             [
                 person.pk,
                 timezone.now(),
                 [reminder.kind.value for reminder in reminders],
                 [reminder.object_id for reminder in reminders],
-                [reminder.due_on for reminder in reminders],
             ],
         )
         inserted = set(cursor.fetchall())

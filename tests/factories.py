@@ -153,6 +153,13 @@ def person(family: Family, **kwargs) -> Person:
     return Person.objects.create(family=family, **{**defaults, **kwargs})
 
 
+def family_login(person: Person, *, username: str, email: str = ""):
+    """A family-member login to the family's own pages, linked to `person` by the family's case opener."""
+    user = UserFactory(username=username, email=email or f"{username}@example.no", role=roles.FAMILY_MEMBER)
+    actions.link_family_login(actor=person.family.cases.first().opened_by, person=person, user=user)
+    return user
+
+
 def familieteam_member(case, *, unit: ServiceUnit | None = None, mandate="Følgje opp skulen.", **kwargs):
     """A staff member of a service, added to the level-3 case's familieteam by its familielos after the guardians'
     consent has come to cover the service. Returns (member, user)."""

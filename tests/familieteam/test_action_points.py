@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ONLY_OWNER = "Only the person responsible or the familielos can change this action point."
-STALE = "Someone else changed this action point just now. Look at it again and repeat your change."
+STALE = "Someone else changed this just now. Look at it again and repeat your change."
 
 
 def shown(msgid: str) -> str:

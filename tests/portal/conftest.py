@@ -1,23 +1,15 @@
-"""Fixtures for the family's own pages: a guardian's login on `family` (tests/conftest.py), a young person's, and
-the same for another family to try their ids against."""
+"""Fixtures for the family's own pages: a guardian's login on `family` (tests/conftest.py), a young person's, a
+family at level 3 with both, and another family to try their ids against."""
 
 from datetime import date
 
 import pytest
 from django.utils import timezone
 
-from cases import actions
-from cases.models import PersonRole
-from familielos import roles
+from cases.models import Level, PersonRole
+from familielos.models import Membership
 from tests import factories
 from tests.conftest import client_for
-
-
-def link_login(person, *, username: str, email: str = ""):
-    """A family-member login linked to `person` by the family's case opener."""
-    user = factories.UserFactory(username=username, email=email or f"{username}@example.no", role=roles.FAMILY_MEMBER)
-    actions.link_family_login(actor=person.family.cases.first().opened_by, person=person, user=user)
-    return user
 
 
 @pytest.fixture
@@ -28,7 +20,7 @@ def guardian(family):
 @pytest.fixture
 def parent(guardian):
     """The guardian's own login (username `forelder`)."""
-    return link_login(guardian, username="forelder")
+    return factories.family_login(guardian, username="forelder")
 
 
 @pytest.fixture
@@ -37,16 +29,31 @@ def parent_client(parent):
 
 
 @pytest.fixture
-def youth(family):
+def youth_login(family):
     """A child of 17 in the family, with their own login (username `ungdom`)."""
     today = timezone.localdate()
     person = factories.person(family, first_name="Jonas", birth_date=date(today.year - 17, 1, 1))
-    return link_login(person, username="ungdom")
+    return factories.family_login(person, username="ungdom")
+
+
+@pytest.fixture
+def lund(db):
+    """A family at level 3 with a familieteam, a planned meeting, the guardian's login (`lund_forelder`) and a young
+    person's (17, `lund_ungdom`)."""
+    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Lund", child_name="Ida")
+    Membership.objects.filter(user=los).update(title="Familielos")
+    case.guardian = case.family.persons.get(role=PersonRole.GUARDIAN)
+    case.login = factories.family_login(case.guardian, username="lund_forelder")
+    case.meeting = factories.familieteam_meeting(case)
+    today = timezone.localdate()
+    case.youth = factories.person(case.family, first_name="Jonas", birth_date=date(today.year - 17, 1, 1))
+    case.youth_login = factories.family_login(case.youth, username="lund_ungdom")
+    return case
 
 
 @pytest.fixture
 def other_case():
     """Another school's family, with a guardian's login of its own."""
     case = factories.open_case(opener=factories.unit_staff(username="annan_laerer"), family_name="Familien Berg")
-    link_login(case.family.persons.get(role=PersonRole.GUARDIAN), username="annan_forelder")
+    factories.family_login(case.family.persons.get(role=PersonRole.GUARDIAN), username="annan_forelder")
     return case

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from cases import actions
 from cases.models import Level, OwnerKind, PersonRole
-from familielos.models import AccessAction, AccessEvent, Membership
+from familielos.models import AccessAction, AccessEvent
 from familieteam import workflow as familieteam_workflow
 from familieteam.models import Column, EvaluationResult, LifeArea
 from stafettlogg import selectors as log_selectors
@@ -21,7 +21,6 @@ from stafettlogg import workflow as log_workflow
 from stafettlogg.models import TEXT_MAX, Entry, Kind, Visibility
 from tests import factories
 from tests.conftest import client_for
-from tests.portal.conftest import link_login
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +38,6 @@ def family_post(user, text, kind=Kind.MESSAGE):
     return log_workflow.post_from_family(actor=user, kind=kind, text=text)
 
 
-@pytest.fixture
-def lund(db):
-    """A family at level 3 with a familieteam, a planned meeting, and the guardian's login (`lund_forelder`)."""
-    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Lund", child_name="Ida")
-    Membership.objects.filter(user=los).update(title="Familielos")
-    guardian = case.family.persons.get(role=PersonRole.GUARDIAN)
-    case.login = link_login(guardian, username="lund_forelder")
-    case.guardian = guardian
-    case.meeting = factories.familieteam_meeting(case)
-    return case
-
-
 def set_point(case, what, *, owner=None, meeting=None):
     owner = owner or familieteam_workflow.Owner(OwnerKind.GUARDIAN, person_id=case.guardian.pk)
     return familieteam_workflow.set_action_point(
@@ -66,7 +53,7 @@ def set_point(case, what, *, owner=None, meeting=None):
 
 
 @pytest.mark.parametrize("name", PAGES)
-@pytest.mark.parametrize("login", ["parent", "youth"])
+@pytest.mark.parametrize("login", ["parent", "youth_login"])
 def test_page__guardian_and_young_person__see_it(request, name, login):
     response = client_for(request.getfixturevalue(login)).get(reverse(name))
     assert response.status_code == 200
@@ -127,7 +114,7 @@ def test_pages__another_familys_login_sees_only_its_own_log(parent, other_case):
 def test_pages__another_familys_login_sees_only_its_own_tasks(lund):
     berg, _team, _los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Berg", child_name="Siv")
     berg.guardian = berg.family.persons.get(role=PersonRole.GUARDIAN)
-    berg.login = link_login(berg.guardian, username="berg_forelder")
+    berg.login = factories.family_login(berg.guardian, username="berg_forelder")
     berg.meeting = factories.familieteam_meeting(berg)
     set_point(berg, "Bergs eiga oppgåve")
     set_point(lund, "Lunds eiga oppgåve")

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from cases import tasks as case_tasks
 from cases.models import Level, LevelChange
 from familieteam import workflow as familieteam_workflow
 from reminders import tasks
@@ -111,9 +112,9 @@ def test_send_reminders__a_removed_person__gets_nothing(staff, mailoutbox):
 def test_enforce_consents__run_twice__steps_the_case_down_once(staff):
     case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
     case.family.consents.update(valid_from=days(-30), valid_to=days(-1))
-    assert tasks.enforce_consents.call() == 1
+    assert case_tasks.enforce_consents.call() == 1
     changes = LevelChange.objects.filter(case=case).count()
-    assert tasks.enforce_consents.call() == 0
+    assert case_tasks.enforce_consents.call() == 0
     case.refresh_from_db()
     assert case.level == Level.AVKLARING
     assert LevelChange.objects.filter(case=case).count() == changes
@@ -138,14 +139,14 @@ def test_daily_jobs__through_the_database_backend__run_by_the_worker(staff, mail
     staff.save(update_fields=["email"])
     case = factories.open_case(opener=staff)
     consent(case, ends_in=3)
-    for job in (tasks.enforce_consents, tasks.send_reminders):
+    for job in (case_tasks.enforce_consents, tasks.send_reminders):
         job.using(backend="database").enqueue()
     assert not mailoutbox
     # As an operator would type it (the backend is checked by its argument parser).
     call_command("db_worker", "--batch", "--backend", "database", "--no-startup-delay", "--no-reload", verbosity=0)
     results = {result.task_path: result for result in DBTaskResult.objects.all()}
     assert {path: result.status for path, result in results.items()} == {
-        "reminders.tasks.enforce_consents": "SUCCESSFUL",
+        "cases.tasks.enforce_consents": "SUCCESSFUL",
         "reminders.tasks.send_reminders": "SUCCESSFUL",
     }
     assert results["reminders.tasks.send_reminders"].return_value == 1

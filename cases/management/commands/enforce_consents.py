@@ -3,7 +3,7 @@ operator who wants it done at once and to see what it did."""
 
 from django.core.management.base import BaseCommand
 
-from reminders import tasks
+from cases import tasks
 
 
 class Command(BaseCommand):

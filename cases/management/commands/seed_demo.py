@@ -58,6 +58,7 @@ from familieteam.models import (
     MemberKind,
 )
 from familieteam.plan import add_months
+from reminders import due
 from screening import workflow as screening_workflow
 from stafettlogg import workflow as log_workflow
 from stafettlogg.models import Entry, Kind
@@ -937,7 +938,7 @@ class Command(BaseCommand):
     def _expiring_consents(self):
         """Consents that run out within the month (EXPIRING_CONSENTS), unless one already does."""
         today = timezone.localdate()
-        soon = (today, today + timedelta(days=30))
+        soon = (today, today + timedelta(days=due.CONSENT_NOTICE_DAYS))
         for username, level, unit, days in EXPIRING_CONSENTS:
             family = self._log_case(level).family
             given = family.consents.filter(decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
@@ -973,7 +974,7 @@ class Command(BaseCommand):
 
     def _family_logins(self):
         """The family's own logins (FAMILY_LOGINS) on the family at level 3 in LOGS: a guardian who owns action
-        points there, and the family's eldest, 17, added to the family. A demo seeded before gets them moved here."""
+        points there, and the family's eldest, 17, added to the family."""
         case = self._portal_case()
         family, los = case.family, case.familielos
         guardian = self._owners_guardian(case)
@@ -994,9 +995,6 @@ class Command(BaseCommand):
             user.first_name, user.last_name, user.email = person.first_name, person.last_name, email
             user.save()
             user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBER))
-            if Person.objects.filter(user=user).exclude(pk=person.pk).exists():
-                # Demo data only: a demo seeded before linked `forelder` to another family; there is no unlink step.
-                Person.objects.filter(user=user).update(user=None)
             if person.user_id != user.pk:
                 actions.link_family_login(actor=los, person=person, user=user)
 

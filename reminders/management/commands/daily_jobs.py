@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from reminders import tasks
+from cases.tasks import enforce_consents
+from reminders.tasks import send_reminders
 
 
 class Command(BaseCommand):
@@ -13,6 +14,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for job in (tasks.enforce_consents, tasks.send_reminders):
+        for job in (enforce_consents, send_reminders):
             result = job.enqueue()
             self.stdout.write(f"{job.name}: {result.id} ({result.status})")

@@ -1,0 +1,32 @@
+"""The cases app's daily job, as a task of Django's task framework: `manage.py daily_jobs` enqueues it once a day
+and the worker (`manage.py db_worker`) runs it (docs/operations.md); `manage.py enforce_consents` runs it at once.
+Safe to run twice: it changes only what still needs changing."""
+
+from django.contrib.auth import get_user_model
+from django.tasks import task
+
+from cases import workflow
+from cases.models import Case, Family, Level, Status
+
+# The user the system's own changes are made as (a case stepped down for lack of consent).
+SYSTEM_USERNAME = "familielos-system"
+
+
+@task(priority=10)
+def enforce_consents() -> int:
+    """Step down every open case at level 2 or 3 whose guardians' consent no longer covers its ressursteam (or the
+    familielos's service); returns how many stepped down. Before the reminders (a higher priority), so that nobody is
+    reminded of a family they have just lost access to."""
+    system, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"first_name": "Familielos", "last_name": "(automatisk)", "is_active": False},
+    )
+    if created:
+        system.set_unusable_password()
+        system.save(update_fields=["password"])
+    shared = Case.objects.filter(status=Status.OPEN, level__gte=Level.RESSURSTEAM).values("family")
+    stepped = 0
+    for family in Family.objects.filter(pk__in=shared):
+        if workflow.enforce_consent(actor=system, family=family):
+            stepped += 1
+    return stepped
