@@ -245,7 +245,7 @@ else:
 
 # E-mail (Django 6.1's MAILERS): SMTP in production (EMAIL_HOST and friends), the console in the demo (DEBUG).
 if env_bool("EMAIL_TO_CONSOLE", DEBUG):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "familielos.mail.ReadableConsoleBackend"}}
 else:
     MAILERS = {
         "default": {
