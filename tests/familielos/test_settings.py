@@ -93,6 +93,12 @@ def production_settings(**overrides: str | None) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def production() -> dict:
+    """The production environment's settings, read once for the module: every test below only reads them."""
+    return production_settings()
+
+
 def test_check_deploy__production_environment__reports_no_issues():
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_environment())
 
@@ -152,9 +158,7 @@ def test_settings__debug_off_without_site_url__refuses_to_start():
     assert "ImproperlyConfigured: SITE_URL must be set" in result.stderr
 
 
-def test_settings__production__cookies_are_host_prefixed_and_secure():
-    production = production_settings()
-
+def test_settings__production__cookies_are_host_prefixed_and_secure(production):
     assert production["DEBUG"] is False
     assert production["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert production["CSRF_COOKIE_NAME"].startswith("__Host-")
@@ -163,23 +167,17 @@ def test_settings__production__cookies_are_host_prefixed_and_secure():
     assert production["SESSION_COOKIE_HTTPONLY"] is True
 
 
-def test_settings__production__https_is_enforced_with_hsts():
-    production = production_settings()
-
+def test_settings__production__https_is_enforced_with_hsts(production):
     assert production["SECURE_SSL_REDIRECT"] is True
     assert production["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
     assert production["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
 
 
-def test_settings__production__sessions_end_after_30_idle_minutes():
-    production = production_settings()
-
+def test_settings__production__sessions_end_after_30_idle_minutes(production):
     assert production["SESSION_COOKIE_AGE"] == 30 * 60
     assert production["SESSION_SAVE_EVERY_REQUEST"] is False
 
 
-def test_settings__production__logins_are_locked_by_username_and_address():
-    production = production_settings()
-
+def test_settings__production__logins_are_locked_by_username_and_address(production):
     assert production["AXES_FAILURE_LIMIT"] == 5
     assert production["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]

@@ -4,6 +4,7 @@ removed a moment ago; the familielos → the page, with the read in the access l
 is added: one whose ids this file cannot fill fails `test_url_conf__every_familieteam_url_is_covered`."""
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Level, OwnerKind
@@ -35,8 +36,16 @@ FAMILIETEAM_URLS = sorted(_familieteam_patterns())
 SCOPED_URLS = [(name, kwargs) for name, kwargs in FAMILIETEAM_URLS if name not in NOT_SCOPED]
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world below, made once for the module and rolled back after it (the outsiders are refused and change
+    nothing); each test runs in a savepoint inside it, rolled back after it, so the familielos's reads leave nothing."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _world()
+        transaction.set_rollback(True)
+
+
+def _world():
     """A level-3 family with a familieteam (a staff member, a trusted person), a planned meeting with a written cell
     and an action point; and everyone who sees the family but is not in its team."""
     case, ressursteam, los, team_member = factories.case_at(Level.FAMILIELOS, family_name="Familien Vik")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -199,23 +199,34 @@ def test_family_page__query_count_is_the_same_with_5_and_25_agreements(case, sta
 # Level 3: the meeting's action points.
 
 
+@pytest.fixture(scope="module")
+def level3_world(django_db_setup, django_db_blocker):
+    """A level-3 family with a service member, a trusted person and a planned meeting without action points, made
+    once for the module and rolled back after it; each test runs in a savepoint inside it, rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        case, team, los, ressursteam_member = factories.case_at(Level.FAMILIELOS)
+        member, user = factories.familieteam_member(case)
+        trusted = factories.trusted_person(case)
+        meeting = factories.familieteam_meeting(case)
+        yield {
+            "case": case,
+            "los": los,
+            "member": member,
+            "user": user,
+            "trusted": trusted,
+            "meeting": meeting,
+            "ressursteam_member": ressursteam_member,
+            "guardian": case.family.persons.get(role=PersonRole.GUARDIAN),
+            "child": case.family.persons.get(role=PersonRole.CHILD),
+        }
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def level3():
-    case, team, los, ressursteam_member = factories.case_at(Level.FAMILIELOS)
-    member, user = factories.familieteam_member(case)
-    trusted = factories.trusted_person(case)
-    meeting = factories.familieteam_meeting(case)
-    return {
-        "case": case,
-        "los": los,
-        "member": member,
-        "user": user,
-        "trusted": trusted,
-        "meeting": meeting,
-        "ressursteam_member": ressursteam_member,
-        "guardian": case.family.persons.get(role=PersonRole.GUARDIAN),
-        "child": case.family.persons.get(role=PersonRole.CHILD),
-    }
+def level3(db, level3_world):
+    """The module's level-3 family read afresh for each test: an object a test changed (a member removed, the meeting
+    finished) comes back to the next test as the rolled-back database holds it."""
+    return {key: type(obj)._default_manager.get(pk=obj.pk) for key, obj in level3_world.items()}
 
 
 def _new_url(meeting):
@@ -301,12 +312,33 @@ def test_new__from_a_cell_of_this_meeting__links_the_cell(level3):
     assert ActionPoint.objects.get().cell == save.cell
 
 
-def _foreign_owner(level3):
-    other, *_ = factories.case_at(Level.FAMILIELOS, family_name="Familien Annan")
-    _member, other_user = factories.familieteam_member(other)
-    other_guardian = other.family.persons.get(role=PersonRole.GUARDIAN)
-    other_trusted = factories.trusted_person(other, name="Annan nabo")
-    return {"user": other_user, "guardian": other_guardian, "trusted": other_trusted, "case": other}
+@pytest.fixture(scope="module")
+def other_family(django_db_setup, django_db_blocker):
+    """Another level-3 family's staff member, guardian, trusted person and canvas cell, which no test changes: made once
+    for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        other, *_ = factories.case_at(Level.FAMILIELOS, family_name="Familien Annan")
+        _member, other_user = factories.familieteam_member(other)
+        other_guardian = other.family.persons.get(role=PersonRole.GUARDIAN)
+        other_trusted = factories.trusted_person(other, name="Annan nabo")
+        other_meeting = factories.familieteam_meeting(other)
+        other_cell = workflow.save_cell(
+            actor=other.familielos,
+            meeting=other_meeting,
+            life_area=LifeArea.objects.first(),
+            column=Column.NOW,
+            text="Annan families tekst",
+            due=None,
+            base_version=0,
+        ).cell
+        yield {
+            "user": other_user,
+            "guardian": other_guardian,
+            "trusted": other_trusted,
+            "case": other,
+            "cell": other_cell,
+        }
+        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize(
@@ -326,19 +358,8 @@ def _foreign_owner(level3):
         ({"aksjon-cell": "{other_cell.pk}"}, "cell"),
     ],
 )
-def test_new__bad_input__shows_the_error_and_writes_nothing(level3, change, field):
-    other = _foreign_owner(level3)
-    other_meeting = factories.familieteam_meeting(other["case"])
-    other_cell = workflow.save_cell(
-        actor=other["case"].familielos,
-        meeting=other_meeting,
-        life_area=LifeArea.objects.first(),
-        column=Column.NOW,
-        text="Annan families tekst",
-        due=None,
-        base_version=0,
-    ).cell
-    values = {**level3, "other": other, "other_cell": other_cell}
+def test_new__bad_input__shows_the_error_and_writes_nothing(level3, other_family, change, field):
+    values = {**level3, "other": other_family, "other_cell": other_family["cell"]}
     data = {**_point_data(f"staff:{level3['user'].pk}"), **{k: v.format(**values) for k, v in change.items()}}
 
     response = client_for(level3["los"]).post(_new_url(level3["meeting"]), data, **HTMX)
@@ -465,7 +486,7 @@ def test_tick__without_javascript__goes_back_to_the_page_it_came_from_on_this_si
 
 
 @pytest.mark.parametrize("who", ["outsider", "ressursteam_member", "opener", "removed", "other_family"])
-def test_tick__someone_outside_the_familieteam__gets_404(level3, who):
+def test_tick__someone_outside_the_familieteam__gets_404(level3, other_family, who):
     point = _point(level3, level3["user"])
     if who == "removed":
         workflow.remove_member(actor=level3["los"], member=level3["member"])
@@ -474,7 +495,7 @@ def test_tick__someone_outside_the_familieteam__gets_404(level3, who):
         "ressursteam_member": level3["ressursteam_member"],
         "opener": level3["case"].opened_by,
         "removed": level3["user"],
-        "other_family": _foreign_owner(level3)["case"].familielos,
+        "other_family": other_family["case"].familielos,
     }[who]
     assert _tick(user, point).status_code == 404
     point.refresh_from_db()

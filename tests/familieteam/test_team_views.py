@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import access, actions
 from cases import workflow as case_workflow
-from cases.models import Level
+from cases.models import Case, Level
 from familielos.models import AccessAction, AccessEvent, Membership
 from familieteam import plan, workflow
 from familieteam.models import FamilieteamMeeting, Frequency, MeetingStatus, MemberKind
@@ -27,10 +27,20 @@ TOMORROW = timezone.localdate() + timedelta(days=1)
 YESTERDAY = timezone.localdate() - timedelta(days=1)
 
 
+@pytest.fixture(scope="module")
+def lund(django_db_setup, django_db_blocker):
+    """A level-3 family whose familieteam has no one and nothing in it yet, made once for the module and rolled back
+    after it; each test runs in a savepoint inside it, rolled back after it, so what one test adds or changes is gone
+    for the next. Its value is the case's id: `case` reads the case afresh for every test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        case, _team, _los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Lund")
+        yield case.pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def case():
-    case, _team, _los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Lund")
-    return case
+def case(db, lund):
+    return Case.objects.get(pk=lund)
 
 
 @pytest.fixture
