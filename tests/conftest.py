@@ -1,4 +1,6 @@
+import fcntl
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -24,30 +26,85 @@ def install_default_data() -> None:
     importlib.import_module("familieteam.migrations.0002_default_life_areas").install(apps, None)
 
 
-def _reused_database_note() -> str:
-    """The fingerprint a previous run left on the test database ('' if it has none or does not exist)."""
+def _database_note(name: str) -> str:
+    """The fingerprint a previous run left on the database `name` ('' if it has none or does not exist)."""
     with connection._nodb_cursor() as cursor:
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [connection.creation._get_test_db_name()],
-        )
+        cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name])
         row = cursor.fetchone()
     return (row and row[0]) or ""
 
 
+def _build_template(template: str, fingerprint: str, verbosity: int) -> None:
+    """Make the database `template` afresh by running every migration, and note the migrations it is made from."""
+    name, test_name = connection.settings_dict["NAME"], connection.settings_dict["TEST"]["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = template
+    try:
+        connection.creation.create_test_db(verbosity=verbosity, autoclobber=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(template)} IS %s", [fingerprint])
+    finally:
+        # A template with a connection open cannot be copied.
+        connection.close()
+        connection.settings_dict["TEST"]["NAME"] = test_name
+        connection.settings_dict["NAME"] = name
+
+
+def _clone_worker_database(worker: str, *, rebuild: bool, shared_dir: Path, verbosity: int) -> None:
+    """Make this xdist worker's database (test_…_gw1) a copy of a template database (test_…_template) that the
+    first worker to get here migrates, unless the worker's own database is made from the current migrations.
+
+    Migrating takes half a minute of Python per database; `CREATE DATABASE … TEMPLATE` copies one in a second.
+    The lock file lives in the run's temporary directory, which all workers share, so one worker migrates while the
+    others wait; the marker beside it says the template was checked (or made afresh for --create-db) in this run.
+    """
+    name = connection.creation._get_test_db_name()
+    template = f"{name.removesuffix(f'_{worker}')}_template"
+    fingerprint = migrations_fingerprint()
+    with open(shared_dir / f"{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # Released when the file is closed.
+        checked = shared_dir / f"{template}.checked"
+        if not checked.exists():
+            if rebuild or _database_note(template) != fingerprint:
+                _build_template(template, fingerprint, verbosity)
+            checked.touch()
+        if rebuild or _database_note(name) != fingerprint:
+            quote = connection.ops.quote_name
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+                cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+
 @pytest.fixture(scope="session")
-def django_db_createdb(request, django_db_keepdb, django_db_modify_db_settings, django_db_blocker) -> bool:
+def django_db_createdb(
+    request,
+    django_db_keepdb,
+    django_db_use_migrations,
+    django_db_modify_db_settings,
+    django_db_blocker,
+    tmp_path_factory,
+) -> bool:
     """Make the test database afresh with --create-db, and with --reuse-db when a migration file has changed
     (`migrate` applies new migrations to a kept database, never one edited since it was applied).
 
     After django_db_modify_db_settings: under pytest-xdist each worker has its own database (test_…_gw0, _gw1).
+    With --reuse-db they are copies of one migrated template, made here, and django_db_setup keeps them.
     """
-    if request.config.getvalue("create_db"):
-        return True
-    if not django_db_keepdb:
-        return False
+    create_db = bool(request.config.getvalue("create_db"))
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
     with django_db_blocker.unblock():
-        return _reused_database_note() != migrations_fingerprint()
+        if worker and django_db_keepdb and django_db_use_migrations:
+            _clone_worker_database(
+                worker,
+                rebuild=create_db,
+                shared_dir=tmp_path_factory.getbasetemp().parent,
+                verbosity=request.config.option.verbose,
+            )
+            return False
+        if create_db:
+            return True
+        if not django_db_keepdb:
+            return False
+        return _database_note(connection.creation._get_test_db_name()) != migrations_fingerprint()
 
 
 @pytest.fixture(scope="session")
