@@ -7,41 +7,67 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
 from cases import access, actions, baton, workflow
-from cases.models import Baton, Handover, HandoverStatus, Level
+from cases.models import Baton, Case, Handover, HandoverStatus, Level
 from familielos import roles
 from familielos.errors import Refused
 from familielos.models import AccessAction, AccessEvent
+from teams.models import Ressursteam
 from tests import factories
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 # A whole request: session, user and permissions, the page's own reads, one audit insert.
 WAITING_BUDGET = 10
 BULK_BUDGET = 12
 
 
-@pytest.fixture
-def team():
-    return factories.RessursteamFactory(name="Ressursteam nord")
+@pytest.fixture(scope="module")
+def vik(django_db_setup, django_db_blocker):
+    """The family at level 2, its team and a colleague in the team, made once for the module and rolled back after
+    it; each test runs in a savepoint inside it, rolled back after it, and reads what it uses afresh (`level2`,
+    `staff`, `team`, `colleague`), so what one test changes is gone for the next. Its value is the ids."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        holder = factories.unit_staff(username="laerer-vik")
+        team = factories.RessursteamFactory(name="Ressursteam nord")
+        case, *_ = factories.case_at(Level.RESSURSTEAM, opener=holder, team=team, family_name="Familien Vik")
+        colleague = factories.ressursteam_member(team, first_name="Kari", last_name="Kollega")
+        yield {"staff": holder.pk, "team": team.pk, "case": case.pk, "colleague": colleague.pk}
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def level2(staff, team):
+def team(db, vik):
+    return Ressursteam.objects.get(pk=vik["team"])
+
+
+@pytest.fixture
+def staff(request, db):
+    """In a test of `level2`, the teacher who moved it to level 1 and holds its baton; in any other, a teacher with
+    no families yet, so that the families the test counts are its own."""
+    if "level2" in request.fixturenames:
+        return User.objects.get(pk=request.getfixturevalue("vik")["staff"])
+    return factories.unit_staff(username="laerer")
+
+
+@pytest.fixture
+def level2(db, vik):
     """A family at level 2: `staff` moved it to level 1 and holds the baton; the team's members may change it."""
-    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff, team=team, family_name="Familien Vik")
-    return case
+    return Case.objects.get(pk=vik["case"])
 
 
 @pytest.fixture
-def colleague(team):
-    return factories.ressursteam_member(team, first_name="Kari", last_name="Kollega")
+def colleague(db, vik):
+    return User.objects.get(pk=vik["colleague"])
 
 
 def ask(case, to, *, actor=None, note=""):

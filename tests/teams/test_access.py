@@ -5,6 +5,7 @@ it is added: one whose id kinds this file cannot fill fails `test_url_conf__ever
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from cases import access
 from cases.models import Level
 from familielos import roles
 from teams import workflow
-from teams.models import TeamRole
+from teams.models import Referral, TeamRole
 from tests import factories
 from tests.conftest import client_for
 
@@ -37,9 +38,20 @@ TEAMS_URLS = sorted(_teams_patterns())
 SCOPED_URLS = [(name, kwargs) for name, kwargs in TEAMS_URLS if name not in OPEN_TO_ALL | ROLE_GATED]
 
 
-@pytest.fixture
-def world(staff):
-    """A team with a leader, a named referral from `staff` on a meeting's agenda, and that family's grant."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world below, made once for the module and rolled back after it (the outsiders are refused and the owners
+    only read); each test runs in a savepoint inside it, rolled back after it, so what a test changes is gone for the
+    next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _world()
+        transaction.set_rollback(True)
+
+
+def _world():
+    """A team with a leader, a named referral from a teacher on a meeting's agenda, and that family's grant; and a
+    leader of another team and a teacher at another school, who see none of it."""
+    staff = factories.unit_staff(username="laerer")
     team = factories.RessursteamFactory(name="Ressursteam nord")
     leader = factories.team_member(team, role=TeamRole.LEADER, username="rt-leiar")
     case, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Vik")
@@ -47,7 +59,26 @@ def world(staff):
     referral = workflow.create_referral(actor=staff, team=team, case=case, question="Treng vi fleire?")
     referral = workflow.send_referral(actor=staff, referral=referral)
     meeting = workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=7))
-    return {"team": team, "leader": leader, "staff": staff, "case": case, "referral": referral, "meeting": meeting}
+    other_team = factories.RessursteamFactory(name="Ressursteam sør")
+    outsiders = [
+        factories.team_member(other_team, role=TeamRole.LEADER, username="rt-sor"),
+        factories.unit_staff(username="annan-laerar"),
+    ]
+    return {
+        "team": team,
+        "leader": leader,
+        "staff": staff,
+        "case": case,
+        "referral": referral,
+        "meeting": meeting,
+        "outsiders": outsiders,
+    }
+
+
+@pytest.fixture
+def referral(db, world):
+    """The referral read afresh, for a test that changes it."""
+    return Referral.objects.get(pk=world["referral"].pk)
 
 
 def _url(name, kwarg_names, world):
@@ -82,13 +113,8 @@ def test_teams_url__anonymous__redirects_to_login(name, kwarg_names, world, clie
 
 @pytest.mark.parametrize(("name", "kwarg_names"), SCOPED_URLS, ids=[name for name, _ in SCOPED_URLS])
 def test_teams_url__outside_the_team__is_404_for_every_method(name, kwarg_names, world):
-    other_team = factories.RessursteamFactory(name="Ressursteam sør")
-    outsiders = [
-        factories.team_member(other_team, role=TeamRole.LEADER, username="rt-sor"),
-        factories.unit_staff(username="annan-laerar"),
-    ]
     url = _url(name, kwarg_names, world)
-    for outsider in outsiders:
+    for outsider in world["outsiders"]:
         client = client_for(outsider)
         statuses = {method: getattr(client, method)(url).status_code for method in ("get", "post")}
         assert set(statuses.values()) <= {404, 405}, (outsider.username, statuses)
@@ -109,9 +135,9 @@ def test_capacity_page__only_a_leader(world):
     assert client_for(world["staff"]).get(url).status_code == 403
 
 
-def test_team_member__without_the_family_grant__does_not_open_the_named_referral(world):
+def test_team_member__without_the_family_grant__does_not_open_the_named_referral(world, referral):
     other_member = factories.team_member(world["team"], username="rt-ny")
     assert access.can(other_member, world["case"].family)
-    workflow.withdraw_referral(actor=world["staff"], referral=world["referral"])
-    url = reverse("teams:referral_detail", args=[world["referral"].pk])
+    workflow.withdraw_referral(actor=world["staff"], referral=referral)
+    url = reverse("teams:referral_detail", args=[referral.pk])
     assert client_for(other_member).get(url).status_code == 404
