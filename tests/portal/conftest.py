@@ -4,6 +4,7 @@ family at level 3 with both, and another family to try their ids against."""
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Level, PersonRole
@@ -36,18 +37,32 @@ def youth_login(family):
     return factories.family_login(person, username="ungdom")
 
 
-@pytest.fixture
-def lund(db):
+@pytest.fixture(scope="module")
+def lund_world(django_db_setup, django_db_blocker):
     """A family at level 3 with a familieteam, a planned meeting, the guardian's login (`lund_forelder`) and a young
-    person's (17, `lund_ungdom`)."""
-    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Lund", child_name="Ida")
-    Membership.objects.filter(user=los).update(title="Familielos")
-    case.guardian = case.family.persons.get(role=PersonRole.GUARDIAN)
-    case.login = factories.family_login(case.guardian, username="lund_forelder")
-    case.meeting = factories.familieteam_meeting(case)
-    today = timezone.localdate()
-    case.youth = factories.person(case.family, first_name="Jonas", birth_date=date(today.year - 17, 1, 1))
-    case.youth_login = factories.family_login(case.youth, username="lund_ungdom")
+    person's (17, `lund_ungdom`): made once per test module and rolled back after it. Each test runs in a savepoint
+    inside it, so what one test adds to the family's log, tasks or plan is gone for the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        case, _team, los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Lund", child_name="Ida")
+        Membership.objects.filter(user=los).update(title="Familielos")
+        world = {"case": case, "guardian": case.family.persons.get(role=PersonRole.GUARDIAN)}
+        world["login"] = factories.family_login(world["guardian"], username="lund_forelder")
+        world["meeting"] = factories.familieteam_meeting(case)
+        today = timezone.localdate()
+        world["youth"] = factories.person(case.family, first_name="Jonas", birth_date=date(today.year - 17, 1, 1))
+        world["youth_login"] = factories.family_login(world["youth"], username="lund_ungdom")
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def lund(db, lund_world):
+    """The module's level-3 family read afresh for each test (`case.guardian`, `.login`, `.meeting`, `.youth`,
+    `.youth_login`): what a test changed comes back to the next as the rolled-back database holds it."""
+    fresh = {key: type(obj)._default_manager.get(pk=obj.pk) for key, obj in lund_world.items()}
+    case = fresh.pop("case")
+    for key, obj in fresh.items():
+        setattr(case, key, obj)
     return case
 
 

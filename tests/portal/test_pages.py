@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +25,36 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 PAGES = ["portal:home", "portal:plan", "portal:action_points", "portal:log"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def hansen_world(django_db_setup, django_db_blocker):
+    """`staff`, `case` (tests/conftest.py) and `parent` (tests/portal/conftest.py), made once for the module and rolled
+    back after it; each test runs in a savepoint inside it, rolled back after it, so what one test posts or changes
+    is gone for the next. Autouse: a test that asks for its login by name (`request.getfixturevalue`) would otherwise
+    make it inside its own savepoint, which rolls it back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        staff = factories.unit_staff(username="laerer")
+        case = factories.open_case(opener=staff, family_name="Familien Hansen", child_name="Emma")
+        parent = factories.family_login(case.family.persons.get(role=PersonRole.GUARDIAN), username="forelder")
+        yield {"staff": staff, "case": case, "parent": parent}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def staff(db, hansen_world):
+    return type(hansen_world["staff"]).objects.get(pk=hansen_world["staff"].pk)
+
+
+@pytest.fixture
+def case(db, hansen_world):
+    """Read afresh for each test: a test that moves the case on leaves the next one a case at level 0."""
+    return type(hansen_world["case"]).objects.get(pk=hansen_world["case"].pk)
+
+
+@pytest.fixture
+def parent(db, hansen_world):
+    return type(hansen_world["parent"]).objects.get(pk=hansen_world["parent"].pk)
 
 
 def shown(msgid: str, context: str = "") -> str:
