@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -24,20 +25,63 @@ HTMX = {"HX-Request": "true"}
 CURSOR = re.compile(r'id="canvas-cursor" name="cursor" value="([^"]*)"')
 
 
+@pytest.fixture(scope="module")
+def shared_setting(django_db_setup, django_db_blocker):
+    """The setting below and everyone outside its familieteam, made once for the module and rolled back after it;
+    each test runs in a savepoint inside it, rolled back after it, so what one test writes is gone for the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with translation.override("en"):
+            case, _team, los, ressursteam_member = factories.case_at(Level.FAMILIELOS)
+            member_row, member = factories.familieteam_member(case)
+            meeting = factories.familieteam_meeting(case)
+            other_case, _team, _other_los, _member = factories.case_at(Level.FAMILIELOS)
+            removed_row, removed = factories.familieteam_member(case, unit=factories.ServiceUnitFactory())
+            workflow.remove_member(actor=los, member=removed_row)
+            outsider = factories.unit_staff()
+        yield {
+            "case": case,
+            "los": los,
+            "member": member,
+            "member_row": member_row,
+            "ressursteam_member": ressursteam_member,
+            "meeting": meeting,
+            "other_case": other_case,
+            "removed": removed,
+            "outsider": outsider,
+        }
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def setting():
+def world(db, shared_setting):
+    """The module's objects read afresh for each test, as the rolled-back database holds them."""
+    return {key: type(obj)._default_manager.get(pk=obj.pk) for key, obj in shared_setting.items()}
+
+
+@pytest.fixture
+def setting(world):
     """A case at level 3 with its familielos, a service member of the team, the ressursteam member who decided,
     and a planned meeting."""
-    case, _team, los, ressursteam_member = factories.case_at(Level.FAMILIELOS)
-    member_row, member = factories.familieteam_member(case)
-    meeting = factories.familieteam_meeting(case)
+    keys = ("case", "los", "member", "member_row", "ressursteam_member", "meeting")
+    return {key: world[key] for key in keys}
+
+
+@pytest.fixture
+def other_case(world):
+    """Another family's case at level 3, with its own familielos."""
+    return world["other_case"]
+
+
+@pytest.fixture
+def outsiders(world):
+    """Everyone who is not in the setting's familieteam: an outsider, the ressursteam member who decided, the case's
+    opener, another family's familielos and a member removed from the team."""
     return {
-        "case": case,
-        "los": los,
-        "member": member,
-        "member_row": member_row,
-        "ressursteam_member": ressursteam_member,
-        "meeting": meeting,
+        "outsider": world["outsider"],
+        "ressursteam member": world["ressursteam_member"],
+        "opener": world["case"].opened_by,
+        "other familielos": world["other_case"].familielos,
+        "removed member": world["removed"],
     }
 
 
@@ -372,25 +416,11 @@ def test_held_meeting__is_read_only_and_a_save_is_refused(setting, area):
 # Who may see it -------------------------------------------------------------------------------------------------
 
 
-def _outsiders(setting):
-    case = setting["case"]
-    other_case, _team, other_los, _member = factories.case_at(Level.FAMILIELOS)
-    removed_row, removed = factories.familieteam_member(case, unit=factories.ServiceUnitFactory())
-    workflow.remove_member(actor=setting["los"], member=removed_row)
-    return {
-        "outsider": factories.unit_staff(),
-        "ressursteam member": setting["ressursteam_member"],
-        "opener": case.opened_by,
-        "other familielos": other_los,
-        "removed member": removed,
-    }
-
-
 @pytest.mark.parametrize("who", ["outsider", "ressursteam member", "opener", "other familielos", "removed member"])
-def test_everyone_outside_the_familieteam_gets_404_on_every_url(setting, area, who):
+def test_everyone_outside_the_familieteam_gets_404_on_every_url(setting, outsiders, area, who):
     meeting = setting["meeting"]
     cell = _write(setting["los"], meeting, area, Column.NOW, "Hemmeleg")
-    user = _outsiders(setting)[who]
+    user = outsiders[who]
     client = client_for(user)
     gets = [
         _url("meeting", meeting),
@@ -410,10 +440,9 @@ def test_everyone_outside_the_familieteam_gets_404_on_every_url(setting, area, w
     assert (cell.text, cell.version) == ("Hemmeleg", 1)
 
 
-def test_a_cell_of_another_meeting_is_404_in_the_history(setting, area):
-    other_case, _team, other_los, _member = factories.case_at(Level.FAMILIELOS)
+def test_a_cell_of_another_meeting_is_404_in_the_history(setting, other_case, area):
     other_meeting = factories.familieteam_meeting(other_case)
-    other_cell = _write(other_los, other_meeting, area, Column.NOW, "Annan familie")
+    other_cell = _write(other_case.familielos, other_meeting, area, Column.NOW, "Annan familie")
     response = client_for(setting["los"]).get(_url("cell_history", setting["meeting"], other_cell.pk))
     assert response.status_code == 404
 

@@ -5,7 +5,7 @@ families they lead, in as many queries for 2 families as for 10."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,6 +43,44 @@ def level_3(los, name):
     return case
 
 
+@pytest.fixture(scope="module")
+def families(django_db_setup, django_db_blocker):
+    """Two familielos, one leading Familien Berg alone and one leading Familien Berg and Familien Dal, made once for
+    the module and rolled back after it; each test runs in a savepoint inside it, rolled back after it, so what one
+    test adds or changes is gone for the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with translation.override("en"):
+            alone = factories.familielos(first_name="Frida", last_name="Losvik")
+            pair = factories.familielos(first_name="Frida", last_name="Losvik")
+            made = {
+                "alone": alone,
+                "alone_berg": level_3(alone, "Familien Berg"),
+                "pair": pair,
+                "pair_berg": level_3(pair, "Familien Berg"),
+                "pair_dal": level_3(pair, "Familien Dal"),
+            }
+        yield made
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, families):
+    """The module's familielos and families read afresh for each test, as the rolled-back database holds them."""
+    return {key: type(obj)._default_manager.get(pk=obj.pk) for key, obj in families.items()}
+
+
+@pytest.fixture
+def one_family(world):
+    """A familielos with one family at level 3: (familielos, Familien Berg's case)."""
+    return world["alone"], world["alone_berg"]
+
+
+@pytest.fixture
+def two_families(world):
+    """A familielos with two families at level 3: (familielos, Familien Berg's case, Familien Dal's case)."""
+    return world["pair"], world["pair_berg"], world["pair_dal"]
+
+
 def desk(user):
     response = client_for(user).get(reverse("home"))
     assert response.status_code == 200
@@ -63,8 +101,8 @@ def point(case, meeting, what, due, *, owner=None):
     )
 
 
-def test_desk__families__counted_against_capacity_with_links_to_family_and_familieteam(los):
-    berg, dal = level_3(los, "Familien Berg"), level_3(los, "Familien Dal")
+def test_desk__families__counted_against_capacity_with_links_to_family_and_familieteam(two_families):
+    los, berg, dal = two_families
     response, panels = desk(los)
     assert names(panels["teams"]) == ["Familien Berg", "Familien Dal"]
     assert (panels["capacity"], panels["full"]) == (8, False)
@@ -76,9 +114,8 @@ def test_desk__families__counted_against_capacity_with_links_to_family_and_famil
     assert _nb("At capacity") not in response.text
 
 
-def test_desk__at_and_above_capacity__says_so(los):
-    level_3(los, "Familien Berg")
-    level_3(los, "Familien Dal")
+def test_desk__at_and_above_capacity__says_so(two_families):
+    los, _berg, _dal = two_families
     FamilielosCapacity.objects.create(user=los, capacity=2)
     response, panels = desk(los)
     assert panels["full"]
@@ -88,8 +125,8 @@ def test_desk__at_and_above_capacity__says_so(los):
     assert _nb("Above capacity") in response.text
 
 
-def test_desk__shows_nothing_of_another_familielos_families(los):
-    mine = level_3(los, "Familien Berg")
+def test_desk__shows_nothing_of_another_familielos_families(one_family):
+    los, mine = one_family
     other = level_3(factories.familielos(), "Familien Annan")
     meeting = factories.familieteam_meeting(other)
     point(other, meeting, "Ringje skulen", timezone.localdate())
@@ -103,8 +140,8 @@ def test_desk__shows_nothing_of_another_familielos_families(los):
     assert "Samtale med mor i dag." not in response.text
 
 
-def test_desk__a_family_stepped_down__leaves_the_desk(los):
-    case = level_3(los, "Familien Berg")
+def test_desk__a_family_stepped_down__leaves_the_desk(one_family):
+    los, case = one_family
     case_workflow.step_down(
         actor=los, case=case, to_level=Level.RESSURSTEAM, reason="Betre no.", responsible_next="Ressursteamet"
     )
@@ -118,8 +155,8 @@ def test_desk__not_a_familielos__has_no_desk(staff):
     assert _nb("My families at level 3") not in response.text
 
 
-def test_desk__first_meeting__is_a_to_do_until_booked(los):
-    case = level_3(los, "Familien Berg")
+def test_desk__first_meeting__is_a_to_do_until_booked(one_family):
+    los, case = one_family
     response, panels = desk(los)
     assert names(panels["to_book"]) == ["Familien Berg"]
     assert reverse("familieteam:meeting_new", args=[case.family_id]) in response.text
@@ -129,8 +166,8 @@ def test_desk__first_meeting__is_a_to_do_until_booked(los):
     assert reverse("familieteam:meeting_new", args=[case.family_id]) not in response.text
 
 
-def test_desk__next_meetings__planned_soonest_first_with_links(los):
-    later, sooner = level_3(los, "Familien Berg"), level_3(los, "Familien Dal")
+def test_desk__next_meetings__planned_soonest_first_with_links(two_families):
+    los, later, sooner = two_families
     now = timezone.now()
     held = factories.familieteam_meeting(later, starts_at=now - timedelta(days=20))
     late = workflow.finish_meeting(
@@ -144,8 +181,8 @@ def test_desk__next_meetings__planned_soonest_first_with_links(los):
     assert "Heime hos familien" in response.text
 
 
-def test_desk__action_points__overdue_and_due_within_seven_days_of_any_owner(los):
-    case = level_3(los, "Familien Berg")
+def test_desk__action_points__overdue_and_due_within_seven_days_of_any_owner(one_family):
+    los, case = one_family
     _member, staff = factories.familieteam_member(case, first_name="Siri", last_name="Skule")
     trusted = factories.trusted_person(case, name="Nabo Nils")
     meeting = factories.familieteam_meeting(case)
@@ -182,8 +219,10 @@ def test_desk__action_points__overdue_and_due_within_seven_days_of_any_owner(los
     ("months_ago", "days_more", "past_min", "past_max"),
     [(5, 0, False, False), (6, -1, False, False), (6, 0, True, False), (11, 20, True, False), (12, 0, True, True)],
 )
-def test_desk__phase_out__flags_past_6_and_past_12_months_at_level_3(los, months_ago, days_more, past_min, past_max):
-    case = level_3(los, "Familien Berg")
+def test_desk__phase_out__flags_past_6_and_past_12_months_at_level_3(
+    one_family, months_ago, days_more, past_min, past_max
+):
+    los, case = one_family
     today = timezone.localdate()
     started = add_months(today, -months_ago) - timedelta(days=days_more)
     # Level 3 started earlier than the test can wait for; the plan stays after today.
@@ -198,8 +237,8 @@ def test_desk__phase_out__flags_past_6_and_past_12_months_at_level_3(los, months
         assert _nb("past %(months)s months", months=12) in response.text
 
 
-def test_desk__past_the_planned_end__is_phase_out_due(los):
-    case = level_3(los, "Familien Berg")
+def test_desk__past_the_planned_end__is_phase_out_due(one_family):
+    los, case = one_family
     today = timezone.localdate()
     Familieteam.objects.filter(pk=case.familieteam.pk).update(
         started_on=today - timedelta(days=100), planned_end=today - timedelta(days=1)
@@ -212,8 +251,8 @@ def test_desk__past_the_planned_end__is_phase_out_due(los):
     assert _nb("past the planned end (%(date)s)", date=yesterday) in response.text
 
 
-def test_desk__stafettlogg__newest_ten_with_coded_reasons_worded(los):
-    case = level_3(los, "Familien Berg")
+def test_desk__stafettlogg__newest_ten_with_coded_reasons_worded(one_family):
+    los, case = one_family
     for n in range(11):
         Entry.objects.create(family=case.family, author=los, text=f"Logg {n:02d}")
     when = timezone.now().isoformat()
@@ -235,8 +274,8 @@ def test_desk__stafettlogg__newest_ten_with_coded_reasons_worded(los):
     assert "Frida Losvik" in response.text
 
 
-def test_desk__families_shown__are_access_events(los):
-    berg, dal = level_3(los, "Familien Berg"), level_3(los, "Familien Dal")
+def test_desk__families_shown__are_access_events(two_families):
+    los, berg, dal = two_families
     before = AccessEvent.objects.count()
     desk(los)
     events = AccessEvent.objects.order_by("pk")[before:]

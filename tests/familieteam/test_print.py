@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -88,44 +89,25 @@ def municipality(settings):
     settings.MUNICIPALITY_NAME = "Øygarden kommune"
 
 
-@pytest.fixture
-def level_3():
+def _level_3():
     """A case at level 3: (case, the ressursteam member who decided, the familielos)."""
     los = factories.familielos(first_name="Frida", last_name="Los")
     case, _team, los, decider = factories.case_at(Level.FAMILIELOS, los=los, family_name="Familien Berg")
     return case, decider, los
 
 
-@pytest.fixture
-def case(level_3):
-    return level_3[0]
-
-
-@pytest.fixture
-def familielos(level_3):
-    return level_3[2]
-
-
-@pytest.fixture
-def member(case):
+def _member(case):
     """A service member of the familieteam: (member, user)."""
     unit = factories.ServiceUnitFactory(name="PPT Øygarden", contact="Tlf. 56 11 11 11")
     return factories.familieteam_member(case, unit=unit, first_name="Per", last_name="Ppt")
 
 
-@pytest.fixture
-def trusted(case):
+def _trusted(case):
     return factories.trusted_person(case, name="Nabo Nils", relation="Nabo")
 
 
-@pytest.fixture
-def areas(db):
-    return list(LifeArea.objects.filter(active=True))
-
-
-@pytest.fixture
-def first(case, member, trusted, areas):
-    """The first meeting, held: an action and a goal written, which the second meeting evaluates."""
+def _first(case, member, trusted, areas):
+    """The first meeting, planned: an action and a goal written, which the second meeting evaluates."""
     los = case.familielos
     meeting = factories.familieteam_meeting(
         case, starts_at=FIRST_AT, place="Familiens heim", invited=[member[0], trusted]
@@ -135,9 +117,9 @@ def first(case, member, trusted, areas):
     return meeting
 
 
-@pytest.fixture
-def second(case, member, trusted, first, areas):
-    """The second meeting, planned: a filled canvas, the first one evaluated, three action points, a second guardian."""
+def _second(case, member, trusted, first, areas):
+    """The second meeting, planned, the first one held: a filled canvas, the first one evaluated, three action
+    points, a second guardian."""
     los = case.familielos
     meeting = workflow.finish_meeting(
         actor=los,
@@ -187,6 +169,77 @@ def second(case, member, trusted, first, areas):
     return meeting
 
 
+@pytest.fixture(scope="module")
+def berg(django_db_setup, django_db_blocker):
+    """Familien Berg with its second meeting and another family's familielos, made once for the module and rolled
+    back after it; each test runs in a savepoint inside it, rolled back after it, so what one test writes, finishes
+    or removes is gone for the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with translation.override("en"):
+            case, decider, los = _level_3()
+            member = _member(case)
+            trusted = _trusted(case)
+            areas = list(LifeArea.objects.filter(active=True))
+            second = _second(case, member, trusted, _first(case, member, trusted, areas), areas)
+            other_los = factories.case_at(Level.FAMILIELOS, family_name="Familien Annan")[2]
+        yield {
+            "case": case,
+            "decider": decider,
+            "los": los,
+            "member": member[0],
+            "member_user": member[1],
+            "second": second,
+            "other_los": other_los,
+        }
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, berg):
+    """The module's Familien Berg read afresh for each test, as the rolled-back database holds it."""
+    return {key: type(obj)._default_manager.get(pk=obj.pk) for key, obj in berg.items()}
+
+
+@pytest.fixture
+def level_3(world):
+    """A case at level 3: (case, the ressursteam member who decided, the familielos)."""
+    return world["case"], world["decider"], world["los"]
+
+
+@pytest.fixture
+def case(level_3):
+    return level_3[0]
+
+
+@pytest.fixture
+def familielos(level_3):
+    return level_3[2]
+
+
+@pytest.fixture
+def member(world):
+    """A service member of the familieteam: (member, user)."""
+    return world["member"], world["member_user"]
+
+
+@pytest.fixture
+def areas(db):
+    return list(LifeArea.objects.filter(active=True))
+
+
+@pytest.fixture
+def second(world):
+    """The second meeting, planned: a filled canvas, the first one evaluated, three action points, a second guardian."""
+    return world["second"]
+
+
+@pytest.fixture
+def first_alone(db, areas):
+    """A family of its own whose first meeting is planned and no second one exists: (familielos, the meeting)."""
+    case, _decider, los = _level_3()
+    return los, _first(case, _member(case), _trusted(case), areas)
+
+
 def canvas_url(meeting):
     return reverse("familieteam:canvas_pdf", args=[meeting.pk])
 
@@ -214,13 +267,13 @@ def test_meeting_pdfs__anonymous__go_to_login(second, client, url):
 
 
 @pytest.mark.parametrize("url", MEETING_PDFS)
-def test_meeting_pdfs__outside_the_familieteam__are_404_and_not_audited(level_3, second, outsider, url):
+def test_meeting_pdfs__outside_the_familieteam__are_404_and_not_audited(world, level_3, second, outsider, url):
     """The case's ressursteam member and its opener see the family, but not its team's meetings; another family's
     familielos sees nothing of it."""
     case, decider, _los = level_3
     assert access.can(decider, case.family, access.VIEW)
     assert access.can(case.opened_by, case.family, access.VIEW)
-    other_los = factories.case_at(Level.FAMILIELOS, family_name="Familien Annan")[2]
+    other_los = world["other_los"]
     for user in (outsider, decider, case.opened_by, other_los):
         assert client_for(user).get(url(second)).status_code == 404
     assert not AccessEvent.objects.filter(action=AccessAction.PDF).exists()
@@ -341,7 +394,8 @@ def test_canvas__a_life_area_no_longer_in_use__keeps_its_written_row(familielos,
     assert areas[4].name_nb not in text
 
 
-def test_canvas__first_meeting__has_no_evaluation(familielos, first):
+def test_canvas__first_meeting__has_no_evaluation(first_alone):
+    familielos, first = first_alone
     text = pdf_text(client_for(familielos).get(canvas_url(first)))
 
     assert "Kari tek skulebussen sjølv kvar morgon." in text
