@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import ActionPoint, ActionStatus, Avklaringssamtale, Baton, Family, SamtaleStatus
 from familielos.models import Membership
+from familielos.roles import display_name
 from familieteam import canvas
 from familieteam.models import Column, FamilieteamMeeting, LifeArea, MeetingStatus
 from stafettlogg.models import Entry, Kind
@@ -77,7 +78,7 @@ def contact(family: Family) -> Contact | None:
     if baton is None:
         return None
     holder = baton.holder
-    return Contact(name=holder.get_full_name() or holder.get_username(), service=baton.service or "")
+    return Contact(name=display_name(holder), service=baton.service or "")
 
 
 def action_points(family: Family) -> QuerySet[ActionPoint]:
