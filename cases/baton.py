@@ -127,7 +127,7 @@ def request_handover(*, actor: User, family: Family, to: User, note: str = "") -
 def accept_handover(*, actor: User, handover: Handover) -> Baton:
     """The person asked takes the baton: from now on they hold it."""
     handover, baton = _lock_handover(handover)
-    if not HandoverStatus(handover.status).can_accept:
+    if not HandoverStatus(handover.status).is_pending:
         raise _no_longer_waiting(handover)
     if actor.pk != handover.to_user_id:
         raise Refused(_("Only the person asked can accept the handover."))
@@ -149,7 +149,7 @@ def accept_handover(*, actor: User, handover: Handover) -> Baton:
 def decline_handover(*, actor: User, handover: Handover) -> Handover:
     """The person asked says no; the holder keeps the baton."""
     handover, _baton = _lock_handover(handover)
-    if not HandoverStatus(handover.status).can_decline:
+    if not HandoverStatus(handover.status).is_pending:
         raise _no_longer_waiting(handover)
     if actor.pk != handover.to_user_id:
         raise Refused(_("Only the person asked can decline the handover."))
@@ -160,7 +160,7 @@ def decline_handover(*, actor: User, handover: Handover) -> Handover:
 def cancel_handover(*, actor: User, handover: Handover) -> Handover:
     """Withdraw a handover before it is answered: whoever asked for it, or anyone who may hand the baton over."""
     handover, baton = _lock_handover(handover)
-    if not HandoverStatus(handover.status).can_cancel:
+    if not HandoverStatus(handover.status).is_pending:
         raise _no_longer_waiting(handover)
     family = handover.family
     if actor.pk != handover.requested_by_id and not may_hand_over(

@@ -623,15 +623,8 @@ class HandoverStatus(models.TextChoices):
     """Withdrawn before an answer, or overtaken when the baton moved another way (to the familielos at level 3)."""
 
     @property
-    def can_accept(self) -> bool:
-        return self == HandoverStatus.PENDING
-
-    @property
-    def can_decline(self) -> bool:
-        return self == HandoverStatus.PENDING
-
-    @property
-    def can_cancel(self) -> bool:
+    def is_pending(self) -> bool:
+        """Still to be answered: only a pending handover is accepted, declined or cancelled."""
         return self == HandoverStatus.PENDING
 
 
