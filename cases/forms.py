@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -276,9 +277,12 @@ class PortalLoginForm(forms.Form):
         super().__init__(*args, prefix=f"login-{person.pk}", **kwargs)
         email = self.fields["email"]
         email.label = _("E-mail address for %(name)s") % {"name": person}
-        email.help_text = _(
-            "%(name)s then signs in at %(url)s with a one-time link sent to this address. No password is made."
-        ) % {"name": person.first_name, "url": reverse("portal:sign_in")}
+        # How the family signs in follows the set-up: a one-time link by e-mail, or ID-porten (docs/idporten.md).
+        if settings.PORTAL_EMAIL_SIGN_IN:
+            how = _("%(name)s then signs in at %(url)s with a one-time link sent to this address. No password is made.")
+        else:
+            how = _("%(name)s then signs in at %(url)s with ID-porten. No password is made.")
+        email.help_text = how % {"name": person.first_name, "url": reverse("portal:sign_in")}
 
 
 class ParentalResponsibilityForm(ReasonForm):

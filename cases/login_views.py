@@ -33,7 +33,7 @@ def give_login(request, family_pk, person_pk):
             audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=person)
             messages.success(
                 request,
-                _("%(name)s has a login now, and signs in with a one-time link sent to %(email)s.")
+                _("%(name)s has a login to the family's pages now (%(email)s).")
                 % {"name": person, "email": form.cleaned_data["email"]},
             )
             return _back(family)

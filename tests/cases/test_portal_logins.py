@@ -413,8 +413,25 @@ def test_give_login__valid_address__redirects_to_the_family_page_and_is_audited(
         family_id=guardian.family_id, action=AccessAction.CHANGE, object_type="person", object_id=str(guardian.pk)
     ).exists()
     page = staff_client.get(response.url).content.decode()
-    msgid = "%(name)s has a login now, and signs in with a one-time link sent to %(email)s."
+    msgid = "%(name)s has a login to the family's pages now (%(email)s)."
     assert _shown(msgid, name="Guro Test", email="guro@example.no") in page
+
+
+@pytest.mark.parametrize(
+    ("email_sign_in", "msgid"),
+    [
+        (True, "%(name)s then signs in at %(url)s with a one-time link sent to this address. No password is made."),
+        (False, "%(name)s then signs in at %(url)s with ID-porten. No password is made."),
+    ],
+)
+def test_family_page__the_login_form__says_how_the_family_signs_in_as_set_up(
+    staff_client, guardian, settings, email_sign_in, msgid
+):
+    settings.PORTAL_EMAIL_SIGN_IN = email_sign_in
+
+    page = staff_client.get(guardian.family.get_absolute_url()).content.decode()
+
+    assert _shown(msgid, name="Guro", url=reverse("portal:sign_in")) in page
 
 
 @pytest.mark.parametrize("email", ["", "guro at example"])
