@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from familielos.models import AccessAction, AccessEvent
@@ -60,41 +62,61 @@ def _valid_ip(value: str) -> str | None:
     return None
 
 
-def record(request, *, action: AccessAction, family_id: int, obj=None, object_type: str = "") -> AccessEvent:
+def record(request, *, action: AccessAction, family_id: int, obj=None, object_type: str = "") -> None:
     """Write one access event for the family; `obj` names the record looked at, if any.
 
     The address is stored without its query string: a search (`?q=Familien Hansen`) would put a family's name in
     the log of every family it matched, readable by people with no grant on that family.
     """
-    user = request.user
-    return AccessEvent.objects.create(
-        actor=user,
-        actor_username=user.get_username(),
-        role=role_of(user),
+    _insert(
+        request,
         action=action,
-        family_id=family_id,
+        family_ids=[family_id],
         object_type=object_type or (obj._meta.model_name if obj is not None else "family"),
-        object_id=str(obj.pk) if obj is not None else str(family_id),
-        path=request.path[:500],
-        ip=client_ip(request),
+        object_id=str(obj.pk) if obj is not None else None,
     )
 
 
 def record_listed(request, family_ids, *, object_type: str) -> None:
     """One view event for each family whose name a list page showed, written in one insert."""
+    _insert(request, action=AccessAction.VIEW, family_ids=sorted(set(family_ids)), object_type=object_type)
+
+
+def _insert(request, *, action: AccessAction, family_ids: list[int], object_type: str, object_id=None) -> None:
+    """Insert one event per family in one statement; object_id None: the family's own id.
+
+    Outside a transaction (a page view, where the event is the only write) the statement commits asynchronously:
+    it sets synchronous_commit off for its own transaction, so the request does not wait for the WAL flush (an
+    fsync, the largest fixed cost of every family page). PostgreSQL keeps the database consistent and the events
+    in order; only a crash of the database server or its machine can lose events, at most those of the last
+    3 × wal_writer_delay (0.6 s by default), and the next synchronous commit of any change flushes every event
+    before it. Inside a transaction (a change) the events commit with the change, synchronously; so do all of
+    them with AUDIT_SYNCHRONOUS_COMMIT on (docs/deployment.md, "The access log's durability").
+    """
+    if not family_ids:
+        return
+    asynchronous = not settings.AUDIT_SYNCHRONOUS_COMMIT and not connection.in_atomic_block
+    commit_mode = ", (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode" if asynchronous else ""
     user = request.user
-    shared = {
-        "actor": user,
-        "actor_username": user.get_username(),
-        "role": role_of(user),
-        "action": AccessAction.VIEW,
-        "object_type": object_type,
-        "path": request.path[:500],
-        "ip": client_ip(request),
-    }
-    AccessEvent.objects.bulk_create(
-        AccessEvent(family_id=family_id, object_id=str(family_id), **shared) for family_id in sorted(set(family_ids))
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AccessEvent._meta.db_table} "
+            "(at, actor_id, actor_username, role, action, family_id, object_type, object_id, path, ip) "
+            "SELECT %s, %s, %s, %s, %s, family.id, %s, COALESCE(%s, family.id::text), %s, %s::inet "
+            f"FROM unnest(%s::bigint[]) AS family(id){commit_mode}",
+            [
+                timezone.now(),
+                user.pk,
+                user.get_username(),
+                role_of(user),
+                action.value,
+                object_type,
+                object_id,
+                request.path[:500],
+                client_ip(request),
+                list(family_ids),
+            ],
+        )
 
 
 def trail(family_id: int):

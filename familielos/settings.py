@@ -209,6 +209,10 @@ USE_TZ = True
 # A cache every app server shares (login throttling, the public self-assessment's rate limit).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "familielos_cache"}}
 
+# Access events of page views commit without waiting for the disk (familielos.audit): on, a database crash can
+# lose no acknowledged event, at the cost of an fsync on every page view.
+AUDIT_SYNCHRONOUS_COMMIT = env_bool("AUDIT_SYNCHRONOUS_COMMIT", False)
+
 # The public self-assessment: how many results and sends one address may ask for an hour.
 SELF_ASSESSMENT_RESULTS_PER_HOUR = int(os.environ.get("SELF_ASSESSMENT_RESULTS_PER_HOUR", "30"))
 SELF_ASSESSMENT_SENDS_PER_HOUR = int(os.environ.get("SELF_ASSESSMENT_SENDS_PER_HOUR", "10"))
