@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
 from teams import workflow
 from teams.meeting_forms import AddToAgendaForm, DecisionForm, MeetingForm, PresentForm
-from teams.models import AgendaItem, Outcome, Referral, ReferralStatus, TeamMember, TeamRole
+from teams.models import AgendaItem, Meeting, Outcome, Referral, ReferralStatus, Ressursteam, TeamMember, TeamRole
 
 User = get_user_model()
 
@@ -210,19 +210,20 @@ def meeting_detail(request, pk):
 def _board(request, meeting, *, failed=None, status=200):
     """The board page; `failed` is the card just posted without JavaScript, shown again with its text and message."""
     items = list(_items(meeting))
-    board = Board(request.user, meeting, items)
+    members = _members(meeting)
+    role = next((member.team_role for member in members if member.pk == request.user.pk), None)
+    board = Board(request.user, meeting, items, can_plan=workflow.role_plans_meetings(role))
     for number, item in enumerate(items, start=1):
         item.number = number
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting")
-    members = _members(meeting)
-    present_ids = set(meeting.present.values_list("pk", flat=True))
+    present_ids = {member.pk for member in members if member.is_present}
     context = {
         "meeting": meeting,
         "items": items,
         "can_plan": board.can_plan,
         "present_form": _present_form(members, present_ids) if board.can_plan else None,
-        "present": [member for member in members if member.pk in present_ids],
+        "present": [member for member in members if member.is_present],
     }
     return render(request, "teams/meeting_detail.html", context, status=status)
 
@@ -241,17 +242,27 @@ class Failed:
 class Board:
     """What every card of a board needs, read once for the whole board (the query count does not grow with it)."""
 
-    def __init__(self, user, meeting, items):
+    def __init__(self, user, meeting, items, *, can_plan: bool | None = None):
         self.user = user
-        self.can_plan = workflow.can_plan_meetings(user, meeting.team)
+        self.can_plan = workflow.can_plan_meetings(user, meeting.team) if can_plan is None else can_plan
         referrals = [item.referral for item in items]
         self.granted = _granted_family_ids(user, referrals)
         self.consented = _consented_units({referral.case.family_id for referral in referrals if referral.case_id})
-        self.team_units = list(meeting.team.units.all())
+        # The team's services (whose consent each card checks) and the services a decision can send a case to, in
+        # one query.
+        in_team = Ressursteam.units.through.objects.filter(ressursteam_id=meeting.team_id, serviceunit=OuterRef("pk"))
+        units = list(
+            ServiceUnit.objects.annotate(in_team=Exists(in_team))
+            .filter(Q(in_team=True) | Q(kind__in=OTHER_SERVICE_KINDS))
+            .order_by("name", "pk")
+        )
+        self.team_units = [unit for unit in units if unit.in_team]
+        self._services = [unit for unit in units if unit.kind in OTHER_SERVICE_KINDS]
         self._choices = None
 
     def choices(self) -> dict:
-        """The services and familieloser every decision form offers, read on the first undecided card."""
+        """The services and familieloser every decision form offers, the familieloser read on the first undecided
+        card."""
         if self._choices is None:
             familieloser = workflow.familieloser_with_capacity()
             for los in familieloser:
@@ -260,8 +271,7 @@ class Board:
                     "caseload": los.caseload,
                     "capacity": los.capacity,
                 }
-            services = list(ServiceUnit.objects.filter(kind__in=OTHER_SERVICE_KINDS).order_by("name"))
-            self._choices = {"services": services, "familieloser": familieloser}
+            self._choices = {"services": self._services, "familieloser": familieloser}
         return self._choices
 
     def form(self, item, data=None) -> DecisionForm:
@@ -390,8 +400,13 @@ def meeting_present(request, pk):
 
 
 def _members(meeting) -> list:
+    """The team's members by name, each with their `team_role` and whether the meeting has them as present
+    (`is_present`), in one query."""
+    present = Meeting.present.through.objects.filter(meeting_id=meeting.pk, user_id=OuterRef("pk"))
     return list(
-        User.objects.filter(team_memberships__team=meeting.team).order_by("first_name", "last_name", "pk").distinct()
+        User.objects.filter(team_memberships__team=meeting.team)
+        .annotate(team_role=F("team_memberships__role"), is_present=Exists(present))
+        .order_by("first_name", "last_name", "pk")
     )
 
 

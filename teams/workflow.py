@@ -61,8 +61,12 @@ def team_role(user, team: Ressursteam) -> TeamRole | None:
 
 def can_plan_meetings(user, team: Ressursteam) -> bool:
     """A team leader or secretary creates meetings and sets their agenda."""
-    role = team_role(user, team)
-    return role is not None and role.can_plan_meetings
+    return role_plans_meetings(team_role(user, team))
+
+
+def role_plans_meetings(role: str | None) -> bool:
+    """Whether a member in this team role (None: not a member) creates meetings and sets their agenda."""
+    return role is not None and TeamRole(role).can_plan_meetings
 
 
 def can_decide(user, team: Ressursteam) -> bool:
