@@ -1,8 +1,9 @@
-"""Reads for the familielos's desk (the start page): four queries for all its panels, however many families."""
+"""Reads for the familielos's desk (the start page): three queries for all its panels, however many families."""
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from cases import access
 from cases.models import ActionPoint, ActionStatus, Level, Status
@@ -22,24 +23,40 @@ def has_desk(user) -> bool:
 
 def led_familieteams(user) -> QuerySet[Familieteam]:
     """The familieteams the user leads as the familielos of an open case at level 3, by family name, each with
-    `has_meeting` (whether any meeting was ever booked: until then, the first one is a to-do), and with the
-    familielos's capacity, so cases.workflow.capacity_of(team.case.familielos) reads no row."""
+    `has_meeting` (whether any meeting was ever booked: until then, the first one is a to-do), its planned meeting
+    (`planned_meeting`, read by `next_meetings`), and with the familielos's capacity, so
+    cases.workflow.capacity_of(team.case.familielos) reads no row."""
+    planned = FamilieteamMeeting.objects.filter(team=OuterRef("pk"), status=MeetingStatus.PLANNED).order_by(
+        "starts_at", "pk"
+    )
+    planned_meeting = planned.values(json=JSONObject(pk="pk", starts_at="starts_at", place="place"))[:1]
     return (
         access.visible_familieteams(user)
         .filter(case__familielos=user, case__status=Status.OPEN, case__level=Level.FAMILIELOS)
         .select_related("case__family", "case__familielos__familielos_capacity")
-        .annotate(has_meeting=Exists(FamilieteamMeeting.objects.filter(team=OuterRef("pk"))))
+        .annotate(
+            has_meeting=Exists(FamilieteamMeeting.objects.filter(team=OuterRef("pk"))),
+            planned_meeting=Subquery(planned_meeting, output_field=JSONField()),
+        )
         .order_by("case__family__name", "pk")
     )
 
 
-def next_meetings(team_ids) -> QuerySet[FamilieteamMeeting]:
-    """The teams' planned meetings, soonest first (a team has at most one at a time)."""
-    return (
-        FamilieteamMeeting.objects.filter(team_id__in=team_ids, status=MeetingStatus.PLANNED)
-        .select_related("team__case__family")
-        .order_by("starts_at", "pk")
-    )
+def next_meetings(teams) -> list[FamilieteamMeeting]:
+    """The planned meetings of teams read by `led_familieteams`, soonest first (a team has at most one at a time),
+    each with its team: no query."""
+    meetings = [
+        FamilieteamMeeting(
+            pk=row["pk"],
+            team=team,
+            status=MeetingStatus.PLANNED,
+            starts_at=datetime.fromisoformat(row["starts_at"]),
+            place=row["place"],
+        )
+        for team in teams
+        if (row := team.planned_meeting) is not None
+    ]
+    return sorted(meetings, key=lambda meeting: (meeting.starts_at, meeting.pk))
 
 
 def action_points_due(team_ids, *, by: date) -> QuerySet[ActionPoint]:

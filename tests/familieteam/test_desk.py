@@ -23,9 +23,9 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-# A whole request: session, user and permissions, the start page's own reads, the desk's four, the reminders' one,
+# A whole request: session, user and permissions, the start page's own reads, the desk's three, the reminders' one,
 # one audit insert.
-QUERY_BUDGET = 13
+QUERY_BUDGET = 12
 
 
 def _nb(message: str, **params) -> str:

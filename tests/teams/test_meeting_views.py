@@ -312,7 +312,7 @@ def test_board__query_count_does_not_grow_with_the_agenda(team, leader, django_a
     assert large.items.count() == 50
     client = client_for(leader)
     client.get(small.get_absolute_url())
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         small_count = _board_queries(client, small)
     assert _board_queries(client, large) == small_count
 
