@@ -190,7 +190,7 @@ def test_referral_new__preselects_the_covering_team_and_shows_the_attachments(le
     assert form["team"].value() == team.pk
     assert list(form.fields["team"].queryset) == [team]
     assert "Ressursteam Nord" not in response.text
-    assert samtale.starts_at.strftime("%d.%m.%Y") in response.text
+    assert timezone.localtime(samtale.starts_at).strftime("%d.%m.%Y") in response.text
     assert response.context["samtale"] == samtale
 
 
