@@ -109,6 +109,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through Jinja2 (familielos.forms_renderer): the same markup, at a fraction of the cost.
+FORM_RENDERER = "familielos.forms_renderer.FormRenderer"
+
 # Without DATABASE_URL the demo and the tests start an embedded PostgreSQL under .pgdata/ (familielos.embedded_db):
 # on with DEBUG, or asked for with EMBEDDED_POSTGRES=1. A production start without a database refuses to start.
 EMBEDDED_POSTGRES = env_bool("EMBEDDED_POSTGRES", DEBUG)
