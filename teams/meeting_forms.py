@@ -101,9 +101,23 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = outcomes
         self.fields["service"].choices = [("", "–"), *((unit.pk, unit.name) for unit in services)]
 
-    def familielos_choices(self):
-        """Each familielos radio with its person, whose `full` says the team should be warned."""
-        return list(zip(self["familielos"], self.familieloser.values(), strict=True))
+    def familielos_choices(self) -> list[dict]:
+        """Each familielos radio (`id`, `value`, `label`, `checked`) with its person (`los`, whose `full` says the
+        team should be warned). Built here rather than through the widget's subwidgets, which cost a board a
+        fraction of a millisecond per familielos per card: the municipality's every familielos is a choice."""
+        field = self["familielos"]
+        value = field.value()
+        checked = str(value) if value not in (None, "") else None
+        return [
+            {
+                "id": f"{field.auto_id}_{index}",
+                "value": los.pk,
+                "label": los.capacity_label,
+                "checked": str(los.pk) == checked,
+                "los": los,
+            }
+            for index, los in enumerate(self.familieloser.values())
+        ]
 
     def clean(self):
         data = super().clean()
