@@ -85,17 +85,21 @@ def record_listed(request, family_ids, *, object_type: str) -> None:
 def _insert(request, *, action: AccessAction, family_ids: list[int], object_type: str, object_id=None) -> None:
     """Insert one event per family in one statement; object_id None: the family's own id.
 
-    Outside a transaction (a page view, where the event is the only write) the statement commits asynchronously:
-    it sets synchronous_commit off for its own transaction, so the request does not wait for the WAL flush (an
-    fsync, the largest fixed cost of every family page). PostgreSQL keeps the database consistent and the events
-    in order; only a crash of the database server or its machine can lose events, at most those of the last
-    3 × wal_writer_delay (0.6 s by default), and the next synchronous commit of any change flushes every event
-    before it. Inside a transaction (a change) the events commit with the change, synchronously; so do all of
-    them with AUDIT_SYNCHRONOUS_COMMIT on (docs/deployment.md, "The access log's durability").
+    A view event written on its own (a page view, whose only write it is) commits asynchronously: the statement
+    sets synchronous_commit off for its own transaction, so the request does not wait for the WAL flush (an fsync,
+    the largest fixed cost of every family page). PostgreSQL keeps the database consistent and the events in order;
+    only a crash of the database server or its machine can lose events, at most those of the last
+    3 × wal_writer_delay (0.6 s by default), and the next synchronous commit flushes every event before it. Every
+    other event (a change, a download, an export) waits for the disk, as does a view event inside a larger
+    transaction and every event with AUDIT_SYNCHRONOUS_COMMIT on (docs/deployment.md, "The access log's
+    durability").
     """
     if not family_ids:
         return
-    asynchronous = not settings.AUDIT_SYNCHRONOUS_COMMIT and not connection.in_atomic_block
+    asynchronous = (
+        action == AccessAction.VIEW and not settings.AUDIT_SYNCHRONOUS_COMMIT and not connection.in_atomic_block
+    )
+    # A one-row item in FROM, evaluated before the statement's transaction commits; it adds no column.
     commit_mode = ", (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode" if asynchronous else ""
     user = request.user
     with connection.cursor() as cursor:

@@ -212,8 +212,8 @@ USE_TZ = True
 # A cache every app server shares (login throttling, the public self-assessment's rate limit).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "familielos_cache"}}
 
-# Access events of page views commit without waiting for the disk (familielos.audit): on, a database crash can
-# lose no acknowledged event, at the cost of an fsync on every page view.
+# A page view's access event commits without waiting for the disk (familielos.audit); changes, downloads and
+# exports always wait. On: view events wait too, at the cost of an fsync on every page view.
 AUDIT_SYNCHRONOUS_COMMIT = env_bool("AUDIT_SYNCHRONOUS_COMMIT", False)
 
 # The public self-assessment: how many results and sends one address may ask for an hour.
