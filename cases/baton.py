@@ -64,19 +64,22 @@ def _display_name(user_field: str):
     return Coalesce(NullIf(full, Value("")), f"{user_field}__username")
 
 
-# What the family page shows of the baton and of a waiting handover, read as two JSON subqueries of the page's own
-# row: ten scalar subqueries made the family page's case query take 4 ms to plan.
-_BATON_FIELDS = {"holder_id": F("holder_id"), "holder_name": _display_name("holder"), "since": F("since")}
-_PENDING_FIELDS = {
-    "pk": F("pk"),
-    "to_user_id": F("to_user_id"),
-    "requested_by_id": F("requested_by_id"),
-    "requested_at": F("requested_at"),
-    "from_name": _display_name("from_user"),
-    "to_name": _display_name("to_user"),
+# What the family page shows of the baton and of a waiting handover, each field with how it comes back from JSON
+# (None: as it is), read as two JSON subqueries of the page's own row: as nine scalar subqueries they took the family
+# page's case query 3.4 ms to plan, against 2.2.
+_BATON_FIELDS = {
+    "holder_id": (F("holder_id"), None),
+    "holder_name": (_display_name("holder"), None),
+    "since": (F("since"), datetime.fromisoformat),
 }
-# The fields JSON carries as text.
-_TIMESTAMPS = frozenset({"since", "requested_at"})
+_PENDING_FIELDS = {
+    "pk": (F("pk"), None),
+    "to_user_id": (F("to_user_id"), None),
+    "requested_by_id": (F("requested_by_id"), None),
+    "requested_at": (F("requested_at"), datetime.fromisoformat),
+    "from_name": (_display_name("from_user"), None),
+    "to_name": (_display_name("to_user"), None),
+}
 
 
 def _open_case(family: Family) -> Case | None:
@@ -229,16 +232,20 @@ def baton_annotations(family_ref: str = "family_id") -> dict:
     held = Baton.objects.filter(family=OuterRef(family_ref))
     waiting = Handover.objects.filter(family=OuterRef(family_ref), status=HandoverStatus.PENDING)
     return {
-        "baton_row": Subquery(held.values(json=JSONObject(**_BATON_FIELDS))[:1], output_field=JSONField()),
-        "pending_row": Subquery(waiting.values(json=JSONObject(**_PENDING_FIELDS))[:1], output_field=JSONField()),
+        "baton_row": Subquery(held.values(json=_json_object(_BATON_FIELDS))[:1], output_field=JSONField()),
+        "pending_row": Subquery(waiting.values(json=_json_object(_PENDING_FIELDS))[:1], output_field=JSONField()),
     }
 
 
-def _from_json(row: dict | None) -> SimpleNamespace | None:
+def _json_object(fields: dict) -> JSONObject:
+    return JSONObject(**{name: expression for name, (expression, _parse) in fields.items()})
+
+
+def _from_json(row: dict | None, fields: dict) -> SimpleNamespace | None:
     if row is None:
         return None
     return SimpleNamespace(
-        **{name: datetime.fromisoformat(value) if name in _TIMESTAMPS else value for name, value in row.items()}
+        **{name: parse(row[name]) if parse else row[name] for name, (_expression, parse) in fields.items()}
     )
 
 
@@ -249,10 +256,10 @@ def baton_context(user, family: Family, *, case: Case | None = None, row=None) -
     family's current case (read if not given)."""
     if row is None:
         row = Family.objects.annotate(**baton_annotations("pk")).get(pk=family.pk)
-    baton = _from_json(row.baton_row)
+    baton = _from_json(row.baton_row, _BATON_FIELDS)
     if baton is None:
         return {"baton": None, "pending": None, "can_hand_over": False, "can_cancel": False, "is_asked": False}
-    pending = _from_json(row.pending_row)
+    pending = _from_json(row.pending_row, _PENDING_FIELDS)
     if case is None:
         case = _open_case(family)
     elif case.status != Status.OPEN:

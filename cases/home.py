@@ -111,7 +111,7 @@ def _desk(user, today) -> dict:
         team.past_min = team.months >= PLAN_MIN_MONTHS
         team.past_end = team.planned_end < today
     desk["phase_out"] = [team for team in teams if team.past_min or team.past_end]
-    desk["meetings"] = familieteam_selectors.next_meetings(teams)
+    desk["meetings"] = familieteam_selectors.planned_meetings(teams)
     for meeting in desk["meetings"]:
         meeting.is_today = timezone.localdate(meeting.starts_at) == today
     due_by = today + timedelta(days=DUE_SOON_DAYS)

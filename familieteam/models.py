@@ -144,6 +144,10 @@ class FamilieteamMeeting(models.Model):
         indexes = [models.Index(fields=["team", "starts_at"], name="ftmeeting_team_starts")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="ftmeeting_status_valid"),
+            # workflow.plan_meeting refuses a second; the desk shows one planned meeting per team.
+            models.UniqueConstraint(
+                fields=["team"], condition=Q(status=MeetingStatus.PLANNED), name="ftmeeting_one_planned"
+            ),
         ]
 
     def __str__(self):

@@ -24,7 +24,7 @@ def has_desk(user) -> bool:
 def led_familieteams(user) -> QuerySet[Familieteam]:
     """The familieteams the user leads as the familielos of an open case at level 3, by family name, each with
     `has_meeting` (whether any meeting was ever booked: until then, the first one is a to-do), its planned meeting
-    (`planned_meeting`, read by `next_meetings`), and with the familielos's capacity, so
+    (`planned_meeting`, read by `planned_meetings`), and with the familielos's capacity, so
     cases.workflow.capacity_of(team.case.familielos) reads no row."""
     planned = FamilieteamMeeting.objects.filter(team=OuterRef("pk"), status=MeetingStatus.PLANNED).order_by(
         "starts_at", "pk"
@@ -42,9 +42,9 @@ def led_familieteams(user) -> QuerySet[Familieteam]:
     )
 
 
-def next_meetings(teams) -> list[FamilieteamMeeting]:
+def planned_meetings(teams) -> list[FamilieteamMeeting]:
     """The planned meetings of teams read by `led_familieteams`, soonest first (a team has at most one at a time),
-    each with its team: no query."""
+    each with its team: no query. Read-only: each holds only what the desk shows, so it is never saved."""
     meetings = [
         FamilieteamMeeting(
             pk=row["pk"],

@@ -28,7 +28,7 @@ from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
 from teams import workflow
 from teams.meeting_forms import AddToAgendaForm, DecisionForm, MeetingForm, PresentForm
-from teams.models import AgendaItem, Meeting, Outcome, Referral, ReferralStatus, Ressursteam, TeamMember, TeamRole
+from teams.models import AgendaItem, Meeting, Outcome, Referral, ReferralStatus, Ressursteam, TeamMember
 
 User = get_user_model()
 
@@ -62,7 +62,7 @@ def meeting_list(request):
     context = {
         "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at", "pk"),
         "past": meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk"),
-        "planning_teams": [member.team for member in memberships if TeamRole(member.role).can_plan_meetings],
+        "planning_teams": [member.team for member in memberships if workflow.role_plans_meetings(member.role)],
     }
     return render(request, "teams/meeting_list.html", context)
 
@@ -211,20 +211,14 @@ def _board(request, meeting, *, failed=None, status=200):
     """The board page; `failed` is the card just posted without JavaScript, shown again with its text and message."""
     items = list(_items(meeting))
     members = _members(meeting)
+    # The viewer's role in this team (workflow.team_role), from the members the page lists anyway.
     role = next((member.team_role for member in members if member.pk == request.user.pk), None)
     board = Board(request.user, meeting, items, can_plan=workflow.role_plans_meetings(role))
     for number, item in enumerate(items, start=1):
         item.number = number
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting")
-    present_ids = {member.pk for member in members if member.is_present}
-    context = {
-        "meeting": meeting,
-        "items": items,
-        "can_plan": board.can_plan,
-        "present_form": _present_form(members, present_ids) if board.can_plan else None,
-        "present": [member for member in members if member.is_present],
-    }
+    context = {"meeting": meeting, "items": items, **_presence(members, can_plan=board.can_plan)}
     return render(request, "teams/meeting_detail.html", context, status=status)
 
 
@@ -375,8 +369,7 @@ def _number(meeting, item) -> int:
 @vary_on_headers("HX-Request")
 def meeting_present(request, pk):
     meeting = access.meeting_or_404(request.user, pk)
-    members = _members(meeting)
-    form = PresentForm(request.POST, members=members)
+    form = PresentForm(request.POST, members=_members(meeting))
     status, refusal = 200, ""
     if not workflow.can_plan_meetings(request.user, meeting.team):
         status, refusal = 403, _("Only the team's leader or secretary can record who is present.")
@@ -388,14 +381,7 @@ def meeting_present(request, pk):
             messages.error(request, refusal)
             return _board(request, meeting, status=status)
         return redirect("teams:meeting_detail", meeting.pk)
-    present_ids = set(meeting.present.values_list("pk", flat=True))
-    context = {
-        "meeting": meeting,
-        "can_plan": status == 200,
-        "present_form": _present_form(members, present_ids) if status == 200 else None,
-        "present": [member for member in members if member.pk in present_ids],
-        "refusal": refusal,
-    }
+    context = {"meeting": meeting, "refusal": refusal, **_presence(_members(meeting), can_plan=status == 200)}
     return render(request, "teams/meeting_detail.html#present", context, status=status)
 
 
@@ -410,8 +396,11 @@ def _members(meeting) -> list:
     )
 
 
-def _present_form(members, present_ids) -> PresentForm:
-    return PresentForm(members=members, initial={"present": sorted(present_ids)})
+def _presence(members, *, can_plan: bool) -> dict:
+    """Who the meeting has as present, and for a leader or secretary the form to change it."""
+    present = [member for member in members if member.is_present]
+    form = PresentForm(members=members, initial={"present": [member.pk for member in present]}) if can_plan else None
+    return {"can_plan": can_plan, "present_form": form, "present": present}
 
 
 # Minutes --------------------------------------------------------------------------------------------------------

@@ -346,6 +346,16 @@ def test_baton_context__what_each_person_may_do(level2, staff, colleague, django
     assert (theirs["can_hand_over"], theirs["can_cancel"], theirs["is_asked"]) == (False, False, True)
 
 
+def test_baton_context__times__are_the_stored_moments(level2, staff, colleague):
+    handover = ask(level2, colleague)
+    held = Baton.objects.get(family_id=level2.family_id)
+
+    context = baton.baton_context(staff, access.family_or_404(staff, level2.family_id, with_change=True))
+
+    assert context["baton"].since == held.since
+    assert context["pending"].requested_at == handover.requested_at
+
+
 def test_desk_context__waiting_handovers_and_how_many_families_held(staff, team, django_assert_num_queries):
     (first, *_), (second, *_) = families_held_by(staff, team, 2)
     anna = factories.ressursteam_member(team)

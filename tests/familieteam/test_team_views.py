@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -423,6 +423,15 @@ def test_meeting_new__a_meeting_is_already_planned__the_refusal_is_shown(case, t
     assert 'role="alert"' in html
     assert "Familiens heim" in html
     assert team.meetings.count() == 1
+
+
+def test_second_planned_meeting__written_past_the_workflow__the_database_refuses_it(case, team):
+    planned = factories.familieteam_meeting(case, starts_at=timezone.now() + timedelta(days=2))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FamilieteamMeeting.objects.create(
+            team=team, starts_at=planned.starts_at + timedelta(days=7), place="Skulen", created_by=planned.created_by
+        )
+    assert list(team.meetings.all()) == [planned]
 
 
 def test_meeting_edit__reschedules_and_changes_the_invited(case, los_client, service_member):
