@@ -109,7 +109,7 @@ def _desk(user, today) -> dict:
         team.months = team.months_at_level_3(today)
         team.past_max = team.months >= PLAN_MAX_MONTHS
         team.past_min = team.months >= PLAN_MIN_MONTHS
-        team.past_end = team.planned_end < today
+        team.past_end = team.is_past_planned_end(today)
     desk["phase_out"] = [team for team in teams if team.past_min or team.past_end]
     desk["meetings"] = familieteam_selectors.planned_meetings(teams)
     for meeting in desk["meetings"]:

@@ -60,6 +60,9 @@ class Familieteam(models.Model):
     def months_at_level_3(self, today: date | None = None) -> int:
         return months_between(self.started_on, today or timezone.localdate())
 
+    def is_past_planned_end(self, today: date | None = None) -> bool:
+        return self.planned_end < (today or timezone.localdate())
+
 
 class MemberKind(models.TextChoices):
     SERVICE = "service", _("Service representative")

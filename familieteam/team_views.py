@@ -139,7 +139,6 @@ def _team_context(request, team: Familieteam, *, plan_form=None) -> dict:
         "team": team,
         "case": case,
         "family": family,
-        "today": timezone.localdate(),
         "can_lead": can_lead,
         "at_level_3": workflow.at_level_3(case),
         "service_members": [member for member in members if member.kind == MemberKind.SERVICE],

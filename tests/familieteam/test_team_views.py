@@ -114,6 +114,17 @@ def test_team_page__familielos__shows_family_leader_plan_members_and_first_meeti
     ).exists()
 
 
+@pytest.mark.parametrize(("days_left", "past"), [(-1, True), (0, False), (30, False)])
+def test_team_page__planned_end__says_when_it_has_passed(case, team, los_client, days_left, past):
+    team.started_on = timezone.localdate() - timedelta(days=200)
+    team.planned_end = timezone.localdate() + timedelta(days=days_left)
+    team.save(update_fields=["started_on", "planned_end"])
+
+    html = los_client.get(team_url(case)).content.decode()
+
+    assert bool(re.search(r"past the planned end|forbi planlagt slutt", html)) is past
+
+
 def test_team_page__service_member__reads_without_any_form(case, service_member):
     factories.trusted_person(case, name="Nabo Nils")
     response = client_for(service_member[1]).get(team_url(case))
