@@ -116,7 +116,9 @@ FORM_RENDERER = "familielos.forms_renderer.FormRenderer"
 # on with DEBUG, or asked for with EMBEDDED_POSTGRES=1. A production start without a database refuses to start.
 EMBEDDED_POSTGRES = env_bool("EMBEDDED_POSTGRES", DEBUG)
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+    # Connections are kept a minute, except under DEBUG: the development server (`make demo`) answers each request
+    # in a thread of its own, and every kept connection would stay open until PostgreSQL refused new ones.
+    DATABASES = {"default": dj_database_url.config(conn_max_age=0 if DEBUG else 60, conn_health_checks=True)}
 elif EMBEDDED_POSTGRES:
     from familielos.embedded_db import database_url
 
@@ -128,6 +130,13 @@ else:
 # Server-side cursors (Django's default for .iterator() and choice lists) cost a DECLARE round trip per list and
 # do not survive a transaction-pooling connection pooler (pgbouncer): off everywhere.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Parameters bound on the server, and a statement run five times on a connection kept prepared: PostgreSQL plans it
+# no more (familielos.postgresql). A pgbouncer in transaction mode needs max_prepared_statements set (1.21 or newer);
+# DATABASE_PREPARED_STATEMENTS=0 turns preparing off where the pooler cannot.
+DATABASES["default"]["ENGINE"] = "familielos.postgresql"
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    server_side_binding=True, prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+)
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

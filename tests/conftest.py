@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from tests import factories
-from tests.perf.database import migrations_fingerprint
+from tests.perf.database import comment_on_database, migrations_fingerprint
 
 
 def install_default_data() -> None:
@@ -41,7 +41,7 @@ def _build_template(template: str, fingerprint: str, verbosity: int) -> None:
     try:
         connection.creation.create_test_db(verbosity=verbosity, autoclobber=True)
         with connection.cursor() as cursor:
-            cursor.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(template)} IS %s", [fingerprint])
+            cursor.execute(comment_on_database(connection, template, fingerprint))
     finally:
         # A template with a connection open cannot be copied.
         connection.close()
@@ -115,8 +115,8 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
         with django_db_blocker.unblock():
             install_default_data()
             with connection.cursor() as cursor:
-                name = connection.ops.quote_name(connection.settings_dict["NAME"])
-                cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [migrations_fingerprint()])
+                name = connection.settings_dict["NAME"]
+                cursor.execute(comment_on_database(connection, name, migrations_fingerprint()))
 
 
 @pytest.fixture

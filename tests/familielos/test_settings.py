@@ -29,6 +29,7 @@ APP_ENVIRONMENT = (
     "PROXY_COUNT",
     "TEST_DATABASE_NAME",
     "EMBEDDED_POSTGRES",
+    "DATABASE_PREPARED_STATEMENTS",
 )
 
 PRODUCTION_SECRET_KEY = "prod-like-Zq8v3N1xk0Rb7TgW2sYc5LpH9mJd4Fu6Ae_Xo-Kn3Vt8Gq1Ws7Ey2Ri5Pb0Uh4Ol9Cz6Mj"
@@ -142,6 +143,44 @@ def test_settings__debug_on_without_database_url__uses_the_embedded_server():
 
     assert result.returncode == 0, result.stderr
     assert "/.pgdata" in result.stdout
+
+
+PRINT_DATABASE = """
+import json
+import django
+from django.conf import settings
+
+django.setup()
+database = settings.DATABASES["default"]
+print(json.dumps({name: database[name] for name in ("ENGINE", "OPTIONS", "CONN_MAX_AGE")}))
+"""
+
+
+def database_settings(**overrides: str | None) -> dict:
+    result = run_python("-c", PRINT_DATABASE, env=production_environment(**overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_settings__production__binds_on_the_server_and_keeps_repeated_queries_prepared():
+    database = database_settings()
+
+    assert database["ENGINE"] == "familielos.postgresql"
+    assert database["OPTIONS"]["server_side_binding"] is True
+    assert database["OPTIONS"]["prepare_threshold"] == 5
+    assert database["CONN_MAX_AGE"] == 60
+
+
+def test_settings__prepared_statements_off__binds_on_the_server_without_preparing():
+    database = database_settings(DATABASE_PREPARED_STATEMENTS="0")
+
+    assert database["OPTIONS"]["server_side_binding"] is True
+    assert database["OPTIONS"]["prepare_threshold"] is None
+
+
+def test_settings__debug_with_a_database_url__keeps_no_connection_open():
+    """The development server answers each request in a thread of its own: kept connections would pile up."""
+    assert database_settings(DEBUG="1")["CONN_MAX_AGE"] == 0
 
 
 def test_settings__debug_off_without_allowed_hosts__refuses_to_start():

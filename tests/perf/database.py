@@ -101,5 +101,10 @@ def read_marker(connection) -> str:
 
 def write_marker(connection, text: str) -> None:
     with connection.cursor() as cursor:
-        name = connection.ops.quote_name(connection.settings_dict["NAME"])
-        cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [text])
+        cursor.execute(comment_on_database(connection, connection.settings_dict["NAME"], text))
+
+
+def comment_on_database(connection, name: str, text: str) -> str:
+    """The statement that sets a database's comment. The text is quoted client-side: a utility statement takes no
+    bound parameters, and the app binds them on the server (OPTIONS server_side_binding)."""
+    return connection.ops.compose_sql(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s", [text])
