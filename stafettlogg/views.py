@@ -19,7 +19,7 @@ from familielos.errors import Refused
 from familielos.middleware import background
 from familielos.models import AccessAction
 from stafettlogg import forms, selectors, workflow
-from stafettlogg.models import Kind
+from stafettlogg.models import Entry, Kind
 
 PAGE = "stafettlogg/log.html"
 PAGE_SIZE = 25
@@ -63,6 +63,14 @@ def _post_item(kind, family, form=None, refusal: str = "", posted: bool = False)
         "refusal": refusal,
         "posted": posted,
     }
+
+
+def _measures_changed(context: dict, family, written: Entry) -> dict:
+    """A new measure, or a corrected one, changes the measures the evaluation form offers: the answer to the write
+    then carries a fresh evaluation form too (`evaluation_item`), which replaces the one on the page."""
+    if written.kind == Kind.MEASURE:
+        context["evaluation_item"] = _post_item(Kind.EVALUATION, family)
+    return context
 
 
 def _prepare(user, shown, corrections=None) -> None:
@@ -132,9 +140,8 @@ def post(request, family_pk):
             if not request.htmx:
                 messages.success(request, _("The entry is in the log."))
                 return redirect(_log_url(family))
-            response = render(
-                request, f"{PAGE}#post-form", {"family": family, "item": _post_item(kind, family, posted=True)}
-            )
+            context = {"family": family, "item": _post_item(kind, family, posted=True)}
+            response = render(request, f"{PAGE}#posted-answer", _measures_changed(context, family, entry))
             return trigger_client_event(response, CHANGED)
     # The answer shows the family's data again (the page, or the form's choice of measures).
     _audit(request, family)
@@ -169,7 +176,8 @@ def correct(request, family_pk):
                 return redirect(f"{_log_url(family)}#entry-{correction.pk}")
             entry = get_object_or_404(selectors.entries(family), pk=pk)
             _prepare(request.user, [entry])
-            response = render(request, f"{PAGE}#entry", {"family": family, "entry": entry})
+            context = {"family": family, "entry": entry}
+            response = render(request, f"{PAGE}#corrected-answer", _measures_changed(context, family, correction))
             return trigger_client_event(response, CHANGED)
     _audit(request, family)
     corrections = {entry.pk: (form, refusal)}
