@@ -54,24 +54,31 @@ def plan(request):
 @portal_view
 def action_points(request):
     """The family's tasks, open ones first; the person ticks their own."""
-    person = request.person
+    audit.record(request, action=AccessAction.VIEW, family_id=request.person.family_id, object_type="action_points")
+    return render(request, "portal/action_points.html", _task_lists(request.person))
+
+
+def _task_lists(person, *, changed: int | None = None, refusal: str = "") -> dict:
+    """The family's tasks, not done and done; the one just ticked (`changed`) carries the tick's answer: saved, or
+    the refusal."""
     points = list(selectors.action_points(person.family))
     for point in points:
         point.can_tick = workflow.can_tick_own(person, point)
-    audit.record(request, action=AccessAction.VIEW, family_id=person.family_id, object_type="action_points")
-    context = {
+        if point.pk == changed:
+            point.refusal, point.changed = refusal, not refusal
+    return {
         "open_points": [point for point in points if point.is_open],
         "closed_points": [point for point in points if not point.is_open],
     }
-    return render(request, "portal/action_points.html", context)
 
 
 @require_POST
 @portal_view
 @vary_on_headers("HX-Request")
 def action_point_tick(request, pk):
-    """Mark one's own task done or not done. htmx gets the task's row back; without JavaScript, the task list.
-    Another family's task is a 404; a task that is not the person's own is refused and stays as it is."""
+    """Mark one's own task done or not done. htmx gets both lists back, the task moved to where it now belongs;
+    without JavaScript, the task list. Another family's task is a 404; a task that is not the person's own is refused
+    and stays as it is."""
     person = request.person
     point = get_object_or_404(selectors.action_points(person.family), pk=pk)
     form = forms.TickForm(request.POST)
@@ -91,13 +98,10 @@ def action_point_tick(request, pk):
         else:
             messages.success(request, _("The task is saved."))
         return redirect("portal:action_points")
-    if refusal:
-        # The answer shows the task as it is now.
-        audit.record(request, action=AccessAction.VIEW, family_id=person.family_id, obj=point)
-    point = get_object_or_404(selectors.action_points(person.family), pk=pk)
-    point.can_tick = workflow.can_tick_own(person, point)
-    context = {"point": point, "refusal": refusal, "changed": not refusal}
-    return render(request, "portal/action_points.html#pages-point", context)
+    # The answer shows the family's tasks again.
+    audit.record(request, action=AccessAction.VIEW, family_id=person.family_id, object_type="action_points")
+    context = _task_lists(person, changed=point.pk, refusal=refusal)
+    return render(request, "portal/action_points.html#task-lists", context)
 
 
 @require_GET
