@@ -110,11 +110,14 @@ def handover_new(request, family_pk):
 
 
 def _waiting_context(request) -> dict:
-    """The handovers waiting for the user and those they asked for; each family named is an access event."""
+    """The handovers waiting for the user, those they asked for, and the families they hold the baton for; each
+    family named is an access event."""
     waiting = list(baton.waiting_for(request.user))
     asked = list(baton.requested_by(request.user))
-    audit.record_listed(request, [handover.family_id for handover in waiting + asked], object_type="baton")
-    return {"waiting": waiting, "asked": asked, "held_count": baton.held_batons(request.user).count()}
+    held = list(baton.held_batons(request.user))
+    families = [handover.family_id for handover in waiting + asked] + [row.family_id for row in held]
+    audit.record_listed(request, families, object_type="baton")
+    return {"waiting": waiting, "asked": asked, "held": held}
 
 
 @login_required

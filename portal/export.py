@@ -68,7 +68,8 @@ FAMILY_HOLDS = [
 FAMILY_LEAVES_OUT = [
     gettext_lazy("The team's internal notes in the log: the entries written for the team only."),
     gettext_lazy(
-        "What the team wrote about why your case changed level. The levels and the dates of the changes are included."
+        "The notes staff wrote when they moved your case between levels. The levels and the dates are included, and "
+        "so are the ressursteam's decisions with their reasons."
     ),
     gettext_lazy("Screenings: the assessment tool staff in kindergartens, schools and health stations use."),
     gettext_lazy("What staff write to each other when they hand over the baton."),

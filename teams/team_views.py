@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import access
 from familielos import audit, roles
 from teams import selectors, workflow
+from teams.models import Ressursteam
 from teams.team_forms import MAX_CAPACITY, CapacityForm
 
 # Meetings listed on a team's page in each direction; older ones are in the meeting list.
@@ -24,7 +25,8 @@ MEETINGS_SHOWN = 10
 @login_required
 @require_GET
 def team_list(request):
-    """The teams the person is a member of; straight to the team when there is only one."""
+    """The teams the person is a member of; straight to the team when there is only one. Someone in no team sees
+    which teams the municipality has and which kindergartens and schools each covers (no family in it)."""
     memberships = list(
         request.user.team_memberships.filter(team__in=access.member_teams(request.user))
         .select_related("team")
@@ -32,7 +34,8 @@ def team_list(request):
     )
     if len(memberships) == 1:
         return redirect("teams:team_detail", team_pk=memberships[0].team_id)
-    return render(request, "teams/team_list.html", {"memberships": memberships})
+    directory = [] if memberships else list(Ressursteam.objects.prefetch_related("covers").order_by("name", "pk"))
+    return render(request, "teams/team_list.html", {"memberships": memberships, "directory": directory})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from cases import access, actions, baton, workflow
 from cases.models import Baton, Case, Handover, HandoverStatus, Level
@@ -605,3 +606,22 @@ def test_handover_page__a_handover_waiting__says_so_and_offers_no_form(level2, s
     assert response.context["form"] is None
     waiting = shown("A handover to %(name)s is already waiting to be accepted. Cancel it first.")
     assert waiting % {"name": colleague.get_full_name()} in response.content.decode()
+
+
+def test_waiting_page__lists_the_families_held_with_links_each_an_access_event(staff, team):
+    cases = [case for case, *_ in families_held_by(staff, team, 2)]
+    client = client_for(staff)
+
+    page = client.get(reverse("baton:waiting")).content.decode()
+
+    for case in cases:
+        assert f'href="{case.family.get_absolute_url()}"' in page
+        assert escape(case.family.name) in page
+    listed = AccessEvent.objects.filter(actor=staff, object_type="baton").values_list("family_id", flat=True)
+    assert {case.family_id for case in cases} <= set(listed)
+
+
+def test_waiting_page__holding_no_baton__says_so(staff):
+    page = client_for(staff).get(reverse("baton:waiting")).content.decode()
+
+    assert escape(shown("You hold the baton for no family.")) in page

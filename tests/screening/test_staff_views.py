@@ -316,6 +316,18 @@ def test_submission_new__form__groups_factors_in_fieldsets_with_help_texts(staff
     assert 'name="action" value="submit"' in text
 
 
+def test_submission_new__fields_needed_to_submit__are_not_marked_optional(staff_client, new_url):
+    """The description of an anonymous child and what was seen are needed to submit (not to save a draft): their
+    labels say nothing of "optional", while a field that is optional still says so."""
+    text = staff_client.get(new_url).text
+    optional = f'<span class="optional">({_nb("optional")})</span>'
+
+    for field in ("child_description", "seen"):
+        label = re.search(rf'<label for="id_{field}">(.*?)</label>', text, re.S).group(1)
+        assert optional not in label
+    assert optional in re.search(r'<label for="id_child_said">(.*?)</label>', text, re.S).group(1)
+
+
 def _index(instrument, factor):
     ordered = [f.pk for g in instrument.groups.order_by("position", "pk") for f in g.factors.order_by("position", "pk")]
     return ordered.index(factor.pk)

@@ -153,6 +153,19 @@ def test_team_list__no_team__says_so(staff_client):
     assert _nb("You are not a member of any ressursteam.") in response.text
 
 
+def test_team_list__no_team__lists_the_teams_and_what_they_cover_and_no_family(team, staff_client):
+    named_referral(team, family_name="Familien Berg")
+
+    response = staff_client.get(reverse("teams:team_list"))
+
+    assert response.status_code == 200
+    assert "Ressursteam vest" in response.text
+    assert "Vestbygd skule" in response.text
+    assert "Annan kvar tysdag kl. 9" in response.text
+    assert "Familien Berg" not in response.text
+    assert team_url(team) not in response.text
+
+
 # Statistics -----------------------------------------------------------------------------------------------------
 
 
