@@ -267,6 +267,9 @@ def book_avklaringssamtale(
     case = Case.objects.select_related("family").get(pk=case.pk)
     if refusal := booking_refusal(actor, case, can_change=True):
         raise Refused(refusal)
+    # Under the family's lock: a booking sent twice (a double click) finds the first.
+    if case.samtaler.filter(starts_at=starts_at, status=SamtaleStatus.PLANNED).exists():
+        raise Refused(_("A clarifying conversation is already booked for this case at that time."))
     if case.level == Level.UNDRING:
         case = workflow.move_to_avklaring(
             actor=actor,

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import workflow
-from cases.models import Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
+from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos import roles
 from familielos.models import ServiceUnit
+from familielos.validators import DateWithin
 from teams.models import Ressursteam
 
 
@@ -19,6 +20,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# No one registered is older than this.
+OLDEST = 120
 
 
 def _not_in_future(value):
@@ -99,10 +104,22 @@ class PersonForm(forms.ModelForm):
         widgets = {"birth_date": DateInput()}
 
     def clean_birth_date(self):
-        return _not_in_future(self.cleaned_data["birth_date"])
+        born = _not_in_future(self.cleaned_data["birth_date"])
+        if born and age_on(born, timezone.localdate()) > OLDEST:
+            raise forms.ValidationError(_("Check the year of birth."), code="too_old")
+        return born
 
     def clean(self):
+        """A child added has a date of birth and is under 18, as on the new family form: the family's own pages
+        and the young person's login go by the child's age. (A child already registered may have turned 18.)"""
         data = super().clean()
+        adding_child = self.instance._state.adding and data.get("role") == PersonRole.CHILD
+        if adding_child and "birth_date" not in self.errors:
+            born = data.get("birth_date")
+            if born is None:
+                self.add_error("birth_date", forms.ValidationError(_("Give the child's date of birth."), "required"))
+            elif age_on(born, timezone.localdate()) >= 18:
+                self.add_error("birth_date", forms.ValidationError(_("The child must be under 18."), code="adult"))
         if data.get("parental_responsibility") and data.get("role") != PersonRole.GUARDIAN:
             self.add_error(
                 "parental_responsibility",
@@ -123,9 +140,13 @@ class ConsentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
-    valid_to = forms.DateField(label=_("Valid to"), widget=DateInput(), required=False)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput(), validators=[DateWithin(back=1, ahead=1)])
+    valid_to = forms.DateField(
+        label=_("Valid to"), widget=DateInput(), required=False, validators=[DateWithin(back=1, ahead=5)]
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
 
     def __init__(self, *args, family, team: Ressursteam | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,7 +234,7 @@ class FamilySearchForm(forms.Form):
 
 
 class BookSamtaleForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     place = forms.CharField(label=_("Place"), max_length=200)
     participants = forms.CharField(
@@ -254,7 +275,9 @@ class AgreementForm(forms.Form):
     point = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = forms.CharField(label=_("What"), max_length=300, required=False)
     who = forms.CharField(label=_("Who"), max_length=200, required=False)
-    follow_up = forms.DateField(label=_("Follow up by"), widget=DateInput(), required=False)
+    follow_up = forms.DateField(
+        label=_("Follow up by"), widget=DateInput(), required=False, validators=[DateWithin(back=1, ahead=2)]
+    )
 
     def clean(self):
         data = super().clean()

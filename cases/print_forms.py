@@ -40,6 +40,11 @@ def _max_length(name: str) -> int | None:
 PLACEHOLDER_HELP = _("You can use the placeholders listed above the form, for example {barn}.")
 
 
+# A letter fits on a sheet or two; a longer text would take the PDF renderer minutes for every family's letter.
+LETTER_BODY_MAX = 8000
+LETTER_SIGNATURE_MAX = 1000
+
+
 class LetterTemplateForm(forms.Form):
     """A leader's edit of one letter template; unknown placeholders are refused so a typo is caught here."""
 
@@ -51,12 +56,14 @@ class LetterTemplateForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=_max_length("subject"), help_text=PLACEHOLDER_HELP)
     body = forms.CharField(
         label=_("Text"),
+        max_length=LETTER_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("An empty line starts a new paragraph. You can use the placeholders, for example {tidspunkt}."),
     )
     signature = forms.CharField(
         label=_("Signature and contact"),
         required=False,
+        max_length=LETTER_SIGNATURE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Greeting, name, unit and how to get in touch, for example {avsender}."),
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.models import ACTION_COMMENT_MAX, ActionStatus, OwnerKind, PersonRole
 from familielos.roles import display_name
+from familielos.validators import DateWithin
 from familieteam.models import Column, FamilieteamMeeting, MemberKind
 from familieteam.workflow import Owner
 
@@ -50,7 +51,7 @@ class ActionPointForm(forms.Form):
 
     what = forms.CharField(label=_("What is to be done"), max_length=WHAT_MAX)
     owner = forms.ChoiceField(label=_("Who does it"))
-    due = forms.DateField(label=_("By"), widget=DateInput())
+    due = forms.DateField(label=_("By"), widget=DateInput(), validators=[DateWithin(back=2, ahead=2)])
     cell = forms.TypedChoiceField(
         label=_("From the canvas"),
         coerce=int,

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import pgettext_lazy
 
 from cases.forms import DateInput
+from familielos.validators import DateWithin
 from familieteam.models import TEXT_MAX, Column, EvaluationResult, LifeArea
 
 
@@ -27,7 +28,11 @@ class CellForm(forms.Form):
     column = forms.ChoiceField(label=pgettext_lazy("canvas", "Column"), choices=Column.choices)
     text = TypedTextField(label=pgettext_lazy("canvas", "Text"), widget=forms.Textarea)
     due = forms.DateField(
-        label=pgettext_lazy("canvas", "By date"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"]
+        label=pgettext_lazy("canvas", "By date"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+        validators=[DateWithin(back=5, ahead=5)],
     )
     version = forms.IntegerField(label=pgettext_lazy("canvas", "Version"), min_value=0)
     resolve = forms.BooleanField(required=False)

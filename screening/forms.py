@@ -1,5 +1,5 @@
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -228,6 +228,10 @@ class LinkChildForm(forms.Form):
         self.fields["child"].queryset = selectors.changeable_children(user)
 
 
+# The introduction is a few sentences above the tool's factors.
+INTRODUCTION_MAX = 2000
+
+
 class InstrumentForm(forms.ModelForm):
     """The draft's texts in Bokmål and Nynorsk, and a staff tool's thresholds (the guardians' tool has none)."""
 
@@ -250,6 +254,9 @@ class InstrumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("introduction", "introduction_nn"):
+            self.fields[name].validators.append(MaxLengthValidator(INTRODUCTION_MAX))
+            self.fields[name].widget.attrs["maxlength"] = str(INTRODUCTION_MAX)
         if self.instance.audience != Audience.STAFF:
             del self.fields["avklaring_threshold"], self.fields["ressursteam_threshold"]
             return

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos.roles import display_name
+from familielos.validators import DateWithin
 from familieteam.models import LifeArea
 from stafettlogg import selectors
 from stafettlogg.models import RESPONSIBLE_MAX, TEXT_MAX, Kind, Outcome, Visibility
@@ -44,8 +45,8 @@ class MeasureForm(forms.Form):
         label=_("Life area"), queryset=LifeArea.objects.filter(active=True), required=False, empty_label=_("None")
     )
     responsible = forms.CharField(label=_("Who is responsible"), max_length=RESPONSIBLE_MAX)
-    starts_on = forms.DateField(label=_("Start"), widget=DateInput())
-    evaluate_by = forms.DateField(label=_("Evaluate by"), widget=DateInput())
+    starts_on = forms.DateField(label=_("Start"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
+    evaluate_by = forms.DateField(label=_("Evaluate by"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     visibility = _visibility_field()
 
     def __init__(self, *args, **kwargs):

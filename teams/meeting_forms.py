@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos import roles
+from familielos.validators import DateWithin
 from teams.models import TEXT_MAX, Outcome
 
 # The fields each outcome fills in, in the order the card shows them.
@@ -76,7 +77,9 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    follow_up = forms.DateField(label=_("Follow up by"), required=False, widget=DateInput())
+    follow_up = forms.DateField(
+        label=_("Follow up by"), required=False, widget=DateInput(), validators=[DateWithin(back=0, ahead=2)]
+    )
     service = forms.TypedChoiceField(label=_("Service"), coerce=int, required=False)
     note = forms.CharField(
         label=_("Note to the service"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -602,6 +602,8 @@ def test_letter_template_edit__good_input__saves_through_the_action_and_redirect
         ({"body": ""}, "body", "required"),
         ({"letterhead": ""}, "letterhead", "required"),
         ({"subject": "x" * 201}, "subject", "max_length"),
+        ({"body": "Linje med tekst {barn}.\n\n" * 400}, "body", "max_length"),
+        ({"signature": "x" * 1001}, "signature", "max_length"),
         ({"body": "Hei {barnet}"}, "body", "unknown_placeholder"),
         ({"signature": "{Avsender}"}, "signature", "unknown_placeholder"),
     ],

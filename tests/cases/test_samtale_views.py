@@ -37,6 +37,7 @@ def test_samtale_new__good_input__books_moves_to_level_1_and_redirects(case, sta
     [
         ({"date": ""}, "date"),
         ({"date": "2001-01-01"}, "date"),
+        ({"date": "9999-12-31"}, "date"),
         ({"time": "25:00"}, "time"),
         ({"place": ""}, "place"),
     ],
@@ -311,3 +312,15 @@ def test_samtale_booked__history_is_in_the_readers_language(case, staff, staff_c
     nynorsk = staff_client.get(case.family.get_absolute_url())
     assert nynorsk["Content-Language"] == "nn"
     assert "Avklaringssamtale er avtalt til" in nynorsk.text
+
+
+def test_samtale_new__sent_twice__books_one_and_says_so_the_second_time(case, staff_client):
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    data = {"date": day, "time": "09:30", "place": "Møterom 2"}
+    url = reverse("cases:samtale_new", args=[case.family_id])
+
+    assert staff_client.post(url, data).status_code == 302
+    second = staff_client.post(url, data)
+
+    assert second.status_code == 200
+    assert Avklaringssamtale.objects.filter(case=case).count() == 1

@@ -179,6 +179,10 @@ def test_consent_new__refusal__is_recorded_too(case, staff_client):
         ({"valid_from": "i morgon"}, "valid_from"),
         ({"given_by": "child"}, "given_by"),
         ({"given_by": "other-family"}, "given_by"),
+        ({"valid_from": "0001-01-01"}, "valid_from"),
+        ({"valid_from": "9999-12-31"}, "valid_from"),
+        ({"valid_to": "9999-12-31"}, "valid_to"),
+        ({"note": "x" * 4001}, "note"),
     ],
 )
 def test_consent_new__bad_input__shows_field_error_and_saves_nothing(case, staff_client, changes, field):
@@ -236,6 +240,9 @@ def test_person_new__good_input__adds_the_person(family, staff_client):
         ({"birth_date": "2099-01-01"}, "birth_date"),
         ({"first_name": ""}, "first_name"),
         ({"role": "boss"}, "role"),
+        ({"birth_date": "0001-01-01"}, "birth_date"),
+        ({"role": "child"}, "birth_date"),
+        ({"role": "child", "birth_date": "2000-01-01"}, "birth_date"),
     ],
 )
 def test_person_new__bad_input__shows_field_error_and_saves_nothing(family, staff_client, changes, field):

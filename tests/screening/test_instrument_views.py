@@ -215,6 +215,8 @@ def test_instrument_edit__good_input__saves_texts_thresholds_and_factors(leader_
         ({"factor-0-weight": -1}, "factor-0-weight", "min_value"),
         ({"factor-0-label": ""}, "factor-0-label", "required"),
         ({"factor-0-kind": "severe"}, "factor-0-kind", "invalid_choice"),
+        ({"introduction": "x" * 2001}, "introduction", "max_length"),
+        ({"introduction_nn": "x" * 2001}, "introduction_nn", "max_length"),
     ],
 )
 def test_instrument_edit__bad_input__is_a_field_error_and_saves_nothing(leader_client, draft, changes, field, code):

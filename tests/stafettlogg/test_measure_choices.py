@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from stafettlogg.models import Entry, Kind
 from tests.conftest import client_for
-from tests.stafettlogg.test_views import HTMX, correct_url, measure, post_url
+from tests.stafettlogg.test_views import HTMX, correct_url, days_from_today, measure, post_url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(clien
         "kind": "measure",
         "measure-text": "Leksehjelp på SFO.",
         "measure-responsible": "SFO-leiar",
-        "measure-starts_on": "2026-12-01",
-        "measure-evaluate_by": "2027-02-01",
+        "measure-starts_on": days_from_today(0),
+        "measure-evaluate_by": days_from_today(60),
         "measure-visibility": "team",
     }
 

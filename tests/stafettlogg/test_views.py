@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -53,6 +53,11 @@ def measure(actor, family, text="Lesetrening tre dagar i veka."):
         evaluate_by=date(2027, 1, 15),
         life_area=LifeArea.objects.get(position=1),
     )
+
+
+def days_from_today(days: int) -> str:
+    """A form's date, `days` from today: the forms take dates within a year back and two years ahead."""
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
 def posted(family):
@@ -236,8 +241,8 @@ def test_post__measure_evaluated_before_it_starts__shows_the_error_and_writes_no
         "kind": "measure",
         "measure-text": "Leksehjelp på SFO.",
         "measure-responsible": "SFO-leiar",
-        "measure-starts_on": "2026-12-10",
-        "measure-evaluate_by": "2026-12-01",
+        "measure-starts_on": days_from_today(8),
+        "measure-evaluate_by": days_from_today(-1),
         "measure-visibility": "team",
     }
     response = client.post(post_url(family), data)
@@ -256,13 +261,14 @@ def test_post__measure__is_written_with_its_fields(client, family):
         "measure-text": "Leksehjelp på SFO.",
         "measure-life_area": area.pk,
         "measure-responsible": "SFO-leiar",
-        "measure-starts_on": "2026-12-01",
-        "measure-evaluate_by": "2027-02-01",
+        "measure-starts_on": days_from_today(0),
+        "measure-evaluate_by": days_from_today(60),
         "measure-visibility": "team",
     }
     assert client.post(post_url(family), data).status_code == 302
     entry = posted(family).get()
-    assert (entry.life_area, entry.responsible, entry.evaluate_by) == (area, "SFO-leiar", date(2027, 2, 1))
+    evaluate_by = timezone.localdate() + timedelta(days=60)
+    assert (entry.life_area, entry.responsible, entry.evaluate_by) == (area, "SFO-leiar", evaluate_by)
 
 
 def test_post__evaluation_of_another_familys_measure__is_an_error_and_writes_nothing(client, writer, family):

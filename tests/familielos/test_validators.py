@@ -1,0 +1,33 @@
+"""DateWithin: a date the work plans lies within a few years of today; a mistyped year is refused with the range."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from familielos.validators import DateWithin, years_from
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+def test_date_within__a_mistyped_year__is_refused_naming_the_range(day):
+    with pytest.raises(ValidationError) as refused:
+        DateWithin(back=1, ahead=2)(day)
+
+    assert refused.value.code == "range"
+    assert years_from(timezone.localdate(), 2).strftime("%d.%m.%Y") in refused.value.messages[0]
+
+
+def test_date_within__the_edges__are_allowed_and_one_day_past_them_is_not():
+    today = timezone.localdate()
+    within = DateWithin(back=1, ahead=2)
+
+    within(years_from(today, -1))
+    within(years_from(today, 2))
+    for day in (years_from(today, -1) - timedelta(days=1), years_from(today, 2) + timedelta(days=1)):
+        with pytest.raises(ValidationError):
+            within(day)
+
+
+def test_years_from__29_february__lands_on_28_february():
+    assert years_from(date(2028, 2, 29), 1) == date(2029, 2, 28)
