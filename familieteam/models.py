@@ -163,6 +163,10 @@ class FamilieteamMeeting(models.Model):
     def is_held(self) -> bool:
         return self.status == MeetingStatus.HELD
 
+    def has_begun(self, now=None) -> bool:
+        """Whether the meeting's time has come: only then can it be finished, which tells the family it was held."""
+        return self.starts_at <= (now or timezone.now())
+
 
 @tracked()
 class LifeArea(models.Model):

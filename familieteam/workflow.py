@@ -155,10 +155,13 @@ def finish_meeting(
     next_starts_at,
     next_place: str,
 ) -> FamilieteamMeeting:
-    """End the meeting: who came, and the next meeting, which carries its canvas on. The canvas is kept as it is."""
+    """End the meeting once it has begun: who came, and the next meeting, which carries its canvas on. The canvas is
+    kept as it is."""
     team = _lock_as_leader(actor, meeting.team)
     meeting = FamilieteamMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk, team=team)
     _require_planned(meeting)
+    if not meeting.has_begun():
+        raise Refused(_("The meeting has not begun yet. It can be finished once it has begun."))
     if next_starts_at <= meeting.starts_at:
         raise Refused(_("The next meeting must come after this one."))
     meeting.status = MeetingStatus.HELD
@@ -312,8 +315,13 @@ def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
 
 
 def can_change_meeting(user, meeting: FamilieteamMeeting) -> bool:
-    """Whether the user may move or finish the meeting now: the team's familielos, a planned meeting, level 3."""
+    """Whether the user may move the meeting now: the team's familielos, a planned meeting, level 3."""
     return can_lead(user, meeting.team) and MeetingStatus(meeting.status).can_edit_canvas
+
+
+def can_finish_meeting(user, meeting: FamilieteamMeeting) -> bool:
+    """Whether the user may finish the meeting now: they may change it, and it has begun (finish_meeting's guard)."""
+    return can_change_meeting(user, meeting) and meeting.has_begun()
 
 
 def can_restore(user, meeting: FamilieteamMeeting) -> bool:

@@ -237,6 +237,10 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("teams:meeting_detail", args=[self.pk])
 
+    def has_begun(self, now=None) -> bool:
+        """Whether the meeting's time has come: the team records its decisions in the meeting, not before."""
+        return self.starts_at <= (now or timezone.now())
+
 
 @tracked()
 class AgendaItem(models.Model):

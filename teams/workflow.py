@@ -327,13 +327,16 @@ def decide(
     familielos: User | None = None,
     question: str = "",
 ) -> Decision:
-    """Record the team's one decision on an agenda item, with reasons, and carry it out on the case.
+    """Record the team's one decision on an agenda item, with reasons, and carry it out on the case, once the meeting
+    has begun.
 
     The first member to save wins; a second raises DecisionTaken with the decision that stands.
     """
     meeting = item.meeting
     if not can_decide(actor, meeting.team):
         raise Refused(_("Only a member of the team can record its decisions."))
+    if not meeting.has_begun():
+        raise Refused(_("The meeting has not begun yet. Its decisions are recorded once it has begun."))
     if not reasons.strip():
         raise Refused(_("Write the team's reasons for the decision."))
     # The same order as every referral action (family, referral, then its agenda items), so none deadlock.

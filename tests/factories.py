@@ -179,12 +179,15 @@ def trusted_person(case, *, name="Nabo Nils", relation="Nabo", contact="900 00 0
     )
 
 
-def familieteam_meeting(case, *, starts_at=None, place="Familiens heim", invited=()):
-    """A planned meeting of the case's familieteam, booked by its familielos."""
+def familieteam_meeting(case, *, starts_at=None, begun=False, place="Familiens heim", invited=()):
+    """A planned meeting of the case's familieteam, booked by its familielos: tomorrow, or with `begun` an hour ago
+    (a meeting is finished only once it has begun)."""
+    if starts_at is None:
+        starts_at = timezone.now() - timedelta(hours=1) if begun else timezone.now() + timedelta(days=1)
     return familieteam_workflow.plan_meeting(
         actor=case.familielos,
         team=case.familieteam,
-        starts_at=starts_at or timezone.now() + timedelta(days=1),
+        starts_at=starts_at,
         place=place,
         invited=list(invited),
     )

@@ -44,7 +44,8 @@ DONE = re.compile(r"^(Utført|Gjort|Done)$", IC)
 
 @pytest.fixture
 def meeting(default_data):
-    """A family at level 3 whose familieteam met a month ago (a goal set then, to evaluate now) and meets today."""
+    """A family at level 3 whose familieteam met a month ago (a goal set then, to evaluate now) and meets now: the
+    meeting began a few minutes ago, so the familielos can finish it."""
     case, *_ = factories.case_at(Level.FAMILIELOS, family_name="Familien Lie", child_name="Kari")
     los = case.familielos
     los.username, los.first_name, los.last_name = "los-lie", "Lars", "Los"
@@ -70,7 +71,7 @@ def meeting(default_data):
         meeting=previous,
         present=[member],
         family_present="Guro",
-        next_starts_at=timezone.now() + timedelta(hours=1),
+        next_starts_at=timezone.now() - timedelta(minutes=5),
         next_place="Skulen, møterom 2",
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cases.models import Level, Status
-from teams.models import Decision, Outcome, ReferralStatus, TeamRole
+from teams.models import Decision, Meeting, Outcome, ReferralStatus, TeamRole
 from tests import factories
 from tests.e2e.helpers import DATE, LOG_IN, PASSWORD, PASSWORD_LABEL, TIME, USERNAME, pdf_text
 from tests.teams.test_meeting_views import named_referral
@@ -110,7 +110,7 @@ def decide_with_keyboard(page: Page, article, outcome: Outcome, reasons: str, fi
 
 
 def test_ressursteam_meeting__leader_plans_reorders_decides_with_keyboard_and_downloads_minutes(
-    page, check_page, screenshot, leader, referrals, tmp_path
+    page, check_page, screenshot, team, leader, referrals, tmp_path
 ):
     aune, bakke, dahl = referrals
     log_in_to_meetings(page, leader)
@@ -146,6 +146,12 @@ def test_ressursteam_meeting__leader_plans_reorders_decides_with_keyboard_and_do
 
     page.get_by_role("link", name=OPEN_BOARD).click()
     expect(page.get_by_role("article")).to_have_count(3)
+    # Before the meeting the cards take no decision.
+    expect(page.get_by_role("button", name=RECORD_DECISION)).to_have_count(0)
+    # The day of the meeting comes: it began a few minutes ago, and the team decides on the board.
+    Meeting.objects.filter(team=team).update(starts_at=timezone.now() - timedelta(minutes=5))
+    page.reload()
+    expect(page.get_by_role("button", name=RECORD_DECISION)).to_have_count(3)
     assert (
         page.get_by_role("article").first.get_by_role("heading", level=2).inner_text().startswith(("Sak 1", "Case 1"))
     )

@@ -201,13 +201,14 @@ def test_family_page__query_count_is_the_same_with_5_and_25_agreements(case, sta
 
 @pytest.fixture(scope="module")
 def level3_world(django_db_setup, django_db_blocker):
-    """A level-3 family with a service member, a trusted person and a planned meeting without action points, made
-    once for the module and rolled back after it; each test runs in a savepoint inside it, rolled back after it."""
+    """A level-3 family with a service member, a trusted person and a planned meeting under way (it began an hour
+    ago) without action points, made once for the module and rolled back after it; each test runs in a savepoint
+    inside it, rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
         case, team, los, ressursteam_member = factories.case_at(Level.FAMILIELOS)
         member, user = factories.familieteam_member(case)
         trusted = factories.trusted_person(case)
-        meeting = factories.familieteam_meeting(case)
+        meeting = factories.familieteam_meeting(case, begun=True)
         yield {
             "case": case,
             "los": los,

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cases.models import Level
 from familielos.models import AccessAction, AccessEvent
@@ -33,7 +33,7 @@ def shared_setting(django_db_setup, django_db_blocker):
         with translation.override("en"):
             case, _team, los, ressursteam_member = factories.case_at(Level.FAMILIELOS)
             member_row, member = factories.familieteam_member(case)
-            meeting = factories.familieteam_meeting(case)
+            meeting = factories.familieteam_meeting(case, begun=True)
             other_case, _team, _other_los, _member = factories.case_at(Level.FAMILIELOS)
             removed_row, removed = factories.familieteam_member(case, unit=factories.ServiceUnitFactory())
             workflow.remove_member(actor=los, member=removed_row)
@@ -61,7 +61,7 @@ def world(db, shared_setting):
 @pytest.fixture
 def setting(world):
     """A case at level 3 with its familielos, a service member of the team, the ressursteam member who decided,
-    and a planned meeting."""
+    and a planned meeting under way (it began an hour ago)."""
     keys = ("case", "los", "member", "member_row", "ressursteam_member", "meeting")
     return {key: world[key] for key in keys}
 
@@ -145,6 +145,24 @@ def test_meeting_page__a_member_does_not_get_the_finish_link(setting):
     response = client_for(setting["member"]).get(meeting.get_absolute_url())
     assert response.status_code == 200
     assert reverse("familieteam:meeting_finish", args=[meeting.pk]) not in response.content.decode()
+
+
+def test_meeting_page__before_the_meeting_begins__the_familielos_gets_no_finish_link(setting):
+    meeting = workflow.reschedule_meeting(
+        actor=setting["los"], meeting=setting["meeting"], starts_at=timezone.now() + timedelta(days=1), place="Skulen"
+    )
+    response = client_for(setting["los"]).get(meeting.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("familieteam:canvas_pdf", args=[meeting.pk]) in html
+    assert reverse("familieteam:meeting_finish", args=[meeting.pk]) not in html
+
+
+def test_meeting_page__once_the_meeting_has_begun__the_familielos_gets_the_finish_link(setting):
+    meeting = setting["meeting"]
+    assert meeting.has_begun()
+    html = client_for(setting["los"]).get(meeting.get_absolute_url()).content.decode()
+    assert reverse("familieteam:meeting_finish", args=[meeting.pk]) in html
 
 
 def test_meeting_page__the_goal_columns_have_a_date_field(setting, area):
@@ -483,7 +501,7 @@ def _meeting_with_cells(count):
     """A second meeting whose canvas carries `count` cells from the first (its goals and actions to evaluate) and
     has `count` more written in it. Returns (familielos, meeting)."""
     case, _team, los, _member = factories.case_at(Level.FAMILIELOS)
-    first = factories.familieteam_meeting(case)
+    first = factories.familieteam_meeting(case, begun=True)
     slots = _slots()
     _fill(los, first, slots[:count])
     following = workflow.finish_meeting(

@@ -6,6 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +20,8 @@ from cases.models import Case, Level
 from familielos.models import AccessAction, AccessEvent, Membership
 from familieteam import plan, workflow
 from familieteam.models import FamilieteamMeeting, Frequency, MeetingStatus, MemberKind
+from stafettlogg.events import Event
+from stafettlogg.models import Entry
 from tests import factories
 from tests.conftest import client_for
 
@@ -158,7 +162,8 @@ def test_team_page__meetings__newest_first_next_highlighted_with_links(case, los
         meeting=first,
         present=[service_member[0]],
         family_present="Mor og Emma",
-        next_starts_at=timezone.now() + timedelta(days=3),
+        # The next meeting is under way: every link is offered, finishing it too.
+        next_starts_at=timezone.now() - timedelta(hours=1),
         next_place="Rådhuset",
     )
     html = los_client.get(team_url(case)).content.decode()
@@ -170,6 +175,20 @@ def test_team_page__meetings__newest_first_next_highlighted_with_links(case, los
     assert meeting_url(first, "invitation_pdf") not in html
     assert "Mor og Emma" in html
     assert team_url(case, "meeting_new") not in html  # one planned meeting at a time
+
+
+def test_team_page__planned_meeting_not_begun__offers_no_finish_link(case, los_client):
+    meeting = factories.familieteam_meeting(case)
+    html = los_client.get(team_url(case)).content.decode()
+    assert meeting_url(meeting, "meeting_edit") in html
+    assert meeting_url(meeting, "meeting_finish") not in html
+
+
+def test_team_page__planned_meeting_begun__offers_the_finish_link(case, los_client):
+    meeting = factories.familieteam_meeting(case, begun=True)
+    html = los_client.get(team_url(case)).content.decode()
+    assert meeting_url(meeting, "meeting_edit") in html
+    assert meeting_url(meeting, "meeting_finish") in html
 
 
 def _team_with(case, members: int, meetings: int):
@@ -490,7 +509,7 @@ def test_held_meeting__edit_or_finish__goes_back_to_its_canvas_unchanged(case, l
 
 def test_meeting_finish__ticks_the_invited_and_suggests_the_next_date(case, los_client, service_member):
     trusted = factories.trusted_person(case)
-    meeting = factories.familieteam_meeting(case, invited=[service_member[0]])
+    meeting = factories.familieteam_meeting(case, begun=True, invited=[service_member[0]])
     html = los_client.get(meeting_url(meeting, "meeting_finish")).content.decode()
     due = plan.next_meeting_due(Frequency.MONTHLY, timezone.localtime(meeting.starts_at).date())
     assert f'value="{due.isoformat()}"' in html
@@ -499,7 +518,7 @@ def test_meeting_finish__ticks_the_invited_and_suggests_the_next_date(case, los_
 
 
 def test_meeting_finish__records_who_came_and_opens_the_next_meetings_canvas(case, team, los_client, service_member):
-    meeting = factories.familieteam_meeting(case, invited=[service_member[0]])
+    meeting = factories.familieteam_meeting(case, begun=True, invited=[service_member[0]])
     next_date = TOMORROW + timedelta(days=30)
     response = los_client.post(
         meeting_url(meeting, "meeting_finish"),
@@ -532,7 +551,7 @@ def test_meeting_finish__records_who_came_and_opens_the_next_meetings_canvas(cas
     ],
 )
 def test_meeting_finish__bad_input__field_error_and_the_meeting_still_planned(case, los_client, change, field):
-    meeting = factories.familieteam_meeting(case)
+    meeting = factories.familieteam_meeting(case, begun=True)
     data = {
         "present": [],
         "family_present": "Mor",
@@ -550,14 +569,49 @@ def test_meeting_finish__bad_input__field_error_and_the_meeting_still_planned(ca
     assert FamilieteamMeeting.objects.filter(team=meeting.team).count() == 1
 
 
-def test_meeting_finish__next_before_this_one__the_refusal_is_shown(case, los_client):
-    meeting = factories.familieteam_meeting(case, starts_at=timezone.now() + timedelta(days=10))
-    data = {"next_date": TOMORROW.isoformat(), "next_time": "09:00", "next_place": "Skulen", "family_present": "Mor"}
-    html = los_client.post(meeting_url(meeting, "meeting_finish"), data).content.decode()
+def test_meeting_finish__next_before_this_one__the_refusal_is_shown(case, los_client, monkeypatch):
+    # The form takes no time that has passed, and a meeting is finished once it has begun: the one moment the page
+    # can be asked for a next meeting not after this one is as this one begins, with the same time. The clock stops
+    # there.
+    begins = timezone.localtime().replace(second=0, microsecond=0)
+    meeting = factories.familieteam_meeting(case, starts_at=begins)
+    monkeypatch.setattr(timezone, "now", lambda: begins)
+    data = {
+        "next_date": begins.date().isoformat(),
+        "next_time": begins.strftime("%H:%M"),
+        "next_place": "Skulen",
+        "family_present": "Mor",
+    }
+    response = los_client.post(meeting_url(meeting, "meeting_finish"), data)
+    html = response.content.decode()
+    assert not response.context["form"].errors  # refused by the workflow, not the form
+    assert response.context["refusal"]
     assert 'role="alert"' in html
     assert 'value="Mor"' in html
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
+
+
+def test_meeting_finish__not_begun__get_and_post_go_back_to_its_canvas_and_finish_nothing(case, team):
+    meeting = factories.familieteam_meeting(case)
+    url = meeting_url(meeting, "meeting_finish")
+    data = {
+        "present": [],
+        "family_present": "Mor",
+        "next_date": (TOMORROW + timedelta(days=30)).isoformat(),
+        "next_time": "09:00",
+        "next_place": "Skulen",
+    }
+    # A client each, so each says why on its own.
+    for response in (client_for(case.familielos).get(url), client_for(case.familielos).post(url, data)):
+        assert response.status_code == 302
+        assert response.url == meeting_url(meeting, "meeting")
+        assert [message.level for message in get_messages(response.wsgi_request)] == [messages.INFO]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert meeting.family_present == ""
+    assert list(team.meetings.all()) == [meeting]
+    assert not Entry.objects.filter(family=case.family, event_code=Event.MEETING_HELD).exists()
 
 
 # Who may do what ------------------------------------------------------------------------------------------------
@@ -565,8 +619,8 @@ def test_meeting_finish__next_before_this_one__the_refusal_is_shown(case, los_cl
 
 @pytest.fixture
 def urls(case, service_member):
-    """Every URL of these pages, for the case's familieteam, with a planned meeting and a member."""
-    meeting = factories.familieteam_meeting(case, invited=[service_member[0]])
+    """Every URL of these pages, for the case's familieteam, with a planned meeting under way and a member."""
+    meeting = factories.familieteam_meeting(case, begun=True, invited=[service_member[0]])
     return {
         "team": team_url(case),
         "plan": team_url(case, "plan"),

@@ -15,6 +15,8 @@ from familielos import roles
 from familielos.errors import Refused
 from familieteam import workflow
 from familieteam.models import CanvasCell, Column, EvaluationResult, Familieteam, LifeArea, MeetingStatus
+from stafettlogg.events import Event
+from stafettlogg.models import Entry
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +84,7 @@ def test_two_saves_from_one_version_the_first_wins_and_both_are_kept(case):
 
 
 def test_finishing_a_meeting_carries_the_canvas_on_and_freezes_it(case):
-    meeting = factories.familieteam_meeting(case)
+    meeting = factories.familieteam_meeting(case, begun=True)
     _save(case.familielos, meeting, "Ta bussen sjølv", 0)
     following = workflow.finish_meeting(
         actor=case.familielos,
@@ -103,6 +105,26 @@ def test_finishing_a_meeting_carries_the_canvas_on_and_freezes_it(case):
         actor=case.familielos, meeting=following, cell=carried.carried_from, result=EvaluationResult.PARTLY
     )
     assert evaluation.meeting == following
+
+
+def test_finish_meeting__not_begun__is_refused_and_changes_nothing(case):
+    meeting = factories.familieteam_meeting(case)
+    _save(case.familielos, meeting, "Ta bussen sjølv", 0)
+    with pytest.raises(Refused, match="not begun"):
+        workflow.finish_meeting(
+            actor=case.familielos,
+            meeting=meeting,
+            present=[],
+            family_present="Guro",
+            next_starts_at=meeting.starts_at + timedelta(days=30),
+            next_place="Skulen",
+        )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert meeting.family_present == ""
+    assert list(case.familieteam.meetings.all()) == [meeting]
+    assert not Entry.objects.filter(family=case.family, event_code=Event.MEETING_HELD).exists()
+    assert _save(case.familielos, meeting, "Ta bussen sjølv i veka", 1).saved
 
 
 def test_a_member_ticks_only_their_own_action_point(case):
@@ -196,7 +218,7 @@ def test_a_researcher_with_a_unit_cannot_join_a_familieteam(case):
 
 
 def test_a_rescheduled_meeting_cannot_move_before_the_one_it_follows(case):
-    meeting = factories.familieteam_meeting(case)
+    meeting = factories.familieteam_meeting(case, begun=True)
     following = workflow.finish_meeting(
         actor=case.familielos,
         meeting=meeting,

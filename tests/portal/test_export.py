@@ -81,7 +81,7 @@ def everything(case, *, tag: str, family_login) -> Texts:
     )
     case_workflow.report_to_barnevern(actor=opener, case=case, reason=f"{tag}: meldt til barnevernet")
     samtale = actions.book_avklaringssamtale(
-        actor=opener, case=case, starts_at=now - timedelta(hours=1), place=f"{tag} møterom"
+        actor=opener, case=case, starts_at=now - timedelta(days=14), place=f"{tag} møterom"
     )
     actions.record_avklaringssamtale(
         actor=opener,
@@ -117,7 +117,7 @@ def everything(case, *, tag: str, family_login) -> Texts:
     )
     teams_workflow.send_referral(actor=opener, referral=referral)
     leader = factories.team_member(team, role=TeamRole.LEADER)
-    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=now + timedelta(days=1))
+    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=now - timedelta(days=7))
     item = meeting.items.get(referral=referral)
     teams_workflow.decide(
         actor=leader, item=item, outcome=DecisionOutcome.FAMILIELOS, reasons=f"{tag}: grunngjeving", familielos=los
@@ -126,7 +126,7 @@ def everything(case, *, tag: str, family_login) -> Texts:
     case.refresh_from_db()
     member, member_user = factories.familieteam_member(case, mandate=f"{tag}: mandat frå tenesta")
     factories.trusted_person(case, name=f"{tag} Nabo")
-    first = factories.familieteam_meeting(case, place=f"{tag} heime")
+    first = factories.familieteam_meeting(case, begun=True, place=f"{tag} heime")
     area = LifeArea.objects.filter(active=True).first()
     cell = familieteam_workflow.save_cell(
         actor=los,

@@ -224,7 +224,14 @@ def _save(case, meeting, area, column, text, version=0, due=None):
 
 def test_plan__shows_the_latest_held_canvas_per_life_area_with_last_times_evaluation(lund):
     school, home = LifeArea.objects.filter(active=True)[:2]
-    first = lund.meeting
+    # Held fifty days ago, and the next one twenty days ago (a meeting is finished once it has begun); the third
+    # comes in ten days.
+    first = familieteam_workflow.reschedule_meeting(
+        actor=lund.familielos,
+        meeting=lund.meeting,
+        starts_at=timezone.now() - timedelta(days=50),
+        place=lund.meeting.place,
+    )
     _save(lund, first, school, Column.NOW, "Leksehjelp to dagar i veka")
     finish = {"present": [], "family_present": "Guro", "next_place": "Skulen"}
     second = familieteam_workflow.finish_meeting(

@@ -69,7 +69,7 @@ def test_decide__writes_one_event_with_the_outcome_code(staff, team):
     leader = factories.team_member(team, role=TeamRole.LEADER)
     referral = teams_workflow.create_referral(actor=staff, team=team, case=case, question="Kva no?")
     teams_workflow.send_referral(actor=staff, referral=referral)
-    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=7))
+    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=1))
     sent = events(case.family)
 
     teams_workflow.decide(
@@ -90,7 +90,7 @@ def test_decide__writes_one_event_with_the_outcome_code(staff, team):
 
 
 def test_finish_meeting__writes_one_event_with_the_meetings_time(level3):
-    meeting = factories.familieteam_meeting(level3)
+    meeting = factories.familieteam_meeting(level3, begun=True)
 
     familieteam_workflow.finish_meeting(
         actor=level3.familielos,
@@ -176,7 +176,7 @@ def test_anonymous_referral__sent_and_decided__writes_no_entry(staff, team):
     before = Entry.objects.count()
 
     teams_workflow.send_referral(actor=staff, referral=referral)
-    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=7))
+    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=1))
     teams_workflow.decide(
         actor=leader, item=meeting.items.get(referral=referral), outcome=Outcome.NO_ACTION, reasons="Ingen tiltak."
     )
@@ -317,7 +317,7 @@ def test_log_page__shows_the_event_worded_beside_level_changes(staff, team):
 
 
 def test_desk__shows_the_event_worded(level3):
-    meeting = factories.familieteam_meeting(level3, starts_at=timezone.now() - timedelta(hours=1))
+    meeting = factories.familieteam_meeting(level3, begun=True)
     familieteam_workflow.finish_meeting(
         actor=level3.familielos,
         meeting=meeting,

@@ -58,8 +58,10 @@ def _sent(case, team, **texts):
     return workflow.send_referral(actor=case.opened_by, referral=_named(case, team, **texts))
 
 
-def _on_agenda(referral, leader):
-    meeting = workflow.create_meeting(actor=leader, team=referral.team, starts_at=timezone.now() + timedelta(days=7))
+def _on_agenda(referral, leader, *, starts_at=None):
+    """The referral's item on the agenda of a meeting that began an hour ago (the team decides in the meeting)."""
+    starts_at = starts_at or timezone.now() - timedelta(hours=1)
+    meeting = workflow.create_meeting(actor=leader, team=referral.team, starts_at=starts_at)
     return meeting.items.get(referral=referral)
 
 
@@ -164,6 +166,18 @@ def test_decide__without_reasons__is_refused_and_nothing_is_saved(level1, team, 
     assert not Decision.objects.exists()
     assert level1.status == Status.OPEN
     assert level1.level == Level.RESSURSTEAM
+
+
+def test_decide__meeting_not_begun__is_refused_and_nothing_is_saved(level1, team, leader, member):
+    referral = _sent(level1, team)
+    item = _on_agenda(referral, leader, starts_at=timezone.now() + timedelta(days=1))
+    with pytest.raises(workflow.Refused, match="not begun"):
+        workflow.decide(actor=member, item=item, outcome=Outcome.NO_ACTION, reasons="Ikkje behov no.")
+    level1.refresh_from_db()
+    referral.refresh_from_db()
+    assert not Decision.objects.exists()
+    assert (level1.level, level1.status) == (Level.RESSURSTEAM, Status.OPEN)
+    assert referral.status == ReferralStatus.ON_AGENDA
 
 
 def test_decide__by_someone_outside_the_team__is_refused(level1, team, leader):
