@@ -130,12 +130,13 @@ else:
 # Server-side cursors (Django's default for .iterator() and choice lists) cost a DECLARE round trip per list and
 # do not survive a transaction-pooling connection pooler (pgbouncer): off everywhere.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-# Parameters bound on the server, and a statement run five times on a connection kept prepared: PostgreSQL plans it
-# no more (familielos.postgresql). A pgbouncer in transaction mode needs max_prepared_statements set (1.21 or newer);
-# DATABASE_PREPARED_STATEMENTS=0 turns preparing off where the pooler cannot.
+# Parameters bound on the server (familielos.postgresql). With DATABASE_PREPARED_STATEMENTS, a statement run five
+# times on a connection is kept prepared and PostgreSQL plans it no more. Off unless asked for: behind a pooler in
+# transaction mode that does not keep prepared statements apart per client (PgBouncer before 1.21, or without
+# max_prepared_statements), a connection could run another client's statement of the same name.
 DATABASES["default"]["ENGINE"] = "familielos.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {}).update(
-    server_side_binding=True, prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    server_side_binding=True, prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", False) else None
 )
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

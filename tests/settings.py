@@ -8,6 +8,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
 # Without DATABASE_URL, the embedded PostgreSQL under .pgdata/ (production refuses to start without one).
 os.environ.setdefault("EMBEDDED_POSTGRES", "1")
+# The suite runs with prepared statements (off by default in production: see docs/deployment.md), so the path an
+# installation opts into is the one tested.
+os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "1")
 
 from familielos.settings import *  # noqa: E402,F403
 

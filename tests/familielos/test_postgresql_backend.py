@@ -4,7 +4,7 @@ and django-pghistory's change context still reaching the history of every write.
 import pghistory
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.models import Family
 
@@ -56,3 +56,31 @@ def test_history_context__insert_returning__gives_the_new_row_its_id(staff):
 
     assert family.pk is not None
     assert FamilyEvent.objects.get(pgh_obj_id=family.pk, pgh_label="insert").pgh_context.metadata["reason"] == "ny"
+
+
+# Outside the test's wrapping transaction: each statement commits on its own unless something holds them together.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_history_context__write_outside_atomic__reaches_the_event_and_is_committed(family):
+    with pghistory.context(reason="utan transaksjon"):
+        Family.objects.filter(pk=family.pk).update(name="Familien Dahl")
+
+    assert connection.get_autocommit()
+    event = FamilyEvent.objects.filter(pgh_obj=family, pgh_label="update").get()
+    assert event.name == "Familien Dahl"
+    assert event.pgh_context.metadata["reason"] == "utan transaksjon"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_history_context__first_write_of_an_atomic_block__rolls_back_with_the_block(family):
+    def rename_then_fail():
+        with transaction.atomic(), pghistory.context(reason="angra"):
+            Family.objects.filter(pk=family.pk).update(name="Familien Dahl")
+            raise RuntimeError("the block fails after its first write")
+
+    with pytest.raises(RuntimeError):
+        rename_then_fail()
+
+    assert Family.objects.get(pk=family.pk).name == "Familien Hansen"
+    assert not FamilyEvent.objects.filter(pgh_obj=family, pgh_label="update").exists()

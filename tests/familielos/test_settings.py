@@ -162,20 +162,20 @@ def database_settings(**overrides: str | None) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_settings__production__binds_on_the_server_and_keeps_repeated_queries_prepared():
+def test_settings__production__binds_on_the_server_and_prepares_nothing_unless_asked():
     database = database_settings()
 
     assert database["ENGINE"] == "familielos.postgresql"
     assert database["OPTIONS"]["server_side_binding"] is True
-    assert database["OPTIONS"]["prepare_threshold"] == 5
+    assert database["OPTIONS"]["prepare_threshold"] is None
     assert database["CONN_MAX_AGE"] == 60
 
 
-def test_settings__prepared_statements_off__binds_on_the_server_without_preparing():
-    database = database_settings(DATABASE_PREPARED_STATEMENTS="0")
+def test_settings__prepared_statements_on__keeps_a_query_run_five_times_prepared():
+    database = database_settings(DATABASE_PREPARED_STATEMENTS="1")
 
     assert database["OPTIONS"]["server_side_binding"] is True
-    assert database["OPTIONS"]["prepare_threshold"] is None
+    assert database["OPTIONS"]["prepare_threshold"] == 5
 
 
 def test_settings__debug_with_a_database_url__keeps_no_connection_open():

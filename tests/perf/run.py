@@ -177,10 +177,12 @@ def environment() -> str:
     connection.ensure_connection()
     server = connection.connection.info.server_version
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    prepared = "on" if connection.settings_dict["OPTIONS"].get("prepare_threshold") else "off"
     return (
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"PostgreSQL {server // 10000}.{server % 10000}, database {connection.settings_dict['NAME']} "
-        f"on {connection.settings_dict['HOST'] or 'a local socket'}; {os.cpu_count()} CPUs, load average {load}."
+        f"on {connection.settings_dict['HOST'] or 'a local socket'}, prepared statements {prepared} "
+        f"(DATABASE_PREPARED_STATEMENTS); {os.cpu_count()} CPUs, load average {load}."
     )
 
 
