@@ -26,6 +26,11 @@ class DateInput(forms.DateInput):
 OLDEST = 120
 
 
+def _is_adult(born) -> bool:
+    """Whether someone born on `born` is 18 or older today: a child registered is under 18."""
+    return age_on(born, timezone.localdate()) >= 18
+
+
 def _not_in_future(value):
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."), code="future")
@@ -58,7 +63,7 @@ class RegisterFamilyForm(forms.Form):
 
     def clean_child_birth_date(self):
         born = _not_in_future(self.cleaned_data["child_birth_date"])
-        if born and age_on(born, timezone.localdate()) >= 18:
+        if born and _is_adult(born):
             raise forms.ValidationError(_("The child must be under 18."), code="adult")
         return born
 
@@ -118,7 +123,7 @@ class PersonForm(forms.ModelForm):
             born = data.get("birth_date")
             if born is None:
                 self.add_error("birth_date", forms.ValidationError(_("Give the child's date of birth."), "required"))
-            elif age_on(born, timezone.localdate()) >= 18:
+            elif _is_adult(born):
                 self.add_error("birth_date", forms.ValidationError(_("The child must be under 18."), code="adult"))
         if data.get("parental_responsibility") and data.get("role") != PersonRole.GUARDIAN:
             self.add_error(
@@ -275,8 +280,9 @@ class AgreementForm(forms.Form):
     point = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = forms.CharField(label=_("What"), max_length=300, required=False)
     who = forms.CharField(label=_("Who"), max_length=200, required=False)
+    # Back five years: a conversation's record, saved again later, posts its agreements' dates again.
     follow_up = forms.DateField(
-        label=_("Follow up by"), widget=DateInput(), required=False, validators=[DateWithin(back=1, ahead=2)]
+        label=_("Follow up by"), widget=DateInput(), required=False, validators=[DateWithin(back=5, ahead=2)]
     )
 
     def clean(self):

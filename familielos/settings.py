@@ -130,9 +130,9 @@ else:
 # Server-side cursors (Django's default for .iterator() and choice lists) cost a DECLARE round trip per list and
 # do not survive a transaction-pooling connection pooler (pgbouncer): off everywhere.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-# Parameters bound on the server (familielos.postgresql). With DATABASE_PREPARED_STATEMENTS, a statement run five
-# times on a connection is kept prepared and PostgreSQL plans it no more. Off unless asked for: behind a pooler in
-# transaction mode that does not keep prepared statements apart per client (PgBouncer before 1.21, or without
+# Parameters bound on the server (familielos.postgresql). With DATABASE_PREPARED_STATEMENTS, a statement a connection
+# runs a sixth time is prepared and kept, and PostgreSQL plans it no more. Off unless asked for: behind a pooler in
+# transaction mode that does not keep prepared statements apart per client (PgBouncer before 1.22, or without
 # max_prepared_statements), a connection could run another client's statement of the same name.
 DATABASES["default"]["ENGINE"] = "familielos.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {}).update(

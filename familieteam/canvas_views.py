@@ -257,7 +257,6 @@ def _page_context(request, meeting, *, canvas=None, eval_forms=None, refusal="")
         "family": meeting.team.case.family,
         "canvas": canvas,
         "editable": editable,
-        "leads": workflow.is_leader(request.user, meeting.team),
         "can_finish": workflow.can_finish_meeting(request.user, meeting),
         "today_columns": TODAY_COLUMNS,
         "other_columns": OTHER_COLUMNS,

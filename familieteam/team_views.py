@@ -145,7 +145,7 @@ def _team_context(request, team: Familieteam, *, plan_form=None) -> dict:
         "trusted_persons": [member for member in members if member.kind == MemberKind.TRUSTED],
         "meetings": meetings,
         "planned": planned,
-        "can_finish": planned is not None and can_lead and planned.has_begun(),
+        "can_finish": planned is not None and workflow.can_finish_meeting(request.user, planned),
         "plan_form": plan_form if can_lead else None,
     }
 
@@ -311,7 +311,7 @@ def meeting_finish(request, pk):
     template = "familieteam/meeting_finish.html"
     if not workflow.can_change_meeting(request.user, meeting):
         return _cannot_change(request, meeting, template)
-    if not meeting.has_begun():
+    if not workflow.can_finish_meeting(request.user, meeting):
         audit.record(request, action=AccessAction.VIEW, family_id=team.case.family_id, obj=meeting)
         begins = _("The meeting begins %(when)s. It can be finished once it has begun.")
         messages.info(request, begins % {"when": _when(meeting.starts_at)})

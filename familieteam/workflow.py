@@ -315,7 +315,8 @@ def _lock_as_leader(actor: User, team: Familieteam) -> Familieteam:
 
 
 def can_change_meeting(user, meeting: FamilieteamMeeting) -> bool:
-    """Whether the user may move the meeting now: the team's familielos, a planned meeting, level 3."""
+    """Whether the user may move the meeting now, and finish it once it has begun (`can_finish_meeting`): the team's
+    familielos, a planned meeting, level 3."""
     return can_lead(user, meeting.team) and MeetingStatus(meeting.status).can_edit_canvas
 
 

@@ -110,7 +110,7 @@ class ScreeningForm(forms.Form):
         label=_("The child, without name"),
         max_length=100,
         required=False,
-        help_text=_("Needed without a named child. For example «girl, 5 years, Blue group». Do not write the name."),
+        help_text=_("For example «girl, 5 years, Blue group». Do not write the name."),
     )
     factors = forms.TypedMultipleChoiceField(
         label=_("Factors"),
@@ -150,9 +150,8 @@ class ScreeningForm(forms.Form):
         self.fields["unit"].queryset = access.user_units(user)
         self.fields["child"].queryset = selectors.changeable_children(user)
         self._factors = {factor.pk: factor for group in groups for factor in group.factors.all()}
-        # A draft is saved without them, but submitting needs them (see clean): not marked optional.
-        for name in ("seen", "child_description"):
-            self.fields[name].optional_shown = False
+        # A draft is saved without it, but submitting needs it unless a named child is chosen (see clean).
+        self.fields["child_description"].needed_when = _("needed without a named child")
         self.fields["factors"].choices = [(pk, factor.localized_label) for pk, factor in self._factors.items()]
 
     def clean(self):

@@ -1,6 +1,6 @@
 """Forms of the meeting pages: planning a meeting, the agenda, who came, and the decision on a card."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.utils import timezone
@@ -22,17 +22,10 @@ OUTCOME_FIELDS = {
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    # A meeting is planned within a year back (recorded afterwards) and two years ahead.
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-
-    def clean_date(self):
-        """A meeting is planned within a year back (recorded afterwards) and two years ahead."""
-        day = self.cleaned_data["date"]
-        today = timezone.localdate()
-        if not today - timedelta(days=366) <= day <= today + timedelta(days=2 * 366):
-            raise forms.ValidationError(_("Choose a date within a year back and two years ahead."), code="range")
-        return day
 
     def clean(self):
         data = super().clean()

@@ -239,8 +239,7 @@ class Board:
     def __init__(self, user, meeting, items, *, can_plan: bool | None = None):
         self.user = user
         self.can_plan = workflow.can_plan_meetings(user, meeting.team) if can_plan is None else can_plan
-        # workflow.decide's guard: no decision forms before the meeting.
-        self.begun = meeting.has_begun()
+        self.decisions_open = workflow.decisions_open(meeting)
         referrals = [item.referral for item in items]
         self.granted = _granted_family_ids(user, referrals)
         self.consented = _consented_units({referral.case.family_id for referral in referrals if referral.case_id})
@@ -293,7 +292,7 @@ class Board:
         # Asked only of a familielos decision still waiting, which a board has few of.
         item.can_confirm = item.awaiting_consent and workflow.can_confirm_familielos(self.user, decision)
         failed = failed or Failed(item.pk)
-        item.form = failed.form or (self.form(item) if decision is None and self.begun else None)
+        item.form = failed.form or (self.form(item) if decision is None and self.decisions_open else None)
         item.refusal, item.taken, item.typed = failed.refusal, failed.taken, failed.typed
 
 

@@ -237,9 +237,9 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("teams:meeting_detail", args=[self.pk])
 
-    def has_begun(self, now=None) -> bool:
+    def has_begun(self) -> bool:
         """Whether the meeting's time has come: the team records its decisions in the meeting, not before."""
-        return self.starts_at <= (now or timezone.now())
+        return self.starts_at <= timezone.now()
 
 
 @tracked()

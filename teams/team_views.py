@@ -7,6 +7,7 @@ a named referral show only to a member holding the family's grant, and each name
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
 from familielos import audit, roles
+from familielos.models import ServiceUnit
 from teams import selectors, workflow
 from teams.models import Ressursteam
 from teams.team_forms import MAX_CAPACITY, CapacityForm
@@ -34,7 +36,8 @@ def team_list(request):
     )
     if len(memberships) == 1:
         return redirect("teams:team_detail", team_pk=memberships[0].team_id)
-    directory = [] if memberships else list(Ressursteam.objects.prefetch_related("covers").order_by("name", "pk"))
+    covers = Prefetch("covers", ServiceUnit.objects.order_by("name", "pk"))
+    directory = [] if memberships else list(Ressursteam.objects.prefetch_related(covers).order_by("name", "pk"))
     return render(request, "teams/team_list.html", {"memberships": memberships, "directory": directory})
 
 

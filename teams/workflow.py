@@ -69,6 +69,12 @@ def role_plans_meetings(role: str | None) -> bool:
     return role is not None and TeamRole(role).can_plan_meetings
 
 
+def decisions_open(meeting: Meeting) -> bool:
+    """Whether the team may record decisions in the meeting: once it has begun (decide's guard; the board offers
+    its decision forms by it)."""
+    return meeting.has_begun()
+
+
 def can_decide(user, team: Ressursteam) -> bool:
     """Every member of the team takes part in its decisions."""
     return team_role(user, team) is not None
@@ -335,7 +341,7 @@ def decide(
     meeting = item.meeting
     if not can_decide(actor, meeting.team):
         raise Refused(_("Only a member of the team can record its decisions."))
-    if not meeting.has_begun():
+    if not decisions_open(meeting):
         raise Refused(_("The meeting has not begun yet. Its decisions are recorded once it has begun."))
     if not reasons.strip():
         raise Refused(_("Write the team's reasons for the decision."))

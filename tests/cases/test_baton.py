@@ -625,3 +625,13 @@ def test_waiting_page__holding_no_baton__says_so(staff):
     page = client_for(staff).get(reverse("baton:waiting")).content.decode()
 
     assert escape(shown("You hold the baton for no family.")) in page
+
+
+def test_waiting_page__queries_are_the_same_holding_2_and_10_batons(staff, team, django_assert_max_num_queries):
+    client = client_for(staff)
+    families_held_by(staff, team, 2)
+    with django_assert_max_num_queries(WAITING_BUDGET) as few:
+        assert len(client.get(reverse("baton:waiting")).context["held"]) == 2
+    families_held_by(staff, team, 8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(reverse("baton:waiting")).context["held"]) == 10

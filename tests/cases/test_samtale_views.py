@@ -3,12 +3,22 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from cases import actions, workflow
 from cases.models import ActionStatus, Avklaringssamtale, Level, OwnerKind
+from familielos.errors import Refused
 from tests import factories
+
+
+def shown(msgid: str) -> str:
+    """A message as a page in the default language (Bokmål) shows it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(msgid)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -323,4 +333,19 @@ def test_samtale_new__sent_twice__books_one_and_says_so_the_second_time(case, st
     second = staff_client.post(url, data)
 
     assert second.status_code == 200
+    assert escape(shown("A clarifying conversation is already booked for this case at that time.")) in second.text
     assert Avklaringssamtale.objects.filter(case=case).count() == 1
+
+
+def test_book_avklaringssamtale__same_time_again__is_refused_and_books_nothing_more(case, staff):
+    starts_at = timezone.now() + timedelta(days=3)
+    actions.book_avklaringssamtale(actor=staff, case=case, starts_at=starts_at, place="Møterom 2")
+
+    with pytest.raises(Refused):
+        actions.book_avklaringssamtale(actor=staff, case=case, starts_at=starts_at, place="Møterom 2")
+
+    assert Avklaringssamtale.objects.filter(case=case).count() == 1
+    later = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=starts_at + timedelta(days=7), place="Møterom 2"
+    )
+    assert later.case_id == case.pk

@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm
 from familielos.validators import DateWithin, years_from
+from familieteam.action_forms import ActionPointForm
+from familieteam.canvas_forms import CellForm
+from stafettlogg.forms import MeasureForm
+from teams.meeting_forms import DecisionForm
 
 
 @pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
@@ -31,3 +36,26 @@ def test_date_within__the_edges__are_allowed_and_one_day_past_them_is_not():
 
 def test_years_from__29_february__lands_on_28_february():
     assert years_from(date(2028, 2, 29), 1) == date(2029, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        (AgreementForm, "follow_up"),
+        (BookSamtaleForm, "date"),
+        (ConsentForm, "valid_from"),
+        (ConsentForm, "valid_to"),
+        (DecisionForm, "follow_up"),
+        (ActionPointForm, "due"),
+        (CellForm, "due"),
+        (MeasureForm, "starts_on"),
+        (MeasureForm, "evaluate_by"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.__name__,
+)
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])
+def test_planned_date_fields__a_mistyped_year__is_refused_with_the_range(form, field, typed):
+    with pytest.raises(ValidationError) as refused:
+        form.base_fields[field].clean(typed)
+
+    assert [error.code for error in refused.value.error_list] == ["range"]

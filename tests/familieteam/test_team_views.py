@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases import access, actions
 from cases import workflow as case_workflow
 from cases.models import Case, Level
+from familielos.errors import Refused
 from familielos.models import AccessAction, AccessEvent, Membership
 from familieteam import plan, workflow
 from familieteam.models import FamilieteamMeeting, Frequency, MeetingStatus, MemberKind
@@ -569,16 +570,20 @@ def test_meeting_finish__bad_input__field_error_and_the_meeting_still_planned(ca
     assert FamilieteamMeeting.objects.filter(team=meeting.team).count() == 1
 
 
-def test_meeting_finish__next_before_this_one__the_refusal_is_shown(case, los_client, monkeypatch):
-    # The form takes no time that has passed, and a meeting is finished once it has begun: the one moment the page
-    # can be asked for a next meeting not after this one is as this one begins, with the same time. The clock stops
-    # there.
-    begins = timezone.localtime().replace(second=0, microsecond=0)
-    meeting = factories.familieteam_meeting(case, starts_at=begins)
-    monkeypatch.setattr(timezone, "now", lambda: begins)
+def test_meeting_finish__refused_by_the_workflow__the_refusal_is_shown_with_the_form_kept(
+    case, los_client, monkeypatch
+):
+    # What the workflow refuses beyond the form (the next meeting not after this one, tested there; another window
+    # finishing it first) reaches the page as a refusal; the refusal stands in for them here.
+    meeting = factories.familieteam_meeting(case, begun=True)
+
+    def refuse(**kwargs):
+        raise Refused("Neste møte må komme etter dette.")
+
+    monkeypatch.setattr(workflow, "finish_meeting", refuse)
     data = {
-        "next_date": begins.date().isoformat(),
-        "next_time": begins.strftime("%H:%M"),
+        "next_date": (TOMORROW + timedelta(days=30)).isoformat(),
+        "next_time": "09:00",
         "next_place": "Skulen",
         "family_present": "Mor",
     }
@@ -587,6 +592,7 @@ def test_meeting_finish__next_before_this_one__the_refusal_is_shown(case, los_cl
     assert not response.context["form"].errors  # refused by the workflow, not the form
     assert response.context["refusal"]
     assert 'role="alert"' in html
+    assert "Neste møte må komme etter dette." in html
     assert 'value="Mor"' in html
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED

@@ -127,6 +127,22 @@ def test_finish_meeting__not_begun__is_refused_and_changes_nothing(case):
     assert _save(case.familielos, meeting, "Ta bussen sjølv i veka", 1).saved
 
 
+def test_finish_meeting__next_not_after_this_one__is_refused_and_changes_nothing(case):
+    meeting = factories.familieteam_meeting(case, begun=True)
+    with pytest.raises(Refused, match="must come after"):
+        workflow.finish_meeting(
+            actor=case.familielos,
+            meeting=meeting,
+            present=[],
+            family_present="Guro",
+            next_starts_at=meeting.starts_at,
+            next_place="Skulen",
+        )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert list(case.familieteam.meetings.all()) == [meeting]
+
+
 def test_a_member_ticks_only_their_own_action_point(case):
     _member, user = factories.familieteam_member(case)
     _other_member, other = factories.familieteam_member(case, unit=factories.ServiceUnitFactory())

@@ -53,3 +53,16 @@ def test_tick_view__htmx_bad_status__the_task_stays_with_the_error(lund):
     assert "Ringje skulen" in not_done
     assert shown("Choose done or not done.") in not_done
     assert _unchanged(point)
+
+
+def test_tick_view__htmx_answer__queries_are_the_same_with_2_and_8_tasks(lund, django_assert_max_num_queries):
+    client = client_for(lund.login)
+    first = _point(lund, "Oppgåve 0")
+    _point(lund, "Oppgåve 1")
+    with django_assert_max_num_queries(30) as few:
+        client.post(_tick_url(first), {"status": "done", "base_version": 1}, **HTMX)
+    for number in range(2, 8):
+        _point(lund, f"Oppgåve {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.post(_tick_url(first), {"status": "open", "base_version": 2}, **HTMX).content.decode()
+    assert page.count('<li id="task-') == 8

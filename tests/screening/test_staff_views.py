@@ -316,15 +316,15 @@ def test_submission_new__form__groups_factors_in_fieldsets_with_help_texts(staff
     assert 'name="action" value="submit"' in text
 
 
-def test_submission_new__fields_needed_to_submit__are_not_marked_optional(staff_client, new_url):
-    """The description of an anonymous child and what was seen are needed to submit (not to save a draft): their
-    labels say nothing of "optional", while a field that is optional still says so."""
+def test_submission_new__description_of_an_anonymous_child__says_when_it_is_needed_not_optional(staff_client, new_url):
+    """Submitting needs a description of the child unless a named child is chosen: its label says so, while a field
+    that is optional still says "optional"."""
     text = staff_client.get(new_url).text
     optional = f'<span class="optional">({_nb("optional")})</span>'
 
-    for field in ("child_description", "seen"):
-        label = re.search(rf'<label for="id_{field}">(.*?)</label>', text, re.S).group(1)
-        assert optional not in label
+    label = re.search(r'<label for="id_child_description">(.*?)</label>', text, re.S).group(1)
+    assert optional not in label
+    assert f'<span class="optional">({_nb("needed without a named child")})</span>' in label
     assert optional in re.search(r'<label for="id_child_said">(.*?)</label>', text, re.S).group(1)
 
 

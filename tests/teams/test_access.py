@@ -20,7 +20,8 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 # Pages that are not one team's or one referral's: every signed-in person may open them, and they show only
-# the person's own (their teams, their referrals; leaders' capacity page, the anonymous referral form by role).
+# the person's own (their teams, their referrals; leaders' capacity page, the anonymous referral form by role), or,
+# to someone in no team, which teams there are and what they cover (no family in it).
 OPEN_TO_ALL = {"teams:team_list", "teams:referral_list", "teams:meeting_list"}
 ROLE_GATED = {"teams:capacity", "teams:referral_anonymous_new"}
 

@@ -339,3 +339,17 @@ def test_capacity__not_a_familielos__readable_error_and_nothing_saved(boss, los,
     assert response.status_code == 200
     assert _nb("The person chosen is not a familielos.") in response.text
     assert not FamilielosCapacity.objects.exists()
+
+
+def test_team_list__no_team__queries_are_the_same_with_2_and_8_teams(staff_client, django_assert_max_num_queries):
+    def add_teams(count):
+        for _ in range(count):
+            team = factories.RessursteamFactory()
+            team.covers.add(factories.ServiceUnitFactory(), factories.ServiceUnitFactory())
+
+    add_teams(2)
+    with django_assert_max_num_queries(9) as few:
+        assert len(staff_client.get(reverse("teams:team_list")).context["directory"]) == 2
+    add_teams(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(staff_client.get(reverse("teams:team_list")).context["directory"]) == 8
