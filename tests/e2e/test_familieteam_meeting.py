@@ -162,3 +162,18 @@ def test_familielos_runs_a_meeting_while_a_member_watches_the_canvas(new_page, m
     point.get_by_role("button", name=MARK_DONE).click()
     expect(member_page.locator(".action-point", has_text="Ringe PPT om skyss").get_by_text(DONE)).to_be_visible()
     assert ActionPoint.objects.get(what="Ringe PPT om skyss").status == ActionStatus.DONE
+
+
+def test_canvas_page__at_1280_px__only_the_canvas_scrolls_sideways(page, meeting, screenshot):
+    """The canvas scrolls inside its own box, the life areas kept in view; the page itself never gets wider than the
+    window (the cells' visually hidden labels once widened it to 1632 px)."""
+    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, window: window.innerWidth,"
+        " canvas: document.querySelector('.canvas-scroll').scrollWidth,"
+        " box: document.querySelector('.canvas-scroll').clientWidth})"
+    )
+    assert widths["page"] <= widths["window"]
+    assert widths["canvas"] > widths["box"]
+    screenshot(page, "canvas")
