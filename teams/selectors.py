@@ -74,9 +74,10 @@ def returned_to_sender(user) -> list[Referral]:
 
 
 def next_meetings(teams) -> dict[int, Meeting]:
-    """Each team's next meeting (from now on), with `agenda_count`, by team id."""
+    """Each team's next meeting, with `agenda_count`, by team id: today's, also once it has begun, or a later one."""
+    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     first = (
-        Meeting.objects.filter(team__in=teams, starts_at__gte=timezone.now())
+        Meeting.objects.filter(team__in=teams, starts_at__gte=today)
         .order_by("team_id", "starts_at", "pk")
         .distinct("team_id")
         .values("pk")

@@ -161,9 +161,11 @@ def test_seed_demo__referrals__go_to_the_team_covering_the_childs_unit(demo):
         assert case.ressursteam.covers.filter(pk=case.opened_unit_id).exists(), case
     scale_team = Ressursteam.objects.get(name="Ressursteam skala 0")
     assert {unit.name for unit in scale_team.covers.all()} == {f"{name} – skala 0" for name in seed_demo.SCALE_UNITS}
-    # The batch's level-3 families were decided at its last meeting; its waiting referrals are on the next agenda.
+    # The batch's level-3 families were decided at its last meeting; its waiting referrals are on the agenda of the
+    # meeting under way.
     past, coming = Meeting.objects.filter(team=scale_team).order_by("starts_at")
-    assert past.starts_at < timezone.now() < coming.starts_at
+    assert past.starts_at < coming.starts_at <= timezone.now()
+    assert timezone.localdate(coming.starts_at) == timezone.localdate(coming.created_at)
     assert (
         Decision.objects.filter(item__meeting=past, outcome=Outcome.FAMILIELOS).count()
         == SMALL_VOLUMES[Level.FAMILIELOS]
@@ -202,9 +204,16 @@ DEMO_TEAMS = ["Ressursteam nord", "Ressursteam sør"]
 
 
 def meetings(team_name):
-    """The team's past meeting and its coming one."""
+    """The team's past meeting and its coming one: Ressursteam nord's is under way (it began an hour before the
+    data was made), so the demo's board takes decisions at once; Ressursteam sør's is next week."""
     past, coming = Meeting.objects.filter(team__name=team_name).order_by("starts_at")
-    assert past.starts_at < timezone.now() < coming.starts_at
+    assert past.starts_at < timezone.now()
+    if team_name == "Ressursteam nord":
+        assert coming.has_begun()
+        assert timezone.localdate(coming.starts_at) == timezone.localdate(coming.created_at)
+        assert coming.created_at - coming.starts_at <= timedelta(hours=1, minutes=1)
+    else:
+        assert coming.starts_at > timezone.now()
     return past, coming
 
 
@@ -219,6 +228,11 @@ def test_demo__team__has_a_member_in_every_team_role(demo, team_name):
 def test_demo__next_meeting__has_four_waiting_referrals_urgent_anonymous_returned_and_normal(demo, team_name):
     past, coming = meetings(team_name)
     assert coming.starts_at - timezone.now() < timedelta(days=8)
+    if team_name == "Ressursteam nord":
+        # Under way: its board offers each card's decision form.
+        page = client_for(User.objects.get(username="rt-nord")).get(coming.get_absolute_url()).content.decode()
+        for item in coming.items.all():
+            assert reverse("teams:meeting_decide", args=[coming.pk, item.pk]) in page
     referrals = [item.referral for item in coming.items.select_related("referral")]
 
     assert len(referrals) == 4

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import access, selectors
 from cases.management.commands.seed_demo import scale_team_name
@@ -85,14 +84,15 @@ def _led_families(user) -> int:
 
 
 def _next_meeting() -> Meeting:
-    """Batch 0's team's coming meeting: its agenda holds the first of the batch's waiting referrals."""
+    """Batch 0's team's meeting under way (its board offers the decision forms): its agenda holds the first of the
+    batch's waiting referrals."""
     meeting = (
-        Meeting.objects.filter(team__name=scale_team_name(0), starts_at__gt=timezone.now())
-        .order_by("starts_at")
+        Meeting.objects.filter(team__name=scale_team_name(0), items__decision__isnull=True)
+        .order_by("-starts_at")
         .first()
     )
-    if meeting is None:
-        raise SystemExit(f"{scale_team_name(0)} has no coming meeting: is the scale data seeded?")
+    if meeting is None or not meeting.has_begun():
+        raise SystemExit(f"{scale_team_name(0)} has no meeting under way: is the scale data seeded?")
     return meeting
 
 

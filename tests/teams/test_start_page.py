@@ -60,6 +60,15 @@ def test_start_page__member__next_meeting_with_its_agenda_count_and_link(team, l
     assert reverse("teams:team_detail", args=[team.pk]) in response.text
 
 
+def test_start_page__member__todays_meeting_under_way_is_the_next_one(team, leader, member):
+    now = timezone.localtime()
+    begun = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=begun)
+    workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=7))
+    (panel,) = _home(member).context["panels"]
+    assert panel["next_meeting"] == under_way
+
+
 def test_start_page__member__referrals_waiting_urgent_first_with_days(team, member):
     old = sent_days_ago(named_referral(team, family_name="Familien Berg"), 12)
     urgent = sent_days_ago(anonymous_referral(team, urgency=Urgency.URGENT), 3)

@@ -173,6 +173,9 @@ MEETINGS = {
             ("pedagog", Urgency.NORMAL, False),
             ("pedagog", Urgency.NORMAL, True),
         ],
+        # The meeting is under way: it began an hour before the data was made (at midnight if that was earlier that
+        # day), so its board takes decisions at once (a team decides only once its meeting has begun).
+        "meets": "today",
     },
     "Ressursteam sør": {
         "past": [
@@ -489,6 +492,12 @@ def scale_team_name(batch: int) -> str:
     return f"Ressursteam skala {batch}"
 
 
+def _under_way():
+    """A meeting under way: begun an hour ago, or at midnight if that was later (the meeting stays today's)."""
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return max(now - timedelta(hours=1), now.replace(hour=0, minute=0))
+
+
 def _day(offset: int, hour: int = 9):
     """A moment `offset` days from today (before it when negative), on the hour in local time."""
     return (timezone.localtime() + timedelta(days=offset)).replace(hour=hour, minute=0, second=0, microsecond=0)
@@ -655,9 +664,10 @@ class Command(BaseCommand):
             message="Vi lurer på om sonen vår har det vanskeleg på skulen.",
         )
 
-    def _demo_meetings(self, team, *, past, coming):
+    def _demo_meetings(self, team, *, past, coming, meets="next week"):
         """The team's meeting two weeks ago with a decision of each kind, then the referrals sent since and the
-        meeting next week that proposes them; the secretary plans both and records the decisions."""
+        meeting that proposes them, next week or under way today; the secretary plans both and records the
+        decisions."""
         secretary = team.members.get(role=TeamRole.SECRETARY).user
         referrals = []
         for index, (sender, _outcome, familielos, consented) in enumerate(past):
@@ -683,9 +693,8 @@ class Command(BaseCommand):
                 self._referred(self.users[sender], sent=sent, urgency=urgency)
             else:
                 self._anonymous(self.users[sender], sent=sent)
-        team_workflow.create_meeting(
-            actor=secretary, team=team, starts_at=_day(7, hour=13), place="Rådhuset, møterom 3"
-        )
+        starts_at = _under_way() if meets == "today" else _day(7, hour=13)
+        team_workflow.create_meeting(actor=secretary, team=team, starts_at=starts_at, place="Rådhuset, møterom 3")
 
     def _demo_familieteams(self):
         """Each demo familielos's level-3 families, started when the ressursteam decided two weeks ago: the first
@@ -1065,7 +1074,8 @@ class Command(BaseCommand):
             opener, unit = next_family()
             self._referred(opener, sent=-20 + index % 20, unit=unit)
             if index + 1 == min(SCALE_AGENDA, waiting):
-                team_workflow.create_meeting(actor=leader, team=team, starts_at=_day(7, hour=13))
+                # Under way, as a board is used: the team records its decisions in the meeting.
+                team_workflow.create_meeting(actor=leader, team=team, starts_at=_under_way())
 
     def _scale_user(self, username, role, unit):
         user, created = User.objects.get_or_create(username=username)
