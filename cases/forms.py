@@ -11,7 +11,7 @@ from cases import workflow
 from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos import roles
 from familielos.models import ServiceUnit
-from familielos.validators import DateWithin
+from familielos.validators import DateWithin, visible_name
 from teams.models import Ressursteam
 
 
@@ -40,16 +40,23 @@ def _not_in_future(value):
 class RegisterFamilyForm(forms.Form):
     """A new family with the child of concern and its guardians; opens the case at level 0."""
 
-    family_name = forms.CharField(label=_("Family name"), max_length=200, help_text=_("For example «Familien Hansen»."))
-    child_first_name = forms.CharField(label=_("Child's first name"), max_length=100)
-    child_last_name = forms.CharField(label=_("Child's last name"), max_length=100)
-    child_birth_date = forms.DateField(label=_("Child's date of birth"), widget=DateInput())
-    guardian_first_name = forms.CharField(label=_("Guardian's first name"), max_length=100)
-    guardian_last_name = forms.CharField(label=_("Guardian's last name"), max_length=100)
-    second_guardian_first_name = forms.CharField(
-        label=_("Second guardian's first name"), max_length=100, required=False
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=200,
+        help_text=_("For example «Familien Hansen»."),
+        validators=[visible_name],
     )
-    second_guardian_last_name = forms.CharField(label=_("Second guardian's last name"), max_length=100, required=False)
+    child_first_name = forms.CharField(label=_("Child's first name"), max_length=100, validators=[visible_name])
+    child_last_name = forms.CharField(label=_("Child's last name"), max_length=100, validators=[visible_name])
+    child_birth_date = forms.DateField(label=_("Child's date of birth"), widget=DateInput())
+    guardian_first_name = forms.CharField(label=_("Guardian's first name"), max_length=100, validators=[visible_name])
+    guardian_last_name = forms.CharField(label=_("Guardian's last name"), max_length=100, validators=[visible_name])
+    second_guardian_first_name = forms.CharField(
+        label=_("Second guardian's first name"), max_length=100, required=False, validators=[visible_name]
+    )
+    second_guardian_last_name = forms.CharField(
+        label=_("Second guardian's last name"), max_length=100, required=False, validators=[visible_name]
+    )
     unit = forms.ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
     reason = forms.CharField(
         label=_("The concern"),
@@ -107,6 +114,11 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = ["role", "first_name", "last_name", "birth_date", "parental_responsibility"]
         widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(visible_name)
 
     def clean_birth_date(self):
         born = _not_in_future(self.cleaned_data["birth_date"])

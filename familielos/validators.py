@@ -1,5 +1,6 @@
 """Form validators shared by the apps."""
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -32,3 +33,14 @@ class DateWithin:
                 % {"earliest": date_format(earliest, "d.m.Y"), "latest": date_format(latest, "d.m.Y")},
                 code="range",
             )
+
+
+# Characters that change how a name reads without showing themselves: bidirectional overrides and isolates, zero-width
+# spaces and joiners, the byte order mark. In a name they can make one person's name pass for another's in a list.
+HIDDEN_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible_name(value: str) -> None:
+    """A name holds no invisible control characters."""
+    if HIDDEN_CHARACTERS.search(value):
+        raise ValidationError(_("Remove the invisible characters from the name."), code="hidden_characters")

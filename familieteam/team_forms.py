@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos import roles
+from familielos.validators import visible_name
 from familieteam import plan
 from familieteam.models import FamilieteamMeeting, FamilieteamMember, Frequency
 
@@ -103,11 +104,13 @@ class TrustedPersonForm(forms.Form):
         label=_("Name"),
         max_length=_max_length(FamilieteamMember, "name"),
         error_messages={"required": _("Write the person's name.")},
+        validators=[visible_name],
     )
     relation = forms.CharField(
         label=_("Relation to the family"),
         max_length=_max_length(FamilieteamMember, "relation"),
         required=False,
+        validators=[visible_name],
         help_text=_("For example neighbour, grandmother or football coach."),
     )
     contact = forms.CharField(

@@ -45,6 +45,8 @@ def test_family_new__good_input__registers_family_opens_case_and_redirects(staff
         ({"second_guardian_first_name": "Per"}, "second_guardian_last_name", "incomplete"),
         ({"reason": ""}, "reason", "required"),
         ({"unit": "999999"}, "unit", "invalid_choice"),
+        ({"child_first_name": "\u202egnp.exe\u200b"}, "child_first_name", "hidden_characters"),
+        ({"family_name": "Familien\u200d Lie"}, "family_name", "hidden_characters"),
     ],
 )
 def test_family_new__bad_input__shows_field_error_and_saves_nothing(staff_client, changes, field, code):
@@ -241,6 +243,7 @@ def test_person_new__good_input__adds_the_person(family, staff_client):
         ({"first_name": ""}, "first_name"),
         ({"role": "boss"}, "role"),
         ({"birth_date": "0001-01-01"}, "birth_date"),
+        ({"first_name": "Ny\u202e"}, "first_name"),
         ({"role": "child"}, "birth_date"),
         ({"role": "child", "birth_date": "2000-01-01"}, "birth_date"),
     ],

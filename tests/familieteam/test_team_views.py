@@ -363,6 +363,8 @@ def test_trusted_add__adds_a_person_without_access(case, team, los_client):
         ({"name": "N" * 201, "relation": "Nabo", "contact": "900 00 000"}, "name"),
         ({"name": "Nabo Nils", "relation": "R" * 101, "contact": "900 00 000"}, "relation"),
         ({"name": "Nabo Nils", "relation": "Nabo", "contact": "9" * 201}, "contact"),
+        ({"name": "\u202eslin obaN", "relation": "Nabo", "contact": "900 00 000"}, "name"),
+        ({"name": "Nabo Nils", "relation": "Na\u200bbo", "contact": "900 00 000"}, "relation"),
     ],
 )
 def test_trusted_add__bad_input__field_error_and_what_was_typed_kept(case, team, los_client, data, field):
