@@ -1,6 +1,6 @@
 """Form validators shared by the apps."""
 
-import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -35,12 +35,18 @@ class DateWithin:
             )
 
 
-# Characters that change how a name reads without showing themselves: bidirectional overrides and isolates, zero-width
-# spaces and joiners, the byte order mark. In a name they can make one person's name pass for another's in a list.
-HIDDEN_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Characters that do not show but change how a name reads or compares: controls and format characters (Unicode
+# categories Cc and Cf: bidirectional overrides and marks, zero-width spaces and joiners, soft hyphens, tags), line
+# and paragraph separators, and the fillers that draw as blank. In a name they can make one person's name pass for
+# another's in a list.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+BLANK_FILLERS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
 def visible_name(value: str) -> None:
-    """A name holds no invisible control characters."""
-    if HIDDEN_CHARACTERS.search(value):
-        raise ValidationError(_("Remove the invisible characters from the name."), code="hidden_characters")
+    """A name (or a short text such as a relation) holds only characters that show."""
+    if any(character in BLANK_FILLERS or unicodedata.category(character) in HIDDEN_CATEGORIES for character in value):
+        raise ValidationError(
+            _("It holds characters that do not show (often from copying and pasting): type it in again."),
+            code="hidden_characters",
+        )

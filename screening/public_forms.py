@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from familielos.models import ServiceKind, ServiceUnit
+from familielos.validators import visible_name
 from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
 
 # The units a guardian can send their answers to: the child's own arena.
@@ -108,6 +109,7 @@ class SendForm(forms.Form):
         label=_("Your name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[visible_name],
     )
     contact_phone = forms.CharField(
         label=_("Phone"),

@@ -3,7 +3,7 @@
 import statistics
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, When
 from django.utils import timezone
 
 from cases import access
@@ -12,6 +12,7 @@ from familielos.models import ServiceUnit
 from teams import workflow
 from teams.models import (
     WAITING,
+    AgendaItem,
     Decision,
     Meeting,
     Outcome,
@@ -74,10 +75,14 @@ def returned_to_sender(user) -> list[Referral]:
 
 
 def next_meetings(teams) -> dict[int, Meeting]:
-    """Each team's next meeting, with `agenda_count`, by team id: today's, also once it has begun, or a later one."""
+    """Each team's next meeting, with `agenda_count`, by team id: one not begun yet, or one under way (begun today,
+    a referral on its agenda still undecided)."""
+    now = timezone.now()
     today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    undecided = AgendaItem.objects.filter(meeting=OuterRef("pk"), decision__isnull=True)
     first = (
-        Meeting.objects.filter(team__in=teams, starts_at__gte=today)
+        Meeting.objects.filter(Q(starts_at__gte=now) | (Q(starts_at__gte=today) & Exists(undecided)))
+        .filter(team__in=teams)
         .order_by("team_id", "starts_at", "pk")
         .distinct("team_id")
         .values("pk")

@@ -170,7 +170,7 @@ def test_canvas_page__at_1280_px__only_the_canvas_scrolls_sideways(page, meeting
     _log_in_and_open(page, meeting.team.case.familielos, meeting)
 
     widths = page.evaluate(
-        "() => ({page: document.documentElement.scrollWidth, window: window.innerWidth,"
+        "() => ({page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,"
         " canvas: document.querySelector('.canvas-scroll').scrollWidth,"
         " box: document.querySelector('.canvas-scroll').clientWidth})"
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm
-from familielos.validators import DateWithin, years_from
+from familielos.validators import DateWithin, visible_name, years_from
 from familieteam.action_forms import ActionPointForm
 from familieteam.canvas_forms import CellForm
 from stafettlogg.forms import MeasureForm
@@ -59,3 +59,33 @@ def test_planned_date_fields__a_mistyped_year__is_refused_with_the_range(form, f
         form.base_fields[field].clean(typed)
 
     assert [error.code for error in refused.value.error_list] == ["range"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Åse Ødegård", "Ánde Čuđe Ŋáŋŋá", "Máret Šárá Ŧomas", "Jo-Ann O'Neil", "Ïda", "Zoë Læstadius", "Åsa Ha\u0301la"],
+)
+def test_visible_name__norwegian_and_sami_names__pass(name):
+    visible_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u202egnp.exe",  # right-to-left override
+        "Nils\u200b",  # zero-width space
+        "Ni\u200dls",  # zero-width joiner
+        "Ni\u00adls",  # soft hyphen
+        "Ni\u061cls",  # Arabic letter mark
+        "Nils\U000e0041",  # tag character
+        "Ni\u2028ls",  # line separator
+        "Ni\x1bls",  # escape
+        "\u3164",  # Hangul filler: a name that draws as blank
+    ],
+    ids=["rlo", "zwsp", "zwj", "shy", "alm", "tag", "line-separator", "escape", "hangul-filler"],
+)
+def test_visible_name__characters_that_do_not_show__are_refused(name):
+    with pytest.raises(ValidationError) as refused:
+        visible_name(name)
+
+    assert refused.value.code == "hidden_characters"

@@ -86,11 +86,7 @@ def _led_families(user) -> int:
 def _next_meeting() -> Meeting:
     """Batch 0's team's meeting under way (its board offers the decision forms): its agenda holds the first of the
     batch's waiting referrals."""
-    meeting = (
-        Meeting.objects.filter(team__name=scale_team_name(0), items__decision__isnull=True)
-        .order_by("-starts_at")
-        .first()
-    )
+    meeting = Meeting.objects.filter(team__name=scale_team_name(0)).order_by("-starts_at", "-pk").first()
     if meeting is None or not meeting.has_begun():
         raise SystemExit(f"{scale_team_name(0)} has no meeting under way: is the scale data seeded?")
     return meeting

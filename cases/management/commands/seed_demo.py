@@ -1,16 +1,17 @@
 """Demo data: a municipality with units, teams, users for every role and families at every BTI level.
 
-Every case, referral, meeting and decision is made through the cases and teams workflow functions, as a user would
-make it: what the system writes in a case's history is coded and worded in the reader's language; what people type
-(a concern, a question to the team, a decision's reasons) is typed in Nynorsk, as Øygarden writes. Each ressursteam
-met two weeks ago (minutes with a decision of each kind, the familieloser it appointed) and meets next week with
-four waiting referrals: an urgent one, an anonymous discussion case, one answered after the team's question, and a
-normal one. Each demo familielos follows two families at level 3: one whose familieteam (a staff member of the
-referring unit and a trusted person) met twelve and five days ago, canvases filled and the first one evaluated, action
-points done and overdue, and meets again today; and one whose first meeting is still to book. The first such family
-of `los1` has the family's own logins (a guardian and a child of 17, on the family's pages), and each level has a
-family whose Stafettlogg holds every kind of entry. Reminders are due today: measures to evaluate, a baton handover
-waiting, consents that run out within the month, and action points due.
+Every case, referral, meeting and decision is made through the cases and teams workflow functions, as a user would make
+it: what the system writes in a case's history is coded and worded in the reader's language; what people type (a
+concern, a question to the team, a decision's reasons) is typed in Nynorsk, as Øygarden writes. Each ressursteam met two
+weeks ago (minutes with a decision of each kind, the familieloser it appointed) and has a meeting with four waiting
+referrals on its agenda: an urgent one, an anonymous discussion case, one answered after the team's question, and a
+normal one; Ressursteam nord's is under way (begun when the data was made), Ressursteam sør's is next week. Each demo
+familielos follows two families at level 3: one whose familieteam (a staff member of the referring unit and a trusted
+person) met twelve and five days ago, canvases filled and the first one evaluated, action points done and overdue, and
+meets again today; and one whose first meeting is still to book. The first such family of `los1` has the family's own
+logins (a guardian and a child of 17, on the family's pages), and each level has a family whose Stafettlogg holds every
+kind of entry. Reminders are due today: measures to evaluate, a baton handover waiting, consents that run out within the
+month, and action points due.
 
 Idempotent: running it again adds nothing. `--scale N` adds N times Øygarden's volumes (DOMAIN.md) for benchmarks,
 one batch per multiple; each batch is made in one transaction, so a batch whose team exists is whole, and a second
@@ -19,7 +20,7 @@ held meeting with a filled canvas and action points, and the next meeting planne
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -157,7 +158,7 @@ USERS = [
 DEMO_LEVELS = [0, 0, 0, 1, 1, 1, "closed"]
 # Each team's meetings: the referrals decided at the one two weeks ago (sender, outcome, the familielos appointed and
 # whether the guardians had consented to the Familielos service; the team asked one sender a question, answered
-# since), and those sent after it, on next week's agenda (sender, urgency, named or anonymous).
+# since), and those sent after it, on the agenda of the next meeting (sender, urgency, named or anonymous).
 MEETINGS = {
     "Ressursteam nord": {
         "past": [
@@ -494,8 +495,9 @@ def scale_team_name(batch: int) -> str:
 
 def _under_way():
     """A meeting under way: begun an hour ago, or at midnight if that was later (the meeting stays today's)."""
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    return max(now - timedelta(hours=1), now.replace(hour=0, minute=0))
+    an_hour_ago = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return max(an_hour_ago, midnight)
 
 
 def _day(offset: int, hour: int = 9):
