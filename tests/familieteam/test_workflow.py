@@ -83,17 +83,22 @@ def test_two_saves_from_one_version_the_first_wins_and_both_are_kept(case):
     assert history == [("Kari søv betre og et frukost", False), ("Kari søv betre", False), ("Kari et frukost", True)]
 
 
-def test_finishing_a_meeting_carries_the_canvas_on_and_freezes_it(case):
-    meeting = factories.familieteam_meeting(case, begun=True)
-    _save(case.familielos, meeting, "Ta bussen sjølv", 0)
-    following = workflow.finish_meeting(
+def _finish(case, meeting, *, next_starts_at=None):
+    """The familielos finishes the meeting; the next one a month after it unless `next_starts_at` says otherwise."""
+    return workflow.finish_meeting(
         actor=case.familielos,
         meeting=meeting,
         present=[],
         family_present="Guro",
-        next_starts_at=meeting.starts_at + timedelta(days=30),
+        next_starts_at=next_starts_at or meeting.starts_at + timedelta(days=30),
         next_place="Skulen",
     )
+
+
+def test_finishing_a_meeting_carries_the_canvas_on_and_freezes_it(case):
+    meeting = factories.familieteam_meeting(case, begun=True)
+    _save(case.familielos, meeting, "Ta bussen sjølv", 0)
+    following = _finish(case, meeting)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
     carried = CanvasCell.objects.get(meeting=following)
@@ -111,14 +116,7 @@ def test_finish_meeting__not_begun__is_refused_and_changes_nothing(case):
     meeting = factories.familieteam_meeting(case)
     _save(case.familielos, meeting, "Ta bussen sjølv", 0)
     with pytest.raises(Refused, match="not begun"):
-        workflow.finish_meeting(
-            actor=case.familielos,
-            meeting=meeting,
-            present=[],
-            family_present="Guro",
-            next_starts_at=meeting.starts_at + timedelta(days=30),
-            next_place="Skulen",
-        )
+        _finish(case, meeting)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
     assert meeting.family_present == ""
@@ -130,14 +128,7 @@ def test_finish_meeting__not_begun__is_refused_and_changes_nothing(case):
 def test_finish_meeting__next_not_after_this_one__is_refused_and_changes_nothing(case):
     meeting = factories.familieteam_meeting(case, begun=True)
     with pytest.raises(Refused, match="must come after"):
-        workflow.finish_meeting(
-            actor=case.familielos,
-            meeting=meeting,
-            present=[],
-            family_present="Guro",
-            next_starts_at=meeting.starts_at,
-            next_place="Skulen",
-        )
+        _finish(case, meeting, next_starts_at=meeting.starts_at)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
     assert list(case.familieteam.meetings.all()) == [meeting]
