@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
 
 from cases import access, consents
 from cases import workflow as case_workflow
@@ -207,8 +208,9 @@ def meeting_detail(request, pk):
     return _board(request, meeting)
 
 
-def _board(request, meeting, *, failed=None, status=200):
-    """The board page; `failed` is the card just posted without JavaScript, shown again with its text and message."""
+def _board(request, meeting, *, failed=None, opened=None, status=200):
+    """The board page; `failed` is the card just posted without JavaScript, shown again with its text and message;
+    `opened` the card whose decision form was asked for without JavaScript."""
     items = list(_items(meeting))
     members = _members(meeting)
     # The viewer's role in this team (workflow.team_role), from the members the page lists anyway.
@@ -216,7 +218,7 @@ def _board(request, meeting, *, failed=None, status=200):
     board = Board(request.user, meeting, items, can_plan=workflow.role_plans_meetings(role))
     for number, item in enumerate(items, start=1):
         item.number = number
-        board.prepare(item, failed if failed and failed.item_pk == item.pk else None)
+        board.prepare(item, failed if failed and failed.item_pk == item.pk else None, with_form=item.pk == opened)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting")
     context = {"meeting": meeting, "items": items, **_presence(members, can_plan=board.can_plan)}
     return render(request, "teams/meeting_detail.html", context, status=status)
@@ -272,8 +274,11 @@ class Board:
     def form(self, item, data=None) -> DecisionForm:
         return DecisionForm(data, prefix=f"item-{item.pk}", anonymous=item.referral.is_anonymous, **self.choices())
 
-    def prepare(self, item, failed: Failed | None = None) -> None:
-        """Put on the item what its card shows: names or not, waiting days, consent, and its form or decision."""
+    def prepare(self, item, failed: Failed | None = None, *, with_form: bool = False) -> None:
+        """Put on the item what its card shows: names or not, waiting days, consent, and its decision, or whether
+        one can be recorded on it now. The decision form is made only `with_form` (or for a failed post): the
+        board loads each card's form when it is opened, so the board's cost does not grow with the familieloser
+        every form lists."""
         referral = item.referral
         item.family_id = referral.case.family_id if referral.case_id else None
         item.named = item.family_id is not None and item.family_id in self.granted
@@ -291,18 +296,23 @@ class Board:
         )
         # Asked only of a familielos decision still waiting, which a board has few of.
         item.can_confirm = item.awaiting_consent and workflow.can_confirm_familielos(self.user, decision)
+        item.can_decide = decision is None and self.decisions_open
         failed = failed or Failed(item.pk)
-        item.form = failed.form or (self.form(item) if decision is None and self.decisions_open else None)
+        item.form = failed.form or (self.form(item) if item.can_decide and with_form else None)
         item.refusal, item.taken, item.typed = failed.refusal, failed.taken, failed.typed
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def item_decide(request, pk, item_pk):
-    """Record the team's decision on one card. The first to save wins; a later one sees it, with its own text kept."""
+    """Record the team's decision on one card. The first to save wins; a later one sees it, with its own text kept.
+    GET: the card's decision form, as the fragment the board loads when the form is opened, or without JavaScript
+    the board with that form open."""
     meeting = access.meeting_or_404(request.user, pk)
     item = get_object_or_404(_items(meeting), pk=item_pk)
+    if request.method == "GET":
+        return _decision_form(request, meeting, item)
     form = Board(request.user, meeting, [item]).form(item, request.POST)
     failed = Failed(item.pk, form=form)
     if form.is_valid():
@@ -356,6 +366,22 @@ def _card(request, meeting, item_pk, *, failed=None):
         audit.record_listed(request, [item.family_id], object_type="meeting")
     context = {"meeting": meeting, "item": item, "can_plan": board.can_plan, "focus_card": True}
     return render(request, "teams/meeting_detail.html#card", context)
+
+
+def _decision_form(request, meeting, item):
+    if not request.htmx:
+        return _board(request, meeting, opened=item.pk)
+    item.number = _number(meeting, item)
+    board = Board(request.user, meeting, [item])
+    board.prepare(item, with_form=True)
+    if item.named:
+        audit.record_listed(request, [item.family_id], object_type="meeting")
+    if item.form is None:
+        # Decided meanwhile (or the meeting moved): the whole card, as it is now, instead of the form.
+        context = {"meeting": meeting, "item": item, "can_plan": board.can_plan}
+        response = render(request, "teams/meeting_detail.html#card", context)
+        return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
+    return render(request, "teams/meeting_detail.html#decision-form", {"meeting": meeting, "item": item})
 
 
 def _number(meeting, item) -> int:

@@ -29,6 +29,7 @@ RECOMMENDATIONS = re.compile(r"^(Recommendations for the unit|Anbefalinger til e
 FOLLOW_UP = re.compile(r"^(Follow up by|Følges opp innen)", IC)
 QUESTION = re.compile(r"^(Question to the sender|Spørsmål til avsenderen)", IC)
 RECORD_DECISION = re.compile(r"^(Record the decision|Registrer avgjørelsen)", IC)
+WRITE_DECISION = re.compile(r"^(Write the decision|Skriv avgjørelsen)", IC)
 TEAMS_DECISION = re.compile(r"^(The team's decision|Teamets avgjørelse)$", IC)
 MINUTES = re.compile(r"^(Minutes|Referat)$", IC)
 MINUTES_PDF = re.compile(r"^(Download the minutes \(PDF\)|Last ned referatet \(PDF\))$", IC)
@@ -82,10 +83,18 @@ def card(page: Page, family: str):
 
 
 def decide_with_keyboard(page: Page, article, outcome: Outcome, reasons: str, fill_extra) -> None:
-    """Choose the outcome with Space, type the reasons and the outcome's own fields, and send it with Enter."""
+    """Open the card's decision form with Enter (it loads then), choose the outcome with Space, type the reasons and
+    the outcome's own fields, and send it with Enter."""
     # Found by id afterwards: a decision that sends the case back to level 1 takes the family's name off the card.
     decided = page.locator(f"article#{article.get_attribute('id')}")
+    summary = article.locator("summary", has_text=WRITE_DECISION)
+    summary.focus()
+    with page.expect_response(lambda response: response.request.method == "GET"):
+        page.keyboard.press("Enter")
     radio = article.locator(f'input[type="radio"][value="{outcome.value}"]')
+    expect(radio).to_be_visible()
+    # The form arrived under the summary, which keeps the focus.
+    expect(summary).to_be_focused()
     radio.focus()
     page.keyboard.press("Space")
     expect(radio).to_be_checked()
@@ -147,11 +156,13 @@ def test_ressursteam_meeting__leader_plans_reorders_decides_with_keyboard_and_do
     page.get_by_role("link", name=OPEN_BOARD).click()
     expect(page.get_by_role("article")).to_have_count(3)
     # Before the meeting the cards take no decision.
-    expect(page.get_by_role("button", name=RECORD_DECISION)).to_have_count(0)
+    expect(page.locator("summary", has_text=WRITE_DECISION)).to_have_count(0)
     # The day of the meeting comes: it began a few minutes ago, and the team decides on the board.
     Meeting.objects.filter(team=team).update(starts_at=timezone.now() - timedelta(minutes=5))
     page.reload()
-    expect(page.get_by_role("button", name=RECORD_DECISION)).to_have_count(3)
+    expect(page.locator("summary", has_text=WRITE_DECISION)).to_have_count(3)
+    # The forms load when they are opened: none is on the board yet.
+    expect(page.get_by_role("button", name=RECORD_DECISION)).to_have_count(0)
     assert (
         page.get_by_role("article").first.get_by_role("heading", level=2).inner_text().startswith(("Sak 1", "Case 1"))
     )

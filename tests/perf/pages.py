@@ -15,6 +15,7 @@ from cases import access, selectors
 from cases.management.commands.seed_demo import scale_team_name
 from cases.models import ActionPoint, ActionStatus, Level, Status
 from cases.views import PAGE_SIZE
+from familielos import roles
 from familieteam.models import Familieteam, FamilieteamMeeting, MeetingStatus
 from teams.models import Meeting
 from tests.perf.bench_urls import BARE_PATH
@@ -173,6 +174,19 @@ def scenarios() -> list[Scenario]:
     cards = f"meeting {meeting.pk}, {meeting.items.count()} referrals on the agenda"
     rows.append(Scenario("triage board – ressursteam member", RESSURSTEAM, board, note=cards))
     rows.append(Scenario("triage board – team leader", TEAM_LEADER, board, note=cards + ", with the agenda controls"))
+    undecided = meeting.items.filter(decision__isnull=True).order_by("position", "pk").first()
+    if undecided is None:
+        raise SystemExit(f"{scale_team_name(0)}'s meeting has no undecided referral: is the scale data seeded?")
+    familieloser = get_user_model().objects.filter(groups__name=roles.FAMILIELOS).count()
+    rows.append(
+        Scenario(
+            "triage board – a card's decision form (htmx)",
+            RESSURSTEAM,
+            reverse("teams:meeting_decide", args=[meeting.pk, undecided.pk]),
+            headers=htmx,
+            note=f"loaded when the card's form is opened; lists the {familieloser} familieloser",
+        )
+    )
     canvas = _planned_familieteam_meeting(los)
     filled = f"meeting {canvas.pk}, {canvas.cells.count()} cells carried over, the previous canvas to evaluate"
     rows.append(Scenario("canvas page – familielos", FAMILIELOS, canvas.get_absolute_url(), note=filled))

@@ -94,6 +94,7 @@ def _meeting_urls(meeting):
         ("get", reverse("teams:meeting_agenda", args=[meeting.pk]), {}),
         ("post", reverse("teams:meeting_agenda", args=[meeting.pk]), {"item": item.pk, "action": "down"}),
         ("post", reverse("teams:meeting_present", args=[meeting.pk]), {"present": []}),
+        ("get", decide_url(meeting, item), {}),
         ("post", decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov.")),
         ("post", reverse("teams:meeting_confirm", args=[meeting.pk, item.pk]), {}),
         ("get", reverse("teams:meeting_minutes", args=[meeting.pk]), {}),
@@ -269,8 +270,8 @@ def test_board__anonymous_case__shows_its_text_and_no_familielos_outcome(team, l
     anonymous_referral(team, question="Jenta et ikkje.")
     meeting = meeting_with(leader, team, begun=True)
     item = meeting.items.get()
-    response = client_for(member).get(meeting.get_absolute_url())
-    assert "Jenta et ikkje." in response.text
+    assert "Jenta et ikkje." in client_for(member).get(meeting.get_absolute_url()).text
+    response = client_for(member).get(decide_url(meeting, item), **HTMX)
     assert f'name="item-{item.pk}-outcome" value="no_action"' in response.text
     assert f'name="item-{item.pk}-outcome" value="familielos"' not in response.text
     assert f'name="item-{item.pk}-familielos"' not in response.text
@@ -280,10 +281,10 @@ def test_board__anonymous_case__shows_its_text_and_no_familielos_outcome(team, l
 def test_board__familielos_at_capacity__is_warned_not_refused(meeting, member):
     los = factories.familielos(username="los-full", first_name="Frida", last_name="Fullt")
     workflow.set_capacity(actor=factories.UserFactory(role="leader"), familielos=los, capacity=0)
-    response = client_for(member).get(meeting.get_absolute_url())
+    item = meeting.items.get()
+    response = client_for(member).get(decide_url(meeting, item), **HTMX)
     assert re.search(r"Frida Fullt – 0 (of|av) 0", response.text)
     assert 'class="capacity-warning"' in response.text
-    item = meeting.items.get()
     data = decision_data(item, outcome="familielos", reasons="Samansette behov.", familielos=los.pk)
     response = client_for(member).post(decide_url(meeting, item), data, **HTMX)
     assert response.status_code == 200
@@ -303,15 +304,64 @@ def test_board__meeting_not_begun__shows_the_cards_without_a_decision_form(team,
         assert 'role="alert"' not in response.text
 
 
-def test_board__meeting_begun__shows_every_undecided_card_its_decision_form(team, leader, member):
+def test_board__meeting_begun__offers_every_undecided_card_its_decision_form_loaded_when_opened(team, leader, member):
     named_referral(team)
     anonymous_referral(team)
     meeting = meeting_with(leader, team, begun=True)
     response = client_for(member).get(meeting.get_absolute_url())
     assert meeting.items.count() == 2
     for item in meeting.items.all():
-        assert decide_url(meeting, item) in response.text
-        assert f'name="item-{item.pk}-reasons"' in response.text
+        assert f'hx-get="{decide_url(meeting, item)}"' in response.text
+        assert f'name="item-{item.pk}-reasons"' not in response.text
+        fragment = client_for(member).get(decide_url(meeting, item), **HTMX)
+        assert fragment.status_code == 200
+        assert f'name="item-{item.pk}-reasons"' in fragment.text
+        assert "<article" not in fragment.text
+
+
+def test_decision_form__without_javascript__is_the_board_with_that_card_open(team, leader, member):
+    named_referral(team, family_name="Familien Berg", child_name="Emma")
+    anonymous_referral(team)
+    meeting = meeting_with(leader, team, begun=True)
+    opened, other = meeting.items.order_by("position", "pk")
+    response = client_for(member).get(decide_url(meeting, opened))
+    assert response.status_code == 200
+    assert "Familien Berg (Emma)" in response.text
+    assert f'name="item-{opened.pk}-reasons"' in response.text
+    assert f'name="item-{other.pk}-reasons"' not in response.text
+
+
+def test_decision_form__meeting_not_begun_or_item_decided__is_the_card_as_it_stands(team, leader, member):
+    named_referral(team)
+    meeting = meeting_with(leader, team)
+    item = meeting.items.get()
+    response = client_for(member).get(decide_url(meeting, item), **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == f"#item-{item.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert f'name="item-{item.pk}-reasons"' not in response.text
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    item.refresh_from_db()
+    workflow.decide(actor=leader, item=item, outcome="no_action", reasons="Skulen handterer dette.")
+    response = client_for(member).get(decide_url(meeting, item), **HTMX)
+    assert response["HX-Retarget"] == f"#item-{item.pk}"
+    assert "Skulen handterer dette." in response.text
+    assert f'name="item-{item.pk}-reasons"' not in response.text
+
+
+def test_decision_form__query_count_does_not_grow_with_the_familieloser(meeting, member, django_assert_max_num_queries):
+    item = meeting.items.get()
+    client = client_for(member)
+    url = decide_url(meeting, item)
+    factories.familielos(username="los-a")
+    client.get(url, **HTMX)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, **HTMX)
+    for number in range(10):
+        factories.familielos(username=f"los-{number}")
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url, **HTMX)
+    assert response.text.count('name="item-') > 10
 
 
 def _board_queries(client, meeting) -> int:
