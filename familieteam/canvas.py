@@ -4,6 +4,7 @@ meeting's goals and actions to evaluate; and the team's meetings as a timeline."
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -45,11 +46,12 @@ class Slot:
     draft: str | None = None
     base_version: int | None = None
 
-    @property
+    # Cached: the cell's markup names its ids and label a dozen times, 64 cells a page.
+    @cached_property
     def dom_id(self) -> str:
         return f"cell-{self.life_area.pk}-{self.column.value}"
 
-    @property
+    @cached_property
     def label(self) -> str:
         return f"{self.life_area.name} – {self.column.label}"
 
