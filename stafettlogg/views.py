@@ -65,11 +65,17 @@ def _post_item(kind, family, form=None, refusal: str = "", posted: bool = False)
     }
 
 
-def _measures_changed(context: dict, family, written: Entry) -> dict:
+def _measures_changed(request, context: dict, family, written: Entry) -> dict:
     """A new measure, or a corrected one, changes the measures the evaluation form offers: the answer to the write
-    then carries a fresh evaluation form too (`evaluation_item`), which replaces the one on the page."""
+    then carries the evaluation form's measure list again (`evaluation_form`), which replaces the one on the page.
+    Only the list: what someone is typing in that form stays. The measure chosen there comes with the write
+    (hx-include) and stays chosen while it is still open."""
     if written.kind == Kind.MEASURE:
-        context["evaluation_item"] = _post_item(Kind.EVALUATION, family)
+        form = forms.post_form(Kind.EVALUATION, family)
+        chosen = request.POST.get(form["measure"].html_name, "")
+        form.initial["measure"] = int(chosen) if chosen.isdigit() and len(chosen) <= 18 else None
+        form.fields["measure"].widget.attrs["hx-swap-oob"] = "true"
+        context["evaluation_form"] = form
     return context
 
 
@@ -141,7 +147,8 @@ def post(request, family_pk):
                 messages.success(request, _("The entry is in the log."))
                 return redirect(_log_url(family))
             context = {"family": family, "item": _post_item(kind, family, posted=True)}
-            response = render(request, f"{PAGE}#posted-answer", _measures_changed(context, family, entry))
+            context = _measures_changed(request, context, family, entry)
+            response = render(request, f"{PAGE}#posted-answer", context)
             return trigger_client_event(response, CHANGED)
     # The answer shows the family's data again (the page, or the form's choice of measures).
     _audit(request, family)
@@ -176,8 +183,8 @@ def correct(request, family_pk):
                 return redirect(f"{_log_url(family)}#entry-{correction.pk}")
             entry = get_object_or_404(selectors.entries(family), pk=pk)
             _prepare(request.user, [entry])
-            context = {"family": family, "entry": entry}
-            response = render(request, f"{PAGE}#corrected-answer", _measures_changed(context, family, correction))
+            context = _measures_changed(request, {"family": family, "entry": entry}, family, correction)
+            response = render(request, f"{PAGE}#corrected-answer", context)
             return trigger_client_event(response, CHANGED)
     _audit(request, family)
     corrections = {entry.pk: (form, refusal)}

@@ -1,6 +1,7 @@
 """The Stafettlogg and the baton in Chromium: a teacher opens the family's log from the family page and posts a
-measure for the team and the family, then hands the baton to a ressursteam member, who accepts it on their baton
-page; axe-core checks every page."""
+measure for the team and the family (an evaluation half written meanwhile stays as it was, and the new measure can
+be chosen in it), then hands the baton to a ressursteam member, who accepts it on their baton page; axe-core checks
+every page."""
 
 import re
 from datetime import timedelta
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from cases import baton
 from cases.models import Level
+from stafettlogg import workflow
 from stafettlogg.models import Entry, Kind, Visibility
 from tests import factories
 from tests.e2e.helpers import (
@@ -34,6 +36,9 @@ ASK = re.compile(r"^(Be dem ta over|Ask them to take over)$", IC)
 THE_BATON = re.compile(r"^(Stafettpinnen|The baton)$", IC)
 ACCEPT = re.compile(r"^(Ta imot|Accept)", IC)
 NOTHING_WAITING = re.compile(r"Ingen overlevering venter på deg|No handover is waiting for you", IC)
+EVALUATE_A_MEASURE = re.compile(r"^(Evaluer et tiltak|Evaluate a measure)$", IC)
+MEASURE = re.compile(r"^(Tiltak|Measure)$", IC)
+EVALUATION = re.compile(r"^(Evaluering|Evaluation)$", IC)
 
 
 def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, default_data, check_page):
@@ -41,6 +46,15 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     teacher = factories.unit_staff(username="laerar-vest", first_name="Liv", last_name="Lærar")
     case, *_ = factories.case_at(Level.RESSURSTEAM, opener=teacher, team=team, family_name="Familien Strand")
     member = factories.team_member(team, username="rt-vest", first_name="Rune", last_name="Rådgjevar")
+    earlier = workflow.post_measure(
+        actor=teacher,
+        family=case.family,
+        visibility=Visibility.TEAM,
+        text="Fast vaksen i friminutta.",
+        responsible="Inspektøren",
+        starts_on=timezone.localdate() - timedelta(days=30),
+        evaluate_by=timezone.localdate() + timedelta(days=7),
+    )
 
     page = new_page()
     log_in(page, teacher)
@@ -48,6 +62,12 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     page.get_by_role("link", name=STAFETTLOGG).click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Familien Strand"))).to_be_visible()
     check_page(page, "log")
+
+    # An evaluation of the earlier measure, half written, while a new measure is added.
+    page.get_by_text(EVALUATE_A_MEASURE).first.click()
+    evaluation = page.locator("#log-post-evaluation")
+    evaluation.get_by_label(MEASURE).select_option(str(earlier.pk))
+    evaluation.get_by_label(EVALUATION).fill("Det hjelper, men ikkje kvar dag")
 
     page.get_by_text(ADD_MEASURE).first.click()
     form = page.locator("#log-post-measure")
@@ -60,8 +80,12 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     expect(page.get_by_text(IN_THE_LOG)).to_be_visible()
     expect(page.locator(".log-entry", has_text="Leksehjelp to dagar i veka.")).to_be_visible()
     check_page(page, "log-with-measure")
-    measure = Entry.objects.get(kind=Kind.MEASURE)
+    measure = Entry.objects.get(kind=Kind.MEASURE, text="Leksehjelp to dagar i veka.")
     assert (measure.visibility, measure.responsible) == (Visibility.TEAM_AND_FAMILY, "Kontaktlæraren")
+    # The evaluation form offers the new measure, and what was typed and chosen in it is still there.
+    expect(evaluation.get_by_label(MEASURE).locator(f'option[value="{measure.pk}"]')).to_have_count(1)
+    expect(evaluation.get_by_label(MEASURE)).to_have_value(str(earlier.pk))
+    expect(evaluation.get_by_label(EVALUATION)).to_have_value("Det hjelper, men ikkje kvar dag")
 
     page.goto(case.family.get_absolute_url())
     page.get_by_role("link", name=HAND_OVER).click()

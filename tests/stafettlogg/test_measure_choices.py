@@ -1,10 +1,12 @@
 """The evaluation form's measures follow what is written: a measure added, or corrected, through htmx comes back
-with a fresh evaluation form that offers it, swapped in place of the one on the page."""
+with the evaluation form's measure list offering it, swapped in place of the list on the page. Only the list: what
+someone is typing in the evaluation form stays, and the measure chosen there stays chosen."""
 
 import pytest
 from django.urls import reverse
 
 from stafettlogg.models import Entry, Kind
+from tests import factories
 from tests.conftest import client_for
 from tests.stafettlogg.test_views import HTMX, correct_url, days_from_today, measure, post_url
 
@@ -16,7 +18,7 @@ def client(writer):
     return client_for(writer)
 
 
-EVALUATION_FORM_OOB = 'id="log-post-evaluation" hx-swap-oob="true"'
+MEASURE_LIST_OOB = 'hx-swap-oob="true"'
 
 
 def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(client, family):
@@ -33,8 +35,55 @@ def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(clien
 
     new = Entry.objects.get(family=family, kind=Kind.MEASURE)
     assert 'id="log-post-measure"' in page
-    assert EVALUATION_FORM_OOB in page
-    assert f'<option value="{new.pk}">' in page
+    measure_list = _oob_measure_list(page)
+    assert f'<option value="{new.pk}">' in measure_list
+    # Only the list comes again: not the evaluation form's text fields, which keep what is typed in them.
+    assert "log-post-evaluation" not in page
+    assert 'name="evaluation-text"' not in page
+
+
+def _oob_measure_list(page: str) -> str:
+    """The select swapped out of band in place of the evaluation form's measure list."""
+    start = page.index('<select name="evaluation-measure"')
+    select = page[start : page.index("</select>", start)]
+    assert MEASURE_LIST_OOB in select
+    assert 'id="id_evaluation-measure"' in select
+    return select
+
+
+def test_post__measure_by_htmx__the_measure_chosen_in_the_evaluation_form_stays_chosen(client, writer, family):
+    chosen = measure(writer, family)
+    data = {
+        "kind": "measure",
+        "measure-text": "Leksehjelp på SFO.",
+        "measure-responsible": "SFO-leiar",
+        "measure-starts_on": days_from_today(0),
+        "measure-evaluate_by": days_from_today(60),
+        "measure-visibility": "team",
+        "evaluation-measure": str(chosen.pk),
+    }
+
+    page = client.post(post_url(family), data, **HTMX).content.decode()
+
+    assert f'<option value="{chosen.pk}" selected>' in _oob_measure_list(page)
+
+
+def test_post__measure_by_htmx__a_chosen_measure_of_another_family_is_not_offered(client, writer, family):
+    elsewhere = factories.unit_staff(username="annan")
+    other = measure(elsewhere, factories.open_case(opener=elsewhere, family_name="Familien Annan").family)
+    data = {
+        "kind": "measure",
+        "measure-text": "Leksehjelp på SFO.",
+        "measure-responsible": "SFO-leiar",
+        "measure-starts_on": days_from_today(0),
+        "measure-evaluate_by": days_from_today(60),
+        "measure-visibility": "team",
+        "evaluation-measure": str(other.pk),
+    }
+
+    page = client.post(post_url(family), data, **HTMX).content.decode()
+
+    assert f'value="{other.pk}"' not in _oob_measure_list(page)
 
 
 def test_post__note_by_htmx__leaves_the_evaluation_form_alone(client, family):
@@ -54,9 +103,9 @@ def test_correct__measure_by_htmx__the_evaluation_form_offers_the_correction_ins
     ).content.decode()
 
     correction = Entry.objects.get(corrects=original)
-    evaluation_form = page[page.index(EVALUATION_FORM_OOB) :]
-    assert f'<option value="{correction.pk}">' in evaluation_form
-    assert f'<option value="{original.pk}">' not in evaluation_form
+    measure_list = _oob_measure_list(page)
+    assert f'<option value="{correction.pk}">' in measure_list
+    assert f'<option value="{original.pk}">' not in measure_list
 
 
 def test_post__measure_bad_input__gives_no_second_form(client, family):
