@@ -6,12 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from familielos.models import ServiceKind, ServiceUnit
+from familielos.models import ServiceUnit
 from familielos.validators import visible_name
+from screening import workflow
 from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
 
-# The units a guardian can send their answers to: the child's own arena.
-RECEIVING_KINDS = (ServiceKind.BARNEHAGE, ServiceKind.SKOLE)
 MAX_AGE = 16
 _PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # A database id as a form posts it: ASCII digits only (str.isdigit() and int() also take "²" or "١"), and short
@@ -101,7 +100,7 @@ class SendForm(forms.Form):
 
     unit = forms.ModelChoiceField(
         label=_("Kindergarten or school"),
-        queryset=ServiceUnit.objects.filter(kind__in=RECEIVING_KINDS).order_by("name"),
+        queryset=ServiceUnit.objects.none(),
         empty_label=_("Choose…"),
         error_messages={"invalid_choice": _("Choose a kindergarten or school from the list.")},
     )
@@ -136,9 +135,17 @@ class SendForm(forms.Form):
         error_messages={"required": _("Tick the box to agree that your answers are shared, or do not send them.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, age_group: str, **kwargs):
         kwargs.setdefault("prefix", "send")
         super().__init__(*args, **kwargs)
+        # The child's own arena: kindergartens for the kindergarten questions, schools for the school ones.
+        self.fields["unit"].queryset = workflow.receiving_units(age_group)
+        if age_group == AgeGroup.BARNEHAGE:
+            self.fields["unit"].label = _("Kindergarten")
+            self.fields["unit"].error_messages["invalid_choice"] = _("Choose a kindergarten from the list.")
+        else:
+            self.fields["unit"].label = _("School")
+            self.fields["unit"].error_messages["invalid_choice"] = _("Choose a school from the list.")
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()

@@ -65,7 +65,8 @@ def result(request):
     answers = AnswersForm(request.POST, auto_id=False)
     if not answers.is_valid():
         return _out_of_date(request)
-    return render(request, "screening/public/result.html", {**_result_context(answers), "send_form": SendForm()})
+    context = {**_result_context(answers), "send_form": _send_form(answers)}
+    return render(request, "screening/public/result.html", context)
 
 
 @never_cache
@@ -77,7 +78,7 @@ def send(request):
     answers = AnswersForm(request.POST, auto_id=False)
     if not answers.is_valid():
         return _out_of_date(request)
-    form = SendForm(request.POST)
+    form = _send_form(answers, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -100,6 +101,10 @@ def send(request):
 @require_GET
 def sent(request):
     return render(request, "screening/public/sent.html", _municipality())
+
+
+def _send_form(answers: AnswersForm, data=None) -> SendForm:
+    return SendForm(data, age_group=answers.cleaned_data["instrument"].age_group)
 
 
 def _result_context(answers: AnswersForm) -> dict:

@@ -11,9 +11,10 @@ from cases import workflow as case_workflow
 from cases.models import Case, Person, PersonRole, ReasonCode
 from familielos.errors import Refused
 from familielos.history import action
-from familielos.models import ServiceUnit
+from familielos.models import ServiceKind, ServiceUnit
 from screening import defaults, scoring
 from screening.models import (
+    AgeGroup,
     Audience,
     Factor,
     FactorGroup,
@@ -145,6 +146,20 @@ def open_guardian_concern(*, actor: User, submission: Submission) -> Submission:
     return submission
 
 
+# Where guardians send a self-assessment: the child's own arena, by the age group its questions were written for.
+RECEIVING_KINDS = {
+    AgeGroup.BARNEHAGE: (ServiceKind.BARNEHAGE,),
+    AgeGroup.BARNESKOLE: (ServiceKind.SKOLE,),
+    AgeGroup.UNGDOMSSKOLE: (ServiceKind.SKOLE,),
+}
+
+
+def receiving_units(age_group: str):
+    """The units a guardian's self-assessment for `age_group` can be sent to: kindergartens for a kindergarten child,
+    schools for a school child."""
+    return ServiceUnit.objects.filter(kind__in=RECEIVING_KINDS[AgeGroup(age_group)]).order_by("name", "pk")
+
+
 @transaction.atomic
 def send_self_assessment(
     *,
@@ -161,6 +176,9 @@ def send_self_assessment(
         raise ScreeningRefused(_("This version of the self-assessment is not in use. Reload the page."))
     if not (contact_phone or contact_email):
         raise ScreeningRefused(_("Give a phone number or an e-mail address so that they can contact you."))
+    if unit.kind not in RECEIVING_KINDS[AgeGroup(instrument.age_group)]:
+        refusal = _("These questions are for a child of another age than %(unit)s has.") % {"unit": unit.name}
+        raise ScreeningRefused(refusal)
     factors = check_factors(instrument, factor_ids)
     submission = Submission(
         instrument=instrument,

@@ -141,7 +141,8 @@ SEE_RESULT = re.compile(r"^(See the result|Se resultatet|Sjå resultatet|Vis res
 YOUR_RESULT = re.compile(r"^(Your result|Resultatet ditt|Ditt resultat)$", IC)
 TALK_WITH_SCHOOL = re.compile(r"^(Talk with|Snakk med)", IC)
 SEND_TO_SCHOOL = re.compile(r"^(Send this|Send dette|Send til)", IC)
-KINDERGARTEN_OR_SCHOOL = re.compile(r"kindergarten|barnehage", IC)
+# The unit the guardian sends to: schools only, for the school-age questions.
+SCHOOL_UNIT = re.compile(r"^(School|Skole|Skule)\b", IC)
 YOUR_NAME = re.compile(r"^(Your name|Navnet ditt|Namnet ditt|Ditt navn|Namn|Navn)$", IC)
 PHONE = re.compile(r"^(Phone|Telefon)", IC)
 SEND = re.compile(r"^(Send to|Send til)", IC)

@@ -39,7 +39,6 @@ from tests.e2e.helpers import (
     GUARDIANS_SAID,
     INVITATION_PDF,
     INVITED,
-    KINDERGARTEN_OR_SCHOOL,
     NAMED_CHILD,
     NEW_CONCERN,
     NEW_SCREENING,
@@ -55,6 +54,7 @@ from tests.e2e.helpers import (
     SAMTALEDUK_1,
     SAVE_RECORD,
     SAVED,
+    SCHOOL_UNIT,
     SCREENING_RESULT,
     SCREENINGS,
     SEE_RESULT,
@@ -401,7 +401,7 @@ def test_self_assessment__guardian_sends_it__arrives_anonymous_in_the_school_inb
     check_page(guardian, "self-assessment-result")
 
     send = guardian.get_by_role("region", name=SEND_TO_SCHOOL)
-    send.get_by_role("combobox", name=KINDERGARTEN_OR_SCHOOL).select_option(label=SCHOOL)
+    send.get_by_role("combobox", name=SCHOOL_UNIT).select_option(label=SCHOOL)
     send.get_by_label(YOUR_NAME).fill("Guro Hansen")
     send.get_by_label(PHONE).fill("412 34 567")
     send.get_by_role("checkbox").check()

@@ -225,6 +225,29 @@ def test_send__bad_input__shows_field_errors_and_stores_nothing(client, instrume
     assert _history_count() == history_before
 
 
+def test_send__school_questions_to_a_kindergarten__is_a_field_error_and_stores_nothing(client, instrument, school):
+    kindergarten = factories.ServiceUnitFactory(name="Solbakken barnehage", kind=ServiceKind.BARNEHAGE)
+    result = client.post(reverse("selfassessment:result"), _answers(instrument, _risk_ids(instrument, 2)))
+    assert "Vestbygd skule" in result.text
+    assert "Solbakken barnehage" not in result.text
+    response = _send(client, instrument, kindergarten, _risk_ids(instrument, 2))
+    assert response.status_code == 200
+    assert "unit" in response.context["send_form"].errors
+    assert not Submission.objects.exists()
+
+
+def test_send__kindergarten_questions__go_to_a_kindergarten_not_a_school(client, school):
+    questions = workflow.current_instrument("barnehage", Audience.GUARDIAN)
+    kindergarten = factories.ServiceUnitFactory(name="Solbakken barnehage", kind=ServiceKind.BARNEHAGE)
+    result = client.post(reverse("selfassessment:result"), _answers(questions, _risk_ids(questions, 2)))
+    assert "Solbakken barnehage" in result.text
+    assert "Vestbygd skule" not in result.text
+    assert _send(client, questions, school, _risk_ids(questions, 2)).status_code == 200
+    assert not Submission.objects.exists()
+    assert _send(client, questions, kindergarten, _risk_ids(questions, 2)).status_code == 302
+    assert Submission.objects.get().unit == kindergarten
+
+
 # --- Rate limit, cookies, no tracking -----------------------------------------------------------------------------
 
 

@@ -237,6 +237,27 @@ def test_send_self_assessment__without_contact__is_refused():
     assert not Submission.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("age_group", "kind"),
+    [
+        ("barnehage", ServiceKind.SKOLE),
+        ("barneskole", ServiceKind.BARNEHAGE),
+        ("ungdomsskole", ServiceKind.HELSESTASJON),
+    ],
+)
+def test_send_self_assessment__to_a_unit_not_the_childs_arena__is_refused(age_group, kind):
+    questions = workflow.current_instrument(age_group, Audience.GUARDIAN)
+    with pytest.raises(workflow.ScreeningRefused):
+        workflow.send_self_assessment(
+            instrument=questions,
+            unit=factories.ServiceUnitFactory(kind=kind),
+            factor_ids=[],
+            contact_name="Mor",
+            contact_phone="412 34 567",
+        )
+    assert not Submission.objects.exists()
+
+
 def test_book_avklaringssamtale__at_level_0__moves_the_case_to_level_1(staff, case):
     samtale = actions.book_avklaringssamtale(
         actor=staff, case=case, starts_at=timezone.now() + timedelta(days=3), place="Vestbygd skule, møterom 2"
