@@ -27,7 +27,7 @@ from cases import workflow as case_workflow
 from familielos import audit, roles
 from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
-from teams import workflow
+from teams import selectors, workflow
 from teams.meeting_forms import AddToAgendaForm, DecisionForm, MeetingForm, PresentForm
 from teams.models import AgendaItem, Meeting, Outcome, Referral, ReferralStatus, Ressursteam, TeamMember
 
@@ -52,8 +52,7 @@ AGENDA_MOVES = {"up": -1, "down": 1}
 @login_required
 @require_GET
 def meeting_list(request):
-    """The coming and past meetings of the user's teams, and where they may plan one."""
-    now = timezone.now()
+    """The coming (selectors.coming_q) and past meetings of the user's teams, and where they may plan one."""
     meetings = (
         access.visible_meetings(request.user)
         .select_related("team")
@@ -61,8 +60,8 @@ def meeting_list(request):
     )
     memberships = TeamMember.objects.filter(user=request.user).select_related("team").order_by("team__name")
     context = {
-        "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at", "pk"),
-        "past": meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk"),
+        "upcoming": meetings.filter(selectors.coming_q()).order_by("starts_at", "pk"),
+        "past": meetings.exclude(selectors.coming_q()).order_by("-starts_at", "-pk"),
         "planning_teams": [member.team for member in memberships if workflow.role_plans_meetings(member.role)],
     }
     return render(request, "teams/meeting_list.html", context)

@@ -1,5 +1,6 @@
 """The team pages: the member's teams, one team's page with its statistics, and the familieloser's capacity."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -249,6 +250,25 @@ def test_team_detail__past_and_coming_meetings_link_to_the_meeting(team, leader,
     assert list(response.context["past"]) == [past]
     assert coming.get_absolute_url() in response.text
     assert reverse("teams:meeting_minutes", args=[past.pk]) in response.text
+
+
+def test_team_detail__meeting_under_way__is_among_the_coming_ones_as_on_the_start_page(team, leader, member):
+    anonymous_referral(team)
+    now = timezone.localtime()
+    begun = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=begun)
+    response = client_for(member).get(team_url(team))
+    assert list(response.context["upcoming"]) == [under_way]
+    assert list(response.context["past"]) == []
+    assert re.search(r"Under way|Pågår", response.text)
+    listed = client_for(member).get(reverse("teams:meeting_list"))
+    assert list(listed.context["upcoming"]) == [under_way]
+    assert list(listed.context["past"]) == []
+    # Once everything on its agenda is decided, it is past everywhere.
+    item = under_way.items.get()
+    workflow.decide(actor=leader, item=item, outcome=Outcome.NO_ACTION, reasons="Skulen handterer dette.")
+    assert list(client_for(member).get(team_url(team)).context["past"]) == [under_way]
+    assert list(client_for(member).get(reverse("teams:meeting_list")).context["past"]) == [under_way]
 
 
 def _grow(team, leader, count):
