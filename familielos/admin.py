@@ -5,10 +5,13 @@ from django.contrib.auth.models import Group
 
 from familielos import roles
 from familielos.models import AccessEvent, Membership, ServiceUnit
+from familielos.validators import visible_name
 
 User = get_user_model()
 # What only a superuser may set: each of them is a way to every family's data or to the whole admin.
 SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
+# A person's name shows on every page about the families they work with: only characters that show, as everywhere.
+NAME_FIELDS = ("first_name", "last_name")
 
 
 def assignable_groups():
@@ -43,6 +46,12 @@ class FamilielosUserAdmin(UserAdmin):
         if request.user.is_superuser:
             return fields
         return [*fields, *SUPERUSER_ONLY_FIELDS]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in NAME_FIELDS:
+            formfield.validators.append(visible_name)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:

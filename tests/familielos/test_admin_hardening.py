@@ -157,6 +157,19 @@ def test_user_admin__administrator_edits_a_colleague__saves_name_and_role(admini
     assert set(teacher.groups.values_list("name", flat=True)) == {roles.UNIT_STAFF, roles.LEADER}
 
 
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_user_admin__a_name_with_characters_that_do_not_show__is_refused(administrator_client, field):
+    teacher = factories.unit_staff(username="laerer", first_name="Lise", last_name="Lærar")
+    data = change_form(administrator_client, teacher)
+
+    response = administrator_client.post(change_url(teacher), {**data, field: "Lise\u202eranøN"})
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    teacher.refresh_from_db()
+    assert (teacher.first_name, teacher.last_name) == ("Lise", "Lærar")
+
+
 def test_user_admin__a_team_group_posted__is_refused_and_team_membership_kept(administrator_client):
     teacher = factories.unit_staff(username="laerer")
     team = factories.RessursteamFactory(name="Ressursteam nord")
