@@ -1,5 +1,6 @@
-"""Form validators shared by the apps."""
+"""Form validators shared by the apps, and the parsing of ids that pages send."""
 
+import re
 import unicodedata
 from datetime import date
 
@@ -7,6 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+# A database id as a page sends it: ASCII digits only (str.isdigit() and int() also take "²" or "١"; int("²")
+# fails), and short enough for a bigint.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value) -> int | None:
+    """`value` (from a query string, a form or a hidden field) as a database id; None for anything else, a tampered
+    or stale page's value included, so that it is refused or ignored and never reaches the database."""
+    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 def years_from(day: date, years: int) -> date:

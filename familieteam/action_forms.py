@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.models import ACTION_COMMENT_MAX, ActionStatus, OwnerKind, PersonRole
 from familielos.roles import display_name
-from familielos.validators import DateWithin
+from familielos.validators import DateWithin, parse_id
 from familieteam.models import Column, FamilieteamMeeting, MemberKind
 from familieteam.workflow import Owner
 
@@ -74,7 +74,7 @@ class ActionPointForm(forms.Form):
 
     def start_from(self, cell_pk) -> None:
         """A new point started from a canvas cell: the cell chosen and its text as the first words of "what"."""
-        cell = self.cells.get(int(cell_pk)) if str(cell_pk).isdigit() else None
+        cell = self.cells.get(parse_id(cell_pk))
         if cell is not None:
             self.initial.update(cell=cell.pk, what=cell.text[:WHAT_MAX])
 

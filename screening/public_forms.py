@@ -7,19 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from familielos.models import ServiceUnit
-from familielos.validators import visible_name
+from familielos.validators import parse_id, visible_name
 from screening import workflow
 from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
 
 MAX_AGE = 16
 _PHONE = re.compile(r"^\+?[0-9 ()-]+$")
-# A database id as a form posts it: ASCII digits only (str.isdigit() and int() also take "²" or "١"), and short
-# enough for a bigint, so a tampered value is an invalid choice and never reaches the database.
-_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _is_id(value) -> bool:
-    return _ID.fullmatch(str(value)) is not None
+    """A tampered value is an invalid choice and never reaches the database."""
+    return parse_id(str(value)) is not None
 
 
 class _IdChoiceField(forms.ModelChoiceField):

@@ -12,6 +12,7 @@ from cases import access
 from familielos import audit
 from familielos.decorators import permission_or_404
 from familielos.models import AccessAction
+from familielos.validators import parse_id
 from screening import selectors, workflow
 from screening.forms import (
     FactorFormSet,
@@ -200,9 +201,10 @@ def _factor_ids(submission):
 
 def _id_or_404(value):
     """A database id from the query string; anything but ASCII digits that fit a bigint is a 404."""
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    pk = parse_id(value)
+    if pk is None:
         raise Http404
-    return int(value)
+    return pk
 
 
 def _published_staff_instrument(pk):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from cases.models import Family
+from familielos.validators import parse_id
 from stafettlogg.models import Entry, Kind, Visibility
 
 User = get_user_model()
@@ -49,8 +50,8 @@ class Filters:
         kind = query.get("kind", "")
         return cls(
             kind=kind if kind in Kind.values else "",
-            author_id=_int_or_none(query.get("author", "")),
-            life_area_id=_int_or_none(query.get("life_area", "")),
+            author_id=parse_id(query.get("author", "")),
+            life_area_id=parse_id(query.get("life_area", "")),
         )
 
     def apply(self, queryset: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -62,10 +63,6 @@ class Filters:
             # An evaluation serves the life area of the measure it evaluates.
             queryset = queryset.filter(Q(life_area_id=self.life_area_id) | Q(measure__life_area_id=self.life_area_id))
         return queryset
-
-
-def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def newer_than(queryset: QuerySet[Entry], pk: int) -> QuerySet[Entry]:

@@ -18,6 +18,7 @@ from familielos import audit
 from familielos.errors import Refused
 from familielos.middleware import background
 from familielos.models import AccessAction
+from familielos.validators import parse_id
 from stafettlogg import forms, selectors, workflow
 from stafettlogg.models import Entry, Kind
 
@@ -72,8 +73,7 @@ def _measures_changed(request, context: dict, family, written: Entry) -> dict:
     (hx-include) and stays chosen while it is still open."""
     if written.kind == Kind.MEASURE:
         form = forms.post_form(Kind.EVALUATION, family)
-        chosen = request.POST.get(form["measure"].html_name, "")
-        form.initial["measure"] = int(chosen) if chosen.isdigit() and len(chosen) <= 18 else None
+        form.initial["measure"] = parse_id(request.POST.get(form["measure"].html_name))
         form.fields["measure"].widget.attrs["hx-swap-oob"] = "true"
         context["evaluation_form"] = form
     return context
@@ -165,8 +165,8 @@ def correct(request, family_pk):
     """Correct one's own entry (`entry`, an id in this family's log) with a new one; the original stays, marked
     corrected."""
     family = _family(request, family_pk)
-    pk = request.POST.get("entry", "")
-    if not pk.isdigit() or len(pk) > 18:
+    pk = parse_id(request.POST.get("entry"))
+    if pk is None:
         return HttpResponseBadRequest(_("Choose the entry to correct."))
     entry = get_object_or_404(selectors.entries(family), pk=pk)
     form = forms.CorrectionForm(request.POST, entry=entry)
@@ -201,11 +201,11 @@ def poll(request, family_pk):
     """The entries written since the newest the page shows (`etter`; without it, all), within its filters; nothing
     (204) when there are none. Only an answer with entries shows family data, so only that is audited."""
     family = _family(request, family_pk)
-    after = request.GET.get("etter", "0")
-    if not after.isdigit() or len(after) > 18:
+    after = parse_id(request.GET.get("etter", "0"))
+    if after is None:
         return HttpResponseBadRequest(_("The page is out of date. Reload it."))
     filters = selectors.Filters.from_query(request.GET)
-    new = list(filters.apply(selectors.newer_than(selectors.entries(family), int(after))).order_by("pk")[:PAGE_SIZE])
+    new = list(filters.apply(selectors.newer_than(selectors.entries(family), after)).order_by("pk")[:PAGE_SIZE])
     if not new:
         return HttpResponse(status=204)
     _audit(request, family)

@@ -27,6 +27,7 @@ from cases import workflow as case_workflow
 from familielos import audit, roles
 from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
+from familielos.validators import parse_id
 from teams import selectors, workflow
 from teams.meeting_forms import AddToAgendaForm, DecisionForm, MeetingForm, PresentForm
 from teams.models import AgendaItem, Meeting, Outcome, Referral, ReferralStatus, Ressursteam, TeamMember
@@ -168,13 +169,13 @@ def _change_agenda(request, meeting) -> dict:
     """Carry out one agenda form: move, remove or add. Returns which button to focus afterwards."""
     action = request.POST.get("action", "")
     if action == "add":
-        referral = Referral.objects.filter(pk=_int(request.POST.get("referral")), team=meeting.team).first()
+        referral = Referral.objects.filter(pk=parse_id(request.POST.get("referral")), team=meeting.team).first()
         if referral is None:
             raise workflow.Refused(_("Choose a waiting referral to add."))
         item = workflow.add_to_agenda(actor=request.user, meeting=meeting, referral=referral)
         messages.success(request, _("The referral is added last on the agenda."))
         return {"item": item.pk, "button": "down"}
-    item = meeting.items.filter(pk=_int(request.POST.get("item"))).first()
+    item = meeting.items.filter(pk=parse_id(request.POST.get("item"))).first()
     if item is None or action not in {*AGENDA_MOVES, "remove"}:
         raise workflow.Refused(_("That agenda item is no longer on the agenda. Here is how it stands now."))
     if action == "remove":
@@ -518,10 +519,3 @@ def _title(referral, granted, *, position=None) -> str:
     if position is None:
         return label[:1].upper() + label[1:]
     return _("Case %(number)s: %(label)s") % {"number": position, "label": label}
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -1,4 +1,5 @@
-"""DateWithin: a date the work plans lies within a few years of today; a mistyped year is refused with the range."""
+"""DateWithin: a date the work plans lies within a few years of today; a mistyped year is refused with the range.
+visible_name: names hold only characters that show. parse_id: ids a page sends, ASCII digits or nothing."""
 
 from datetime import date, timedelta
 
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm
-from familielos.validators import DateWithin, visible_name, years_from
+from familielos.validators import DateWithin, parse_id, visible_name, years_from
 from familieteam.action_forms import ActionPointForm
 from familieteam.canvas_forms import CellForm
 from stafettlogg.forms import MeasureForm
@@ -89,3 +90,24 @@ def test_visible_name__characters_that_do_not_show__are_refused(name):
         visible_name(name)
 
     assert refused.value.code == "hidden_characters"
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [
+        ("7", 7),
+        ("000123", 123),
+        ("9" * 18, int("9" * 18)),
+        ("9" * 19, None),
+        ("²", None),
+        ("١٢", None),
+        ("-1", None),
+        (" 1", None),
+        ("1.0", None),
+        ("", None),
+        (None, None),
+        (7, None),
+    ],
+)
+def test_parse_id__ascii_digits_that_fit_a_bigint__else_none(value, parsed):
+    assert parse_id(value) == parsed

@@ -629,7 +629,7 @@ def test_meeting_page__a_point_started_from_a_cell_has_the_cell_chosen_and_its_t
     assert f'<option value="{cell.pk}" selected>' in html
 
 
-@pytest.mark.parametrize("cell", ["abc", "999999"])
+@pytest.mark.parametrize("cell", ["abc", "999999", "²", "1" * 40])
 def test_meeting_page__a_cell_that_is_not_on_this_canvas_starts_an_empty_point(level3, cell):
     page = client_for(level3["los"]).get(level3["meeting"].get_absolute_url(), {"cell": cell})
     assert page.status_code == 200

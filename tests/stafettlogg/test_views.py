@@ -413,3 +413,26 @@ def shown(msgid: str) -> str:
     """A message as a page in the default language (Bokmål) shows it, escaped."""
     with translation.override(settings.LANGUAGE_CODE):
         return escape(translation.gettext(msgid))
+
+
+# Ids as a hostile or stale page sends them: digits that are not ASCII ("²" passes str.isdigit() but not int()).
+NOT_AN_ID = ["²", "١٢", "1" * 40, "-1", " 1"]
+
+
+@pytest.mark.parametrize("value", NOT_AN_ID)
+def test_correct__entry_that_is_not_an_id__is_a_clear_400(client, writer, family, value):
+    response = client.post(correct_url(family), {"entry": value, f"rett-{value}-text": "Ny tekst."}, **HTMX)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", NOT_AN_ID)
+def test_poll__cursor_that_is_not_an_id__is_a_clear_400(client, writer, family, value):
+    assert client.get(reverse("stafettlogg:poll", args=[family.pk]), {"etter": value}).status_code == 400
+
+
+@pytest.mark.parametrize("value", NOT_AN_ID)
+def test_log__filter_that_is_not_an_id__is_ignored(client, writer, family, value):
+    note(writer, family)
+    response = client.get(reverse("stafettlogg:log", args=[family.pk]), {"author": value, "life_area": value})
+    assert response.status_code == 200
+    assert "Emma har hatt ei god veke." in response.text
