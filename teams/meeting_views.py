@@ -215,12 +215,12 @@ def _board(request, meeting, *, failed=None, opened=None, status=200):
     members = _members(meeting)
     # The viewer's role in this team (workflow.team_role), from the members the page lists anyway.
     role = next((member.team_role for member in members if member.pk == request.user.pk), None)
-    board = Board(request.user, meeting, items, can_plan=workflow.role_plans_meetings(role))
+    board = Board(request.user, meeting, items)
     for number, item in enumerate(items, start=1):
         item.number = number
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None, with_form=item.pk == opened)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting")
-    context = {"meeting": meeting, "items": items, **_presence(members, can_plan=board.can_plan)}
+    context = {"meeting": meeting, "items": items, **_presence(members, can_plan=workflow.role_plans_meetings(role))}
     return render(request, "teams/meeting_detail.html", context, status=status)
 
 
@@ -238,9 +238,8 @@ class Failed:
 class Board:
     """What every card of a board needs, read once for the whole board (the query count does not grow with it)."""
 
-    def __init__(self, user, meeting, items, *, can_plan: bool | None = None):
+    def __init__(self, user, meeting, items):
         self.user = user
-        self.can_plan = workflow.can_plan_meetings(user, meeting.team) if can_plan is None else can_plan
         self.decisions_open = workflow.decisions_open(meeting)
         referrals = [item.referral for item in items]
         self.granted = _granted_family_ids(user, referrals)
@@ -258,8 +257,8 @@ class Board:
         self._choices = None
 
     def choices(self) -> dict:
-        """The services and familieloser every decision form offers, the familieloser read on the first undecided
-        card."""
+        """The services and familieloser every decision form offers, the familieloser read when the first form is
+        made."""
         if self._choices is None:
             familieloser = workflow.familieloser_with_capacity()
             for los in familieloser:
@@ -296,9 +295,9 @@ class Board:
         )
         # Asked only of a familielos decision still waiting, which a board has few of.
         item.can_confirm = item.awaiting_consent and workflow.can_confirm_familielos(self.user, decision)
-        item.can_decide = decision is None and self.decisions_open
+        item.decidable = decision is None and self.decisions_open
         failed = failed or Failed(item.pk)
-        item.form = failed.form or (self.form(item) if item.can_decide and with_form else None)
+        item.form = failed.form or (self.form(item) if item.decidable and with_form else None)
         item.refusal, item.taken, item.typed = failed.refusal, failed.taken, failed.typed
 
 
@@ -358,30 +357,32 @@ def _card(request, meeting, item_pk, *, failed=None):
         if failed is None:
             return redirect(reverse("teams:meeting_detail", args=[meeting.pk]) + f"#item-{item_pk}")
         return _board(request, meeting, failed=failed)
-    item = _items(meeting).get(pk=item_pk)
-    item.number = _number(meeting, item)
-    board = Board(request.user, meeting, [item])
-    board.prepare(item, failed)
-    if item.named:
-        audit.record_listed(request, [item.family_id], object_type="meeting")
-    context = {"meeting": meeting, "item": item, "can_plan": board.can_plan, "focus_card": True}
+    item = _one_card(request, meeting, _items(meeting).get(pk=item_pk), failed=failed)
+    context = {"meeting": meeting, "item": item, "focus_card": True}
     return render(request, "teams/meeting_detail.html#card", context)
 
 
 def _decision_form(request, meeting, item):
+    """A card's decision form, as the fragment the board loads into the card when the form is opened; the whole card
+    instead when it can no longer be decided (decided meanwhile, or the meeting moved). Without JavaScript, the
+    board with that card's form open."""
     if not request.htmx:
         return _board(request, meeting, opened=item.pk)
-    item.number = _number(meeting, item)
-    board = Board(request.user, meeting, [item])
-    board.prepare(item, with_form=True)
-    if item.named:
-        audit.record_listed(request, [item.family_id], object_type="meeting")
+    _one_card(request, meeting, item, with_form=True)
     if item.form is None:
-        # Decided meanwhile (or the meeting moved): the whole card, as it is now, instead of the form.
-        context = {"meeting": meeting, "item": item, "can_plan": board.can_plan}
-        response = render(request, "teams/meeting_detail.html#card", context)
+        response = render(request, "teams/meeting_detail.html#card", {"meeting": meeting, "item": item})
         return reswap(retarget(response, f"#item-{item.pk}"), "outerHTML")
     return render(request, "teams/meeting_detail.html#decision-form", {"meeting": meeting, "item": item})
+
+
+def _one_card(request, meeting, item, *, failed=None, with_form=False):
+    """One card's item prepared as the board prepares it (Board.prepare), for an htmx answer of its own; a family
+    name it shows is recorded."""
+    item.number = _number(meeting, item)
+    Board(request.user, meeting, [item]).prepare(item, failed, with_form=with_form)
+    if item.named:
+        audit.record_listed(request, [item.family_id], object_type="meeting")
+    return item
 
 
 def _number(meeting, item) -> int:

@@ -89,7 +89,7 @@ def decide_with_keyboard(page: Page, article, outcome: Outcome, reasons: str, fi
     decided = page.locator(f"article#{article.get_attribute('id')}")
     summary = article.locator("summary", has_text=WRITE_DECISION)
     summary.focus()
-    with page.expect_response(lambda response: response.request.method == "GET"):
+    with page.expect_response(lambda response: response.request.method == "GET" and "/vedtak/" in response.url):
         page.keyboard.press("Enter")
     radio = article.locator(f'input[type="radio"][value="{outcome.value}"]')
     expect(radio).to_be_visible()

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import access
 from cases.models import Level, Status
 from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
@@ -349,6 +350,25 @@ def test_decision_form__meeting_not_begun_or_item_decided__is_the_card_as_it_sta
     assert f'name="item-{item.pk}-reasons"' not in response.text
 
 
+def test_decision_form__named_card__names_the_family_only_with_the_grant_and_records_that_view(team, leader, member):
+    named_referral(team, family_name="Familien Berg", child_name="Emma")
+    meeting = meeting_with(leader, team, begun=True)
+    item = meeting.items.get()
+    family_id = item.referral.case.family_id
+    fragment = client_for(member).get(decide_url(meeting, item), **HTMX)
+    assert "Familien Berg (Emma)" in fragment.text
+    events = AccessEvent.objects.filter(actor=member, action=AccessAction.VIEW, object_type="meeting")
+    assert list(events.values_list("family_id", flat=True)) == [family_id]
+    # Without the family's grant the form names the case by its number only, and no view is recorded.
+    access.revoke_group(team.group, item.referral.case.family)
+    fragment = client_for(member).get(decide_url(meeting, item), **HTMX)
+    assert fragment.status_code == 200
+    assert "Familien Berg" not in fragment.text
+    assert re.search(r"(Case|Sak) 1 \((no names|uten navn)\)", fragment.text)
+    assert f'name="item-{item.pk}-reasons"' in fragment.text
+    assert events.count() == 1
+
+
 def test_decision_form__query_count_does_not_grow_with_the_familieloser(meeting, member, django_assert_max_num_queries):
     item = meeting.items.get()
     client = client_for(member)
@@ -361,7 +381,7 @@ def test_decision_form__query_count_does_not_grow_with_the_familieloser(meeting,
         factories.familielos(username=f"los-{number}")
     with django_assert_max_num_queries(len(few)):
         response = client.get(url, **HTMX)
-    assert response.text.count('name="item-') > 10
+    assert response.text.count(f'name="item-{item.pk}-familielos"') == 11
 
 
 def _board_queries(client, meeting) -> int:
