@@ -68,13 +68,13 @@ def _post_item(kind, family, form=None, refusal: str = "", posted: bool = False)
 
 def _measures_changed(request, context: dict, family, written: Entry) -> dict:
     """A new measure, or a corrected one, changes the measures the evaluation form offers: the answer to the write
-    then carries the evaluation form's measure list again (`evaluation_form`), which replaces the one on the page.
-    Only the list: what someone is typing in that form stays. The measure chosen there comes with the write
-    (hx-include) and stays chosen while it is still open."""
+    then carries the evaluation form's measure field again (`evaluation_form`), which replaces the one on the page.
+    Only that field: what someone is typing in the rest of the form stays. The measure chosen there comes with the
+    write (hx-include) and stays chosen, as its correction when it is the measure corrected."""
     if written.kind == Kind.MEASURE:
         form = forms.post_form(Kind.EVALUATION, family)
-        form.initial["measure"] = parse_id(request.POST.get(form["measure"].html_name))
-        form.fields["measure"].widget.attrs["hx-swap-oob"] = "true"
+        chosen = parse_id(request.POST.get(form["measure"].html_name))
+        form.initial["measure"] = written.pk if chosen is not None and chosen == written.corrects_id else chosen
         context["evaluation_form"] = form
     return context
 

@@ -18,7 +18,7 @@ def client(writer):
     return client_for(writer)
 
 
-MEASURE_LIST_OOB = 'hx-swap-oob="true"'
+MEASURE_FIELD_OOB = 'id="id_evaluation-measure_field" hx-swap-oob="true"'
 
 
 def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(client, family):
@@ -37,16 +37,16 @@ def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(clien
     assert 'id="log-post-measure"' in page
     measure_list = _oob_measure_list(page)
     assert f'<option value="{new.pk}">' in measure_list
-    # Only the list comes again: not the evaluation form's text fields, which keep what is typed in them.
-    assert "log-post-evaluation" not in page
+    # Only the measure field comes again: not the evaluation form's other fields, which keep what is typed in them.
+    assert page.count("hx-swap-oob") == 1
     assert 'name="evaluation-text"' not in page
 
 
 def _oob_measure_list(page: str) -> str:
-    """The select swapped out of band in place of the evaluation form's measure list."""
-    start = page.index('<select name="evaluation-measure"')
-    select = page[start : page.index("</select>", start)]
-    assert MEASURE_LIST_OOB in select
+    """The measure list in the field swapped out of band in place of the evaluation form's measure field."""
+    field = page[page.index(MEASURE_FIELD_OOB) :]
+    start = field.index('<select name="evaluation-measure"')
+    select = field[start : field.index("</select>", start)]
     assert 'id="id_evaluation-measure"' in select
     return select
 
@@ -92,7 +92,7 @@ def test_post__note_by_htmx__leaves_the_evaluation_form_alone(client, family):
     page = client.post(post_url(family), data, **HTMX).content.decode()
 
     assert 'id="log-post-note"' in page
-    assert "log-post-evaluation" not in page
+    assert 'name="evaluation-measure"' not in page
 
 
 def test_correct__measure_by_htmx__the_evaluation_form_offers_the_correction_instead(client, writer, family):
@@ -112,5 +112,33 @@ def test_post__measure_bad_input__gives_no_second_form(client, family):
     page = client.post(post_url(family), {"kind": "measure", "measure-text": ""}, **HTMX).content.decode()
 
     assert "error-summary" in page
-    assert "log-post-evaluation" not in page
+    assert 'name="evaluation-measure"' not in page
     assert reverse("stafettlogg:post", args=[family.pk]) in page
+
+
+def test_correct__the_measure_chosen_in_the_evaluation_form__its_correction_is_chosen_instead(client, writer, family):
+    original = measure(writer, family)
+    text = {f"rett-{original.pk}-text": "Lesetrening fire dagar."}
+    data = {"entry": original.pk, **text, "evaluation-measure": original.pk}
+
+    page = client.post(correct_url(family), data, **HTMX).content.decode()
+
+    correction = Entry.objects.get(corrects=original)
+    assert f'<option value="{correction.pk}" selected>' in _oob_measure_list(page)
+
+
+def test_post__measure_with_a_chosen_measure_that_is_not_an_id__chooses_none(client, family):
+    data = {
+        "kind": "measure",
+        "measure-text": "Leksehjelp på SFO.",
+        "measure-responsible": "SFO-leiar",
+        "measure-starts_on": days_from_today(0),
+        "measure-evaluate_by": days_from_today(60),
+        "measure-visibility": "team",
+        "evaluation-measure": "²",
+    }
+
+    page = client.post(post_url(family), data, **HTMX)
+
+    assert page.status_code == 200
+    assert " selected>" not in _oob_measure_list(page.content.decode()).split("</option>", 1)[1]
