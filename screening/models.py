@@ -35,6 +35,11 @@ class AgeGroup(models.TextChoices):
         """
         return _AGE_GROUP_BY_UNIT_KIND.get(getattr(unit, "kind", None))
 
+    @property
+    def receiving_kind(self) -> str:
+        """The kind of unit guardians send this age group's self-assessment to: the child's own arena."""
+        return ServiceKind.BARNEHAGE if self == AgeGroup.BARNEHAGE else ServiceKind.SKOLE
+
 
 def in_language(nb: str, nn: str) -> str:
     """An instrument text in the page's language: the Nynorsk one on a Nynorsk page when it is written, else Bokmål."""

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from familielos.models import ServiceUnit
+from familielos.models import ServiceKind, ServiceUnit
 from familielos.validators import parse_id, visible_name
-from screening import workflow
+from screening import selectors
 from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
 
 MAX_AGE = 16
@@ -96,12 +96,8 @@ class AnswersForm(forms.Form):
 class SendForm(forms.Form):
     """Who the guardian is and where to send the answers. At least one way to contact them."""
 
-    unit = forms.ModelChoiceField(
-        label=_("Kindergarten or school"),
-        queryset=ServiceUnit.objects.none(),
-        empty_label=_("Choose…"),
-        error_messages={"invalid_choice": _("Choose a kindergarten or school from the list.")},
-    )
+    # Its units, label and message follow the age group (__init__).
+    unit = forms.ModelChoiceField(queryset=ServiceUnit.objects.none(), empty_label=_("Choose…"))
     contact_name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -137,13 +133,13 @@ class SendForm(forms.Form):
         kwargs.setdefault("prefix", "send")
         super().__init__(*args, **kwargs)
         # The child's own arena: kindergartens for the kindergarten questions, schools for the school ones.
-        self.fields["unit"].queryset = workflow.receiving_units(age_group)
-        if age_group == AgeGroup.BARNEHAGE:
-            self.fields["unit"].label = _("Kindergarten")
-            self.fields["unit"].error_messages["invalid_choice"] = _("Choose a kindergarten from the list.")
+        unit = self.fields["unit"]
+        unit.queryset = selectors.receiving_units(age_group)
+        if AgeGroup(age_group).receiving_kind == ServiceKind.BARNEHAGE:
+            unit.label, refusal = _("Kindergarten"), _("Choose a kindergarten from the list.")
         else:
-            self.fields["unit"].label = _("School")
-            self.fields["unit"].error_messages["invalid_choice"] = _("Choose a school from the list.")
+            unit.label, refusal = _("School"), _("Choose a school from the list.")
+        unit.error_messages["invalid_choice"] = refusal
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()

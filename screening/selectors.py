@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from cases import access
 from cases.models import Person, PersonRole
 from familielos.models import ServiceKind, ServiceUnit
-from screening.models import Audience, Factor, FactorGroup, Instrument, Submission, SubmissionStatus
+from screening.models import AgeGroup, Audience, Factor, FactorGroup, Instrument, Submission, SubmissionStatus
 
 
 def submission_list(user) -> QuerySet:
@@ -66,3 +66,8 @@ def guardian_inbox(user) -> QuerySet[Submission]:
 def opened_concerns(user) -> QuerySet[Submission]:
     """The inbox's concerns someone has opened: only those can start a screening or a family's registration."""
     return guardian_inbox(user).filter(opened_at__isnull=False)
+
+
+def receiving_units(age_group: str) -> QuerySet[ServiceUnit]:
+    """The units a guardian's self-assessment for `age_group` can be sent to (AgeGroup.receiving_kind), by name."""
+    return ServiceUnit.objects.filter(kind=AgeGroup(age_group).receiving_kind).order_by("name", "pk")

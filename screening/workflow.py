@@ -11,7 +11,7 @@ from cases import workflow as case_workflow
 from cases.models import Case, Person, PersonRole, ReasonCode
 from familielos.errors import Refused
 from familielos.history import action
-from familielos.models import ServiceKind, ServiceUnit
+from familielos.models import ServiceUnit
 from screening import defaults, scoring
 from screening.models import (
     AgeGroup,
@@ -146,20 +146,6 @@ def open_guardian_concern(*, actor: User, submission: Submission) -> Submission:
     return submission
 
 
-# Where guardians send a self-assessment: the child's own arena, by the age group its questions were written for.
-RECEIVING_KINDS = {
-    AgeGroup.BARNEHAGE: (ServiceKind.BARNEHAGE,),
-    AgeGroup.BARNESKOLE: (ServiceKind.SKOLE,),
-    AgeGroup.UNGDOMSSKOLE: (ServiceKind.SKOLE,),
-}
-
-
-def receiving_units(age_group: str):
-    """The units a guardian's self-assessment for `age_group` can be sent to: kindergartens for a kindergarten child,
-    schools for a school child."""
-    return ServiceUnit.objects.filter(kind__in=RECEIVING_KINDS[AgeGroup(age_group)]).order_by("name", "pk")
-
-
 @transaction.atomic
 def send_self_assessment(
     *,
@@ -171,14 +157,14 @@ def send_self_assessment(
     contact_email: str = "",
     message: str = "",
 ) -> Submission:
-    """A guardian chooses to send their self-assessment to the kindergarten or school (no login)."""
+    """A guardian chooses to send their self-assessment to the child's kindergarten or school (no login): a
+    kindergarten for the kindergarten questions, a school for the school ones (AgeGroup.receiving_kind)."""
     if instrument.status != InstrumentStatus.PUBLISHED or instrument.audience != Audience.GUARDIAN:
         raise ScreeningRefused(_("This version of the self-assessment is not in use. Reload the page."))
     if not (contact_phone or contact_email):
         raise ScreeningRefused(_("Give a phone number or an e-mail address so that they can contact you."))
-    if unit.kind not in RECEIVING_KINDS[AgeGroup(instrument.age_group)]:
-        refusal = _("These questions are for a child of another age than %(unit)s has.") % {"unit": unit.name}
-        raise ScreeningRefused(refusal)
+    if unit.kind != AgeGroup(instrument.age_group).receiving_kind:
+        raise ScreeningRefused(_("These questions are not for the children at %(unit)s.") % {"unit": unit.name})
     factors = check_factors(instrument, factor_ids)
     submission = Submission(
         instrument=instrument,

@@ -12,7 +12,7 @@ from cases.models import ChangeKind, Level
 from familielos import roles
 from familielos.models import Membership, ServiceKind
 from screening import workflow
-from screening.models import Audience, Instrument, InstrumentStatus, Recommendation, Submission
+from screening.models import AgeGroup, Audience, Instrument, InstrumentStatus, Recommendation, Submission
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +235,18 @@ def test_send_self_assessment__without_contact__is_refused():
             instrument=guardian_version, unit=factories.ServiceUnitFactory(), factor_ids=[], contact_name="Mor"
         )
     assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("age_group", "kind"),
+    [
+        (AgeGroup.BARNEHAGE, ServiceKind.BARNEHAGE),
+        (AgeGroup.BARNESKOLE, ServiceKind.SKOLE),
+        (AgeGroup.UNGDOMSSKOLE, ServiceKind.SKOLE),
+    ],
+)
+def test_age_group__self_assessment_goes_to_the_childs_own_arena(age_group, kind):
+    assert age_group.receiving_kind == kind
 
 
 @pytest.mark.parametrize(
