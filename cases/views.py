@@ -24,6 +24,7 @@ from cases.models import Avklaringssamtale, Case, Consent, Status
 from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
+from familielos.validators import parse_id
 from teams.models import Decision, Outcome, Referral, ReferralStatus
 
 PAGE_SIZE = 25
@@ -143,7 +144,7 @@ def consent_new(request, family_pk):
     team = (case.ressursteam if case else None) or selectors.covering_ressursteam(case)
     form = ConsentForm(request.POST or None, family=family, team=team)
     # Recorded from a clarifying conversation: go back to it afterwards.
-    samtale = selectors.samtaler(family).filter(pk=_int_or_none(request.GET.get("samtale"))).first()
+    samtale = selectors.samtaler(family).filter(pk=parse_id(request.GET.get("samtale"))).first()
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,13 +158,6 @@ def consent_new(request, family_pk):
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="consent")
     context = {"family": family, "form": form, "refusal": refusal, "samtale": samtale}
     return render(request, "cases/consent_form.html", context)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

@@ -208,10 +208,8 @@ def _id_or_404(value):
 
 
 def _published_staff_instrument(pk):
-    try:
-        return Instrument.objects.get(pk=int(pk), status=InstrumentStatus.PUBLISHED, audience=Audience.STAFF)
-    except (Instrument.DoesNotExist, TypeError, ValueError):
-        return None
+    published = Instrument.objects.filter(status=InstrumentStatus.PUBLISHED, audience=Audience.STAFF)
+    return published.filter(pk=parse_id(pk)).first()
 
 
 # Leaders' instrument editor
