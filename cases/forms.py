@@ -11,6 +11,7 @@ from cases import workflow
 from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos import roles
 from familielos.models import ServiceUnit
+from familielos.once import OnceField
 from familielos.validators import DateWithin, visible_name
 from teams.models import Ressursteam
 
@@ -63,6 +64,8 @@ class RegisterFamilyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What has been seen or heard, and for how long."),
     )
+    # Sent twice (a double click), the form registers the family once.
+    once = OnceField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

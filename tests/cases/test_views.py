@@ -1,12 +1,15 @@
 """The pages and forms: good input saves and redirects, bad input shows field errors and saves nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Consent, Family, Level, LevelChange, Person
+from cases import actions
+from cases.models import Case, Consent, Family, Level, LevelChange, Person
+from familielos import once
 from familielos.models import AccessEvent, Membership
 from tests import factories
 
@@ -20,6 +23,8 @@ GOOD_FAMILY = {
     "guardian_first_name": "Siri",
     "guardian_last_name": "Berg",
     "reason": "Trekkjer seg frå leik over tid.",
+    # The form's one-time token, as the page gives it (familielos.once).
+    "once": "eingongsmerke-familie-1",
 }
 
 
@@ -33,6 +38,60 @@ def test_family_new__good_input__registers_family_opens_case_and_redirects(staff
     case = family.cases.get()
     assert (case.level, case.opened_unit) == (Level.UNDRING, unit)
     assert family.persons.filter(role="guardian", parental_responsibility=True).count() == 1
+
+
+def test_family_new__sent_twice__registers_the_family_once_and_shows_it(staff, staff_client):
+    first = staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
+    again = staff_client.post(reverse("cases:family_new"), GOOD_FAMILY, follow=True)
+    family = Family.objects.get()
+    assert first.url == family.get_absolute_url()
+    assert again.redirect_chain == [(family.get_absolute_url(), 302)]
+    assert re.search(r"sent twice|sendt to ganger", again.text)
+    assert Case.objects.count() == 1
+
+
+def test_family_new__sent_again_while_the_first_is_still_registering__is_told_so_and_registers_nothing(
+    staff, staff_client
+):
+    once.claim(staff, GOOD_FAMILY["once"])
+    response = staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
+    assert response.status_code == 409
+    assert 'role="alert"' in response.text
+    assert 'value="Familien Berg"' in response.text  # what was typed stays
+    assert not Family.objects.exists()
+
+
+def test_family_new__each_page_gives_a_new_token_and_another_persons_token_is_not_theirs(staff, staff_client):
+    pages = [staff_client.get(reverse("cases:family_new")).text for _ in range(2)]
+    tokens = [re.search(r'name="once" value="([A-Za-z0-9_-]+)"', page).group(1) for page in pages]
+    assert tokens[0] != tokens[1]
+    colleague = factories.unit_staff(username="kollega")
+    once.claim(colleague, GOOD_FAMILY["once"])
+    assert staff_client.post(reverse("cases:family_new"), GOOD_FAMILY).status_code == 302
+    assert Family.objects.count() == 1
+
+
+def test_family_new__registering_fails__the_token_can_be_used_again(staff, staff_client, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(actions, "register_family", fail)
+    with pytest.raises(RuntimeError):
+        staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
+    assert once.claim(staff, GOOD_FAMILY["once"])
+
+
+@pytest.mark.parametrize("token", [None, "", "kort", "ugyldig token med mellomrom", "x" * 65])
+def test_family_new__token_missing_or_tampered__asks_to_reload_and_saves_nothing(staff_client, token):
+    data = {**GOOD_FAMILY, "once": token} if token is not None else {**GOOD_FAMILY}
+    if token is None:
+        del data["once"]
+    response = staff_client.post(reverse("cases:family_new"), data)
+    assert response.status_code == 200
+    assert "once" in response.context["form"].errors
+    assert re.search(r"<li>(The form is out of date|Skjemaet er utdatert)", response.text)
+    assert 'href="#id_once"' not in response.text
+    assert not Family.objects.exists()
 
 
 @pytest.mark.parametrize(
