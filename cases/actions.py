@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +33,21 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
-from familielos import roles
+from familielos import once, roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
 from portal.models import PortalIdentity
 
 User = get_user_model()
+
+
+class RegisteredAlready(Exception):
+    """The same "Ny familie" form, with the same content, was sent before: `family` is what it registered."""
+
+    def __init__(self, family: Family):
+        super().__init__(family.name)
+        self.family = family
 
 
 @action
@@ -51,12 +59,25 @@ def register_family(
     guardians: list[dict],
     reason: str,
     unit: ServiceUnit | None = None,
+    form_token: str = "",
 ) -> Case:
     """Register a family with the child of concern and its guardians, and open its case at level 0 (with its
-    decision deadline, as every level-0 case has)."""
+    decision deadline, as every level-0 case has).
+
+    The form's `form_token` (familielos.once) makes a form sent twice register the family once: the second post
+    raises RegisteredAlready with the family, after waiting for the first to be saved if it still is."""
     if not actor.has_perm("cases.add_family"):
         raise Refused(_("Your role cannot register families."))
-    family = Family.objects.create(name=family_name, created_by=actor)
+    content = {"family_name": family_name, "child": child, "guardians": guardians, "reason": reason}
+    registration = once.key(actor, form_token, {**content, "unit": unit.pk if unit else None})
+    if registration and (registered := Family.objects.filter(registration=registration).first()):
+        raise RegisteredAlready(registered)
+    try:
+        with transaction.atomic():
+            family = Family.objects.create(name=family_name, created_by=actor, registration=registration)
+    except IntegrityError:
+        # The first post committed its family while this one waited on the unique key: that is the family.
+        raise RegisteredAlready(Family.objects.get(registration=registration)) from None
     child_person = Person.objects.create(family=family, role=PersonRole.CHILD, **child)
     for guardian in guardians:
         Person.objects.create(family=family, role=PersonRole.GUARDIAN, parental_responsibility=True, **guardian)

@@ -100,6 +100,7 @@ class RegisterFamilyForm(forms.Form):
                 }
             )
         return {
+            "form_token": data["once"],
             "family_name": data["family_name"],
             "child": {
                 "first_name": data["child_first_name"],

@@ -55,11 +55,19 @@ class Family(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
+    # The "Ny familie" form the family was registered from, with what it sent (familielos.once.key): that form sent
+    # twice registers the family once. Empty for a family registered otherwise.
+    registration = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("family")
         verbose_name_plural = _("families")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=~models.Q(registration=""), name="family_registered_once"
+            )
+        ]
 
     def __str__(self):
         return self.name

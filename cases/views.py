@@ -21,7 +21,7 @@ from cases.forms import (
     RegisterFamilyForm,
 )
 from cases.models import Avklaringssamtale, Case, Consent, Status
-from familielos import audit, once
+from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
 from familielos.validators import parse_id
@@ -53,35 +53,18 @@ def family_list(request):
 @require_http_methods(["GET", "POST"])
 def family_new(request):
     """Register a family. The form sent twice (a double click) registers it once: the second post is shown the
-    family the first one registered (familielos.once)."""
+    family the first one registered (actions.register_family with the form's token)."""
     form = RegisterFamilyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["once"]
-        if not once.claim(request.user, token):
-            return _registered_already(request, form, once.made_by(request.user, token))
         try:
             case = actions.register_family(actor=request.user, **form.action_kwargs())
-        except BaseException:
-            once.release(request.user, token)
-            raise
-        once.record(request.user, token, case.family_id)
+        except actions.RegisteredAlready as registered:
+            messages.info(request, _("The form was sent twice: the family is registered once. This is it."))
+            return redirect(registered.family)
         audit.record(request, action=AccessAction.CREATE, family_id=case.family_id, obj=case.family)
         messages.success(request, _("The family is registered and its case opened at level 0."))
         return redirect(case.family)
     return render(request, "cases/family_new.html", {"form": form})
-
-
-def _registered_already(request, form, family_id):
-    if family_id is not None:
-        messages.info(request, _("The form was sent twice: the family is registered once. This is it."))
-        return redirect("cases:family_detail", family_pk=family_id)
-    context = {
-        "form": form,
-        "refusal": _(
-            "The form was sent twice, and the family is being registered from the first. Find it under My families."
-        ),
-    }
-    return render(request, "cases/family_new.html", context, status=409)
 
 
 @login_required
