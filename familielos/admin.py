@@ -10,8 +10,6 @@ from familielos.validators import visible_name
 User = get_user_model()
 # What only a superuser may set: each of them is a way to every family's data or to the whole admin.
 SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
-# A person's name shows on every page about the families they work with: only characters that show, as everywhere.
-NAME_FIELDS = ("first_name", "last_name")
 
 
 def assignable_groups():
@@ -28,11 +26,25 @@ def is_family_login(user) -> bool:
     return hasattr(user, "person") or user.groups.filter(name=roles.FAMILY_MEMBER).exists()
 
 
+class VisibleNamesAdmin(admin.ModelAdmin):
+    """An admin whose `name_fields` hold only characters that show (familielos.validators.visible_name), as every
+    name typed in the app's own forms: a person's, a unit's or a team's name is shown on pages about families, and
+    to guardians."""
+
+    name_fields: tuple[str, ...] = ("name",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.name_fields:
+            formfield.validators.append(visible_name)
+        return formfield
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class FamilielosUserAdmin(UserAdmin):
+class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
     """Django's user admin, in which only a superuser makes superusers or staff, or gives permissions directly.
 
     The administrator role may change users (auth.change_user); without this it could tick is_superuser on its own
@@ -47,11 +59,7 @@ class FamilielosUserAdmin(UserAdmin):
             return fields
         return [*fields, *SUPERUSER_ONLY_FIELDS]
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in NAME_FIELDS:
-            formfield.validators.append(visible_name)
-        return formfield
+    name_fields = ("first_name", "last_name")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
@@ -84,7 +92,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(ServiceUnit)
-class ServiceUnitAdmin(admin.ModelAdmin):
+class ServiceUnitAdmin(VisibleNamesAdmin):
     list_display = ["name", "kind", "contact"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
+from familielos.admin import VisibleNamesAdmin
 from teams import workflow
 from teams.models import Ressursteam, TeamMember
 
@@ -35,7 +36,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Ressursteam)
-class RessursteamAdmin(admin.ModelAdmin):
+class RessursteamAdmin(VisibleNamesAdmin):
     """A team gets a group of its own: choosing an existing group (a role) would hand its families to everyone in it.
 
     Its members are kept here (with their role in the team); teams.workflow keeps the group, which holds the team's

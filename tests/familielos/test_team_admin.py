@@ -1,8 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from familielos import roles
+from familielos.models import ServiceKind, ServiceUnit
 from teams.models import Ressursteam, TeamMember, TeamRole
 from tests import factories
 from tests.conftest import client_for
@@ -84,3 +85,29 @@ def test_ressursteam_admin__person_changed_on_a_membership_row__the_old_person_l
     assert list(TeamMember.objects.filter(team=team).values_list("user", flat=True)) == [new.pk]
     assert not old.groups.filter(pk=team.group_id).exists()
     assert new.groups.filter(pk=team.group_id).exists()
+
+
+def test_ressursteam_admin__name_with_characters_that_do_not_show__is_refused(administrator):
+    unit = factories.ServiceUnitFactory()
+    response = client_for(administrator).post(
+        reverse("admin:teams_ressursteam_add"), {"name": "Ressursteam\u200b vest", "units": [unit.pk], **NO_MEMBERS}
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not Ressursteam.objects.exists()
+
+
+def test_service_unit_admin__name_with_characters_that_do_not_show__is_refused(administrator):
+    administrator.user_permissions.add(*Permission.objects.filter(codename__in=["add_serviceunit", "view_serviceunit"]))
+    response = client_for(administrator).post(
+        reverse("admin:familielos_serviceunit_add"),
+        {
+            "name": "Vestbygd\u202e skule",
+            "kind": ServiceKind.SKOLE,
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not ServiceUnit.objects.filter(name__startswith="Vestbygd").exists()
