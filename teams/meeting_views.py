@@ -54,6 +54,7 @@ AGENDA_MOVES = {"up": -1, "down": 1}
 @require_GET
 def meeting_list(request):
     """The coming (selectors.coming_q) and past meetings of the user's teams, and where they may plan one."""
+    coming = selectors.coming_q(timezone.now())
     meetings = (
         access.visible_meetings(request.user)
         .select_related("team")
@@ -61,8 +62,8 @@ def meeting_list(request):
     )
     memberships = TeamMember.objects.filter(user=request.user).select_related("team").order_by("team__name")
     context = {
-        "upcoming": meetings.filter(selectors.coming_q()).order_by("starts_at", "pk"),
-        "past": meetings.exclude(selectors.coming_q()).order_by("-starts_at", "-pk"),
+        "upcoming": meetings.filter(coming).order_by("starts_at", "pk"),
+        "past": meetings.exclude(coming).order_by("-starts_at", "-pk"),
         "planning_teams": [member.team for member in memberships if workflow.role_plans_meetings(member.role)],
     }
     return render(request, "teams/meeting_list.html", context)

@@ -74,18 +74,19 @@ def returned_to_sender(user) -> list[Referral]:
     )
 
 
-def coming_q() -> Q:
-    """A meeting still to come: one not begun yet, or one under way (begun today, a referral on its agenda still
-    undecided). Every other meeting is past. The start page, the team's page and the meetings list all go by it."""
-    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+def coming_q(now: datetime) -> Q:
+    """A meeting still to come at `now`: one not begun yet, or one under way (begun today, a referral on its agenda
+    still undecided). Every other meeting is past, a meeting still going at midnight too. The start page, the
+    team's page and the meetings list all go by it, each with one `now` for its lists."""
+    today = timezone.make_aware(datetime.combine(timezone.localtime(now).date(), time.min))
     undecided = AgendaItem.objects.filter(meeting=OuterRef("pk"), decision__isnull=True)
-    return Q(starts_at__gte=timezone.now()) | (Q(starts_at__gte=today) & Exists(undecided))
+    return Q(starts_at__gte=now) | (Q(starts_at__gte=today) & Exists(undecided))
 
 
 def next_meetings(teams) -> dict[int, Meeting]:
     """Each team's next meeting (coming_q: possibly the one under way), with `agenda_count`, by team id."""
     first = (
-        Meeting.objects.filter(coming_q(), team__in=teams)
+        Meeting.objects.filter(coming_q(timezone.now()), team__in=teams)
         .order_by("team_id", "starts_at", "pk")
         .distinct("team_id")
         .values("pk")
@@ -140,9 +141,10 @@ def decisions_per_outcome(team: Ressursteam, today: date) -> list[dict]:
     return [{"outcome": outcome, "label": outcome.label, "count": counts.get(outcome.value, 0)} for outcome in Outcome]
 
 
-def team_meetings(team: Ressursteam, *, upcoming: bool, limit: int):
+def team_meetings(team: Ressursteam, *, upcoming: bool, limit: int, now: datetime):
     """The team's coming meetings (coming_q, soonest first) or past ones (latest first), each with `agenda_count`."""
     meetings = team.meetings.annotate(agenda_count=Count("items"))
+    coming = coming_q(now)
     if upcoming:
-        return meetings.filter(coming_q()).order_by("starts_at", "pk")[:limit]
-    return meetings.exclude(coming_q()).order_by("-starts_at", "-pk")[:limit]
+        return meetings.filter(coming).order_by("starts_at", "pk")[:limit]
+    return meetings.exclude(coming).order_by("-starts_at", "-pk")[:limit]

@@ -46,7 +46,8 @@ def team_list(request):
 def team_detail(request, team_pk):
     """A team's members, services, schools, meetings, its waiting referrals and this term's decisions."""
     team = access.team_or_404(request.user, team_pk)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     waiting = selectors.waiting_referrals(request.user, [team])
     term_start, term_end = selectors.school_term(today)
     audit.record_listed(
@@ -62,8 +63,8 @@ def team_detail(request, team_pk):
         "outcomes": selectors.decisions_per_outcome(team, today),
         "term_start": term_start,
         "term_end": term_end,
-        "upcoming": selectors.team_meetings(team, upcoming=True, limit=MEETINGS_SHOWN),
-        "past": selectors.team_meetings(team, upcoming=False, limit=MEETINGS_SHOWN),
+        "upcoming": selectors.team_meetings(team, upcoming=True, limit=MEETINGS_SHOWN, now=now),
+        "past": selectors.team_meetings(team, upcoming=False, limit=MEETINGS_SHOWN, now=now),
         "can_plan_meetings": workflow.can_plan_meetings(request.user, team),
     }
     return render(request, "teams/team_detail.html", context)

@@ -252,23 +252,54 @@ def test_team_detail__past_and_coming_meetings_link_to_the_meeting(team, leader,
     assert reverse("teams:meeting_minutes", args=[past.pk]) in response.text
 
 
-def test_team_detail__meeting_under_way__is_among_the_coming_ones_as_on_the_start_page(team, leader, member):
-    anonymous_referral(team)
+def _begun(days_ago: int = 0):
+    """Half an hour ago (but not before today's midnight), `days_ago` days back."""
     now = timezone.localtime()
-    begun = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
-    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=begun)
-    response = client_for(member).get(team_url(team))
-    assert list(response.context["upcoming"]) == [under_way]
-    assert list(response.context["past"]) == []
-    assert re.search(r"Under way|Pågår", response.text)
-    listed = client_for(member).get(reverse("teams:meeting_list"))
-    assert list(listed.context["upcoming"]) == [under_way]
-    assert list(listed.context["past"]) == []
-    # Once everything on its agenda is decided, it is past everywhere.
+    return max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0)) - timedelta(
+        days=days_ago
+    )
+
+
+def _lists(member, team):
+    """The coming and past meetings as the team page, the meetings list and the start page show them."""
+    page = client_for(member).get(team_url(team)).context
+    listed = client_for(member).get(reverse("teams:meeting_list")).context
+    (panel,) = client_for(member).get(reverse("home")).context["panels"]
+    return {
+        "team page": (list(page["upcoming"]), list(page["past"])),
+        "meetings list": (list(listed["upcoming"]), list(listed["past"])),
+        "start page": panel["next_meeting"],
+    }
+
+
+def test_coming_meetings__one_under_way__is_coming_on_every_page_until_its_agenda_is_decided(team, leader, member):
+    anonymous_referral(team)
+    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=_begun())
+    assert _lists(member, team) == {
+        "team page": ([under_way], []),
+        "meetings list": ([under_way], []),
+        "start page": under_way,
+    }
+    assert re.search(r"Under way|Pågår", client_for(member).get(team_url(team)).text)
     item = under_way.items.get()
     workflow.decide(actor=leader, item=item, outcome=Outcome.NO_ACTION, reasons="Skulen handterer dette.")
-    assert list(client_for(member).get(team_url(team)).context["past"]) == [under_way]
-    assert list(client_for(member).get(reverse("teams:meeting_list")).context["past"]) == [under_way]
+    assert _lists(member, team) == {
+        "team page": ([], [under_way]),
+        "meetings list": ([], [under_way]),
+        "start page": None,
+    }
+
+
+@pytest.mark.parametrize("case", ["begun yesterday, undecided", "begun today, nothing on the agenda"])
+def test_coming_meetings__begun_yesterday_or_with_nothing_to_decide__is_past_on_every_page(team, leader, member, case):
+    if case == "begun yesterday, undecided":
+        anonymous_referral(team)
+        meeting = workflow.create_meeting(actor=leader, team=team, starts_at=_begun(days_ago=1))
+        assert meeting.items.exists()
+    else:
+        meeting = workflow.create_meeting(actor=leader, team=team, starts_at=_begun())
+        assert not meeting.items.exists()
+    assert _lists(member, team) == {"team page": ([], [meeting]), "meetings list": ([], [meeting]), "start page": None}
 
 
 def _grow(team, leader, count):
