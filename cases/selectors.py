@@ -82,13 +82,14 @@ def current_case(family: Family, *, actor=None) -> Case | None:
     return _cases(actor).filter(family=family).first()
 
 
-def family_page_or_404(user, pk) -> tuple[Family, Case | None]:
-    """The family (with `can_change`) and its current case, read in one query; 404 as `access.family_or_404`."""
+def family_page_or_404(user, pk: int) -> tuple[Family, Case | None]:
+    """The family (with `can_change`) and its current case, read in one query; 404 as `access.family_or_404`.
+    `pk` comes from the address's <int:> converter."""
     case = (
         _cases(actor=user)
         .select_related("family")
         .annotate(can_change=access.can_change_flag(user, "family_id"))
-        .filter(family__in=access.visible_families(user), family_id=_int_or_none(pk))
+        .filter(family__in=access.visible_families(user), family_id=pk)
         .first()
     )
     if case is None:
@@ -101,13 +102,6 @@ def persons(family: Family, case: Case | None) -> list[Person]:
     """The family's people; each says whether the case names them as its children (`in_case`)."""
     named = Case.children.through.objects.filter(case_id=case.pk if case else None, person_id=OuterRef("pk"))
     return list(family.persons.select_related("user").annotate(in_case=Exists(named)))
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def covering_ressursteam(case: Case | None) -> Ressursteam | None:

@@ -38,7 +38,7 @@ class AgeGroup(models.TextChoices):
     @property
     def receiving_kind(self) -> str:
         """The kind of unit guardians send this age group's self-assessment to: the child's own arena."""
-        return ServiceKind.BARNEHAGE if self == AgeGroup.BARNEHAGE else ServiceKind.SKOLE
+        return _RECEIVING_KIND[self]
 
 
 def in_language(nb: str, nn: str) -> str:
@@ -46,6 +46,11 @@ def in_language(nb: str, nn: str) -> str:
     return nn if nn and get_language() == "nn" else nb
 
 
+_RECEIVING_KIND = {
+    AgeGroup.BARNEHAGE: ServiceKind.BARNEHAGE,
+    AgeGroup.BARNESKOLE: ServiceKind.SKOLE,
+    AgeGroup.UNGDOMSSKOLE: ServiceKind.SKOLE,
+}
 _AGE_GROUP_BY_UNIT_KIND = {
     ServiceKind.BARNEHAGE: AgeGroup.BARNEHAGE,
     ServiceKind.SKOLE: AgeGroup.BARNESKOLE,
