@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases import access, workflow
 from cases.models import (
+    REGISTERED_ONCE,
     ActionPoint,
     ActionStatus,
     Avklaringssamtale,
@@ -46,7 +47,7 @@ class RegisteredAlready(Exception):
     """The same "Ny familie" form, with the same content, was sent before: `family` is what it registered."""
 
     def __init__(self, family: Family):
-        super().__init__(family.name)
+        super().__init__(f"family {family.pk}")
         self.family = family
 
 
@@ -65,7 +66,8 @@ def register_family(
     decision deadline, as every level-0 case has).
 
     The form's `form_token` (familielos.once) makes a form sent twice register the family once: the second post
-    raises RegisteredAlready with the family, after waiting for the first to be saved if it still is."""
+    raises RegisteredAlready with the family, after waiting for the first to be saved if it still is (on the unique
+    key, under PostgreSQL's default READ COMMITTED: the family read after the wait is the one just committed)."""
     if not actor.has_perm("cases.add_family"):
         raise Refused(_("Your role cannot register families."))
     content = {"family_name": family_name, "child": child, "guardians": guardians, "reason": reason}
@@ -75,13 +77,20 @@ def register_family(
     try:
         with transaction.atomic():
             family = Family.objects.create(name=family_name, created_by=actor, registration=registration)
-    except IntegrityError:
+    except IntegrityError as error:
+        if not _violates(error, REGISTERED_ONCE):
+            raise
         # The first post committed its family while this one waited on the unique key: that is the family.
         raise RegisteredAlready(Family.objects.get(registration=registration)) from None
     child_person = Person.objects.create(family=family, role=PersonRole.CHILD, **child)
     for guardian in guardians:
         Person.objects.create(family=family, role=PersonRole.GUARDIAN, parental_responsibility=True, **guardian)
     return workflow.open_case(actor=actor, family=family, children=[child_person], reason=reason, unit=unit)
+
+
+def _violates(error: IntegrityError, constraint: str) -> bool:
+    """Whether the database refused a write for this constraint, not for another."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) == constraint
 
 
 @action

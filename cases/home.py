@@ -32,11 +32,12 @@ DUE_SOON_DAYS = 7
 @require_GET
 def home(request):
     user = request.user
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     decisions = list(selectors.decisions_due(user)[:50])
-    samtaler = list(selectors.upcoming_samtaler(user, since=timezone.now() - timedelta(hours=2))[:20])
+    samtaler = list(selectors.upcoming_samtaler(user, since=now - timedelta(hours=2))[:20])
     # Membership, not a role, puts a person in a team (TeamMember): ask it of everyone.
-    panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")))
+    panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")), now)
     returned = team_selectors.returned_to_sender(user) if user.has_perm("teams.add_referral") else []
     shown = [case.family_id for case in decisions] + [samtale.case.family_id for samtale in samtaler]
     for panel in panels:
@@ -65,11 +66,11 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def _team_panels(user, teams) -> list[dict]:
+def _team_panels(user, teams, now) -> list[dict]:
     """One panel per team the user is in, read in three queries however many teams and referrals."""
     if not teams:
         return []
-    meetings = team_selectors.next_meetings(teams)
+    meetings = team_selectors.next_meetings(teams, now)
     waiting = team_selectors.waiting_referrals(user, teams)
     to_carry_out = team_selectors.decisions_to_carry_out(user, teams)
     return [

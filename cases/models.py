@@ -48,6 +48,10 @@ class Status(models.TextChoices):
         return self == Status.CLOSED
 
 
+# The constraint that keeps one family per "Ny familie" form sent (Family.registration).
+REGISTERED_ONCE = "family_registered_once"
+
+
 @tracked()
 class Family(models.Model):
     name = models.CharField(_("family name"), max_length=200)
@@ -64,9 +68,7 @@ class Family(models.Model):
         verbose_name = _("family")
         verbose_name_plural = _("families")
         constraints = [
-            models.UniqueConstraint(
-                fields=["registration"], condition=~models.Q(registration=""), name="family_registered_once"
-            )
+            models.UniqueConstraint(fields=["registration"], condition=~models.Q(registration=""), name=REGISTERED_ONCE)
         ]
 
     def __str__(self):

@@ -35,7 +35,7 @@ class VisibleNamesAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in self.name_fields:
+        if formfield is not None and db_field.name in self.name_fields:
             formfield.validators.append(visible_name)
         return formfield
 
@@ -93,6 +93,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(ServiceUnit)
 class ServiceUnitAdmin(VisibleNamesAdmin):
+    # The contact shows beside the name to guardians on the public self-assessment.
+    name_fields = ("name", "contact")
     list_display = ["name", "kind", "contact"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -13,6 +13,7 @@ import re
 import secrets
 
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -33,5 +34,5 @@ def key(actor, token: str, content: dict) -> str:
     """The key a form's work is stored under: the person, the form's token and what was sent; "" without a token."""
     if not token:
         return ""
-    sent = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    sent = json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
     return hashlib.sha256(f"{actor.pk}\n{token}\n{sent}".encode()).hexdigest()

@@ -83,10 +83,10 @@ def coming_q(now: datetime) -> Q:
     return Q(starts_at__gte=now) | (Q(starts_at__gte=today) & Exists(undecided))
 
 
-def next_meetings(teams) -> dict[int, Meeting]:
-    """Each team's next meeting (coming_q: possibly the one under way), with `agenda_count`, by team id."""
+def next_meetings(teams, now: datetime) -> dict[int, Meeting]:
+    """Each team's next meeting at `now` (coming_q: possibly the one under way), with `agenda_count`, by team id."""
     first = (
-        Meeting.objects.filter(coming_q(timezone.now()), team__in=teams)
+        Meeting.objects.filter(coming_q(now), team__in=teams)
         .order_by("team_id", "starts_at", "pk")
         .distinct("team_id")
         .values("pk")

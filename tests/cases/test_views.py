@@ -102,7 +102,6 @@ def test_family_new__bad_input__shows_field_error_and_saves_nothing(staff_client
 
 
 def test_family_new__role_without_permission__is_403(db):
-
     response = client_for(factories.familielos()).post(reverse("cases:family_new"), GOOD_FAMILY)
     assert response.status_code == 403
     assert not Family.objects.exists()
@@ -447,7 +446,6 @@ def test_case_step__get_a_step_the_role_may_not_take__shows_why_and_no_form(staf
 
 
 def test_case_step__assign_familielos__shows_the_familielos_service_the_consent_must_cover(staff):
-
     case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
     factories.familielos()
     member_client = client_for(factories.ressursteam_member(team))

@@ -97,17 +97,14 @@ def test_ressursteam_admin__name_with_characters_that_do_not_show__is_refused(ad
     assert not Ressursteam.objects.exists()
 
 
-def test_service_unit_admin__name_with_characters_that_do_not_show__is_refused(administrator):
+@pytest.mark.parametrize("field", ["name", "contact"])
+def test_service_unit_admin__name_or_contact_with_characters_that_do_not_show__is_refused(administrator, field):
     administrator.user_permissions.add(*Permission.objects.filter(codename__in=["add_serviceunit", "view_serviceunit"]))
+    data = {"name": "Vestbygd skule", "kind": ServiceKind.SKOLE, "contact": "55 11 22 33"}
     response = client_for(administrator).post(
         reverse("admin:familielos_serviceunit_add"),
-        {
-            "name": "Vestbygd\u202e skule",
-            "kind": ServiceKind.SKOLE,
-            "memberships-TOTAL_FORMS": "0",
-            "memberships-INITIAL_FORMS": "0",
-        },
+        {**data, field: data[field] + "\u202e", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"},
     )
     assert response.status_code == 200
-    assert "name" in response.context["adminform"].form.errors
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()[field]] == ["hidden_characters"]
     assert not ServiceUnit.objects.filter(name__startswith="Vestbygd").exists()

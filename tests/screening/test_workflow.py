@@ -249,6 +249,10 @@ def test_age_group__self_assessment_goes_to_the_childs_own_arena(age_group, kind
     assert age_group.receiving_kind == kind
 
 
+def test_age_group__every_one_names_where_its_self_assessment_goes():
+    assert {age_group.receiving_kind for age_group in AgeGroup} <= {ServiceKind.BARNEHAGE, ServiceKind.SKOLE}
+
+
 @pytest.mark.parametrize(
     ("age_group", "kind"),
     [
