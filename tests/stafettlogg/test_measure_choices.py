@@ -21,15 +21,21 @@ def client(writer):
 MEASURE_FIELD_OOB = 'id="id_evaluation-measure_field" hx-swap-oob="true"'
 
 
-def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(client, family):
-    data = {
+def _new_measure(**more) -> dict:
+    """A good new measure's post, with `more` fields (the evaluation form's chosen measure, as hx-include sends it)."""
+    return {
         "kind": "measure",
         "measure-text": "Leksehjelp på SFO.",
         "measure-responsible": "SFO-leiar",
         "measure-starts_on": days_from_today(0),
         "measure-evaluate_by": days_from_today(60),
         "measure-visibility": "team",
+        **more,
     }
+
+
+def test_post__measure_by_htmx__the_evaluation_form_comes_back_offering_it(client, family):
+    data = _new_measure()
 
     page = client.post(post_url(family), data, **HTMX).content.decode()
 
@@ -53,15 +59,7 @@ def _oob_measure_list(page: str) -> str:
 
 def test_post__measure_by_htmx__the_measure_chosen_in_the_evaluation_form_stays_chosen(client, writer, family):
     chosen = measure(writer, family)
-    data = {
-        "kind": "measure",
-        "measure-text": "Leksehjelp på SFO.",
-        "measure-responsible": "SFO-leiar",
-        "measure-starts_on": days_from_today(0),
-        "measure-evaluate_by": days_from_today(60),
-        "measure-visibility": "team",
-        "evaluation-measure": str(chosen.pk),
-    }
+    data = _new_measure(**{"evaluation-measure": str(chosen.pk)})
 
     page = client.post(post_url(family), data, **HTMX).content.decode()
 
@@ -71,15 +69,7 @@ def test_post__measure_by_htmx__the_measure_chosen_in_the_evaluation_form_stays_
 def test_post__measure_by_htmx__a_chosen_measure_of_another_family_is_not_offered(client, writer, family):
     elsewhere = factories.unit_staff(username="annan")
     other = measure(elsewhere, factories.open_case(opener=elsewhere, family_name="Familien Annan").family)
-    data = {
-        "kind": "measure",
-        "measure-text": "Leksehjelp på SFO.",
-        "measure-responsible": "SFO-leiar",
-        "measure-starts_on": days_from_today(0),
-        "measure-evaluate_by": days_from_today(60),
-        "measure-visibility": "team",
-        "evaluation-measure": str(other.pk),
-    }
+    data = _new_measure(**{"evaluation-measure": str(other.pk)})
 
     page = client.post(post_url(family), data, **HTMX).content.decode()
 
@@ -128,15 +118,7 @@ def test_correct__the_measure_chosen_in_the_evaluation_form__its_correction_is_c
 
 
 def test_post__measure_with_a_chosen_measure_that_is_not_an_id__chooses_none(client, family):
-    data = {
-        "kind": "measure",
-        "measure-text": "Leksehjelp på SFO.",
-        "measure-responsible": "SFO-leiar",
-        "measure-starts_on": days_from_today(0),
-        "measure-evaluate_by": days_from_today(60),
-        "measure-visibility": "team",
-        "evaluation-measure": "²",
-    }
+    data = _new_measure(**{"evaluation-measure": "²"})
 
     page = client.post(post_url(family), data, **HTMX)
 
