@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
-from tests import factories
+from tests import factories, template_database
 from tests.perf.database import comment_on_database, migrations_fingerprint
 
 
@@ -35,11 +35,13 @@ def _database_note(name: str) -> str:
 
 
 def _build_template(template: str, fingerprint: str, verbosity: int) -> None:
-    """Make the database `template` afresh by running every migration, and note the migrations it is made from."""
+    """Make the database `template` afresh, from the dump of these migrations (tests/template_database.py) or else by
+    running every migration, and note the migrations it is made from."""
     name, test_name = connection.settings_dict["NAME"], connection.settings_dict["TEST"]["NAME"]
     connection.settings_dict["TEST"]["NAME"] = template
     try:
-        connection.creation.create_test_db(verbosity=verbosity, autoclobber=True)
+        if not _template_from_dump(template, fingerprint):
+            connection.creation.create_test_db(verbosity=verbosity, autoclobber=True)
         with connection.cursor() as cursor:
             cursor.execute(comment_on_database(connection, template, fingerprint))
     finally:
@@ -49,13 +51,25 @@ def _build_template(template: str, fingerprint: str, verbosity: int) -> None:
         connection.settings_dict["NAME"] = name
 
 
+def _template_from_dump(template: str, fingerprint: str) -> bool:
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+        cursor.execute(f"CREATE DATABASE {quote(template)}")
+    connection.settings_dict["NAME"] = template
+    connection.close()
+    return template_database.load(template, fingerprint)
+
+
 def _clone_worker_database(worker: str, *, rebuild: bool, shared_dir: Path, verbosity: int) -> None:
     """Make this xdist worker's database (test_…_gw1) a copy of a template database (test_…_template) that the
-    first worker to get here migrates, unless the worker's own database is made from the current migrations.
+    first worker to get here makes (_build_template), unless the worker's own database is made from the current
+    migrations.
 
     Migrating takes half a minute of Python per database; `CREATE DATABASE … TEMPLATE` copies one in a second.
-    The lock file lives in the run's temporary directory, which all workers share, so one worker migrates while the
-    others wait; the marker beside it says the template was checked (or made afresh for --create-db) in this run.
+    The lock file lives in the run's temporary directory, which all workers share, so one worker makes the template
+    while the others wait; the marker beside it says the template was checked (or made afresh for --create-db) in
+    this run.
     """
     name = connection.creation._get_test_db_name()
     template = f"{name.removesuffix(f'_{worker}')}_template"
