@@ -58,7 +58,11 @@ def _template_from_dump(template: str, fingerprint: str) -> bool:
         cursor.execute(f"CREATE DATABASE {quote(template)}")
     connection.settings_dict["NAME"] = template
     connection.close()
-    return template_database.load(template, fingerprint)
+    if template_database.load(template, fingerprint):
+        return True
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+    return False
 
 
 def _clone_worker_database(worker: str, *, rebuild: bool, shared_dir: Path, verbosity: int) -> None:

@@ -5,7 +5,7 @@ migrations' operations); loading the dump takes about a second. The dump is used
 made from are the migrations on disk (its first line holds their fingerprint): after a change to a migration, or a
 package whose migrations changed, the test database is migrated as before until the dump is made again:
 
-    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python tests/template_database.py
+    make test-dump
 
 It holds no personal data: the schema, and the rows the data migrations ship (roles, screening tools, letter
 templates, life areas). After loading it, the post-migrate handlers run, so the roles' permissions come from the code.
@@ -13,38 +13,61 @@ templates, life areas). After loading it, the post-migrate handlers run, so the 
 
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
+import warnings
+from importlib.metadata import version
 from pathlib import Path
 
 import psycopg
 
 DUMP = Path(__file__).with_name("template_database.sql.gz")
-HEADER = "-- migrations "
+# psql's own commands in a dump (pg_dump 17.6+): not SQL, and nothing else may start with a backslash.
+RESTRICT = re.compile(r"\\(un)?restrict \S+\n?")
+# The packages whose code writes the SQL that `migrate` runs, beside the migration files themselves.
+PACKAGES = ("django", "django-pgtrigger", "django-pghistory")
+
+
+def header(fingerprint: str) -> str:
+    """The dump's first line: what it was made from."""
+    packages = " ".join(f"{package}={version(package)}" for package in PACKAGES)
+    return f"-- migrations {fingerprint} {packages}"
 
 
 def load(name: str, fingerprint: str) -> bool:
-    """Fill the empty database `name` from the dump; False (nothing to rely on in `name`) when the dump is missing,
-    made from other migrations, or does not load on this server."""
+    """Fill the empty database `name` from the dump; False (say why, and rely on nothing in `name`) when the dump is
+    missing, made from other migrations or packages, or does not load on this server."""
     from django.apps import apps
     from django.core.management.sql import emit_post_migrate_signal
     from django.db import DEFAULT_DB_ALIAS, connection
 
     if not DUMP.exists():
         return False
-    with gzip.open(DUMP, "rt", encoding="utf-8") as dump:
-        if dump.readline().strip() != HEADER + fingerprint:
-            return False
-        # psql's own commands (\restrict) are not SQL: the rest is plain statements, run in one go.
-        script = "".join(line for line in dump if not line.startswith("\\"))
     try:
+        with gzip.open(DUMP, "rt", encoding="utf-8") as dump:
+            if dump.readline().strip() != header(fingerprint):
+                warnings.warn(f"{DUMP.name} is made from other migrations: migrating instead", stacklevel=1)
+                return False
+            script = "".join(_sql_lines(dump))
         with psycopg.connect(**_libpq_params(connection, name), autocommit=True) as database:
+            # No parameters: psycopg sends the statements as one simple query, all or nothing.
             database.execute(script)
-    except psycopg.Error:
+    except (OSError, EOFError, UnicodeDecodeError, ValueError, psycopg.Error) as error:
+        warnings.warn(f"{DUMP.name} did not load ({error}): migrating instead", stacklevel=1)
         return False
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS, apps=apps, plan=[])
     return True
+
+
+def _sql_lines(dump):
+    for line in dump:
+        if RESTRICT.fullmatch(line):
+            continue
+        if line.startswith("\\"):
+            raise ValueError(f"a psql command the loader does not know: {line[:40]!r}")
+        yield line
 
 
 def _libpq_params(connection, name: str) -> dict:
@@ -87,14 +110,14 @@ def main() -> None:
         params = _libpq_params(connection, scratch)
         connection.close()
         sql = subprocess.run(
-            [_pg_dump(), "--no-owner", "--no-privileges", "--inserts", "--rows-per-insert=200"],
+            [_pg_dump(), "--no-owner", "--no-privileges", "--inserts", "--rows-per-insert=200", "--restrict-key=test"],
             env={**os.environ, **{f"PG{key.upper()}": str(value) for key, value in _libpq_env(params).items()}},
             capture_output=True,
             text=True,
             check=True,
         ).stdout
-        with gzip.open(DUMP, "wt", encoding="utf-8", compresslevel=9) as dump:
-            dump.write(f"{HEADER}{migrations_fingerprint()}\n{sql}")
+        with open(DUMP, "wb") as file, gzip.GzipFile(fileobj=file, mode="wb", compresslevel=9, mtime=0) as dump:
+            dump.write(f"{header(migrations_fingerprint())}\n{sql}".encode())
     finally:
         connection.close()
         with connection._nodb_cursor() as cursor:
