@@ -32,6 +32,18 @@ TOMORROW = timezone.localdate() + timedelta(days=1)
 YESTERDAY = timezone.localdate() - timedelta(days=1)
 
 
+def finish_data(**change) -> dict:
+    """A good "finish the meeting" post: who came, and the next meeting a month ahead at the school."""
+    return {
+        "present": [],
+        "family_present": "Mor",
+        "next_date": (TOMORROW + timedelta(days=30)).isoformat(),
+        "next_time": "09:00",
+        "next_place": "Skulen",
+        **change,
+    }
+
+
 @pytest.fixture(scope="module")
 def lund(django_db_setup, django_db_blocker):
     """A level-3 family whose familieteam has no one and nothing in it yet, made once for the module and rolled back
@@ -555,15 +567,7 @@ def test_meeting_finish__records_who_came_and_opens_the_next_meetings_canvas(cas
 )
 def test_meeting_finish__bad_input__field_error_and_the_meeting_still_planned(case, los_client, change, field):
     meeting = factories.familieteam_meeting(case, begun=True)
-    data = {
-        "present": [],
-        "family_present": "Mor",
-        "next_date": (TOMORROW + timedelta(days=30)).isoformat(),
-        "next_time": "09:00",
-        "next_place": "Skulen",
-        **change,
-    }
-    response = los_client.post(meeting_url(meeting, "meeting_finish"), data)
+    response = los_client.post(meeting_url(meeting, "meeting_finish"), finish_data(**change))
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in html
@@ -583,13 +587,7 @@ def test_meeting_finish__refused_by_the_workflow__the_refusal_is_shown_with_the_
         raise Refused("Neste møte må komme etter dette.")
 
     monkeypatch.setattr(workflow, "finish_meeting", refuse)
-    data = {
-        "next_date": (TOMORROW + timedelta(days=30)).isoformat(),
-        "next_time": "09:00",
-        "next_place": "Skulen",
-        "family_present": "Mor",
-    }
-    response = los_client.post(meeting_url(meeting, "meeting_finish"), data)
+    response = los_client.post(meeting_url(meeting, "meeting_finish"), finish_data())
     html = response.content.decode()
     assert not response.context["form"].errors  # refused by the workflow, not the form
     assert response.context["refusal"]
@@ -603,13 +601,7 @@ def test_meeting_finish__refused_by_the_workflow__the_refusal_is_shown_with_the_
 def test_meeting_finish__not_begun__get_and_post_go_back_to_its_canvas_and_finish_nothing(case, team):
     meeting = factories.familieteam_meeting(case)
     url = meeting_url(meeting, "meeting_finish")
-    data = {
-        "present": [],
-        "family_present": "Mor",
-        "next_date": (TOMORROW + timedelta(days=30)).isoformat(),
-        "next_time": "09:00",
-        "next_place": "Skulen",
-    }
+    data = finish_data()
     # A client each, so each says why on its own.
     for response in (client_for(case.familielos).get(url), client_for(case.familielos).post(url, data)):
         assert response.status_code == 302
