@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +27,7 @@ from familieteam.models import FamilieteamMeeting
 
 FRAGMENT = "familieteam/_action_points.html"
 ROW = "familieteam/_action_points.html#point"
+MINE = "familieteam/my_action_points.html"
 # How a row looks depends on the list it is in; the status form says which, so its answer fits back in.
 LAYOUTS = ("meeting", "family", "mine")
 # Points done or dropped stay in "Mine aksjonspunkt" this long, for the person to see what they closed.
@@ -130,7 +132,10 @@ def action_point_status(request, pk):
         "changed": not refusal,
     }
     # Refused for who they are (not for a stale version): htmx swaps a 403 in, marked as an error.
-    return render(request, ROW, context, status=403 if refusal and not point.can_tick else 200)
+    response = render(request, ROW, context, status=403 if refusal and not point.can_tick else 200)
+    if context["layout"] == "mine" and not refusal:
+        response.content += _open_count(request.user).encode()
+    return response
 
 
 @login_required
@@ -140,11 +145,7 @@ def my_action_points(request):
     first, and those they closed in the last 30 days."""
     if not roles.works_with_families(request.user):
         raise Http404
-    mine = (
-        access.visible_action_points(request.user)
-        .filter(owner_user=request.user)
-        .select_related("family", "samtale", "meeting")
-    )
+    mine = _mine(request.user).select_related("family", "samtale", "meeting")
     open_points = list(
         mine.filter(status=ActionStatus.OPEN).order_by(F("due").asc(nulls_last=True), "created_at", "pk")
     )
@@ -158,17 +159,37 @@ def my_action_points(request):
     context = {
         "open_points": open_points,
         "closed_points": closed,
+        "open_count": len(open_points),
         "overdue_count": sum(point.is_overdue for point in open_points),
         "next_url": reverse("familieteam:my_action_points"),
         "recent_days": RECENT_DAYS,
     }
-    return render(request, "familieteam/my_action_points.html", context)
+    return render(request, MINE, context)
+
+
+def _mine(user):
+    """The action points the user owns, in the families they work with."""
+    return access.visible_action_points(user).filter(owner_user=user)
+
+
+def _open_count(user) -> str:
+    """The count line of "Mine aksjonspunkt", to swap in (htmx) after a point there is ticked."""
+    open_points = list(_mine(user).filter(status=ActionStatus.OPEN).only("status", "due"))
+    context = {
+        "open_count": len(open_points),
+        "overdue_count": sum(point.is_overdue for point in open_points),
+        "oob": True,
+    }
+    return render_to_string(f"{MINE}#open-count", context)
 
 
 def _next_url(request, point) -> str:
-    """Where the person came from (a page of ours), else the page the point was set on."""
+    """Where the person came from (a path on this site), else the page the point was set on. Only a path: anything
+    else would be read by redirect() as the name of a view."""
     wanted = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return wanted
     if point.meeting_id is not None:
         return reverse("familieteam:meeting", args=[point.meeting_id])

@@ -2,6 +2,7 @@
 page), setting points in a familieteam meeting, ticking them (ownership, stale versions) and "Mine aksjonspunkt"."""
 
 import importlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -282,6 +283,7 @@ def test_new__each_kind_of_owner__is_set_and_the_fragment_comes_back(level3, own
 
     assert response.status_code == 200
     assert 'id="action-points"' in response.text
+    assert '<p class="notice" role="status" tabindex="-1" autofocus>' in response.text
     point = ActionPoint.objects.get()
     assert (point.owner_kind, getattr(point, field), point.meeting, point.what) == (
         kind,
@@ -486,6 +488,17 @@ def test_tick__without_javascript__goes_back_to_the_page_it_came_from_on_this_si
     assert away.url == reverse("familieteam:meeting", args=[level3["meeting"].pk])
 
 
+@pytest.mark.parametrize("wanted", ["2026-03-29T02:00", "familieteam:my_action_points", "mine", "//example.com/"])
+def test_tick__without_javascript__a_next_that_is_not_a_path_here__goes_to_the_meeting(level3, wanted):
+    point = _point(level3, level3["user"])
+    url = reverse("familieteam:action_point_status", args=[point.pk])
+
+    response = client_for(level3["user"]).post(url, {"status": "done", "base_version": 1, "next": wanted})
+
+    assert response.status_code == 302
+    assert response.url == reverse("familieteam:meeting", args=[level3["meeting"].pk])
+
+
 @pytest.mark.parametrize("who", ["outsider", "ressursteam_member", "opener", "removed", "other_family"])
 def test_tick__someone_outside_the_familieteam__gets_404(level3, other_family, who):
     point = _point(level3, level3["user"])
@@ -563,6 +576,27 @@ def test_mine__open_points_overdue_first_then_by_date_and_closed_ones_apart(leve
     assert reverse("familieteam:meeting", args=[level3["meeting"].pk]) in response.text
     assert reverse("familieteam:action_point_status", args=[overdue.pk]) in response.text
     assert AccessEvent.objects.filter(family_id=level3["case"].family_id, object_type="action_points").exists()
+
+
+def test_mine__a_point_ticked_there__comes_back_in_place_with_focus_and_the_count_line_changes(level3):
+    user = level3["user"]
+    today = timezone.localdate()
+    overdue = _point(level3, user, what="For seint", due=today - timedelta(days=3))
+    _point(level3, user, what="Snart", due=today + timedelta(days=2))
+
+    response = _tick(user, overdue, layout="mine")
+
+    assert response.status_code == 200
+    assert re.search(
+        rf'<li id="action-point-{overdue.pk}" class="action-point" tabindex="-1" autofocus>', response.text
+    )
+    count_line = re.search(r'<p class="meta" id="open-points-count" hx-swap-oob="true">(.*?)</p>', response.text, re.S)
+    assert count_line
+    assert "1 åpent aksjonspunkt" in count_line[1]
+    assert "over fristen" not in count_line[1]
+
+    last = _tick(user, ActionPoint.objects.get(what="Snart"), layout="mine")
+    assert shown("You have no open action points now.") in last.text
 
 
 def test_mine__a_family_whose_team_the_user_left__is_not_listed(level3):
