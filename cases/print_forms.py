@@ -71,7 +71,17 @@ class LetterTemplateForm(forms.Form):
     def clean(self):
         data = super().clean()
         for name in LETTER_FIELDS:
-            unknown = sorted(set(_PLACEHOLDER.findall(data.get(name) or "")) - set(PLACEHOLDERS))
+            text = data.get(name) or ""
+            unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(PLACEHOLDERS))
+            if not unknown and any(brace in _PLACEHOLDER.sub("", text) for brace in "{}"):
+                # "{barn" or "barn}" would reach the family as written.
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("A brace without its pair: write a placeholder with a brace on each side, like {barn}."),
+                        code="unpaired_brace",
+                    ),
+                )
             if unknown:
                 self.add_error(
                     name,

@@ -606,6 +606,10 @@ def test_letter_template_edit__good_input__saves_through_the_action_and_redirect
         ({"signature": "x" * 1001}, "signature", "max_length"),
         ({"body": "Hei {barnet}"}, "body", "unknown_placeholder"),
         ({"signature": "{Avsender}"}, "signature", "unknown_placeholder"),
+        ({"subject": "Invitasjon {barn"}, "subject", "unpaired_brace"),
+        ({"body": "Om barn} og {barn}"}, "body", "unpaired_brace"),
+        ({"signature": "Hilsen {avsender"}, "signature", "unpaired_brace"),
+        ({"body": "Hei {barn.namn}"}, "body", "unpaired_brace"),
     ],
 )
 def test_letter_template_edit__bad_input__shows_field_error_and_saves_nothing(leader, changes, field, code):
