@@ -190,7 +190,7 @@ def correct(request, family_pk):
     corrections = {entry.pk: (form, refusal)}
     if request.htmx:
         _prepare(request.user, [entry], corrections)
-        return render(request, f"{PAGE}#entry", {"family": family, "entry": entry})
+        return render(request, f"{PAGE}#entry", {"family": family, "entry": entry, "focused": True})
     return render(request, PAGE, _page_context(request, family, corrections=corrections))
 
 

@@ -1,6 +1,8 @@
 """Ticking a task on the family's task page moves it to where it belongs: the htmx answer is both lists again, the
 task under "Done" (or back under "Not done yet"), saying it was saved; a refused tick leaves it where it was."""
 
+import re
+
 import pytest
 
 from cases.models import ActionStatus
@@ -29,6 +31,9 @@ def test_tick_view__htmx_done__moves_the_task_under_done_and_says_it_is_saved(lu
     assert "Ringje skulen" not in not_done
     assert "Kjøpe joggesko" in not_done
     assert shown("Saved: done") in done
+    # The lists are new: focus goes to the task that moved, where what was saved is shown.
+    assert re.search(rf'<li id="task-{point.pk}" [^>]*tabindex="-1" autofocus>', done)
+    assert len(re.findall("autofocus", page)) == 1
     assert _tick_url(other) in not_done
 
 

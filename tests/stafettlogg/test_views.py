@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -208,6 +209,8 @@ def test_post__note_by_htmx__is_written_audited_and_the_page_polls_at_once(clien
     assert (entry.kind, entry.text, entry.visibility) == (Kind.NOTE, data["note-text"], Visibility.TEAM_AND_FAMILY)
     assert AccessEvent.objects.filter(family_id=family.pk, action=AccessAction.CHANGE, object_id=str(entry.pk)).exists()
     assert 'id="log-post-note"' in response.content.decode()
+    # The form is new: focus goes to what was saved, not to the page body.
+    assert re.search(r'<p class="notice" role="status" tabindex="-1" autofocus>', response.content.decode())
 
 
 def test_post__without_javascript__redirects_to_the_log(client, family):
@@ -319,6 +322,7 @@ def test_correct__by_htmx__marks_the_original_corrected_and_keeps_it(client, wri
     assert response.status_code == 200
     assert json.loads(response.headers["HX-Trigger"]) == {"log-changed": {}}
     assert "is-corrected" in response.content.decode()
+    assert re.search(rf'<li id="entry-{original.pk}" tabindex="-1" autofocus', response.content.decode())
     correction = Entry.objects.get(corrects=original)
     assert correction.text == "Møtet er 4. desember."
     page = client.get(log_url(family)).content.decode()
