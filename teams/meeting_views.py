@@ -136,7 +136,7 @@ def meeting_agenda(request, pk):
     waiting = (
         list(
             workflow.waiting_referrals(meeting.team)
-            .filter(status=ReferralStatus.SENT)
+            .filter(workflow.sent_in_time_for(meeting), status=ReferralStatus.SENT)
             .select_related("case__family", "unit")
             .prefetch_related("case__children")
         )
@@ -175,7 +175,8 @@ def _change_agenda(request, meeting) -> dict:
             raise workflow.Refused(_("Choose a waiting referral to add."))
         item = workflow.add_to_agenda(actor=request.user, meeting=meeting, referral=referral)
         messages.success(request, _("The referral is added last on the agenda."))
-        return {"item": item.pk, "button": "down"}
+        # Last, it has a "Move up" button only below another item.
+        return {"item": item.pk, "button": "up"} if meeting.items.count() > 1 else {"heading": True}
     item = meeting.items.filter(pk=parse_id(request.POST.get("item"))).first()
     if item is None or action not in {*AGENDA_MOVES, "remove"}:
         raise workflow.Refused(_("That agenda item is no longer on the agenda. Here is how it stands now."))

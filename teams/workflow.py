@@ -243,6 +243,12 @@ def waiting_referrals(team: Ressursteam) -> QuerySet[Referral]:
 # Meetings and the agenda ----------------------------------------------------------------------------------------
 
 
+def sent_in_time_for(meeting: Meeting) -> models.Q:
+    """The referrals a meeting can take: those sent on or before its day. A meeting recorded afterwards does not
+    decide a referral that was sent after it was held."""
+    return models.Q(sent_at__date__lte=timezone.localdate(meeting.starts_at))
+
+
 @action
 def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = "") -> Meeting:
     """Plan a meeting; its agenda proposes every sent referral not yet on an agenda, urgent first, then oldest."""
@@ -251,7 +257,11 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
     _lock_team(team)
     meeting = Meeting.objects.create(team=team, starts_at=starts_at, place=place, created_by=actor)
     # Locked, so a referral withdrawn or put on another agenda meanwhile is not proposed here too.
-    proposed = list(waiting_referrals(team).filter(status=ReferralStatus.SENT).select_for_update(no_key=True))
+    proposed = list(
+        waiting_referrals(team)
+        .filter(sent_in_time_for(meeting), status=ReferralStatus.SENT)
+        .select_for_update(no_key=True)
+    )
     for position, referral in enumerate(proposed, start=1):
         AgendaItem.objects.create(meeting=meeting, referral=referral, position=position)
     Referral.objects.filter(pk__in=[referral.pk for referral in proposed]).update(status=ReferralStatus.ON_AGENDA)
@@ -266,6 +276,8 @@ def add_to_agenda(*, actor: User, meeting: Meeting, referral: Referral) -> Agend
     referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
     if referral.team_id != meeting.team_id or referral.status != ReferralStatus.SENT:
         raise Refused(_("Only a referral sent to this team and not on an agenda can be added."))
+    if not Referral.objects.filter(sent_in_time_for(meeting), pk=referral.pk).exists():
+        raise Refused(_("This referral was sent after the day of the meeting: put it on a later meeting."))
     last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=last + 1)
     referral.status = ReferralStatus.ON_AGENDA

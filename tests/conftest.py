@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 
 from tests import factories, template_database
 from tests.perf.database import comment_on_database, migrations_fingerprint
@@ -185,6 +187,12 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def shown(msgid: str) -> str:
+    """A message as a page in the default language (Bokmål) shows it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return escape(translation.gettext(msgid))
 
 
 @pytest.fixture

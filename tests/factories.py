@@ -71,6 +71,13 @@ class RessursteamFactory(factory.django.DjangoModelFactory):
             user.groups.add(self.group)
 
 
+def begun_today():
+    """Half an hour ago, but not before today's midnight: a meeting under way today, whenever the test runs (a
+    meeting is over at the end of its day)."""
+    now = timezone.localtime()
+    return max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
 def unit_staff(**kwargs):
     return UserFactory(role=roles.UNIT_STAFF, **kwargs)
 

@@ -31,7 +31,7 @@ from stafettlogg.events import Event, event_text
 from stafettlogg.models import Entry, Kind, Outcome, Visibility
 from teams import workflow as teams_workflow
 from teams.models import Outcome as DecisionOutcome
-from teams.models import TeamRole
+from teams.models import Referral, TeamRole
 from tests import factories
 from tests.conftest import client_for
 
@@ -116,6 +116,8 @@ def everything(case, *, tag: str, family_login) -> Texts:
         guardian_view=f"{tag}: det foreldra meiner",
     )
     teams_workflow.send_referral(actor=opener, referral=referral)
+    # Sent before the meeting a week ago that decides it.
+    Referral.objects.filter(pk=referral.pk).update(sent_at=now - timedelta(days=8))
     leader = factories.team_member(team, role=TeamRole.LEADER)
     meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=now - timedelta(days=7))
     item = meeting.items.get(referral=referral)

@@ -69,7 +69,7 @@ def test_decide__writes_one_event_with_the_outcome_code(staff, team):
     leader = factories.team_member(team, role=TeamRole.LEADER)
     referral = teams_workflow.create_referral(actor=staff, team=team, case=case, question="Kva no?")
     teams_workflow.send_referral(actor=staff, referral=referral)
-    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=1))
+    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     sent = events(case.family)
 
     teams_workflow.decide(
@@ -132,9 +132,7 @@ def test_action_point_done__writes_one_event_and_dropping_or_ticking_again_none(
 
 
 def test_level_1_agreement_done__writes_the_event_too(case, staff):
-    samtale = actions.book_avklaringssamtale(
-        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
-    )
+    samtale = actions.book_avklaringssamtale(actor=staff, case=case, starts_at=factories.begun_today(), place="Skulen")
     samtale.refresh_from_db()
     actions.record_avklaringssamtale(
         actor=staff,
@@ -176,7 +174,7 @@ def test_anonymous_referral__sent_and_decided__writes_no_entry(staff, team):
     before = Entry.objects.count()
 
     teams_workflow.send_referral(actor=staff, referral=referral)
-    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=1))
+    meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     teams_workflow.decide(
         actor=leader, item=meeting.items.get(referral=referral), outcome=Outcome.NO_ACTION, reasons="Ingen tiltak."
     )

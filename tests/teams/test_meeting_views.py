@@ -13,9 +13,9 @@ from cases import access
 from cases.models import Level, Status
 from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
-from teams.models import Decision, Meeting, ReferralStatus, TeamRole, Urgency
+from teams.models import Decision, Meeting, Referral, ReferralStatus, TeamRole, Urgency
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def anonymous_referral(team, *, question="Eit barn i 3. klasse er mykje borte.")
 def meeting_with(leader, team, *, begun=False) -> Meeting:
     """A meeting at Rådhuset planned two days ahead, or one that began an hour ago (`begun`): the team records its
     decisions in the meeting, not before."""
-    starts_at = timezone.now() - timedelta(hours=1) if begun else timezone.now() + timedelta(days=2)
+    starts_at = factories.begun_today() if begun else timezone.now() + timedelta(days=2)
     return workflow.create_meeting(actor=leader, team=team, starts_at=starts_at, place="Rådhuset")
 
 
@@ -240,6 +240,67 @@ def test_agenda__remove_and_add_again(team, leader):
     assert meeting.items.get().referral == referral
 
 
+@pytest.mark.parametrize("others", [0, 1])
+def test_agenda__leader_adds_a_referral__focus_goes_to_its_move_up_or_to_the_heading(team, leader, others):
+    for n in range(others):
+        named_referral(team, family_name=f"Familien Først{n}")
+    meeting = meeting_with(leader, team)
+    referral = named_referral(team, family_name="Familien Sist")
+
+    response = client_for(leader).post(
+        reverse("teams:meeting_agenda", args=[meeting.pk]), {"referral": referral.pk, "action": "add"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    focused = re.findall(r"<[^>]* autofocus[^>]*>[^<]*", response.text)
+    if others:
+        assert len(focused) == 1
+        assert re.search(
+            r'value="up" class="[^"]*" autofocus>[^<]*<span class="visually-hidden">: [^<]*Sist', response.text
+        )
+    else:
+        assert len(focused) == 1
+        assert 'id="agenda-heading"' in focused[0]
+
+
+def test_meeting_recorded_afterwards__takes_only_what_was_sent_by_its_day(team, leader):
+    """A meeting planned for a past day (to record it afterwards) does not propose, offer or take a referral sent
+    after that day."""
+    before = named_referral(team, family_name="Familien Før")
+    Referral.objects.filter(pk=before.pk).update(sent_at=timezone.now() - timedelta(days=20))
+    after = named_referral(team, family_name="Familien Etter")
+    client = client_for(leader)
+    response = client.post(
+        reverse("teams:meeting_new", args=[team.pk]),
+        {"date": (timezone.localdate() - timedelta(days=14)).isoformat(), "time": "13:00"},
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert [item.referral for item in meeting.items.all()] == [before]
+
+    url = reverse("teams:meeting_agenda", args=[meeting.pk])
+    assert f'<option value="{after.pk}"' not in client.get(url).text
+    response = client.post(url, {"referral": after.pk, "action": "add"}, **HTMX)
+    assert shown("This referral was sent after the day of the meeting: put it on a later meeting.") in response.text
+    after.refresh_from_db()
+    assert after.status == ReferralStatus.SENT
+    assert [item.referral for item in meeting.items.all()] == [before]
+
+
+@pytest.mark.parametrize("waiting", [0, 2])
+def test_meeting_new__says_how_many_referrals_wait_or_that_none_do(team, leader, waiting):
+    for n in range(waiting):
+        named_referral(team, family_name=f"Familien Venter{n}")
+
+    text = client_for(leader).get(reverse("teams:meeting_new", args=[team.pk])).text
+
+    if waiting:
+        assert "2 henvendelser venter på teamet" in text
+    else:
+        empty = "No referral is waiting for the team now. The agenda starts empty: you can add referrals that come in"
+        assert shown(f"{empty} before the meeting.") in text
+
+
 def test_present__leader_saves_who_came_and_a_plain_member_cannot(meeting, leader, member):
     url = reverse("teams:meeting_present", args=[meeting.pk])
     response = client_for(leader).post(url, {"present": [leader.pk]}, **HTMX)
@@ -341,7 +402,7 @@ def test_decision_form__meeting_not_begun_or_item_decided__is_the_card_as_it_sta
     assert response["HX-Retarget"] == f"#item-{item.pk}"
     assert response["HX-Reswap"] == "outerHTML"
     assert f'name="item-{item.pk}-reasons"' not in response.text
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=factories.begun_today())
     item.refresh_from_db()
     workflow.decide(actor=leader, item=item, outcome="no_action", reasons="Skulen handterer dette.")
     response = client_for(member).get(decide_url(meeting, item), **HTMX)

@@ -85,7 +85,7 @@ def _anonymous(staff, school, team, **texts):
 
 def _returned(case, team, leader, member, question="Kor lenge har dette vart?"):
     referral = _sent(case, team)
-    meeting = workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=1))
+    meeting = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     workflow.decide(
         actor=member,
         item=meeting.items.get(referral=referral),

@@ -60,14 +60,9 @@ def test_start_page__member__next_meeting_with_its_agenda_count_and_link(team, l
     assert reverse("teams:team_detail", args=[team.pk]) in response.text
 
 
-def _begun_today():
-    now = timezone.localtime()
-    return max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
-
-
 def test_start_page__member__todays_meeting_under_way_is_the_next_one(team, leader, member):
     anonymous_referral(team)
-    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=_begun_today())
+    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=7))
     (panel,) = _home(member).context["panels"]
     assert panel["next_meeting"] == under_way
@@ -75,7 +70,7 @@ def test_start_page__member__todays_meeting_under_way_is_the_next_one(team, lead
 
 
 def test_start_page__member__todays_meeting_with_nothing_left_to_decide__gives_way_to_the_next(team, leader, member):
-    workflow.create_meeting(actor=leader, team=team, starts_at=_begun_today())
+    workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     next_week = workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=7))
     (panel,) = _home(member).context["panels"]
     assert panel["next_meeting"] == next_week

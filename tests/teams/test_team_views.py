@@ -70,7 +70,7 @@ def sent_days_ago(referral, days):
 def decided(team, leader, outcome, *, referral=None, **fields):
     """A referral of `team` decided with `outcome` in a meeting planned now."""
     referral = referral or anonymous_referral(team)
-    meeting = workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=1))
+    meeting = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     item = meeting.items.get(referral=referral)
     defaults = {
         Outcome.ARENA: {"follow_up": timezone.localdate() + timedelta(days=30)},
@@ -252,14 +252,6 @@ def test_team_detail__past_and_coming_meetings_link_to_the_meeting(team, leader,
     assert reverse("teams:meeting_minutes", args=[past.pk]) in response.text
 
 
-def _begun(days_ago: int = 0):
-    """Half an hour ago (but not before today's midnight), `days_ago` days back."""
-    now = timezone.localtime()
-    return max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0)) - timedelta(
-        days=days_ago
-    )
-
-
 def _lists(member, team):
     """The coming and past meetings as the team page, the meetings list and the start page show them."""
     page = client_for(member).get(team_url(team)).context
@@ -274,7 +266,7 @@ def _lists(member, team):
 
 def test_coming_meetings__one_under_way__is_coming_on_every_page_until_its_agenda_is_decided(team, leader, member):
     anonymous_referral(team)
-    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=_begun())
+    under_way = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
     assert _lists(member, team) == {
         "team page": ([under_way], []),
         "meetings list": ([under_way], []),
@@ -293,11 +285,14 @@ def test_coming_meetings__one_under_way__is_coming_on_every_page_until_its_agend
 @pytest.mark.parametrize("case", ["begun yesterday, undecided", "begun today, nothing on the agenda"])
 def test_coming_meetings__begun_yesterday_or_with_nothing_to_decide__is_past_on_every_page(team, leader, member, case):
     if case == "begun yesterday, undecided":
-        anonymous_referral(team)
-        meeting = workflow.create_meeting(actor=leader, team=team, starts_at=_begun(days_ago=1))
+        # Sent before the meeting: a meeting does not take a referral sent after its day.
+        sent_days_ago(anonymous_referral(team), 2)
+        meeting = workflow.create_meeting(
+            actor=leader, team=team, starts_at=factories.begun_today() - timedelta(days=1)
+        )
         assert meeting.items.exists()
     else:
-        meeting = workflow.create_meeting(actor=leader, team=team, starts_at=_begun())
+        meeting = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
         assert not meeting.items.exists()
     assert _lists(member, team) == {"team page": ([], [meeting]), "meetings list": ([], [meeting]), "start page": None}
 
