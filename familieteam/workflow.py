@@ -204,6 +204,8 @@ def save_cell(
         if not life_area.active and not meeting.cells.filter(life_area=life_area).exists():
             raise Refused(_("This life area is no longer in use. Write in another one."))
         cell = _locked_cell(meeting, life_area, Column(column))
+        if base_version > cell.version:
+            raise Refused(_("Your page shows a version of this cell that it never had. Load the page again."))
         if cell.version != base_version:
             # Kept in the cell's history, so the text is not lost if the person leaves before choosing.
             CellVersion.objects.create(cell=cell, version=cell.version, text=text, due=due, by=actor, conflict=True)

@@ -186,13 +186,12 @@ def draft_new_version(*, actor: User, instrument: Instrument) -> Instrument:
     """Start the next version of an instrument as an editable copy of this one."""
     if not actor.has_perm("screening.add_instrument"):
         raise ScreeningRefused(_("Only a leader can draft a new version of the screening tool."))
-    if Instrument.objects.filter(
-        age_group=instrument.age_group, audience=instrument.audience, status=InstrumentStatus.DRAFT
-    ).exists():
+    versions = Instrument.objects.filter(age_group=instrument.age_group, audience=instrument.audience)
+    # Locked: a second leader (or the same form sent twice) waits here and then finds the draft.
+    list(versions.select_for_update().values_list("pk", flat=True))
+    if versions.filter(status=InstrumentStatus.DRAFT).exists():
         raise ScreeningRefused(_("There is already a draft for this age group. Finish or edit that one."))
-    latest = Instrument.objects.filter(age_group=instrument.age_group, audience=instrument.audience).aggregate(
-        Max("version")
-    )["version__max"]
+    latest = versions.aggregate(Max("version"))["version__max"]
     draft = Instrument.objects.create(
         age_group=instrument.age_group,
         audience=instrument.audience,

@@ -1,5 +1,6 @@
 import fcntl
 import importlib
+import time
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,18 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def waiting_on_a_lock(seconds: float) -> bool:
+    """Whether another connection waits on a lock held by a third within `seconds`."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0")
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
 
 
 def shown(msgid: str) -> str:

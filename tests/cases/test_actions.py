@@ -3,7 +3,6 @@ post waits for the first on the family's unique registration key and is given th
 refusal by the database is not taken for that."""
 
 import threading
-import time
 
 import pytest
 from django.db import IntegrityError, connection
@@ -11,6 +10,7 @@ from django.db import IntegrityError, connection
 from cases import actions
 from cases.models import Case, Family
 from tests import factories
+from tests.conftest import waiting_on_a_lock
 
 CONTENT = {
     "family_name": "Familien Berg",
@@ -19,18 +19,6 @@ CONTENT = {
     "reason": "Trekkjer seg frå leik over tid.",
     "form_token": "eingongsmerke-samtidig-1",
 }
-
-
-def _waiting_on_a_lock(seconds: float) -> bool:
-    """Whether another connection waits on a lock held by a third within `seconds`."""
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0")
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.05)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,7 +51,7 @@ def test_register_family__two_posts_of_one_form_at_once__register_one_family(mon
         assert first_inside.wait(timeout=10)
         second.start()
         # The second waits on the first's family, inserted and not yet committed: it makes none of its own.
-        assert _waiting_on_a_lock(seconds=10)
+        assert waiting_on_a_lock(seconds=10)
     finally:
         let_first_finish.set()
         first.join(timeout=10)

@@ -265,6 +265,21 @@ def test_cell_save__bad_input_is_an_error_and_writes_nothing(setting, area, fiel
     assert not CellVersion.objects.exists()
 
 
+@pytest.mark.parametrize("saved_before", [False, True])
+def test_cell_save__a_version_the_cell_never_had__is_refused_at_the_cell(setting, area, saved_before):
+    meeting = setting["meeting"]
+    if saved_before:
+        _write(setting["los"], meeting, area, Column.NOW, "Fyrste tekst")
+    versions = CellVersion.objects.count()
+
+    response = _save(client_for(setting["member"]), meeting, area, Column.NOW, "Tukla med", 7)
+
+    assert response.status_code == 200
+    assert 'data-state="error"' in response.content.decode()
+    assert CellVersion.objects.count() == versions
+    assert CanvasCell.objects.filter(meeting=meeting).count() == int(saved_before)
+
+
 def test_cell_save__bad_input_without_javascript_keeps_the_typed_text(setting, area):
     meeting = setting["meeting"]
     data = {"life_area": area.pk, "column": Column.NOW, "text": "Tekst som vert igjen", "version": 0, "due": "x"}
