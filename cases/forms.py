@@ -61,6 +61,7 @@ class RegisterFamilyForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Your unit"), queryset=ServiceUnit.objects.none(), required=False)
     reason = forms.CharField(
         label=_("The concern"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What has been seen or heard, and for how long."),
     )

@@ -220,6 +220,6 @@ def poll(request, family_pk):
         "new_entries": new,
         "corrected": corrected,
         "poll_query": query.urlencode(),
-        "was_empty": after == "0",
+        "was_empty": after == 0,
     }
     return render(request, f"{PAGE}#poll-answer", context)

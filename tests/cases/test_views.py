@@ -85,6 +85,7 @@ def test_family_new__token_missing_or_tampered__registers_the_family_as_any_form
         ({"child_birth_date": "31.02.2020"}, "child_birth_date", "invalid"),
         ({"second_guardian_first_name": "Per"}, "second_guardian_last_name", "incomplete"),
         ({"reason": ""}, "reason", "required"),
+        ({"reason": "x" * 4001}, "reason", "max_length"),
         ({"unit": "999999"}, "unit", "invalid_choice"),
         ({"child_first_name": "\u202egnp.exe\u200b"}, "child_first_name", "hidden_characters"),
         ({"family_name": "Familien\u200d Lie"}, "family_name", "hidden_characters"),

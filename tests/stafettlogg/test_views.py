@@ -372,7 +372,17 @@ def test_poll__returns_only_entries_newer_than_the_newest_shown(client, writer, 
     assert "Nytt notat." in page
     assert "Allereie på sida." not in page
     assert 'hx-swap-oob="afterbegin:#log-entries"' in page
+    assert 'id="log-empty"' not in page
     assert AccessEvent.objects.count() == before + 1
+
+
+def test_poll__from_an_empty_log__takes_away_the_empty_note(client, writer, family):
+    note(writer, family, text="Det fyrste i loggen.")
+
+    page = client.get(poll_url(family, 0)).content.decode()
+
+    assert "Det fyrste i loggen." in page
+    assert '<li id="log-empty" hx-swap-oob="delete"></li>' in page
 
 
 def test_poll__keeps_the_filters_and_moves_its_cursor(client, writer, family):
