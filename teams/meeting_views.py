@@ -406,9 +406,13 @@ def meeting_present(request, pk):
     elif form.is_valid():
         workflow.set_present(actor=request.user, meeting=meeting, users=form.present_users())
         messages.success(request, _("Who is present is saved."))
+    else:
+        # Someone ticked on an older page has left the team meanwhile: nothing is saved, and the list is shown anew.
+        refusal = _("Nothing is saved: someone you ticked is no longer in the team. Tick again in the list below.")
     if not request.htmx:
         if refusal:
             messages.error(request, refusal)
+        if status == 403:
             return _board(request, meeting, status=status)
         return redirect("teams:meeting_detail", meeting.pk)
     context = {"meeting": meeting, "refusal": refusal, **_presence(_members(meeting), can_plan=status == 200)}

@@ -301,6 +301,23 @@ def test_meeting_new__says_how_many_referrals_wait_or_that_none_do(team, leader,
         assert shown(f"{empty} before the meeting.") in text
 
 
+@pytest.mark.parametrize("htmx", [True, False])
+def test_present__someone_ticked_who_left_the_team__saves_nothing_and_says_so(meeting, leader, member, htmx):
+    gone = factories.unit_staff()
+    url = reverse("teams:meeting_present", args=[meeting.pk])
+    before = set(meeting.present.all())
+
+    response = client_for(leader).post(
+        url, {"present": [leader.pk, gone.pk]}, follow=not htmx, **(HTMX if htmx else {})
+    )
+
+    assert response.status_code == 200
+    assert shown("Nothing is saved: someone you ticked is no longer in the team. Tick again in the list below.") in (
+        response.text
+    )
+    assert set(meeting.present.all()) == before
+
+
 def test_present__leader_saves_who_came_and_a_plain_member_cannot(meeting, leader, member):
     url = reverse("teams:meeting_present", args=[meeting.pk])
     response = client_for(leader).post(url, {"present": [leader.pk]}, **HTMX)
