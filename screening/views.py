@@ -51,6 +51,7 @@ def submission_new(request):
     start = StartForm(request.GET or None, user=request.user)
     if not start.is_valid() or "endre" in request.GET:
         has_units = start.fields["unit"].queryset.exists()
+        _audit_child_choices(request, start)
         return render(request, "screening/submission_start.html", {"form": start, "has_units": has_units})
     instrument = start.cleaned_data["instrument"]
     initial = {"unit": start.cleaned_data["unit"], "child": start.cleaned_data["child"]}
@@ -148,6 +149,7 @@ def _screening_page(request, instrument, *, submission=None, initial=None, chang
             return _saved(request, saved, new=submission is None, named_before=named_before)
     if submission is not None:
         _audit(request, submission, AccessAction.VIEW)
+    _audit_child_choices(request, form)
     context = {
         "form": form,
         "instrument": instrument,
@@ -177,6 +179,9 @@ def _detail_context(request, submission, *, link_form=None, refusal=""):
     child = submission.child
     can_link = submission.is_anonymous and submission.status == SubmissionStatus.SUBMITTED
     can_link = can_link and submission.audience == Audience.STAFF
+    link_form = link_form or (LinkChildForm(user=request.user) if can_link else None)
+    if link_form is not None:
+        _audit_child_choices(request, link_form)
     return {
         "submission": submission,
         "risk_factors": [factor for factor in factors if factor.kind == "risk"],
@@ -184,7 +189,7 @@ def _detail_context(request, submission, *, link_form=None, refusal=""):
         "barnevern_units": selectors.barnevern_units(),
         "family": child.family if child else None,
         "can_see_family": child is not None and access.can(request.user, child.family),
-        "link_form": link_form or (LinkChildForm(user=request.user) if can_link else None),
+        "link_form": link_form,
         "refusal": refusal,
     }
 
@@ -193,6 +198,12 @@ def _audit(request, submission, action):
     # A named screening is the family's data too; an anonymous one has no family to log against.
     if submission.child_id is not None:
         audit.record(request, action=action, family_id=submission.child.family_id, obj=submission)
+
+
+def _audit_child_choices(request, form):
+    """The child list names every family the user may name a screening to: one view event for each."""
+    children = form.fields["child"].queryset
+    audit.record_listed(request, children.values_list("family_id", flat=True), object_type="child_choices")
 
 
 def _factor_ids(submission):

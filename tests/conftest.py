@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
+from pytest_django.plugin import blocking_manager_key
 
 from tests import factories, template_database
 from tests.perf.database import comment_on_database, migrations_fingerprint
@@ -138,6 +139,27 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
             with connection.cursor() as cursor:
                 name = connection.settings_dict["NAME"]
                 cursor.execute(comment_on_database(connection, name, migrations_fingerprint()))
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transaction = bool(marker and marker.kwargs.get("transaction"))
+    return transaction or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties every table when it ends. pytest-django runs those after the other database
+    tests, but a worker that steals work (--dist worksteal) may run another database test after one: the shipped
+    rows are put back for it."""
+    result = yield
+    # Not between two transactional tests (each empties the tables again); else at once, as the test to come may
+    # change when a worker's queue is stolen from.
+    if _transactional(item) and not (nextitem is not None and _transactional(nextitem)):
+        with item.config.stash[blocking_manager_key].unblock():
+            install_default_data()
+    return result
 
 
 @pytest.fixture

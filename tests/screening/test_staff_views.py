@@ -221,6 +221,21 @@ def test_submission_new__without_choices__shows_the_first_step(staff_client, uni
     assert 'name="age_group"' in response.text
 
 
+def test_screening_pages__the_child_list__logs_a_view_of_each_family_it_names(staff, staff_client, unit, new_url):
+    named = [factories.open_case(opener=staff, family_name=f"Familien {name}").family for name in ("Aas", "Berg")]
+    other = factories.open_case(family_name="Familien Utanfor").family
+
+    for url in (reverse("screening:submission_new"), new_url):
+        before = AccessEvent.objects.order_by("pk").last()
+        page = staff_client.get(url).text
+        assert "Familien Aas" in page
+        assert "Familien Utanfor" not in page
+        events = AccessEvent.objects.filter(pk__gt=before.pk if before else 0, object_type="child_choices")
+        logged = set(events.values_list("family_id", flat=True))
+        assert logged == {family.pk for family in named}
+        assert other.pk not in logged
+
+
 @pytest.mark.parametrize(
     ("kind", "age_group"),
     [(ServiceKind.SKOLE, "barneskole"), (ServiceKind.BARNEHAGE, "barnehage"), (ServiceKind.SFO, "barneskole")],
