@@ -6,13 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from cases import actions
 from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
@@ -23,19 +21,13 @@ from familieteam import workflow
 from familieteam.action_views import action_points_context
 from familieteam.models import Column, LifeArea
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, shown
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ONLY_OWNER = "Only the person responsible or the familielos can change this action point."
 STALE = "Someone else changed this just now. Look at it again and repeat your change."
-
-
-def shown(msgid: str) -> str:
-    """A message as a page in the default language (Bokmål) shows it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(translation.gettext(msgid))
 
 
 # Level 1: the clarifying conversation's agreements.
@@ -596,7 +588,7 @@ def test_mine__a_point_ticked_there__comes_back_in_place_with_focus_and_the_coun
     assert "over fristen" not in count_line[1]
 
     last = _tick(user, ActionPoint.objects.get(what="Snart"), layout="mine")
-    assert shown("You have no open action points now.") in last.text
+    assert shown("You have no open action points.") in last.text
 
 
 def test_mine__a_family_whose_team_the_user_left__is_not_listed(level3):
