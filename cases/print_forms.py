@@ -20,6 +20,8 @@ PLACEHOLDERS = {
 LETTER_FIELDS = ("letterhead", "subject", "body", "signature")
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# What a leader may have meant as a placeholder: anything between a pair of braces.
+_BRACED = re.compile(r"\{([^{}]*)\}")
 
 
 def fill_placeholders(text: str, values: dict) -> str:
@@ -72,8 +74,8 @@ class LetterTemplateForm(forms.Form):
         data = super().clean()
         for name in LETTER_FIELDS:
             text = data.get(name) or ""
-            unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(PLACEHOLDERS))
-            if not unknown and any(brace in _PLACEHOLDER.sub("", text) for brace in "{}"):
+            unknown = sorted(set(_BRACED.findall(text)) - set(PLACEHOLDERS))
+            if any(brace in _BRACED.sub("", text) for brace in "{}"):
                 # "{barn" or "barn}" would reach the family as written.
                 self.add_error(
                     name,
