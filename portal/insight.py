@@ -28,6 +28,7 @@ KINDS = {
     "person": pgettext_lazy("family insight", "Family members"),
     "submission": pgettext_lazy("family insight", "Screening"),
     "screening_list": pgettext_lazy("family insight", "Screening"),
+    "child_choices": pgettext_lazy("family insight", "The family's name in a list"),
     "avklaringssamtale": pgettext_lazy("family insight", "Clarifying conversation and samtaleduk"),
     "referral": pgettext_lazy("family insight", "Referral to the ressursteam"),
     "referral_list": pgettext_lazy("family insight", "Referral to the ressursteam"),

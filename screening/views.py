@@ -51,7 +51,8 @@ def submission_new(request):
     start = StartForm(request.GET or None, user=request.user)
     if not start.is_valid() or "endre" in request.GET:
         has_units = start.fields["unit"].queryset.exists()
-        _audit_child_choices(request, start)
+        if has_units:  # else the page says so, and shows no form
+            _audit_child_choices(request, start)
         return render(request, "screening/submission_start.html", {"form": start, "has_units": has_units})
     instrument = start.cleaned_data["instrument"]
     initial = {"unit": start.cleaned_data["unit"], "child": start.cleaned_data["child"]}
@@ -180,7 +181,7 @@ def _detail_context(request, submission, *, link_form=None, refusal=""):
     can_link = submission.is_anonymous and submission.status == SubmissionStatus.SUBMITTED
     can_link = can_link and submission.audience == Audience.STAFF
     link_form = link_form or (LinkChildForm(user=request.user) if can_link else None)
-    if link_form is not None:
+    if link_form is not None and child is None:  # the page shows the form only while the screening is anonymous
         _audit_child_choices(request, link_form)
     return {
         "submission": submission,

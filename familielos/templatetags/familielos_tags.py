@@ -23,6 +23,7 @@ AUDITED_OBJECTS = {
     "person": _("Person"),
     "submission": _("Screening"),
     "screening_list": _("Screening list"),
+    "child_choices": _("Child list in a screening"),
     "avklaringssamtale": _("Clarifying conversation"),
     "referral": _("Referral"),
     "referral_list": _("Referral list"),
