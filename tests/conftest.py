@@ -153,13 +153,13 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test empties every table when it ends. pytest-django runs those after the other database
     tests, but a worker that steals work (--dist worksteal) may run another database test after one: the shipped
     rows are put back for it."""
-    result = yield
-    # Not between two transactional tests (each empties the tables again); else at once, as the test to come may
-    # change when a worker's queue is stolen from.
-    if _transactional(item) and not (nextitem is not None and _transactional(nextitem)):
-        with item.config.stash[blocking_manager_key].unblock():
-            install_default_data()
-    return result
+    try:
+        return (yield)
+    finally:
+        # Not between two transactional tests (each empties the tables again), and after a failed teardown too.
+        if _transactional(item) and not (nextitem is not None and _transactional(nextitem)):
+            with item.config.stash[blocking_manager_key].unblock():
+                install_default_data()
 
 
 @pytest.fixture
@@ -217,7 +217,10 @@ def waiting_on_a_lock(seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0"
+            )
             if cursor.fetchone()[0]:
                 return True
             time.sleep(0.05)
