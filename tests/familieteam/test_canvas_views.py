@@ -276,6 +276,9 @@ def test_cell_save__a_version_the_cell_never_had__is_refused_at_the_cell(setting
 
     assert response.status_code == 200
     assert 'data-state="error"' in response.content.decode()
+    with translation.override("nb"):
+        message = translation.gettext("Your page shows a version of this cell that it never had. Load the page again.")
+    assert message in response.content.decode()
     assert CellVersion.objects.count() == versions
     assert CanvasCell.objects.filter(meeting=meeting).count() == int(saved_before)
 

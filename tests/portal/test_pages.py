@@ -250,7 +250,7 @@ def test_plan__shows_the_latest_held_canvas_per_life_area_with_last_times_evalua
     third = familieteam_workflow.finish_meeting(
         actor=lund.familielos, meeting=second, next_starts_at=second.starts_at + timedelta(days=30), **finish
     )
-    _save(lund, third, home, Column.LONG_GOAL, "Ikkje halde fast enno", version=1)
+    _save(lund, third, home, Column.LONG_GOAL, "Ikkje halde fast enno")
 
     page = client_for(lund.login).get(reverse("portal:plan")).content.decode()
     assert timezone.localtime(second.starts_at).strftime("%d.%m.%Y") in page

@@ -7,8 +7,8 @@ import pytest
 
 from cases.models import ActionStatus
 from portal import workflow
-from tests.conftest import client_for
-from tests.portal.test_workflow import HTMX, _point, _tick_url, _unchanged, shown
+from tests.conftest import client_for, shown
+from tests.portal.test_workflow import HTMX, _point, _tick_url, _unchanged
 
 pytestmark = pytest.mark.django_db
 

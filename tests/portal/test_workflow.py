@@ -4,10 +4,8 @@ version, written in the log like the team's ticks; through the action and throug
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
 from familielos.errors import Refused
@@ -16,18 +14,13 @@ from familieteam import workflow as familieteam_workflow
 from portal import workflow
 from stafettlogg.models import Entry, Event, Kind
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, shown
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ONLY_OWN = "You can only tick off your own tasks."
 STALE = "Someone else changed this just now. Look at it again and repeat your change."
-
-
-def shown(msgid: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(translation.gettext(msgid))
 
 
 def _family_at_level_3(name: str):

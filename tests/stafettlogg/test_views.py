@@ -3,11 +3,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from cases import workflow as case_workflow
 from familielos.models import AccessAction, AccessEvent
@@ -15,7 +13,7 @@ from familieteam.models import LifeArea
 from stafettlogg import workflow
 from stafettlogg.models import Entry, Kind, Outcome, Visibility
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -421,12 +419,6 @@ def test_poll__is_not_the_persons_activity(client, writer, family):
     client.get(poll_url(family, 0))
     assert client.session.get("_refreshed_at") == 0
     assert refreshed is not None
-
-
-def shown(msgid: str) -> str:
-    """A message as a page in the default language (Bokmål) shows it, escaped."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return escape(translation.gettext(msgid))
 
 
 # Ids as a hostile or stale page sends them: digits that are not ASCII ("²" passes str.isdigit() but not int()).

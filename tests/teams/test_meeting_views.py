@@ -303,7 +303,9 @@ def test_meeting_new__says_how_many_referrals_wait_or_that_none_do(team, leader,
 
 @pytest.mark.parametrize("htmx", [True, False])
 def test_present__someone_ticked_who_left_the_team__saves_nothing_and_says_so(meeting, leader, member, htmx):
-    gone = factories.unit_staff()
+    gone = factories.team_member(meeting.team, username="slutta")
+    admin = factories.UserFactory(username="admin", is_superuser=True)
+    workflow.remove_team_member(actor=admin, member=meeting.team.members.get(user=gone))
     url = reverse("teams:meeting_present", args=[meeting.pk])
     before = set(meeting.present.all())
 
