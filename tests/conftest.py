@@ -1,5 +1,6 @@
 import fcntl
 import importlib
+import threading
 import time
 from pathlib import Path
 
@@ -225,6 +226,43 @@ def waiting_on_a_lock(seconds: float) -> bool:
                 return True
             time.sleep(0.05)
     return False
+
+
+def two_at_once(monkeypatch, owner, name: str, call) -> list:
+    """Run `call` twice at the same moment, each in a thread (a connection) of its own, and return what each returned
+    or raised. The first holds its transaction open inside `owner.name` until the second waits on a lock: the moment
+    at which a double post is decided."""
+    outcomes, first_inside, let_first_finish = [], threading.Event(), threading.Event()
+    inner = getattr(owner, name)
+
+    def first_waits(*args, **kwargs):
+        if not first_inside.is_set():
+            first_inside.set()
+            let_first_finish.wait(timeout=10)
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, first_waits)
+
+    def run():
+        try:
+            with translation.override("en"):  # a thread of its own: the test's language is not its
+                outcomes.append(call())
+        except Exception as error:  # noqa: BLE001 - what the second post is told is the outcome to check
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    first, second = threading.Thread(target=run), threading.Thread(target=run)
+    try:
+        first.start()
+        assert first_inside.wait(timeout=10)
+        second.start()
+        assert waiting_on_a_lock(seconds=10)
+    finally:
+        let_first_finish.set()
+        first.join(timeout=10)
+        second.join(timeout=10)
+    return outcomes
 
 
 def shown(msgid: str) -> str:

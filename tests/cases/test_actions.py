@@ -2,15 +2,13 @@
 post waits for the first on the family's unique registration key and is given the family it registered; any other
 refusal by the database is not taken for that."""
 
-import threading
-
 import pytest
 from django.db import IntegrityError, connection
 
 from cases import actions
 from cases.models import Case, Family
 from tests import factories
-from tests.conftest import waiting_on_a_lock
+from tests.conftest import two_at_once
 
 CONTENT = {
     "family_name": "Familien Berg",
@@ -24,38 +22,10 @@ CONTENT = {
 @pytest.mark.django_db(transaction=True)
 def test_register_family__two_posts_of_one_form_at_once__register_one_family(monkeypatch):
     staff = factories.unit_staff(username="laerer")
-    outcomes = []
-    first_inside, let_first_finish = threading.Event(), threading.Event()
-    open_case = actions.workflow.open_case
-
-    def first_waits(**kwargs):
-        # The first post holds its transaction open (its family inserted, not committed) while the second comes.
-        if not first_inside.is_set():
-            first_inside.set()
-            let_first_finish.wait(timeout=10)
-        return open_case(**kwargs)
-
-    monkeypatch.setattr(actions.workflow, "open_case", first_waits)
-
-    def post():
-        try:
-            outcomes.append(actions.register_family(actor=staff, **CONTENT))
-        except actions.RegisteredAlready as registered:
-            outcomes.append(registered)
-        finally:
-            connection.close()
-
-    first, second = threading.Thread(target=post), threading.Thread(target=post)
-    try:
-        first.start()
-        assert first_inside.wait(timeout=10)
-        second.start()
-        # The second waits on the first's family, inserted and not yet committed: it makes none of its own.
-        assert waiting_on_a_lock(seconds=10)
-    finally:
-        let_first_finish.set()
-        first.join(timeout=10)
-        second.join(timeout=10)
+    # The second waits on the first's family, inserted and not yet committed: it makes none of its own.
+    outcomes = two_at_once(
+        monkeypatch, actions.workflow, "open_case", lambda: actions.register_family(actor=staff, **CONTENT)
+    )
     assert (Family.objects.count(), Case.objects.count()) == (1, 1)
     family = Family.objects.get()
     (case,) = [outcome for outcome in outcomes if isinstance(outcome, Case)]

@@ -1,11 +1,10 @@
 """Screening rules: versions freeze, answers must belong to the version, named screenings open a case."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases import actions
 from cases import workflow as case_workflow
@@ -15,7 +14,7 @@ from familielos.models import Membership, ServiceKind
 from screening import workflow
 from screening.models import AgeGroup, Audience, Instrument, InstrumentStatus, Recommendation, Submission
 from tests import factories
-from tests.conftest import waiting_on_a_lock
+from tests.conftest import two_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -300,37 +299,14 @@ def test_record_avklaringssamtale__stale_version__is_refused_and_keeps_the_newer
 def test_draft_new_version__two_at_once__one_draft_and_the_second_is_refused_readably(default_data, monkeypatch):
     leader = factories.UserFactory(username="leiar", role=roles.LEADER)
     published = workflow.current_instrument("barneskole")
-    outcomes, first_inside, let_first_finish = [], threading.Event(), threading.Event()
-    create = Instrument.objects.create
-
-    def first_waits(**kwargs):
-        # The first holds its transaction open (the versions locked, its draft not committed) while the second comes.
-        if not first_inside.is_set():
-            first_inside.set()
-            let_first_finish.wait(timeout=10)
-        return create(**kwargs)
-
-    monkeypatch.setattr(Instrument.objects, "create", first_waits)
-
-    def draft():
-        try:
-            with translation.override("en"):  # a thread of its own: the test's language is not its
-                outcomes.append(workflow.draft_new_version(actor=leader, instrument=published))
-        except workflow.ScreeningRefused as refused:
-            outcomes.append(str(refused))
-        finally:
-            connection.close()
-
-    first, second = threading.Thread(target=draft), threading.Thread(target=draft)
-    try:
-        first.start()
-        assert first_inside.wait(timeout=10)
-        second.start()
-        assert waiting_on_a_lock(seconds=10)
-    finally:
-        let_first_finish.set()
-        first.join(timeout=10)
-        second.join(timeout=10)
+    # The first holds its transaction open (the versions locked, its draft not committed) while the second comes.
+    outcomes = two_at_once(
+        monkeypatch,
+        Instrument.objects,
+        "create",
+        lambda: workflow.draft_new_version(actor=leader, instrument=published),
+    )
     assert Instrument.objects.filter(age_group=published.age_group, status=InstrumentStatus.DRAFT).count() == 1
-    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Instrument", "str"]
-    assert "There is already a draft for this age group. Finish or edit that one." in outcomes
+    (refused,) = [outcome for outcome in outcomes if isinstance(outcome, workflow.ScreeningRefused)]
+    assert str(refused) == "There is already a draft for this age group. Finish or edit that one."
+    assert len(outcomes) == 2
