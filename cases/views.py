@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +23,7 @@ from cases.forms import (
     RegisterFamilyForm,
 )
 from cases.models import Avklaringssamtale, Case, Consent, Status
-from familielos import audit
+from familielos import audit, once
 from familielos.errors import Refused
 from familielos.models import AccessAction
 from familielos.validators import parse_id
@@ -153,14 +155,20 @@ def consent_new(request, family_pk):
     samtale = selectors.samtaler(family).filter(pk=parse_id(request.GET.get("samtale"))).first()
     refusal = ""
     if request.method == "POST" and form.is_valid():
+        back = reverse("cases:samtale_detail", args=[family.pk, samtale.pk]) if samtale else family.get_absolute_url()
         try:
-            consent = actions.record_consent(actor=request.user, family=family, **form.cleaned_data)
+            with transaction.atomic():
+                claimed = once.claim(request)
+                consent = actions.record_consent(actor=request.user, family=family, **form.cleaned_data)
+                once.remember(claimed, back)
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except Refused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=consent)
             messages.success(request, _("The consent is recorded."))
-            return redirect("cases:samtale_detail", family.pk, samtale.pk) if samtale else redirect(family)
+            return redirect(back)
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="consent")
     context = {"family": family, "form": form, "refusal": refusal, "samtale": samtale}
     return render(request, "cases/consent_form.html", context)
@@ -189,7 +197,13 @@ def person_new(request, family_pk):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = actions.add_person(actor=request.user, family=family, **form.cleaned_data)
+        try:
+            with transaction.atomic():
+                claimed = once.claim(request)
+                person = actions.add_person(actor=request.user, family=family, **form.cleaned_data)
+                once.remember(claimed, family.get_absolute_url())
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=person)
         messages.success(request, _("The person is added."))
         return redirect(family)

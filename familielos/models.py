@@ -105,3 +105,20 @@ class AccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
+
+
+class SentForm(models.Model):
+    """A form that did its work (familielos.once.claim): the key of the person, the form's one-time token and what
+    was sent, and the page that shows what it made. The same form sent again finds it and goes there. Forgotten
+    after a day (familielos.tasks.forget_sent_forms): a form is sent twice within seconds, not days."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    url = models.CharField(max_length=500)
+
+    class Meta:
+        verbose_name = _("sent form")
+        verbose_name_plural = _("sent forms")
+
+    def __str__(self):
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.url}"

@@ -1,10 +1,14 @@
 """A form sent twice (a double click, a request the browser sends again) does its work once.
 
-The form carries a one-time token (OnceField), new on every page. What the form makes is stored with a key made of
-the person, the token and what was sent (`key`), under a unique constraint: the same form sent again with the same
-content finds what the first post made (and waits for it, if the first is still being saved), while the form sent
-again with other content (changed after going back) makes something new. A form without a usable token (a page
-from before a deploy, a tampered value) works as any form: nothing is lost, it is only not deduplicated.
+The form carries a one-time token (OnceField, or `{% once_token %}` in the template), new on every page. What the
+form makes is stored with a key made of the person, the token and what was sent (`key`), under a unique constraint:
+the same form sent again with the same content finds what the first post made (and waits for it, if the first is
+still being saved), while the form sent again with other content (changed after going back) makes something new. A
+form without a usable token (a page from before a deploy, a tampered value) works as any form: nothing is lost, it
+is only not deduplicated.
+
+"Ny familie" keeps the key on the family it registers. Other forms claim it in a table of their own (`claim`, inside
+the transaction that does the work, and `remember` the page to show), so a second post is sent to that page.
 """
 
 import hashlib
@@ -13,7 +17,16 @@ import re
 import secrets
 
 from django import forms
+from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from familielos.models import SentForm
+
+# The POST field the token is sent in by `{% once_token %}`.
+TOKEN_NAME = "once"
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -24,7 +37,7 @@ class OnceField(forms.CharField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, initial=lambda: secrets.token_urlsafe(16), **kwargs)
+        super().__init__(required=False, initial=new_token, **kwargs)
 
     def clean(self, value):
         return value if isinstance(value, str) and _TOKEN.fullmatch(value) else ""
@@ -36,3 +49,63 @@ def key(actor, token: str, content: dict) -> str:
         return ""
     sent = json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
     return hashlib.sha256(f"{actor.pk}\n{token}\n{sent}".encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class SentAlready(Exception):
+    """The same form with the same content did its work before: `url` shows what it made."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+def _post_key(request) -> str:
+    """The key of this post: the person, the form's token and what was sent (the post as it came, without the
+    tokens); "" without a usable token."""
+    token = request.POST.get(TOKEN_NAME, "")
+    if not _TOKEN.fullmatch(token):
+        return ""
+    ignored = {TOKEN_NAME, "csrfmiddlewaretoken"}
+    return key(request.user, token, {name: request.POST.getlist(name) for name in request.POST if name not in ignored})
+
+
+def claim(request) -> str:
+    """Claim this post's key, inside the transaction that does the form's work: raises SentAlready when the same form
+    with the same content did it first (waiting for that post to be saved, if it still is). Returns the key for
+    `remember`; "" for a post without a usable token, which is not deduplicated."""
+    claimed = _post_key(request)
+    if not claimed:
+        return ""
+    with connection.cursor() as cursor:
+        # A second insert of the key waits here until the first post's transaction ends, then does nothing.
+        cursor.execute(
+            f"INSERT INTO {SentForm._meta.db_table} (key, sent_at, url) VALUES (%s, now(), '')"
+            " ON CONFLICT (key) DO NOTHING RETURNING key",
+            [claimed],
+        )
+        if cursor.fetchone() is None:
+            raise SentAlready(SentForm.objects.get(key=claimed).url)
+    return claimed
+
+
+def check(request) -> None:
+    """Raises SentAlready when this post did its work before: for a page whose own checks would refuse the post
+    again (the step is done) before it comes to `claim`."""
+    if (sent := _post_key(request)) and (url := SentForm.objects.filter(key=sent).values_list("url", flat=True)):
+        raise SentAlready(url[0])
+
+
+def remember(claimed: str, url: str) -> None:
+    """The page that shows what the claimed post made, for the same form sent again."""
+    if claimed:
+        SentForm.objects.filter(key=claimed).update(url=url)
+
+
+def sent_twice(request, sent: SentAlready):
+    """The answer to the same form sent again: the page of what the first post made."""
+    messages.info(request, _("The form was sent twice: it is saved once. This is it."))
+    return redirect(sent.url)

@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import access, consents
-from familielos import audit, roles
+from familielos import audit, once, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction, Membership
 from familieteam import workflow
@@ -49,7 +50,13 @@ def _leader_page(request, team: Familieteam, template: str, *, change, viewed, c
     refusal = ""
     if change is not None:
         try:
-            done = change()
+            # A form sent twice (familielos.once, for the forms that carry its token) makes its change once.
+            with transaction.atomic():
+                claimed = once.claim(request)
+                done = change()
+                once.remember(claimed, resolve_url(done.then))
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except Refused as refused:
             refusal = str(refused)
         else:

@@ -2,12 +2,14 @@
 own family (`request.person.family`, set by portal_view) and writes an audit event for every read and write."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from familielos import audit
+from familielos import audit, once
 from familielos.errors import Refused
 from familielos.models import AccessAction
 from portal import forms, selectors, workflow
@@ -125,7 +127,12 @@ def log_post(request):
     form = post_forms[kind]
     if form.is_valid():
         try:
-            entry = log_workflow.post_from_family(actor=request.user, kind=kind, text=form.cleaned_data["text"])
+            with transaction.atomic():
+                claimed = once.claim(request)
+                entry = log_workflow.post_from_family(actor=request.user, kind=kind, text=form.cleaned_data["text"])
+                once.remember(claimed, reverse("portal:log"))
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except Refused as refused:
             form.add_error(None, str(refused))
         else:

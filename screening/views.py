@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import access
-from familielos import audit
+from familielos import audit, once
 from familielos.decorators import permission_or_404
 from familielos.models import AccessAction
 from familielos.validators import parse_id
@@ -295,13 +297,19 @@ def factor_add(request, pk):
     new_factor = NewFactorForm(request.POST, instrument=instrument, prefix="new")
     if new_factor.is_valid():
         fields = {name: new_factor.cleaned_data[name] for name in NewFactorForm.Meta.fields}
+        edit_url = reverse("screening:instrument_edit", args=[instrument.pk])
         try:
-            workflow.add_factor(actor=request.user, **fields)
+            with transaction.atomic():
+                claimed = once.claim(request)
+                workflow.add_factor(actor=request.user, **fields)
+                once.remember(claimed, edit_url)
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except workflow.ScreeningRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("The factor is added."))
-            return redirect("screening:instrument_edit", instrument.pk)
+            return redirect(edit_url)
     return _edit_page(request, instrument, new_factor=new_factor)
 
 

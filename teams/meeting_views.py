@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django_htmx.http import reswap, retarget
 
 from cases import access, consents
 from cases import workflow as case_workflow
-from familielos import audit, roles
+from familielos import audit, once, roles
 from familielos.models import AccessAction, ServiceKind, ServiceUnit
 from familielos.pdf import pdf_filename, render_pdf
 from familielos.validators import parse_id
@@ -81,12 +82,17 @@ def meeting_new(request, team_pk):
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = workflow.create_meeting(
-                actor=request.user,
-                team=team,
-                starts_at=form.cleaned_data["starts_at"],
-                place=form.cleaned_data["place"],
-            )
+            with transaction.atomic():
+                claimed = once.claim(request)
+                meeting = workflow.create_meeting(
+                    actor=request.user,
+                    team=team,
+                    starts_at=form.cleaned_data["starts_at"],
+                    place=form.cleaned_data["place"],
+                )
+                once.remember(claimed, reverse("teams:meeting_agenda", args=[meeting.pk]))
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except workflow.Refused as refused:
             refusal = str(refused)
         else:

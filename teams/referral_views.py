@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import access, consents
 from cases import selectors as case_selectors
 from cases import workflow as case_workflow
-from familielos import audit
+from familielos import audit, once
 from familielos.models import AccessAction
 from teams import workflow
 from teams.models import Decision, Outcome, Referral, ReferralStatus, Ressursteam
@@ -35,15 +36,25 @@ def referral_new(request, family_pk):
     case = case_selectors.current_case(family)
     if case is None:
         raise Http404
+    if request.method == "POST":
+        try:
+            once.check(request)
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
     refusal = case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=request.user, case=case)
     covering = case_selectors.covering_ressursteam(case)
     teams = Ressursteam.objects.filter(pk=covering.pk) if covering else Ressursteam.objects.all()
     form = NewReferralForm(request.POST or None, teams=teams, initial={"team": covering})
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            referral = workflow.create_referral(
-                actor=request.user, team=form.cleaned_data["team"], case=case, **form.texts()
-            )
+            with transaction.atomic():
+                claimed = once.claim(request)
+                referral = workflow.create_referral(
+                    actor=request.user, team=form.cleaned_data["team"], case=case, **form.texts()
+                )
+                once.remember(claimed, referral.get_absolute_url())
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except workflow.Refused as refused:
             refusal = str(refused)
         else:
@@ -78,9 +89,14 @@ def referral_anonymous_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            referral = workflow.create_referral(
-                actor=request.user, team=data["team"], unit=data["unit"], **form.texts()
-            )
+            with transaction.atomic():
+                claimed = once.claim(request)
+                referral = workflow.create_referral(
+                    actor=request.user, team=data["team"], unit=data["unit"], **form.texts()
+                )
+                once.remember(claimed, referral.get_absolute_url())
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except workflow.Refused as refused:
             refusal = str(refused)
         else:

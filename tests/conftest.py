@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.html import escape
 from pytest_django.plugin import blocking_manager_key
 
+from familielos import once
 from tests import factories, template_database
 from tests.perf.database import comment_on_database, migrations_fingerprint
 
@@ -263,6 +264,16 @@ def two_at_once(monkeypatch, owner, name: str, call) -> list:
         first.join(timeout=10)
         second.join(timeout=10)
     return outcomes
+
+
+def post_twice(client, url: str, data: dict):
+    """One form posted twice, as a browser or a retry sends it again: with the same one-time token
+    (familielos.once). The first answer, and the second with its redirect followed."""
+    sent = {**data, once.TOKEN_NAME: once.new_token()}
+    return client.post(url, sent), client.post(url, sent, follow=True)
+
+
+SENT_TWICE = "The form was sent twice: it is saved once. This is it."
 
 
 def shown(msgid: str) -> str:

@@ -1,7 +1,8 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from familielos import roles
+from familielos import once, roles
 
 register = template.Library()
 
@@ -51,3 +52,9 @@ AUDITED_OBJECTS = {
 @register.filter
 def audited_object(value):
     return AUDITED_OBJECTS.get(value, value)
+
+
+@register.simple_tag
+def once_token():
+    """The hidden one-time token of a form that must do its work once however often it is sent (familielos.once)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', once.TOKEN_NAME, once.new_token())

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case, Consent, Family, Level, LevelChange, Person
 from familielos.models import AccessEvent, Membership
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import SENT_TWICE, client_for, post_twice, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,19 @@ def test_consent_new__good_input__records_consent(case, staff_client):
     assert (consent.given_by, list(consent.units.all()), consent.recorded_by) == (guardian, [unit], case.opened_by)
 
 
+def test_consent_new__sent_twice__is_recorded_once(case, staff_client):
+    guardian = case.family.persons.get(role="guardian")
+    data = {"given_by": guardian.pk, "decision": "given", "units": [factories.ServiceUnitFactory().pk]}
+    data["valid_from"] = timezone.localdate().isoformat()
+
+    first, again = post_twice(staff_client, reverse("cases:consent_new", args=[case.family_id]), data)
+
+    assert first.status_code == 302
+    assert again.redirect_chain == [(first.url, 302)]
+    assert shown(SENT_TWICE) in again.text
+    assert Consent.objects.count() == 1
+
+
 def test_consent_new__refusal__is_recorded_too(case, staff_client):
     guardian = case.family.persons.get(role="guardian")
     response = staff_client.post(
@@ -272,6 +285,15 @@ def test_person_new__good_input__adds_the_person(family, staff_client):
     )
     assert response.status_code == 302
     assert family.persons.filter(first_name="Liten").exists()
+
+
+def test_person_new__sent_twice__adds_the_person_once(family, staff_client):
+    data = {"role": "child", "first_name": "Liten", "last_name": "Bror", "birth_date": "2022-02-02"}
+
+    first, again = post_twice(staff_client, reverse("cases:person_new", args=[family.pk]), data)
+
+    assert again.redirect_chain == [(first.url, 302)]
+    assert family.persons.filter(first_name="Liten").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from familieteam.models import FamilieteamMeeting, Frequency, MeetingStatus, Mem
 from stafettlogg.events import Event
 from stafettlogg.models import Entry
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, post_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -365,6 +365,15 @@ def test_trusted_add__adds_a_person_without_access(case, team, los_client):
         None,
     )
     assert AccessEvent.objects.filter(family_id=case.family_id, action=AccessAction.CREATE, object_id=str(member.pk))
+
+
+def test_trusted_add__sent_twice__adds_the_person_once(case, team, los_client):
+    data = {"name": "Tante Test", "relation": "Tante", "contact": "900 00 000"}
+
+    first, again = post_twice(los_client, team_url(case, "trusted_add"), data)
+
+    assert again.redirect_chain == [(first.url, 302)]
+    assert team.members.filter(kind=MemberKind.TRUSTED, name="Tante Test").count() == 1
 
 
 @pytest.mark.parametrize(

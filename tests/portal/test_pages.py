@@ -20,7 +20,7 @@ from stafettlogg import selectors as log_selectors
 from stafettlogg import workflow as log_workflow
 from stafettlogg.models import TEXT_MAX, Entry, Kind, Visibility
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, post_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -360,6 +360,15 @@ def test_log_post__appears_in_the_family_log_and_the_staffs_log(parent, family, 
     assert entry in log_selectors.entries(family)
     assert "Ida syklar til skulen no" in client.get(reverse("portal:log")).content.decode()
     assert AccessEvent.objects.filter(actor=parent, action=AccessAction.CHANGE, object_id=str(entry.pk)).exists()
+
+
+def test_log_post__sent_twice__is_in_the_log_once(parent, family):
+    data = {"kind": Kind.MESSAGE, "message-text": "Kan vi flytte møtet?"}
+
+    first, again = post_twice(client_for(parent), reverse("portal:log_post"), data)
+
+    assert again.redirect_chain == [(first.url, 302)]
+    assert Entry.objects.filter(family=family, text="Kan vi flytte møtet?").count() == 1
 
 
 def test_log_post__shows_in_the_staffs_log_page(parent, family, staff_client):

@@ -11,7 +11,7 @@ from familielos import roles
 from screening import workflow
 from screening.models import Factor, FactorKind, Instrument, InstrumentStatus
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, post_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +274,16 @@ def test_factor_add__good_input__adds_it_at_the_end_of_the_group_with_a_new_key(
     factor = draft.factors.get(label="Søvnvanskar")
     assert (factor.group, factor.kind, factor.key) == (group, "protective", "sovnvanskar")
     assert factor.position > max(f.position for f in group.factors.exclude(pk=factor.pk))
+
+
+def test_factor_add__sent_twice__adds_the_factor_once(leader_client, draft):
+    group = draft.groups.order_by("position").last()
+    data = {"new-group": group.pk, "new-label": "Søvnvanskar", "new-kind": "protective", "new-weight": 1}
+
+    first, again = post_twice(leader_client, reverse("screening:factor_add", args=[draft.pk]), data)
+
+    assert again.redirect_chain == [(first.url, 302)]
+    assert draft.factors.filter(label="Søvnvanskar").count() == 1
 
 
 @pytest.mark.parametrize(

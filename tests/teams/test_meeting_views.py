@@ -15,7 +15,7 @@ from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
 from teams.models import Decision, Meeting, Referral, ReferralStatus, TeamRole, Urgency
 from tests import factories
-from tests.conftest import client_for, shown
+from tests.conftest import client_for, post_twice, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +174,18 @@ def test_meeting_new__leader__plans_it_with_the_waiting_referrals_urgent_first(t
     assert response.url == reverse("teams:meeting_agenda", args=[meeting.pk])
     assert meeting.place == "Møterom 2"
     assert [item.referral for item in meeting.items.all()] == [urgent, old]
+
+
+def test_meeting_new__sent_twice__plans_one_meeting(team, leader):
+    named_referral(team)
+    url = reverse("teams:meeting_new", args=[team.pk])
+
+    first, again = post_twice(client_for(leader), url, {"date": NEXT_MONTH, "time": "09:30", "place": "Møterom 2"})
+
+    meeting = Meeting.objects.get()
+    assert first.url == reverse("teams:meeting_agenda", args=[meeting.pk])
+    assert again.redirect_chain == [(first.url, 302)]
+    assert meeting.items.count() == 1
 
 
 def test_meeting_new__plain_member__is_refused_readably_and_nothing_is_made(team, member):

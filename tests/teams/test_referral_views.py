@@ -14,7 +14,7 @@ from familielos.models import AccessAction, AccessEvent, Membership, ServiceKind
 from teams import workflow
 from teams.models import AgendaItem, Outcome, Referral, ReferralStatus, TeamRole, Urgency
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, post_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +233,22 @@ def test_referral_new__send_with_consent__moves_the_case_to_level_2_for_the_team
     page = client_for(member).get(referral.get_absolute_url())
     assert "Familien Hansen" in page.text
     assert TEXTS["question"] in page.text
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_referral_new__sent_twice__makes_and_sends_one_referral(level1, team, school, staff_client, anonymous):
+    factories.give_consent(level1, units=team.units.all())
+    if anonymous:
+        url, data = reverse("teams:referral_anonymous_new"), {**TEXTS, "unit": school.pk, "team": team.pk}
+    else:
+        url, data = reverse("teams:referral_new", args=[level1.family_id]), {**TEXTS, "team": team.pk}
+
+    first, again = post_twice(staff_client, url, {**data, "send": "1"})
+
+    referral = Referral.objects.get()
+    assert referral.status == ReferralStatus.SENT
+    assert first.url == referral.get_absolute_url()
+    assert again.redirect_chain == [(first.url, 302)]
 
 
 @pytest.mark.parametrize(
