@@ -64,13 +64,14 @@ class SentAlready(Exception):
 
 
 def _post_key(request) -> str:
-    """The key of this post: the person, the form's token and what was sent (the post as it came, without the
-    tokens); "" without a usable token."""
+    """The key of this post: the person, the form's token, its address and what was sent (the post as it came,
+    without the tokens); "" without a usable token."""
     token = request.POST.get(TOKEN_NAME, "")
     if not _TOKEN.fullmatch(token):
         return ""
     ignored = {TOKEN_NAME, "csrfmiddlewaretoken"}
-    return key(request.user, token, {name: request.POST.getlist(name) for name in request.POST if name not in ignored})
+    sent = {name: request.POST.getlist(name) for name in request.POST if name not in ignored}
+    return key(request.user, token, {"path": request.path, "sent": sent})
 
 
 def claim(request) -> str:
@@ -92,9 +93,9 @@ def claim(request) -> str:
     return claimed
 
 
-def check(request) -> None:
-    """Raises SentAlready when this post did its work before: for a page whose own checks would refuse the post
-    again (the step is done) before it comes to `claim`."""
+def raise_if_sent(request) -> None:
+    """Raises SentAlready when this post did its work before: for a page whose own checks refuse the post again (the
+    step is done) before it comes to `claim`."""
     if (sent := _post_key(request)) and (url := SentForm.objects.filter(key=sent).values_list("url", flat=True)):
         raise SentAlready(url[0])
 
@@ -108,4 +109,4 @@ def remember(claimed: str, url: str) -> None:
 def sent_twice(request, sent: SentAlready):
     """The answer to the same form sent again: the page of what the first post made."""
     messages.info(request, _("The form was sent twice: it is saved once. This is it."))
-    return redirect(sent.url)
+    return redirect(sent.url or request.path)

@@ -36,12 +36,13 @@ def referral_new(request, family_pk):
     case = case_selectors.current_case(family)
     if case is None:
         raise Http404
-    if request.method == "POST":
+    refusal = case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=request.user, case=case)
+    if request.method == "POST" and refusal:
+        # Refused because this very form, sent a moment ago, moved the case on: go to what it made.
         try:
-            once.check(request)
+            once.raise_if_sent(request)
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
-    refusal = case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=request.user, case=case)
     covering = case_selectors.covering_ressursteam(case)
     teams = Ressursteam.objects.filter(pk=covering.pk) if covering else Ressursteam.objects.all()
     form = NewReferralForm(request.POST or None, teams=teams, initial={"team": covering})

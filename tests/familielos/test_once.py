@@ -32,6 +32,42 @@ def test_claim__one_form_posted_twice_at_once__the_second_waits_and_is_sent_to_w
 
 
 @pytest.mark.django_db
+def test_claim__the_form_changed_before_sending_again_or_without_a_token__does_its_work_again(staff, family):
+    url = reverse("cases:person_new", args=[family.pk])
+    data = {"role": "child", "first_name": "Liten", "last_name": "Bror", "birth_date": "2022-02-02"}
+    token = once.new_token()
+    client = client_for(staff)
+
+    client.post(url, {**data, once.TOKEN_NAME: token})
+    client.post(url, {**data, "first_name": "Vesle", once.TOKEN_NAME: token})
+    client.post(url, data)
+    client.post(url, data)
+
+    assert sorted(family.persons.filter(last_name="Bror").values_list("first_name", flat=True)) == [
+        "Liten",
+        "Liten",
+        "Liten",
+        "Vesle",
+    ]
+
+
+@pytest.mark.django_db
+def test_claim__a_post_that_is_not_saved_claims_nothing_and_the_same_form_can_be_sent_again(staff, family):
+    guardian = family.persons.get(role="guardian")
+    url = reverse("cases:consent_new", args=[family.pk])
+    unit = factories.ServiceUnitFactory()
+    data = {"given_by": guardian.pk, "decision": "given", "units": [unit.pk], once.TOKEN_NAME: once.new_token()}
+    data["valid_from"] = timezone.localdate().isoformat()
+    client = client_for(staff)
+    refused = client.post(url, {**data, "given_by": factories.person(factories.open_case().family).pk})  # not theirs
+
+    assert refused.status_code == 200
+    assert not SentForm.objects.exists()
+    assert client.post(url, data).status_code == 302
+    assert SentForm.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_forget_sent_forms__deletes_those_sent_more_than_a_day_ago():
     SentForm.objects.create(key="a" * 64, url="/familier/1/")
     SentForm.objects.create(key="b" * 64, url="/familier/2/")
