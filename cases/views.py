@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -157,10 +156,9 @@ def consent_new(request, family_pk):
     if request.method == "POST" and form.is_valid():
         back = reverse("cases:samtale_detail", args=[family.pk, samtale.pk]) if samtale else family.get_absolute_url()
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 consent = actions.record_consent(actor=request.user, family=family, **form.cleaned_data)
-                once.remember(claimed, back)
+                claimed.shown_at(back)
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except Refused as refused:
@@ -198,10 +196,9 @@ def person_new(request, family_pk):
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 person = actions.add_person(actor=request.user, family=family, **form.cleaned_data)
-                once.remember(claimed, family.get_absolute_url())
+                claimed.shown_at(family.get_absolute_url())
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=person)

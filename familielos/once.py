@@ -7,19 +7,20 @@ still being saved), while the form sent again with other content (changed after 
 form without a usable token (a page from before a deploy, a tampered value) works as any form: nothing is lost, it
 is only not deduplicated.
 
-"Ny familie" keeps the key on the family it registers. Other forms claim it in a table of their own (`claim`, inside
-the transaction that does the work, and `remember` the page to show), so a second post is sent to that page.
+"Ny familie" keeps the key on the family it registers. Other forms claim it in a table of their own (`claim`, around
+the work, which says the page that shows it), so a second post is sent to that page.
 """
 
 import hashlib
 import json
 import re
 import secrets
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -74,10 +75,9 @@ def _post_key(request) -> str:
     return key(request.user, token, {"path": request.path, "sent": sent})
 
 
-def claim(request) -> str:
-    """Claim this post's key, inside the transaction that does the form's work: raises SentAlready when the same form
-    with the same content did it first (waiting for that post to be saved, if it still is). Returns the key for
-    `remember`; "" for a post without a usable token, which is not deduplicated."""
+def _claim(request) -> str:
+    """Claim this post's key: raises SentAlready when the same form with the same content did its work first
+    (waiting for that post to be saved, if it still is). "" for a post without a usable token."""
     claimed = _post_key(request)
     if not claimed:
         return ""
@@ -93,17 +93,35 @@ def claim(request) -> str:
     return claimed
 
 
+class Claimed:
+    """The post claimed by `claim`: `shown_at(url)` records the page that shows what it made."""
+
+    def __init__(self, key: str):
+        self.key, self.url = key, ""
+
+    def shown_at(self, url: str) -> None:
+        self.url = url
+
+
+@contextmanager
+def claim(request):
+    """Do a form's work once: the block runs in one transaction with the claim of this post, and says where what it
+    made is shown (`shown_at`). The same form with the same content sent again raises SentAlready (after waiting for
+    the first post, if it is still being saved); a block that fails or is refused rolls its claim back with it."""
+    with transaction.atomic():
+        claimed = Claimed(_claim(request))
+        yield claimed
+        if claimed.key:
+            if not claimed.url:
+                raise ValueError("once.claim: say where the work is shown (shown_at) before the block ends")
+            SentForm.objects.filter(key=claimed.key).update(url=claimed.url)
+
+
 def raise_if_sent(request) -> None:
     """Raises SentAlready when this post did its work before: for a page whose own checks refuse the post again (the
     step is done) before it comes to `claim`."""
     if (sent := _post_key(request)) and (url := SentForm.objects.filter(key=sent).values_list("url", flat=True)):
         raise SentAlready(url[0])
-
-
-def remember(claimed: str, url: str) -> None:
-    """The page that shows what the claimed post made, for the same form sent again."""
-    if claimed:
-        SentForm.objects.filter(key=claimed).update(url=url)
 
 
 def sent_twice(request, sent: SentAlready):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -51,10 +50,9 @@ def _leader_page(request, team: Familieteam, template: str, *, change, viewed, c
     if change is not None:
         try:
             # A form sent twice (familielos.once, for the forms that carry its token) makes its change once.
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 done = change()
-                once.remember(claimed, resolve_url(done.then))
+                claimed.shown_at(resolve_url(done.then))
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except Refused as refused:

@@ -2,7 +2,6 @@
 own family (`request.person.family`, set by portal_view) and writes an audit event for every read and write."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -127,10 +126,9 @@ def log_post(request):
     form = post_forms[kind]
     if form.is_valid():
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 entry = log_workflow.post_from_family(actor=request.user, kind=kind, text=form.cleaned_data["text"])
-                once.remember(claimed, reverse("portal:log"))
+                claimed.shown_at(reverse("portal:log"))
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except Refused as refused:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -299,10 +298,9 @@ def factor_add(request, pk):
         fields = {name: new_factor.cleaned_data[name] for name in NewFactorForm.Meta.fields}
         edit_url = reverse("screening:instrument_edit", args=[instrument.pk])
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 workflow.add_factor(actor=request.user, **fields)
-                once.remember(claimed, edit_url)
+                claimed.shown_at(edit_url)
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except workflow.ScreeningRefused as refused:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -82,15 +81,14 @@ def meeting_new(request, team_pk):
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 meeting = workflow.create_meeting(
                     actor=request.user,
                     team=team,
                     starts_at=form.cleaned_data["starts_at"],
                     place=form.cleaned_data["place"],
                 )
-                once.remember(claimed, reverse("teams:meeting_agenda", args=[meeting.pk]))
+                claimed.shown_at(reverse("teams:meeting_agenda", args=[meeting.pk]))
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except workflow.Refused as refused:

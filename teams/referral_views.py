@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -48,12 +47,11 @@ def referral_new(request, family_pk):
     form = NewReferralForm(request.POST or None, teams=teams, initial={"team": covering})
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 referral = workflow.create_referral(
                     actor=request.user, team=form.cleaned_data["team"], case=case, **form.texts()
                 )
-                once.remember(claimed, referral.get_absolute_url())
+                claimed.shown_at(referral.get_absolute_url())
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except workflow.Refused as refused:
@@ -90,12 +88,11 @@ def referral_anonymous_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                claimed = once.claim(request)
+            with once.claim(request) as claimed:
                 referral = workflow.create_referral(
                     actor=request.user, team=data["team"], unit=data["unit"], **form.texts()
                 )
-                once.remember(claimed, referral.get_absolute_url())
+                claimed.shown_at(referral.get_absolute_url())
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
         except workflow.Refused as refused:
