@@ -112,6 +112,35 @@ def _record_data(samtale, **changes):
     return {**data, **changes}
 
 
+UNREADABLE = "This agreement could not be read from the page. Load the page again and write it once more."
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"avtale-TOTAL_FORMS": "1000"}, None),
+        ({"avtale-TOTAL_FORMS": "²"}, None),
+        ({"avtale-0-point": "abc"}, UNREADABLE),
+    ],
+)
+def test_samtale_detail__record__a_tampered_agreement_list__says_so_and_saves_nothing(
+    case, staff, staff_client, changes, message
+):
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
+    url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+
+    response = staff_client.post(url, _record_data(samtale, **changes))
+
+    assert response.status_code == 200
+    assert '<p class="error-text" role="alert">' in response.text
+    if message:
+        assert shown(message) in response.text
+    samtale.refresh_from_db()
+    assert (samtale.version, samtale.action_points.count()) == (1, 0)
+
+
 def test_samtale_detail__record__saves_samtaleduk_and_agreements(case, staff, staff_client):
     samtale = actions.book_avklaringssamtale(
         actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
