@@ -80,12 +80,14 @@ def action_point_new(request, pk):
         # The answer shows the meeting's points again.
         audit.record(request, action=AccessAction.VIEW, family_id=meeting.team.case.family_id, obj=meeting)
     if not request.htmx:
-        errors = [error for field_errors in (form.errors.values() if form else []) for error in field_errors]
-        for problem in [refusal] if refusal else errors:
-            messages.error(request, problem)
         if form is None:
             messages.success(request, _("The action point is set."))
-        return redirect("familieteam:meeting", meeting.pk)
+            return redirect("familieteam:meeting", meeting.pk)
+        # The page again with the form as typed, its errors at the fields. Imported here: the canvas page imports
+        # this module for the action points it shows.
+        from familieteam.canvas_views import page
+
+        return page(request, meeting, action_point_form=form, action_point_refusal=refusal)
     context = action_points_context(request.user, meeting, form=form, refusal=refusal)
     context["action_point_set"] = form is None
     return render(request, FRAGMENT, context)

@@ -47,7 +47,7 @@ PAGE = "familieteam/meeting.html"
 def meeting(request, pk):
     """The meeting's canvas: editable by the team while the meeting is planned, read-only once it is held."""
     meeting = access.familieteam_meeting_or_404(request.user, pk)
-    return _page(request, meeting)
+    return page(request, meeting)
 
 
 @login_required
@@ -84,7 +84,7 @@ def cell_save(request, pk):
             return redirect(f"{meeting.get_absolute_url()}#{slot.dom_id}")
         canvas = build_canvas(meeting)
         canvas.slot(area.pk, column.value).conflict = slot.conflict
-        return _page(request, meeting, canvas=canvas)
+        return page(request, meeting, canvas=canvas)
     if data["resolve"]:
         slot.focus = True
         return render(request, f"{PAGE}#cell", {"slot": slot, "meeting": meeting, "editable": True})
@@ -107,7 +107,7 @@ def _cell_invalid(request, meeting, form):
         canvas = build_canvas(meeting)
         if slot is not None:
             canvas.replace(slot)
-        return _page(request, meeting, canvas=canvas, refusal=error)
+        return page(request, meeting, canvas=canvas, refusal=error)
     if slot is not None and form.data.get("resolve"):
         slot.conflict = Conflict(text=slot.draft, due=form.cleaned_data.get("due"))
         audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=slot.cell or meeting)
@@ -118,7 +118,7 @@ def _cell_invalid(request, meeting, form):
 def _cell_refused(request, meeting, data, refusal: str):
     """A save the workflow refused (the meeting is over, the case left level 3): said at the cell, never a 500."""
     if not request.htmx:
-        return _page(request, meeting, refusal=refusal)
+        return page(request, meeting, refusal=refusal)
     if data["resolve"]:
         slot = slot_for(meeting, data["life_area"], Column(data["column"]))
         slot.error, slot.conflict = refusal, Conflict(text=data["text"], due=data["due"])
@@ -209,7 +209,7 @@ def evaluate(request, pk, cell_pk):
             cell.evaluation, saved = evaluation, True
             form = _evaluation_form(cell)
     if not request.htmx:
-        return _page(request, meeting, eval_forms={cell.pk: form}, refusal=refusal)
+        return page(request, meeting, eval_forms={cell.pk: form}, refusal=refusal)
     if not saved:
         audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=cell)
     cell.form = form
@@ -238,13 +238,15 @@ def _evaluation_form(cell) -> EvaluationForm:
     return EvaluationForm(prefix=_evaluation_prefix(cell), initial=initial)
 
 
-def _page(request, meeting, **kwargs):
+def page(request, meeting, **kwargs):
     """The whole canvas page (also after a form posted without JavaScript), its read recorded in the access log."""
     audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=meeting)
     return render(request, PAGE, _page_context(request, meeting, **kwargs))
 
 
-def _page_context(request, meeting, *, canvas=None, eval_forms=None, refusal="") -> dict:
+def _page_context(
+    request, meeting, *, canvas=None, eval_forms=None, refusal="", action_point_form=None, action_point_refusal=""
+) -> dict:
     canvas = canvas or build_canvas(meeting)
     editable = workflow.can_edit_canvas(meeting)
     items = evaluation_items(meeting)
@@ -267,5 +269,12 @@ def _page_context(request, meeting, *, canvas=None, eval_forms=None, refusal="")
         "previous_meeting": next((m for m in meetings if m.pk == meeting.previous_id), None),
         "next_meeting": next((m for m in meetings if m.previous_id == meeting.pk), None),
         "refusal": refusal,
-        **action_points_context(request.user, meeting, from_cell=request.GET.get("cell"), cells=canvas.cells()),
+        **action_points_context(
+            request.user,
+            meeting,
+            form=action_point_form,
+            refusal=action_point_refusal,
+            from_cell=request.GET.get("cell"),
+            cells=canvas.cells(),
+        ),
     }

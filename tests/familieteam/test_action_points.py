@@ -467,6 +467,18 @@ def test_tick__bad_input__changes_nothing(level3, data):
     assert point.status == "open"
 
 
+def test_new__without_javascript__bad_input__shows_the_page_with_the_text_typed_and_the_error_at_the_field(level3):
+    data = _point_data("", what="Viktig oppgåve", due="2026-02-30")
+
+    response = client_for(level3["user"]).post(_new_url(level3["meeting"]), data)
+
+    assert response.status_code == 200
+    assert 'value="Viktig oppgåve"' in response.text
+    assert 'id="id_aksjon-owner_error"' in response.text
+    assert 'id="id_aksjon-due_error"' in response.text
+    assert not ActionPoint.objects.exists()
+
+
 def test_tick__without_javascript__goes_back_to_the_page_it_came_from_on_this_site(level3):
     point = _point(level3, level3["user"])
     client = client_for(level3["user"])
