@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -12,7 +12,7 @@ from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Pe
 from familielos import roles
 from familielos.models import ServiceUnit
 from familielos.once import OnceField
-from familielos.validators import DateWithin, visible_name
+from familielos.validators import DateWithin, local_moment, readable, visible_name
 from teams.models import Ressursteam
 
 
@@ -62,6 +62,7 @@ class RegisterFamilyForm(forms.Form):
     reason = forms.CharField(
         label=_("The concern"),
         max_length=TEXT_MAX,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What has been seen or heard, and for how long."),
     )
@@ -204,7 +205,9 @@ class ConsentForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, validators=[readable]
+    )
 
 
 class AssignFamilielosForm(ReasonForm):
@@ -269,7 +272,11 @@ class BookSamtaleForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("time"):
-            starts_at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
+            try:
+                starts_at = local_moment(data["date"], data["time"])
+            except forms.ValidationError as error:
+                self.add_error("time", error)
+                return data
             if starts_at < timezone.now() - timedelta(days=1):
                 self.add_error("date", forms.ValidationError(_("The date has passed."), code="past"))
             data["starts_at"] = starts_at

@@ -2,11 +2,11 @@
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 # A database id as a page sends it: ASCII digits only (str.isdigit() and int() also take "²" or "١"; int("²")
@@ -46,12 +46,41 @@ class DateWithin:
             )
 
 
+def local_moment(day: date, hour: time) -> datetime:
+    """The date and time on the municipality's clock, as an aware datetime. A time the clocks skip (the night summer
+    time begins) is refused rather than moved an hour without a word; an hour that comes twice (the night it ends)
+    is the first of the two."""
+    moment = timezone.make_aware(datetime.combine(day, hour))
+    # Through UTC: a datetime already in the zone keeps its wall time when converted to it, skipped or not.
+    if timezone.localtime(moment.astimezone(UTC)).time() != hour:
+        raise ValidationError(
+            _("%(date)s has no %(time)s: the clocks go forward an hour that night. Choose another time.")
+            % {"date": date_format(day, "d.m.Y"), "time": time_format(hour, "H:i")},
+            code="no_such_time",
+        )
+    return moment
+
+
 # Characters that do not show but change how a name reads or compares: controls and format characters (Unicode
 # categories Cc and Cf: bidirectional overrides and marks, zero-width spaces and joiners, soft hyphens, tags), line
 # and paragraph separators, and the fillers that draw as blank. In a name they can make one person's name pass for
 # another's in a list.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 BLANK_FILLERS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def readable(value: str) -> None:
+    """A text holds something that shows: not only spaces, controls, format characters (a right-to-left mark, a
+    zero-width space) and blank fillers, which pass for text but leave nothing to read."""
+    if value and not any(
+        not character.isspace()
+        and character not in BLANK_FILLERS
+        and unicodedata.category(character) not in HIDDEN_CATEGORIES
+        for character in value
+    ):
+        raise ValidationError(
+            _("It holds nothing that can be read: write it with letters or numbers."), code="unreadable"
+        )
 
 
 def visible_name(value: str) -> None:

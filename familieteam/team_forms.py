@@ -4,7 +4,7 @@ Choices (members, staff) are read once by the view and passed in, so a form neve
 posted id outside them is a field error, not a lookup.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos import roles
-from familielos.validators import visible_name
+from familielos.validators import local_moment, readable, visible_name
 from familieteam import plan
 from familieteam.models import FamilieteamMeeting, FamilieteamMember, Frequency
 
@@ -117,6 +117,7 @@ class TrustedPersonForm(forms.Form):
         label=_("How to reach them"),
         max_length=_max_length(FamilieteamMember, "contact"),
         required=False,
+        validators=[readable],
         help_text=_("Phone number or e-mail address."),
     )
 
@@ -127,7 +128,11 @@ def _starts_at(form, data, date_name: str, time_name: str):
     if day is None or hour is None:
         return None
     today = timezone.localdate()
-    starts_at = timezone.make_aware(datetime.combine(day, hour))
+    try:
+        starts_at = local_moment(day, hour)
+    except forms.ValidationError as error:
+        form.add_error(time_name, error)
+        return None
     if day < today:
         form.add_error(date_name, forms.ValidationError(_("The date has passed. Choose a later date."), code="past"))
     elif starts_at < timezone.now():

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from familielos.validators import readable
 from portal.workflow import FAMILY_STATUSES
 from stafettlogg.models import TEXT_MAX, Kind
 from stafettlogg.workflow import FAMILY_KINDS
@@ -23,6 +24,7 @@ class FamilyPostForm(forms.Form):
     text = forms.CharField(
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[readable],
         error_messages={
             "required": _("Write something before you send."),
             "max_length": _("The text is too long. Make it at most %(limit_value)d characters."),

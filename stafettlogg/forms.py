@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos.roles import display_name
-from familielos.validators import DateWithin
+from familielos.validators import DateWithin, readable
 from familieteam.models import LifeArea
 from stafettlogg import selectors
 from stafettlogg.models import RESPONSIBLE_MAX, TEXT_MAX, Kind, Outcome, Visibility
@@ -21,7 +21,9 @@ def _visibility_field() -> forms.ChoiceField:
 class TextEntryForm(forms.Form):
     """A note, a message or a lysglimt: a text and who may read it."""
 
-    text = forms.CharField(label=_("Text"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Text"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), validators=[readable]
+    )
     visibility = _visibility_field()
 
     def __init__(self, *args, kind: str, **kwargs):
@@ -40,7 +42,9 @@ class MeasureForm(forms.Form):
     """A measure: what, the life area it serves, who is responsible, and from when until its evaluation."""
 
     kind = Kind.MEASURE
-    text = forms.CharField(label=_("What is done"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What is done"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), validators=[readable]
+    )
     life_area = forms.ModelChoiceField(
         label=_("Life area"), queryset=LifeArea.objects.filter(active=True), required=False, empty_label=_("None")
     )
@@ -81,7 +85,9 @@ class EvaluationForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of this family's measures.")},
     )
     outcome = forms.ChoiceField(label=_("How did it go?"), choices=Outcome.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Evaluation"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Evaluation"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), validators=[readable]
+    )
     next_steps = forms.CharField(
         label=_("What next"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -97,7 +103,9 @@ class EvaluationForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    text = forms.CharField(label=_("Corrected text"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Corrected text"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), validators=[readable]
+    )
 
     def __init__(self, *args, entry, **kwargs):
         kwargs.setdefault("prefix", f"rett-{entry.pk}")

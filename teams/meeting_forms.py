@@ -1,14 +1,11 @@
 """Forms of the meeting pages: planning a meeting, the agenda, who came, and the decision on a card."""
 
-from datetime import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos import roles
-from familielos.validators import DateWithin
+from familielos.validators import DateWithin, local_moment, readable
 from teams.models import TEXT_MAX, Outcome
 
 # The fields each outcome fills in, in the order the card shows them.
@@ -25,12 +22,15 @@ class MeetingForm(forms.Form):
     # A meeting is planned within a year back (recorded afterwards) and two years ahead.
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False, validators=[readable])
 
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("time"):
-            data["starts_at"] = timezone.make_aware(datetime.combine(data["date"], data["time"]))
+            try:
+                data["starts_at"] = local_moment(data["date"], data["time"])
+            except forms.ValidationError as error:
+                self.add_error("time", error)
         return data
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from familielos.validators import readable
 from teams.models import TEXT_MAX, Urgency
 from teams.workflow import REFERRAL_TEXTS
 
@@ -14,6 +15,7 @@ def _text(label, help_text="", *, required=False):
         required=required,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[readable],
     )
 
 

@@ -86,6 +86,7 @@ def test_family_new__token_missing_or_tampered__registers_the_family_as_any_form
         ({"second_guardian_first_name": "Per"}, "second_guardian_last_name", "incomplete"),
         ({"reason": ""}, "reason", "required"),
         ({"reason": "x" * 4001}, "reason", "max_length"),
+        ({"reason": "\u202e\u0007\u200b"}, "reason", "unreadable"),
         ({"unit": "999999"}, "unit", "invalid_choice"),
         ({"child_first_name": "\u202egnp.exe\u200b"}, "child_first_name", "hidden_characters"),
         ({"family_name": "Familien\u200d Lie"}, "family_name", "hidden_characters"),

@@ -1,18 +1,18 @@
 """DateWithin: a date the work plans lies within a few years of today; a mistyped year is refused with the range.
 visible_name: names hold only characters that show. parse_id: ids a page sends, ASCII digits or nothing."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm
-from familielos.validators import DateWithin, parse_id, visible_name, years_from
+from familielos.validators import DateWithin, local_moment, parse_id, readable, visible_name, years_from
 from familieteam.action_forms import ActionPointForm
 from familieteam.canvas_forms import CellForm
 from stafettlogg.forms import MeasureForm
-from teams.meeting_forms import DecisionForm
+from teams.meeting_forms import DecisionForm, MeetingForm
 
 
 @pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
@@ -111,3 +111,50 @@ def test_visible_name__characters_that_do_not_show__are_refused(name):
 )
 def test_parse_id__ascii_digits_that_fit_a_bigint__else_none(value, parsed):
     assert parse_id(value) == parsed
+
+
+# The night summer time begins in Norway in 2027 (the last Sunday of March): 02:00 becomes 03:00.
+SPRING_FORWARD = date(2027, 3, 28)
+# The night it ends: 03:00 becomes 02:00, so 02:30 comes twice.
+AUTUMN_BACK = date(2027, 10, 31)
+
+
+def test_local_moment__a_time_the_clocks_skip__is_refused_and_the_others_are_on_the_local_clock():
+    with pytest.raises(ValidationError) as refused:
+        local_moment(SPRING_FORWARD, time(2, 30))
+    assert refused.value.code == "no_such_time"
+    assert timezone.localtime(local_moment(SPRING_FORWARD, time(3, 30))).time() == time(3, 30)
+    twice = local_moment(AUTUMN_BACK, time(2, 30))
+    assert (timezone.localtime(twice).time(), twice.utcoffset()) == (time(2, 30), timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda: BookSamtaleForm({"date": SPRING_FORWARD, "time": "02:30", "place": "Skulen"}),
+        lambda: MeetingForm({"date": SPRING_FORWARD, "time": "02:30", "place": "Rådhuset"}),
+    ],
+)
+def test_booking_forms__a_time_the_clocks_skip__is_an_error_on_the_time(form):
+    form = form()
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()["time"]] == ["no_such_time"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Trekkjer seg frå leik.", True),
+        ("\u202eRønning\u200b", True),
+        ("42", True),
+        ("\u202e\u0007\u200b", False),
+        ("\u200b \u3164\n\u2028", False),
+    ],
+)
+def test_readable__a_text_of_only_what_does_not_show__is_refused(text, ok):
+    if ok:
+        readable(text)
+    else:
+        with pytest.raises(ValidationError) as refused:
+            readable(text)
+        assert refused.value.code == "unreadable"
