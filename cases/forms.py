@@ -261,7 +261,7 @@ class FamilySearchForm(forms.Form):
 class BookSamtaleForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=200, validators=[readable])
     participants = forms.CharField(
         label=_("Invited"),
         required=False,
@@ -302,7 +302,7 @@ class AgreementForm(forms.Form):
     record again updates that point instead of adding another."""
 
     point = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    what = forms.CharField(label=_("What"), max_length=300, required=False)
+    what = forms.CharField(label=_("What"), max_length=300, required=False, validators=[readable])
     who = forms.CharField(label=_("Who"), max_length=200, required=False)
     # Back five years: a conversation's record, saved again later, posts its agreements' dates again.
     follow_up = forms.DateField(

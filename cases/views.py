@@ -338,6 +338,11 @@ def samtale_detail(request, family_pk, samtale_pk):
             audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=samtale)
             messages.success(request, _("The conversation is recorded."))
             return redirect("cases:samtale_detail", family.pk, samtale.pk)
+    if data is not None and agreements.non_form_errors():
+        # A list the page never sends (its count changed by hand): shown again as saved, not with that count, which
+        # would fail the same way at every try.
+        refusal = _("The agreements could not be read from the page: here they are as saved. Write your changes again.")
+        agreements = AgreementFormSet(prefix="avtale", initial=_agreement_rows(points))
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=samtale)
     editing = data is not None or (can_change and (samtale.recorded_at is None or "rediger" in request.GET))
     context = {

@@ -111,9 +111,9 @@ def claim(request):
     with transaction.atomic():
         claimed = Claimed(_claim(request))
         yield claimed
+        if not claimed.url:
+            raise ValueError("once.claim: say where the work is shown (shown_at) before the block ends")
         if claimed.key:
-            if not claimed.url:
-                raise ValueError("once.claim: say where the work is shown (shown_at) before the block ends")
             SentForm.objects.filter(key=claimed.key).update(url=claimed.url)
 
 

@@ -66,7 +66,7 @@ def local_moment(day: date, hour: time) -> datetime:
 # and paragraph separators, and the fillers that draw as blank. In a name they can make one person's name pass for
 # another's in a list.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
-BLANK_FILLERS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}
+BLANK_FILLERS = {"\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u2800", "\u3164", "\uffa0"}
 
 
 def readable(value: str) -> None:
@@ -76,6 +76,7 @@ def readable(value: str) -> None:
         not character.isspace()
         and character not in BLANK_FILLERS
         and unicodedata.category(character) not in HIDDEN_CATEGORIES
+        and not unicodedata.category(character).startswith("M")  # a mark shows only on a letter
         for character in value
     ):
         raise ValidationError(

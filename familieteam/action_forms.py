@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.models import ACTION_COMMENT_MAX, ActionStatus, OwnerKind, PersonRole
 from familielos.roles import display_name
-from familielos.validators import DateWithin, parse_id
+from familielos.validators import DateWithin, parse_id, readable
 from familieteam.models import Column, FamilieteamMeeting, MemberKind
 from familieteam.workflow import Owner
 
@@ -49,7 +49,7 @@ def _cell_label(cell) -> str:
 class ActionPointForm(forms.Form):
     """A new action point of a meeting: what, who, by when, and the canvas cell it comes from, if any."""
 
-    what = forms.CharField(label=_("What is to be done"), max_length=WHAT_MAX)
+    what = forms.CharField(label=_("What is to be done"), max_length=WHAT_MAX, validators=[readable])
     owner = forms.ChoiceField(label=_("Who does it"))
     due = forms.DateField(label=_("By"), widget=DateInput(), validators=[DateWithin(back=2, ahead=2)])
     cell = forms.TypedChoiceField(

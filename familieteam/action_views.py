@@ -76,18 +76,18 @@ def action_point_new(request, pk):
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=meeting.team.case.family_id, obj=point)
             form = None
-    if form is not None:
-        # The answer shows the meeting's points again.
-        audit.record(request, action=AccessAction.VIEW, family_id=meeting.team.case.family_id, obj=meeting)
     if not request.htmx:
         if form is None:
             messages.success(request, _("The action point is set."))
             return redirect("familieteam:meeting", meeting.pk)
-        # The page again with the form as typed, its errors at the fields. Imported here: the canvas page imports
-        # this module for the action points it shows.
+        # The page again (its view recorded there) with the form as typed, its errors at the fields. Imported here:
+        # the canvas page imports this module for the action points it shows.
         from familieteam.canvas_views import page
 
         return page(request, meeting, action_point_form=form, action_point_refusal=refusal)
+    if form is not None:
+        # The answer shows the meeting's points again.
+        audit.record(request, action=AccessAction.VIEW, family_id=meeting.team.case.family_id, obj=meeting)
     context = action_points_context(request.user, meeting, form=form, refusal=refusal)
     context["action_point_set"] = form is None
     return render(request, FRAGMENT, context)

@@ -81,6 +81,7 @@ class ServiceMemberForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the person may decide or do for the family on behalf of their service."),
         error_messages={"required": _("Write the mandate the person has from their service.")},
+        validators=[readable],
     )
 
     def __init__(self, *args, memberships, **kwargs):
@@ -165,6 +166,7 @@ class MeetingForm(forms.Form):
         label=_("Place"),
         max_length=_max_length(FamilieteamMeeting, "place"),
         error_messages={"required": _("Write where the meeting is.")},
+        validators=[readable],
     )
     invited = _MembersField(
         label=_("Invited from the team"), help_text=_("The family is always invited to its team's meetings.")
@@ -218,6 +220,7 @@ class FinishMeetingForm(forms.Form):
         label=_("Place of the next meeting"),
         max_length=_max_length(FamilieteamMeeting, "place"),
         error_messages={"required": _("Write where the next meeting is.")},
+        validators=[readable],
     )
 
     def __init__(self, *args, members, **kwargs):

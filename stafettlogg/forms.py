@@ -48,7 +48,7 @@ class MeasureForm(forms.Form):
     life_area = forms.ModelChoiceField(
         label=_("Life area"), queryset=LifeArea.objects.filter(active=True), required=False, empty_label=_("None")
     )
-    responsible = forms.CharField(label=_("Who is responsible"), max_length=RESPONSIBLE_MAX)
+    responsible = forms.CharField(label=_("Who is responsible"), max_length=RESPONSIBLE_MAX, validators=[readable])
     starts_on = forms.DateField(label=_("Start"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     evaluate_by = forms.DateField(label=_("Evaluate by"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     visibility = _visibility_field()

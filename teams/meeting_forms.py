@@ -63,7 +63,9 @@ class DecisionForm(forms.Form):
     passed in, so a board of fifty cards costs no more queries than one of five."""
 
     outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("Reasons"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(
+        label=_("Reasons"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), validators=[readable]
+    )
     recommendations = forms.CharField(
         label=_("Recommendations for the unit"),
         max_length=TEXT_MAX,

@@ -149,6 +149,11 @@ def test_booking_forms__a_time_the_clocks_skip__is_an_error_on_the_time(form):
         ("42", True),
         ("\u202e\u0007\u200b", False),
         ("\u200b \u3164\n\u2028", False),
+        (" \u0301", False),
+        ("\u2800\u17b4", False),
+        ("Čáhcegáddi ŋ", True),
+        ("e\u0301", True),
+        ("👨\u200d👩\u200d👧", True),
     ],
 )
 def test_readable__a_text_of_only_what_does_not_show__is_refused(text, ok):
