@@ -175,6 +175,9 @@ class Referral(models.Model):
     answer = models.TextField(_("the sender's answer"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When it last began to wait for the team: sent, or answered after the team's question. A meeting takes it only
+    # if it was waiting by the meeting's day (workflow.sent_in_time_for).
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1)
 

@@ -189,7 +189,7 @@ def send_referral(*, actor: User, referral: Referral) -> Referral:
             params={"team": referral.team.name},
         )
     referral.status = ReferralStatus.SENT
-    referral.sent_at = timezone.now()
+    referral.sent_at = referral.waiting_since = timezone.now()
     referral.version += 1
     referral.save()
     return referral
@@ -205,6 +205,7 @@ def answer_referral(*, actor: User, referral: Referral, answer: str) -> Referral
         raise Refused(_("Write your answer to the team's question."))
     referral.answer = answer.strip()
     referral.status = ReferralStatus.SENT
+    referral.waiting_since = timezone.now()
     referral.version += 1
     referral.save()
     if referral.case is not None:
@@ -244,9 +245,9 @@ def waiting_referrals(team: Ressursteam) -> QuerySet[Referral]:
 
 
 def sent_in_time_for(meeting: Meeting) -> models.Q:
-    """The referrals a meeting can take: those sent on or before its day. A meeting recorded afterwards does not
-    decide a referral that was sent after it was held."""
-    return models.Q(sent_at__date__lte=timezone.localdate(meeting.starts_at))
+    """The referrals a meeting can take: those waiting (sent, or answered after the team's question) on or before
+    its day. A meeting recorded afterwards does not decide a referral that was sent, or answered, after it was held."""
+    return models.Q(waiting_since__date__lte=timezone.localdate(meeting.starts_at))
 
 
 @action

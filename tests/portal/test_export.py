@@ -117,7 +117,9 @@ def everything(case, *, tag: str, family_login) -> Texts:
     )
     teams_workflow.send_referral(actor=opener, referral=referral)
     # Sent before the meeting a week ago that decides it.
-    Referral.objects.filter(pk=referral.pk).update(sent_at=now - timedelta(days=8))
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=now - timedelta(days=8), waiting_since=now - timedelta(days=8)
+    )
     leader = factories.team_member(team, role=TeamRole.LEADER)
     meeting = teams_workflow.create_meeting(actor=leader, team=team, starts_at=now - timedelta(days=7))
     item = meeting.items.get(referral=referral)

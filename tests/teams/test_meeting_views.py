@@ -13,7 +13,7 @@ from cases import access
 from cases.models import Level, Status
 from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
-from teams.models import Decision, Meeting, Referral, ReferralStatus, TeamRole, Urgency
+from teams.models import Decision, Meeting, Outcome, Referral, ReferralStatus, TeamRole, Urgency
 from tests import factories
 from tests.conftest import client_for, post_twice, shown
 
@@ -279,7 +279,8 @@ def test_meeting_recorded_afterwards__takes_only_what_was_sent_by_its_day(team, 
     """A meeting planned for a past day (to record it afterwards) does not propose, offer or take a referral sent
     after that day."""
     before = named_referral(team, family_name="Familien Før")
-    Referral.objects.filter(pk=before.pk).update(sent_at=timezone.now() - timedelta(days=20))
+    twenty_days_ago = timezone.now() - timedelta(days=20)
+    Referral.objects.filter(pk=before.pk).update(sent_at=twenty_days_ago, waiting_since=twenty_days_ago)
     after = named_referral(team, family_name="Familien Etter")
     client = client_for(leader)
     response = client.post(
@@ -297,6 +298,31 @@ def test_meeting_recorded_afterwards__takes_only_what_was_sent_by_its_day(team, 
     after.refresh_from_db()
     assert after.status == ReferralStatus.SENT
     assert [item.referral for item in meeting.items.all()] == [before]
+
+
+def test_meeting_recorded_afterwards__does_not_take_a_referral_answered_after_its_day(team, leader):
+    """Returned with a question, the referral waits again from the answer: a meeting held before it cannot take it."""
+    referral = named_referral(team)
+    held = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today() - timedelta(days=5))
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    Referral.objects.filter(pk=referral.pk).update(sent_at=ten_days_ago, waiting_since=ten_days_ago)
+    returning = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today())
+    workflow.decide(
+        actor=leader,
+        item=returning.items.get(referral=referral),
+        outcome=Outcome.MORE_INFO,
+        reasons="Treng meir å gå på.",
+        question="Kva har skulen prøvd?",
+    )
+    referral.refresh_from_db()
+    workflow.answer_referral(actor=referral.sender, referral=referral, answer="Ekstra tilsyn i friminutta.")
+
+    response = client_for(leader).post(
+        reverse("teams:meeting_agenda", args=[held.pk]), {"referral": referral.pk, "action": "add"}, **HTMX
+    )
+
+    assert shown("This referral was sent after the day of the meeting: put it on a later meeting.") in response.text
+    assert not held.items.filter(referral=referral).exists()
 
 
 @pytest.mark.parametrize("waiting", [0, 2])

@@ -63,7 +63,8 @@ def anonymous_referral(team, *, question="Eit barn i 3. klasse er mykje borte.",
 
 
 def sent_days_ago(referral, days):
-    Referral.objects.filter(pk=referral.pk).update(sent_at=timezone.now() - timedelta(days=days))
+    sent_at = timezone.now() - timedelta(days=days)
+    Referral.objects.filter(pk=referral.pk).update(sent_at=sent_at, waiting_since=sent_at)
     return referral
 
 

@@ -885,7 +885,7 @@ class Command(BaseCommand):
         referral = team_workflow.create_referral(actor=opener, team=team, unit=unit, **ANONYMOUS_TEXT)
         referral = team_workflow.send_referral(actor=opener, referral=referral)
         # Demo data only: the workflow stamps the sending now; a realistic queue has waited some days.
-        Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent))
+        Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent), waiting_since=_day(sent))
         return referral
 
     def _demo_log(self):
@@ -1153,5 +1153,5 @@ class Command(BaseCommand):
         )
         referral = team_workflow.send_referral(actor=opener, referral=referral)
         # Demo data only: the workflow stamps the sending now; a realistic queue has waited some days.
-        Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent))
+        Referral.objects.filter(pk=referral.pk).update(sent_at=_day(sent), waiting_since=_day(sent))
         return referral
