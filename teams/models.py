@@ -197,6 +197,11 @@ class Referral(models.Model):
                 condition=Q(status=ReferralStatus.DRAFT) | Q(sent_at__isnull=False),
                 name="referral_sent_has_time",
             ),
+            # A referral without it would never be proposed for a meeting, nor could it be added to one.
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(waiting_since__isnull=False),
+                name="referral_sent_waits_since",
+            ),
         ]
 
     def __str__(self):

@@ -278,7 +278,7 @@ def add_to_agenda(*, actor: User, meeting: Meeting, referral: Referral) -> Agend
     if referral.team_id != meeting.team_id or referral.status != ReferralStatus.SENT:
         raise Refused(_("Only a referral sent to this team and not on an agenda can be added."))
     if not Referral.objects.filter(sent_in_time_for(meeting), pk=referral.pk).exists():
-        raise Refused(_("This referral was sent after the day of the meeting: put it on a later meeting."))
+        raise Refused(_("This referral was sent or answered after the day of the meeting: put it on a later meeting."))
     last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=last + 1)
     referral.status = ReferralStatus.ON_AGENDA

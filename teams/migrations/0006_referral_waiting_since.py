@@ -1,25 +1,36 @@
 """When a referral began to wait for the team: when it was sent, or, for one answered after the team's question,
-when it was last changed (the answer's time is not stored elsewhere; a later change only makes it later, which keeps
-it off a meeting held before it)."""
+when the answer came. The history holds that: the first event in which it is sent with its present answer. Without
+such an event (history kept only since later), its last change stands in, which is never earlier."""
 
 import pgtrigger.compiler
 import pgtrigger.migrations
+from django.conf import settings
 from django.db import migrations, models
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 
 def fill_waiting_since(apps, schema_editor):
     Referral = apps.get_model("teams", "Referral")
+    ReferralEvent = apps.get_model("teams", "ReferralEvent")
     sent = Referral.objects.filter(sent_at__isnull=False)
     sent.filter(answer="").update(waiting_since=F("sent_at"))
-    sent.exclude(answer="").update(waiting_since=Greatest("sent_at", "updated_at"))
+    answered = (
+        ReferralEvent.objects.filter(pgh_obj_id=OuterRef("pk"), status="sent", answer=OuterRef("answer"))
+        .order_by("pgh_created_at")
+        .values("pgh_created_at")[:1]
+    )
+    sent.exclude(answer="").update(waiting_since=Coalesce(Subquery(answered), Greatest("sent_at", "updated_at")))
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('cases', '0017_family_registered_once'),
+        ('familielos', '0006_sent_form'),
+        ('screening', '0005_thresholds_on_the_staff_tool_only'),
         ('teams', '0005_referral_overtaken'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -58,5 +69,9 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='referral',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "teams_referralevent" ("answer", "case_id", "child_view", "created_at", "guardian_view", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "returned_question", "samtale_id", "screening_id", "sender_id", "sent_at", "status", "team_id", "tried", "unit_id", "updated_at", "urgency", "version", "waiting_since") VALUES (OLD."answer", OLD."case_id", OLD."child_view", OLD."created_at", OLD."guardian_view", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."question", OLD."returned_question", OLD."samtale_id", OLD."screening_id", OLD."sender_id", OLD."sent_at", OLD."status", OLD."team_id", OLD."tried", OLD."unit_id", OLD."updated_at", OLD."urgency", OLD."version", OLD."waiting_since"); RETURN NULL;', hash='ec23ac90f9aded7acc0febdf3e831fef239492d8', operation='DELETE', pgid='pgtrigger_delete_delete_ca123', table='teams_referral', when='AFTER')),
+        ),
+        migrations.AddConstraint(
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(('sent_at__isnull', True), ('waiting_since__isnull', False), _connector='OR'), name='referral_sent_waits_since'),
         ),
     ]

@@ -20,6 +20,7 @@ from tests.conftest import client_for, post_twice, shown
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+TOO_LATE = "This referral was sent or answered after the day of the meeting: put it on a later meeting."
 LEADER_OR_SECRETARY = re.compile(r"leader or secretary|leder eller sekretær|leiaren eller sekretæren")
 
 
@@ -294,7 +295,7 @@ def test_meeting_recorded_afterwards__takes_only_what_was_sent_by_its_day(team, 
     url = reverse("teams:meeting_agenda", args=[meeting.pk])
     assert f'<option value="{after.pk}"' not in client.get(url).text
     response = client.post(url, {"referral": after.pk, "action": "add"}, **HTMX)
-    assert shown("This referral was sent after the day of the meeting: put it on a later meeting.") in response.text
+    assert shown(TOO_LATE) in response.text
     after.refresh_from_db()
     assert after.status == ReferralStatus.SENT
     assert [item.referral for item in meeting.items.all()] == [before]
@@ -321,7 +322,7 @@ def test_meeting_recorded_afterwards__does_not_take_a_referral_answered_after_it
         reverse("teams:meeting_agenda", args=[held.pk]), {"referral": referral.pk, "action": "add"}, **HTMX
     )
 
-    assert shown("This referral was sent after the day of the meeting: put it on a later meeting.") in response.text
+    assert shown(TOO_LATE) in response.text
     assert not held.items.filter(referral=referral).exists()
 
 
