@@ -21,7 +21,7 @@ from cases.models import ACTION_COMMENT_MAX, ActionStatus
 from familielos import audit, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
-from familieteam import workflow
+from familieteam import selectors, workflow
 from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
 from familieteam.models import FamilieteamMeeting
 
@@ -147,7 +147,7 @@ def my_action_points(request):
     first, and those they closed in the last 30 days."""
     if not roles.works_with_families(request.user):
         raise Http404
-    mine = _mine(request.user).select_related("family", "samtale", "meeting")
+    mine = selectors.owned_action_points(request.user).select_related("family", "samtale", "meeting")
     open_points = list(
         mine.filter(status=ActionStatus.OPEN).order_by(F("due").asc(nulls_last=True), "created_at", "pk")
     )
@@ -169,14 +169,9 @@ def my_action_points(request):
     return render(request, MINE, context)
 
 
-def _mine(user):
-    """The action points the user owns, in the families they work with."""
-    return access.visible_action_points(user).filter(owner_user=user)
-
-
 def _open_count(user) -> str:
     """The count line of "Mine aksjonspunkt", to swap in (htmx) after a point there is ticked."""
-    open_points = list(_mine(user).filter(status=ActionStatus.OPEN).only("status", "due"))
+    open_points = list(selectors.owned_action_points(user).filter(status=ActionStatus.OPEN).only("status", "due"))
     context = {
         "open_count": len(open_points),
         "overdue_count": sum(point.is_overdue for point in open_points),

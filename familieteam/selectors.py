@@ -59,6 +59,11 @@ def planned_meetings(teams) -> list[FamilieteamMeeting]:
     return sorted(meetings, key=lambda meeting: (meeting.starts_at, meeting.pk))
 
 
+def owned_action_points(user) -> QuerySet[ActionPoint]:
+    """The action points the user owns, in the families they work with ("Mine aksjonspunkt")."""
+    return access.visible_action_points(user).filter(owner_user=user)
+
+
 def action_points_due(team_ids, *, by: date) -> QuerySet[ActionPoint]:
     """The teams' open action points due on or before `by` (overdue ones included), whoever owns them, the
     earliest first, with the meeting that set them."""
