@@ -10,13 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, workflow
 from cases.models import (
-    REGISTERED_ONCE,
     ActionPoint,
     ActionStatus,
     Avklaringssamtale,
@@ -34,21 +33,13 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
-from familielos import once, roles
+from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
 from familielos.models import ServiceUnit
 from portal.models import PortalIdentity
 
 User = get_user_model()
-
-
-class RegisteredAlready(Exception):
-    """The same "Ny familie" form, with the same content, was sent before: `family` is what it registered."""
-
-    def __init__(self, family: Family):
-        super().__init__(f"family {family.pk}")
-        self.family = family
 
 
 @action
@@ -60,37 +51,16 @@ def register_family(
     guardians: list[dict],
     reason: str,
     unit: ServiceUnit | None = None,
-    form_token: str = "",
 ) -> Case:
     """Register a family with the child of concern and its guardians, and open its case at level 0 (with its
-    decision deadline, as every level-0 case has).
-
-    The form's `form_token` (familielos.once) makes a form sent twice register the family once: the second post
-    raises RegisteredAlready with the family, after waiting for the first to be saved if it still is (on the unique
-    key, under PostgreSQL's default READ COMMITTED: the family read after the wait is the one just committed)."""
+    decision deadline, as every level-0 case has)."""
     if not actor.has_perm("cases.add_family"):
         raise Refused(_("Your role cannot register families."))
-    content = {"family_name": family_name, "child": child, "guardians": guardians, "reason": reason}
-    registration = once.key(actor, form_token, {**content, "unit": unit.pk if unit else None})
-    if registration and (registered := Family.objects.filter(registration=registration).first()):
-        raise RegisteredAlready(registered)
-    try:
-        with transaction.atomic():
-            family = Family.objects.create(name=family_name, created_by=actor, registration=registration)
-    except IntegrityError as error:
-        if not _violates(error, REGISTERED_ONCE):
-            raise
-        # The first post committed its family while this one waited on the unique key: that is the family.
-        raise RegisteredAlready(Family.objects.get(registration=registration)) from None
+    family = Family.objects.create(name=family_name, created_by=actor)
     child_person = Person.objects.create(family=family, role=PersonRole.CHILD, **child)
     for guardian in guardians:
         Person.objects.create(family=family, role=PersonRole.GUARDIAN, parental_responsibility=True, **guardian)
     return workflow.open_case(actor=actor, family=family, children=[child_person], reason=reason, unit=unit)
-
-
-def _violates(error: IntegrityError, constraint: str) -> bool:
-    """Whether the database refused a write for this constraint, not for another."""
-    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) == constraint
 
 
 @action

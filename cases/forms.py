@@ -11,7 +11,6 @@ from cases import workflow
 from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos import roles
 from familielos.models import ServiceUnit
-from familielos.once import OnceField
 from familielos.validators import DateWithin, local_moment, readable, visible_name
 from teams.models import Ressursteam
 
@@ -66,8 +65,6 @@ class RegisterFamilyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What has been seen or heard, and for how long."),
     )
-    # Sent twice (a double click), the form registers the family once.
-    once = OnceField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +99,6 @@ class RegisterFamilyForm(forms.Form):
                 }
             )
         return {
-            "form_token": data["once"],
             "family_name": data["family_name"],
             "child": {
                 "first_name": data["child_first_name"],

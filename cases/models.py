@@ -48,10 +48,6 @@ class Status(models.TextChoices):
         return self == Status.CLOSED
 
 
-# The constraint that keeps one family per "Ny familie" form sent (Family.registration).
-REGISTERED_ONCE = "family_registered_once"
-
-
 @tracked()
 class Family(models.Model):
     name = models.CharField(_("family name"), max_length=200)
@@ -59,17 +55,11 @@ class Family(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    # The "Ny familie" form the family was registered from, with what it sent (familielos.once.key): that form sent
-    # twice registers the family once. Empty for a family registered otherwise.
-    registration = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("family")
         verbose_name_plural = _("families")
-        constraints = [
-            models.UniqueConstraint(fields=["registration"], condition=~models.Q(registration=""), name=REGISTERED_ONCE)
-        ]
 
     def __str__(self):
         return self.name

@@ -54,14 +54,17 @@ def family_list(request):
 @require_http_methods(["GET", "POST"])
 def family_new(request):
     """Register a family. The form sent twice (a double click) registers it once: the second post is shown the
-    family the first one registered (actions.register_family with the form's token)."""
+    family the first one registered (familielos.once)."""
     form = RegisterFamilyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            case = actions.register_family(actor=request.user, **form.action_kwargs())
-        except actions.RegisteredAlready as registered:
-            messages.info(request, _("The form was sent twice: the family is registered once. This is it."))
-            return redirect(registered.family)
+            with once.claim(request) as claimed:
+                case = actions.register_family(actor=request.user, **form.action_kwargs())
+                claimed.shown_at(case.family.get_absolute_url())
+        except once.SentAlready as sent:
+            return once.sent_twice(
+                request, sent, _("The form was sent twice: the family is registered once. This is it.")
+            )
         audit.record(request, action=AccessAction.CREATE, family_id=case.family_id, obj=case.family)
         messages.success(request, _("The family is registered and its case opened at level 0."))
         return redirect(case.family)

@@ -1,14 +1,11 @@
 """A form sent twice (a double click, a request the browser sends again) does its work once.
 
-The form carries a one-time token (OnceField, or `{% once_token %}` in the template), new on every page. What the
-form makes is stored with a key made of the person, the token and what was sent (`key`), under a unique constraint:
-the same form sent again with the same content finds what the first post made (and waits for it, if the first is
-still being saved), while the form sent again with other content (changed after going back) makes something new. A
-form without a usable token (a page from before a deploy, a tampered value) works as any form: nothing is lost, it
-is only not deduplicated.
-
-"Ny familie" keeps the key on the family it registers. Other forms claim it in a table of their own (`claim`, around
-the work, which says the page that shows it), so a second post is sent to that page.
+The form carries a one-time token (`{% once_token %}` in the template), new on every page. The view claims its post
+around the work (`claim`): a row keyed by the person, the token, the form's address and what was sent, under a
+unique key, with the page that shows what the post made. The same form sent again with the same content waits for
+the first post if it is still being saved, and is then sent to that page; the form sent again with other content
+(changed after going back) makes something new. A form without a usable token (a page from before a deploy, a
+tampered value) works as any form: nothing is lost, it is only not deduplicated.
 """
 
 import hashlib
@@ -17,7 +14,6 @@ import re
 import secrets
 from contextlib import contextmanager
 
-from django import forms
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -30,18 +26,6 @@ from familielos.models import SentForm
 TOKEN_NAME = "once"
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-class OnceField(forms.CharField):
-    """The hidden one-time token of a form that must not do its work twice; anything but a token cleans to ""."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, initial=new_token, **kwargs)
-
-    def clean(self, value):
-        return value if isinstance(value, str) and _TOKEN.fullmatch(value) else ""
 
 
 def key(actor, token: str, content: dict) -> str:
@@ -124,7 +108,8 @@ def raise_if_sent(request) -> None:
         raise SentAlready(url[0])
 
 
-def sent_twice(request, sent: SentAlready):
-    """The answer to the same form sent again: the page of what the first post made."""
-    messages.info(request, _("The form was sent twice: it is saved once. This is it."))
+def sent_twice(request, sent: SentAlready, message: str = ""):
+    """The answer to the same form sent again: the page of what the first post made, and `message` (or a general
+    one) saying so."""
+    messages.info(request, message or _("The form was sent twice: it is saved once. This is it."))
     return redirect(sent.url or request.path)

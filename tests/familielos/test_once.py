@@ -4,6 +4,7 @@ moment make one thing, and the daily job forgets old posts."""
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,6 +66,23 @@ def test_claim__a_post_that_is_not_saved_claims_nothing_and_the_same_form_can_be
     assert not SentForm.objects.exists()
     assert client.post(url, data).status_code == 302
     assert SentForm.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_claim__another_refusal_by_the_database__is_not_taken_for_a_second_post(staff, family, monkeypatch):
+    """Only the claim's own key makes a post a repeat: any other error in the work is raised, and claims nothing."""
+
+    def clashes(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(actions, "add_person", clashes)
+    client = client_for(staff)
+    client.raise_request_exception = True
+    data = {"role": "child", "first_name": "Liten", "last_name": "Bror", "birth_date": "2022-02-02"}
+
+    with pytest.raises(IntegrityError):
+        client.post(reverse("cases:person_new", args=[family.pk]), {**data, once.TOKEN_NAME: once.new_token()})
+    assert not SentForm.objects.exists()
 
 
 @pytest.mark.django_db
