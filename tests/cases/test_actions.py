@@ -8,23 +8,14 @@ from cases import actions
 from cases.models import Case, Family
 from familielos import once
 from tests import factories
+from tests.cases.test_views import GOOD_FAMILY
 from tests.conftest import client_for, two_at_once
-
-FAMILY = {
-    "family_name": "Familien Berg",
-    "child_first_name": "Nora",
-    "child_last_name": "Berg",
-    "child_birth_date": "2019-03-01",
-    "guardian_first_name": "Siri",
-    "guardian_last_name": "Berg",
-    "reason": "Trekkjer seg frå leik over tid.",
-}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_family_new__two_posts_of_one_form_at_once__register_one_family(monkeypatch):
     staff = factories.unit_staff(username="laerer")
-    data = {**FAMILY, once.TOKEN_NAME: once.new_token()}
+    data = {**GOOD_FAMILY, once.TOKEN_NAME: once.new_token()}
     clients = iter([client_for(staff), client_for(staff)])
     url = reverse("cases:family_new")
 
