@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from familielos.models import SentForm
 
@@ -110,6 +111,8 @@ def raise_if_sent(request) -> None:
 
 def sent_twice(request, sent: SentAlready, message: str = ""):
     """The answer to the same form sent again: the page of what the first post made, and `message` (or a general
-    one) saying so."""
+    one) saying so. An htmx form is sent there by htmx: a redirect it followed would put a whole page in a fragment."""
     messages.info(request, message or _("The form was sent twice: it is saved once. This is it."))
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(sent.url or request.path)
     return redirect(sent.url or request.path)

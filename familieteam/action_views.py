@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import access
 from cases.models import ACTION_COMMENT_MAX, ActionStatus
-from familielos import audit, roles
+from familielos import audit, once, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
 from familieteam import selectors, workflow
@@ -70,7 +70,11 @@ def action_point_new(request, pk):
     refusal = ""
     if form.is_valid():
         try:
-            point = workflow.set_action_point(actor=request.user, meeting=meeting, **form.action_kwargs())
+            with once.claim(request) as claimed:
+                point = workflow.set_action_point(actor=request.user, meeting=meeting, **form.action_kwargs())
+                claimed.shown_at(f"{meeting.get_absolute_url()}#action-point-{point.pk}")
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except Refused as refused:
             refusal = str(refused)
         else:

@@ -8,10 +8,11 @@ shared cache, so the limit holds across every app server.
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from familielos import ratelimit
+from familielos import once, ratelimit
 from familielos.audit import client_ip
 from familielos.models import ServiceKind, ServiceUnit
 from screening import workflow
@@ -82,15 +83,20 @@ def send(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            workflow.send_self_assessment(
-                instrument=answers.cleaned_data["instrument"],
-                unit=data["unit"],
-                factor_ids=[factor.pk for factor in answers.cleaned_data["factors"]],
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                contact_email=data["contact_email"],
-                message=data["message"],
-            )
+            with once.claim(request) as claimed:
+                workflow.send_self_assessment(
+                    instrument=answers.cleaned_data["instrument"],
+                    unit=data["unit"],
+                    factor_ids=[factor.pk for factor in answers.cleaned_data["factors"]],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    message=data["message"],
+                )
+                claimed.shown_at(reverse("selfassessment:sent"))
+        except once.SentAlready:
+            # Sent twice (a double click): they got it once, as the page says; no message, as these pages set no cookie.
+            return redirect("selfassessment:sent")
         except workflow.ScreeningRefused:
             return _out_of_date(request)
         return redirect("selfassessment:sent")

@@ -142,9 +142,17 @@ def _screening_page(request, instrument, *, submission=None, initial=None, chang
     named_before = submission.child if submission is not None and submission.child_id else None
     if data is not None and form.is_valid():
         try:
-            saved = workflow.save_screening(
-                actor=request.user, instrument=instrument, submission=submission, submit=submit, **form.action_kwargs()
-            )
+            with once.claim(request) as claimed:
+                saved = workflow.save_screening(
+                    actor=request.user,
+                    instrument=instrument,
+                    submission=submission,
+                    submit=submit,
+                    **form.action_kwargs(),
+                )
+                claimed.shown_at(_saved_url(saved))
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except (workflow.ScreeningRefused, PermissionDenied) as refused:
             refusal = str(refused) or _("You cannot name this child in a screening.")
         else:
@@ -171,9 +179,16 @@ def _saved(request, saved, *, new, named_before):
         audit.record(request, action=AccessAction.CHANGE, family_id=named_before.family_id, obj=saved)
     if saved.status == SubmissionStatus.SUBMITTED:
         messages.success(request, _("The screening is submitted."))
-        return redirect("screening:submission_detail", saved.pk)
-    messages.success(request, _("The draft is saved. You find it under Screenings to finish it later."))
-    return redirect("screening:submission_edit", saved.pk)
+    else:
+        messages.success(request, _("The draft is saved. You find it under Screenings to finish it later."))
+    return redirect(_saved_url(saved))
+
+
+def _saved_url(saved) -> str:
+    """Where a saved screening is shown: the result once submitted, else the draft's form."""
+    if saved.status == SubmissionStatus.SUBMITTED:
+        return reverse("screening:submission_detail", args=[saved.pk])
+    return reverse("screening:submission_edit", args=[saved.pk])
 
 
 def _detail_context(request, submission, *, link_form=None, refusal=""):

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from cases import access
-from familielos import audit
+from familielos import audit, once
 from familielos.errors import Refused
 from familielos.middleware import background
 from familielos.models import AccessAction
@@ -138,7 +138,11 @@ def post(request, family_pk):
     refusal = ""
     if form.is_valid():
         try:
-            entry = WRITERS[kind](actor=request.user, family=family, **form.action_kwargs())
+            with once.claim(request) as claimed:
+                entry = WRITERS[kind](actor=request.user, family=family, **form.action_kwargs())
+                claimed.shown_at(f"{_log_url(family)}#entry-{entry.pk}")
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except Refused as refused:
             refusal = str(refused)
         else:

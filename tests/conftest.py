@@ -1,5 +1,6 @@
 import fcntl
 import importlib
+import re
 import threading
 import time
 from pathlib import Path
@@ -274,6 +275,13 @@ def post_twice(client, url: str, data: dict):
 
 
 SENT_TWICE = "The form was sent twice: it is saved once. This is it."
+
+
+def form_token(page: str) -> str:
+    """The one-time token of the first form on `page` that carries one (`{% once_token %}`)."""
+    found = re.search(r'name="once" value="([A-Za-z0-9_-]+)"', page)
+    assert found, "the page has no form with a one-time token"
+    return found.group(1)
 
 
 def shown(msgid: str) -> str:

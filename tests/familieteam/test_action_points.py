@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from cases import actions
 from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
-from familielos import roles
+from familielos import once, roles
 from familielos.errors import Refused
 from familielos.models import AccessEvent
 from familieteam import workflow
 from familieteam.action_views import action_points_context
 from familieteam.models import Column, LifeArea
 from tests import factories
-from tests.conftest import client_for, shown
+from tests.conftest import SENT_TWICE, client_for, form_token, post_twice, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -284,6 +284,24 @@ def test_new__each_kind_of_owner__is_set_and_the_fragment_comes_back(level3, own
         "Ringje PPT",
     )
     assert point.owner_name in response.text
+
+
+def test_new__sent_twice__sets_the_point_once_with_htmx_or_without(level3):
+    meeting, client = level3["meeting"], client_for(level3["user"])
+    owner = f"staff:{level3['user'].pk}"
+    sent = {**_point_data(owner), once.TOKEN_NAME: form_token(client.get(meeting.get_absolute_url()).text)}
+
+    client.post(_new_url(meeting), sent, **HTMX)
+    again = client.post(_new_url(meeting), sent, **HTMX)
+    first_point = ActionPoint.objects.get()
+    assert again["HX-Redirect"] == f"{meeting.get_absolute_url()}#action-point-{first_point.pk}"
+
+    first, again = post_twice(client, _new_url(meeting), _point_data(owner, what="Ringje BUP"))
+    second_point = ActionPoint.objects.get(what="Ringje BUP")
+    assert first.url == meeting.get_absolute_url()
+    assert again.redirect_chain == [(f"{meeting.get_absolute_url()}#action-point-{second_point.pk}", 302)]
+    assert shown(SENT_TWICE) in again.text
+    assert ActionPoint.objects.count() == 2
 
 
 def test_new__from_a_cell_of_this_meeting__links_the_cell(level3):

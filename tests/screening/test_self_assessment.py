@@ -10,7 +10,7 @@ from familielos.models import Membership, ServiceKind
 from screening import workflow
 from screening.models import Audience, Recommendation, Submission
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, form_token
 
 pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.django_db]
 
@@ -194,6 +194,16 @@ def test_send__good_input__stores_one_guardian_submission_for_the_chosen_unit(cl
     assert (submission.risk_score, submission.recommendation) == (3, Recommendation.AVKLARING)
     assert submission.created_by is None
     assert client.get(response.url).status_code == 200
+
+
+def test_send__sent_twice__reaches_the_school_once(client, instrument, school):
+    ids = _risk_ids(instrument, 3)
+    token = form_token(client.post(reverse("selfassessment:result"), _answers(instrument, ids)).text)
+
+    responses = [_send(client, instrument, school, ids, once=token) for _ in range(2)]
+
+    assert [response.url for response in responses] == [reverse("selfassessment:sent")] * 2
+    assert Submission.objects.count() == 1
 
 
 def test_send__phone_only__is_enough(client, instrument, school):

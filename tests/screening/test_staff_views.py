@@ -17,7 +17,7 @@ from familielos.models import AccessAction, AccessEvent, Membership, ServiceKind
 from screening import workflow
 from screening.models import Factor, FactorKind, Submission, SubmissionStatus
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import SENT_TWICE, client_for, form_token, post_twice, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -376,6 +376,17 @@ def test_submission_new__submit_anonymous__stores_the_result_and_shows_it(staff_
     assert "gut, 8 år, 3B" in response.text
     assert response.context["link_form"] is not None
     assert not AccessEvent.objects.exists()
+
+
+def test_submission_new__sent_twice__stores_one_screening_and_says_so(staff_client, new_url, instrument, unit):
+    assert form_token(staff_client.get(new_url).text)
+
+    first, again = post_twice(staff_client, new_url, _post(instrument, unit, factors=_risk_ids(instrument, 3)))
+
+    submission = Submission.objects.get()
+    detail = reverse("screening:submission_detail", args=[submission.pk])
+    assert (first.url, again.redirect_chain) == (detail, [(detail, 302)])
+    assert shown(SENT_TWICE) in again.text
 
 
 def test_submission_new__submit_without_what_was_seen__is_a_field_error_and_saves_nothing(

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import workflow as case_workflow
+from familielos import once
 from familielos.models import AccessAction, AccessEvent
 from familieteam.models import LifeArea
 from stafettlogg import workflow
 from stafettlogg.models import Entry, Kind, Outcome, Visibility
 from tests import factories
-from tests.conftest import client_for, shown
+from tests.conftest import SENT_TWICE, client_for, form_token, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +218,36 @@ def test_post__without_javascript__redirects_to_the_log(client, family):
     assert response.status_code == 302
     assert response.url == log_url(family)
     assert posted(family).get().kind == Kind.LYSGLIMT
+
+
+def test_post__sent_twice_without_javascript__is_in_the_log_once_and_says_so(client, family):
+    token = form_token(client.get(log_url(family)).text)
+    data = {"kind": "lysglimt", "lysglimt-text": "Emma song i kor!", "lysglimt-visibility": "team"}
+    data[once.TOKEN_NAME] = token
+
+    first = client.post(post_url(family), data)
+    again = client.post(post_url(family), data, follow=True)
+
+    entry = posted(family).get()
+    assert first.url == log_url(family)
+    assert again.redirect_chain == [(f"{log_url(family)}#entry-{entry.pk}", 302)]
+    assert shown(SENT_TWICE) in again.text
+
+
+def test_post__sent_twice_by_htmx__is_written_once_and_htmx_opens_the_entry(client, family):
+    data = {"kind": "note", "note-text": "Mor fortel at det går betre.", "note-visibility": "team"}
+    sent = {**data, once.TOKEN_NAME: once.new_token()}
+
+    first = client.post(post_url(family), sent, **HTMX)
+    again = client.post(post_url(family), sent, **HTMX)
+
+    entry = posted(family).get()
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again["HX-Redirect"] == f"{log_url(family)}#entry-{entry.pk}"
+    assert shown(SENT_TWICE) in client.get(log_url(family)).text
+    # The form comes back new, with a token of its own: the next entry, in the same words or not, is written.
+    client.post(post_url(family), {**data, once.TOKEN_NAME: form_token(first.text)}, **HTMX)
+    assert posted(family).count() == 2
 
 
 @pytest.mark.parametrize("kind", ["note", "message", "lysglimt"])
