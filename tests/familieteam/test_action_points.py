@@ -491,6 +491,8 @@ def test_new__without_javascript__bad_input__shows_the_page_with_the_text_typed_
     response = client_for(level3["user"]).post(_new_url(level3["meeting"]), data)
 
     assert response.status_code == 200
+    # The canvas page opens at the form's errors, far down the page.
+    assert re.search(r'<div class="error-summary" role="alert"[^>]*autofocus>', response.text)
     assert 'value="Viktig oppgåve"' in response.text
     assert 'id="id_aksjon-owner_error"' in response.text
     assert 'id="id_aksjon-due_error"' in response.text
