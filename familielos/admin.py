@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy
 
 from familielos import roles
 from familielos.models import AccessEvent, Membership, ServiceUnit
@@ -12,18 +15,46 @@ User = get_user_model()
 SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
 
 
-def assignable_groups():
-    """The groups a non-superuser may put people in: the roles.
+def assignable_groups(editor):
+    """The groups `editor` may put people in: the roles; a superuser also the groups made by hand.
 
-    A ressursteam's group is not offered: team membership is kept in the team's admin page, with a role, and the
-    group follows it there (one source of who is in a team).
+    A ressursteam's group is offered to nobody: team membership is kept in the team's admin page, with a role, and
+    the group follows it there (one source of who is in a team).
     """
+    if editor.is_superuser:
+        return Group.objects.filter(ressursteam__isnull=True).order_by("name")
     return Group.objects.filter(name__in=roles.PERMISSIONS).order_by("name")
 
 
 def is_family_login(user) -> bool:
     """A family member's login: in the family role, or linked to a person in a family's record."""
     return hasattr(user, "person") or user.groups.filter(name=roles.FAMILY_MEMBER).exists()
+
+
+class NotOneselfFormSet(BaseInlineFormSet):
+    """Rows that put a person somewhere their data opens from (a unit, a team): nobody adds themselves, superusers
+    included. `refusal` says why; the inline (NotOneselfInline) gives the formset the request."""
+
+    request = None
+    refusal = ""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.cleaned_data.get("DELETE") or not form.has_changed():
+                continue
+            if form.cleaned_data.get("user") == self.request.user:
+                raise ValidationError(self.refusal)
+
+
+class NotOneselfInline(admin.TabularInline):
+    formset = NotOneselfFormSet
+    refusal = ""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request, formset.refusal = request, self.refusal
+        return formset
 
 
 class VisibleNamesAdmin(admin.ModelAdmin):
@@ -48,13 +79,17 @@ class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
     """Django's user admin, in which only a superuser makes superusers or staff, or gives permissions directly.
 
     The administrator role may change users (auth.change_user); without this it could tick is_superuser on its own
-    account. Others choose among the role and ressursteam groups, and cannot change or delete a superuser at all.
-    Nor can they change a family's login (its password or e-mail address would let them sign in as the family and
-    read the family's pages): staff give and remove those on the family's page.
+    account. Others choose among the role groups, and cannot change or delete a superuser at all. Nor can they change
+    a family's login (its password or e-mail address would let them sign in as the family and read the family's
+    pages): staff give and remove those on the family's page. Nobody, superusers included, puts anyone in a team's
+    group here (it follows the team's members, kept on the team's page) or changes their own groups: a role or a
+    team opens families' data.
     """
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            fields = [*fields, "groups"]
         if request.user.is_superuser:
             return fields
         return [*fields, *SUPERUSER_ONLY_FIELDS]
@@ -62,8 +97,8 @@ class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
     name_fields = ("first_name", "last_name")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = assignable_groups()
+        if db_field.name == "groups":
+            kwargs["queryset"] = assignable_groups(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -79,16 +114,17 @@ class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
     def save_related(self, request, form, formsets, change):
         # Groups the form did not offer are not the editor's to take away: keep them.
         kept = []
-        if change and not request.user.is_superuser:
-            kept = list(form.instance.groups.exclude(pk__in=assignable_groups().values("pk")))
+        if change:
+            kept = list(form.instance.groups.exclude(pk__in=assignable_groups(request.user).values("pk")))
         super().save_related(request, form, formsets, change)
         form.instance.groups.add(*kept)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NotOneselfInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
+    refusal = gettext_lazy("Nobody can add themselves to a unit: membership opens the unit's screenings.")
 
 
 @admin.register(ServiceUnit)

@@ -1,38 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from familielos.admin import VisibleNamesAdmin
+from familielos.admin import NotOneselfInline, VisibleNamesAdmin
 from teams import workflow
 from teams.models import Ressursteam, TeamMember
 
 
-class TeamMemberFormSet(BaseInlineFormSet):
-    """Nobody adds themselves to a team: membership opens the team's families."""
-
-    request = None
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            if form.cleaned_data.get("DELETE") or not form.has_changed():
-                continue
-            if form.cleaned_data.get("user") == self.request.user:
-                raise ValidationError(_("Nobody can add themselves to a team: membership opens the team's families."))
-
-
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(NotOneselfInline):
     model = TeamMember
-    formset = TeamMemberFormSet
     extra = 1
     autocomplete_fields = ["user"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.request = request
-        return formset
+    refusal = gettext_lazy("Nobody can add themselves to a team: membership opens the team's families.")
 
 
 @admin.register(Ressursteam)

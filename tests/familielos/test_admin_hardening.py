@@ -3,6 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -11,7 +12,7 @@ from cases.models import Person, PersonRole
 from familielos import roles
 from familielos.admin import assignable_groups
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, shown
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
@@ -121,7 +122,7 @@ def test_user_admin__administrator_ticks_is_superuser_on_itself__stays_administr
     administrator, administrator_client
 ):
     data = change_form(administrator_client, administrator)
-    assert form_fields(administrator_client, administrator) == {"groups"}
+    assert form_fields(administrator_client, administrator) == set()
 
     response = administrator_client.post(change_url(administrator), {**data, "is_superuser": "on", "is_staff": ""})
 
@@ -181,14 +182,28 @@ def test_user_admin__a_team_group_posted__is_refused_and_team_membership_kept(ad
     assert not teacher.groups.filter(pk=team.group_id).exists()
 
 
-def test_user_admin__administrator__is_offered_only_role_groups(custom_group):
+def test_user_admin__administrator__is_offered_only_role_groups(administrator, custom_group):
     # Team membership is kept in the team's admin page, so neither a team's group nor another group is offered.
     factories.RessursteamFactory(name="Ressursteam nord")
     factories.RessursteamFactory(name="Ressursteam sør", group=custom_group)
 
-    names = set(assignable_groups().values_list("name", flat=True))
+    names = set(assignable_groups(administrator).values_list("name", flat=True))
 
     assert names == set(roles.PERMISSIONS)
+
+
+def test_user_admin__administrator_gives_itself_a_role__its_groups_are_read_only_and_kept(
+    administrator, administrator_client
+):
+    # A role opens data: unit staff at a unit read its screenings of named children.
+    data = change_form(administrator_client, administrator)
+    assert "groups" not in form_fields(administrator_client, administrator)
+    unit_staff = Group.objects.get(name=roles.UNIT_STAFF)
+
+    response = administrator_client.post(change_url(administrator), {**data, "groups": [str(unit_staff.pk)]})
+
+    assert response.status_code == 302
+    assert list(administrator.groups.values_list("name", flat=True)) == [roles.ADMINISTRATOR]
 
 
 def test_user_admin__administrator_puts_someone_in_another_group__is_refused(administrator_client, custom_group):
@@ -309,7 +324,29 @@ def test_user_admin__administrator_sets_a_family_logins_password__is_refused(adm
     assert administrator_client.get(url).status_code == 403
 
 
-# --- A superuser keeps the full admin ---------------------------------------------------------------------------
+# --- A superuser keeps the full admin, but opens no family for itself -----------------------------------------
+
+
+def test_user_admin__superuser_puts_itself_in_a_teams_group__is_refused_and_sees_no_family(superuser_client):
+    root = get_user_model().objects.get(username="root")
+    team = factories.RessursteamFactory(name="Ressursteam nord")
+    data = change_form(superuser_client, root)
+    assert "groups" not in form_fields(superuser_client, root)
+
+    superuser_client.post(change_url(root), {**data, "groups": [str(team.group_id)]})
+
+    assert not root.groups.exists()
+
+
+def test_user_admin__superuser_puts_someone_in_a_teams_group__it_is_not_offered(superuser_client):
+    teacher = factories.unit_staff(username="laerer")
+    team = factories.RessursteamFactory(name="Ressursteam nord")
+    data = change_form(superuser_client, teacher)
+
+    response = superuser_client.post(change_url(teacher), {**data, "groups": [*data["groups"], str(team.group_id)]})
+
+    assert response.status_code == 200
+    assert not teacher.groups.filter(pk=team.group_id).exists()
 
 
 def test_user_admin__superuser__makes_a_superuser_with_permissions_and_any_group(superuser_client, custom_group):
@@ -357,3 +394,24 @@ def test_user_admin__superuser__changes_a_family_login(superuser_client):
     assert response.status_code == 302
     login.refresh_from_db()
     assert login.email == "ny@example.no"
+
+
+def test_unit_admin__superuser_adds_itself_as_staff__is_refused_and_reads_no_screening(superuser_client):
+    root = get_user_model().objects.get(username="root")
+    unit = factories.ServiceUnitFactory(name="Vestbygd skule")
+    url = reverse("admin:familielos_serviceunit_change", args=[unit.pk])
+    prefix = "memberships"
+    data = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "contact": unit.contact,
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-user": str(root.pk),
+    }
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    assert shown("Nobody can add themselves to a unit: membership opens the unit's screenings.") in response.text
+    assert not unit.memberships.exists()
