@@ -320,21 +320,24 @@ def item_decide(request, pk, item_pk):
         return _decision_form(request, meeting, item)
     form = Board(request.user, meeting, [item]).form(item, request.POST)
     failed = Failed(item.pk, form=form)
-    if form.is_valid():
-        try:
-            decision = workflow.decide(actor=request.user, item=item, **form.action_kwargs())
-        except workflow.DecisionTaken as lost:
-            # The card now shows the decision that stands; what this person wrote stays on it to copy.
-            failed = Failed(item.pk, refusal=str(lost), taken=lost.decision, typed=form.typed_texts())
-        except workflow.Refused as refused:
-            failed.refusal = str(refused)
-        else:
-            if item.referral.case_id:
-                audit.record(request, action=AccessAction.CHANGE, family_id=item.referral.case.family_id, obj=decision)
-            if decision.familielos and (warning := case_workflow.caseload_warning(decision.familielos)):
-                messages.warning(request, warning)
-            messages.success(request, _("The decision is recorded."))
-            failed = None
+    try:
+        if not form.is_valid():
+            # Decided by another member meanwhile: that is what to say, not what this form lacks.
+            workflow.refuse_if_decided(item)
+            return _card(request, meeting, item_pk, failed=failed)
+        decision = workflow.decide(actor=request.user, item=item, **form.action_kwargs())
+    except workflow.DecisionTaken as lost:
+        # The card now shows the decision that stands; what this person wrote stays on it to copy.
+        failed = Failed(item.pk, refusal=str(lost), taken=lost.decision, typed=form.typed_texts())
+    except workflow.Refused as refused:
+        failed.refusal = str(refused)
+    else:
+        if item.referral.case_id:
+            audit.record(request, action=AccessAction.CHANGE, family_id=item.referral.case.family_id, obj=decision)
+        if decision.familielos and (warning := case_workflow.caseload_warning(decision.familielos)):
+            messages.warning(request, warning)
+        messages.success(request, _("The decision is recorded."))
+        failed = None
     return _card(request, meeting, item_pk, failed=failed)
 
 

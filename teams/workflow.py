@@ -49,6 +49,13 @@ class DecisionTaken(Refused):
         super().__init__(_("Another member recorded a decision on this referral first. Nothing was overwritten."))
 
 
+def refuse_if_decided(item: AgendaItem) -> None:
+    """Raises DecisionTaken when a decision on `item` is recorded: a form sent after it is told so, whatever it
+    holds."""
+    if (existing := Decision.objects.filter(item=item).first()) is not None:
+        raise DecisionTaken(existing)
+
+
 # Who may do what ------------------------------------------------------------------------------------------------
 
 
@@ -369,9 +376,7 @@ def decide(
     item = AgendaItem.objects.select_for_update(no_key=True).filter(pk=item.pk).first()
     if item is None:
         raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
-    existing = Decision.objects.filter(item=item).first()
-    if existing is not None:
-        raise DecisionTaken(existing)
+    refuse_if_decided(item)
     if not ReferralStatus(referral.status).can_decide:
         raise Refused(_("This referral is no longer waiting for a decision (withdrawn or decided)."))
     fields = _outcome_fields(

@@ -679,6 +679,29 @@ def test_decide__second_member_after_the_first__sees_the_winning_decision_and_ke
     assert Decision.objects.get(item=item).decided_by == member
 
 
+def test_decide__second_member_with_an_outcome_field_missing__still_sees_the_winning_decision_and_keeps_text(
+    meeting, leader, member
+):
+    item = meeting.items.get()
+    first, second = client_for(member), client_for(leader)
+    first.post(decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov no."), **HTMX)
+    # "More information" without its question: the form is not valid, but what matters is the decision taken.
+    typed = decision_data(item, outcome="more_info", reasons="Vi treng meir.", question="")
+
+    for response in (
+        second.post(decide_url(meeting, item), typed, **HTMX),
+        second.post(decide_url(meeting, item), typed),
+    ):
+        assert response.status_code == 200
+        assert (
+            shown("Another member recorded a decision on this referral first. Nothing was overwritten.")
+            in response.text
+        )
+        assert "Ikkje behov no." in response.text
+        assert "Vi treng meir." in response.text
+    assert Decision.objects.get(item=item).decided_by == member
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2999-01-01"])
 def test_meeting_new__date_outside_a_year_back_and_two_ahead__is_a_field_error(team, leader, day):
     response = client_for(leader).post(reverse("teams:meeting_new", args=[team.pk]), {"date": day, "time": "00:30"})
