@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases import access, actions, baton, selectors, steps, workflow
 from cases.forms import (
@@ -119,6 +120,13 @@ def case_step(request, family_pk, case_pk, step):
                 warning := workflow.caseload_warning(form.cleaned_data["familielos"])
             ):
                 messages.warning(request, warning)
+            # The step may have changed what this person may do with the family, or taken it from them.
+            family = _family_now(request.user, family_pk)
+            if family is None:
+                messages.success(
+                    request, _("The case is updated. You no longer work with this family, so its page is closed.")
+                )
+                return HttpResponseClientRedirect(reverse("home")) if request.htmx else redirect("home")
             if not request.htmx:
                 messages.success(request, _("The case is updated."))
                 return redirect(family)
@@ -128,6 +136,14 @@ def case_step(request, family_pk, case_pk, step):
         failed = {"step": step, "form": form, "refusal": refusal}
         return render(request, "cases/family_detail.html#case", _family_context(request, family, failed=failed))
     return _render_step(request, family, case, step, form=form, refusal=refusal)
+
+
+def _family_now(user, family_pk):
+    """The family as `user` may see it now (with `can_change`), or None when they may no longer see it."""
+    try:
+        return access.family_or_404(user, family_pk, with_change=True)
+    except Http404:
+        return None
 
 
 def _render_step(request, family, case, step, *, form, refusal):

@@ -175,6 +175,23 @@ def test_case_step__step_down_to_a_higher_level__is_a_field_error(staff, staff_c
     assert case.level == Level.AVKLARING
 
 
+@pytest.mark.parametrize("htmx", [True, False])
+def test_case_step__familielos_steps_down__is_sent_to_the_start_page_with_a_message(staff, htmx):
+    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    client = client_for(los)
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "step-down"])
+    data = {"step-down-to_level": "2", "step-down-reason": "Utfasing.", "step-down-responsible_next": "Teamet"}
+
+    response = client.post(url, data, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+
+    # The familielos no longer works with the family: its page, with steps they cannot take, is not shown again.
+    assert response[("HX-Redirect" if htmx else "Location")] == reverse("home")
+    message = shown("The case is updated. You no longer work with this family, so its page is closed.")
+    assert message in client.get(reverse("home")).text
+    case.refresh_from_db()
+    assert case.level == Level.RESSURSTEAM
+
+
 def test_case_step__step_no_longer_possible__shows_the_case_as_it_is_now(case, staff_client):
     url = reverse("cases:case_step", args=[case.family_id, case.pk, "reopen"])
     response = staff_client.post(url, {"reopen-reason": "x"}, HTTP_HX_REQUEST="true")
