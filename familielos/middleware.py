@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
@@ -102,14 +102,30 @@ class LoginRedirectMiddleware:
             page = urlsplit(request.htmx.current_url_abs_path or "/").path
             return HttpResponseClientRedirect(redirect_to_login(page).url)
         if request.method != "GET":
-            return redirect_to_login(_same_site_path(request) or "/")
+            return redirect_to_login(same_site_referer_path(request) or "/")
         return response
 
 
-def _same_site_path(request) -> str:
+def same_site_referer_path(request) -> str:
     """The path of the page the form was on, if it was one of ours."""
     referer = urlsplit(request.META.get("HTTP_REFERER", ""))
     return referer.path if referer.netloc == request.get_host() else ""
+
+
+class ReadableMethodNotAllowedMiddleware:
+    """An address that only takes a form, opened (a bookmark, the address bar, a reload of a form's answer): a page
+    in the site's layout that says so, where Django's 405 has no body and the browser shows its own error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method not in ("GET", "HEAD"):
+            return response
+        page = render(request, "405.html", {"back": same_site_referer_path(request)}, status=405)
+        page["Allow"] = response["Allow"]
+        return page
 
 
 class FamilyLoginConfinementMiddleware:

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "familielos.middleware.NoStoreForSignedInMiddleware",
     "familielos.middleware.LoginRedirectMiddleware",
+    "familielos.middleware.ReadableMethodNotAllowedMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

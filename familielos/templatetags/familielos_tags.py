@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from familielos import once, roles
+from familielos.middleware import same_site_referer_path
 
 register = template.Library()
 
@@ -58,3 +59,13 @@ def audited_object(value):
 def once_token():
     """The hidden one-time token of a form that must do its work once however often it is sent (familielos.once)."""
     return format_html('<input type="hidden" name="{}" value="{}">', once.TOKEN_NAME, once.new_token())
+
+
+@register.simple_tag(takes_context=True)
+def language_next(context) -> str:
+    """Where the language switch returns to: this page, or on the answer to a sent form (an address that may take
+    only posts) the page the form was on."""
+    request = context["request"]
+    if request.method == "GET":
+        return request.get_full_path()
+    return same_site_referer_path(request) or request.path
