@@ -143,6 +143,13 @@
     }
   });
 
+  // Leaving the page (a reload, a closed tab) while a cell's text is not saved yet: the browser asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector(".cell[data-dirty]")) {
+      event.preventDefault();
+    }
+  });
+
   // Left without typing after someone else changed it: fetch the canvas again; only the cells this page does not
   // have the newest version of are swapped in.
   document.addEventListener("focusout", function (event) {

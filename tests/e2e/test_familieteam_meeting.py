@@ -177,3 +177,15 @@ def test_canvas_page__at_1280_px__only_the_canvas_scrolls_sideways(page, meeting
     assert widths["page"] <= widths["window"]
     assert widths["canvas"] > widths["box"]
     screenshot(page, "canvas")
+
+
+def test_canvas_page__leaving_before_a_cell_is_saved__the_browser_asks_first(page, meeting):
+    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    # The autosave waits a second after the last key: leaving at once would lose the text.
+    page.get_by_label(SCHOOL_NOW).press_sequentially("Kari les kvar dag")
+
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
