@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cases.models import Level, Status
+from teams import workflow
 from teams.models import Decision, Meeting, Outcome, ReferralStatus, TeamRole
 from tests import factories
 from tests.e2e.helpers import DATE, LOG_IN, PASSWORD, PASSWORD_LABEL, TIME, USERNAME, pdf_text
@@ -213,3 +214,14 @@ def test_ressursteam_meeting__leader_plans_reorders_decides_with_keyboard_and_do
     assert "Rådhuset, møterom 2" in text
     assert "Lise Leiar" in text
     screenshot(page, "minutes-after-download")
+
+
+def test_agenda_and_board__a_place_typed_as_one_long_word__wraps_inside_the_window(page, team, leader, referrals):
+    meeting = workflow.create_meeting(
+        actor=leader, team=team, starts_at=timezone.now() + timedelta(days=2), place="Møterom" + "x" * 190
+    )
+    log_in_to_meetings(page, leader)
+    for url in (reverse("teams:meeting_agenda", args=[meeting.pk]), meeting.get_absolute_url()):
+        page.goto(url)
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], url
