@@ -104,6 +104,8 @@ def correct_entry(*, actor: User, entry: Entry, text: str) -> Entry:
         raise Refused(_("This entry is already corrected: correct the correction instead."))
     if not can_correct(actor, entry):
         raise Refused(_("Only the person who wrote an entry can correct it."))
+    if text.strip() == entry.text.strip():
+        raise Refused(_("The correction is the same as the entry. Change the text, or leave the entry as it is."))
     copied = {
         field: getattr(entry, field)
         for field in ("life_area_id", "responsible", "starts_on", "evaluate_by", "measure_id", "outcome", "next_steps")

@@ -369,6 +369,16 @@ def test_correct__empty_text__shows_the_error_and_writes_nothing(client, writer,
     assert not Entry.objects.filter(corrects=original).exists()
 
 
+def test_correct__the_same_text_as_the_entry__is_refused_readably_and_writes_nothing(client, writer, family):
+    original = note(writer, family)
+    data = {"entry": original.pk, f"rett-{original.pk}-text": f"  {original.text} "}
+    response = client.post(correct_url(family), data, **HTMX)
+    assert response.status_code == 200
+    message = "The correction is the same as the entry. Change the text, or leave the entry as it is."
+    assert shown(message) in response.text
+    assert not Entry.objects.filter(corrects=original).exists()
+
+
 def test_correct__someone_elses_entry__is_refused_readably(client, writer, family):
     from cases import access
 
