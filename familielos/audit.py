@@ -77,9 +77,16 @@ def record(request, *, action: AccessAction, family_id: int, obj=None, object_ty
     )
 
 
-def record_listed(request, family_ids, *, object_type: str) -> None:
-    """One view event for each family whose name a list page showed, written in one insert."""
-    _insert(request, action=AccessAction.VIEW, family_ids=sorted(set(family_ids)), object_type=object_type)
+def record_listed(request, family_ids, *, object_type: str, obj=None) -> None:
+    """One view event for each family whose name a list page showed, written in one insert; `obj` is the record
+    the page is of (a meeting), if any."""
+    _insert(
+        request,
+        action=AccessAction.VIEW,
+        family_ids=sorted(set(family_ids)),
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None else None,
+    )
 
 
 def _insert(request, *, action: AccessAction, family_ids: list[int], object_type: str, object_id=None) -> None:

@@ -148,7 +148,7 @@ def meeting_agenda(request, pk):
         else []
     )
     granted = _granted_family_ids(request.user, [*(item.referral for item in items), *waiting])
-    audit.record_listed(request, granted, object_type="meeting_agenda")
+    audit.record_listed(request, granted, object_type="meeting_agenda", obj=meeting)
     for item in items:
         item.title = _title(item.referral, granted)
         item.decided = getattr(item, "decision", None)
@@ -225,7 +225,7 @@ def _board(request, meeting, *, failed=None, opened=None, status=200):
     for number, item in enumerate(items, start=1):
         item.number = number
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None, with_form=item.pk == opened)
-    audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting")
+    audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting", obj=meeting)
     context = {"meeting": meeting, "items": items, **_presence(members, can_plan=workflow.role_plans_meetings(role))}
     return render(request, "teams/meeting_detail.html", context, status=status)
 
@@ -390,7 +390,7 @@ def _one_card(request, meeting, item, *, failed=None, with_form=False):
     item.number = _number(meeting, item)
     Board(request.user, meeting, [item]).prepare(item, failed, with_form=with_form)
     if item.named:
-        audit.record_listed(request, [item.family_id], object_type="meeting")
+        audit.record_listed(request, [item.family_id], object_type="meeting", obj=meeting)
     return item
 
 
@@ -452,7 +452,7 @@ def _presence(members, *, can_plan: bool) -> dict:
 def meeting_minutes(request, pk):
     meeting = access.meeting_or_404(request.user, pk)
     context = _minutes(request.user, meeting)
-    audit.record_listed(request, context["named_family_ids"], object_type="minutes")
+    audit.record_listed(request, context["named_family_ids"], object_type="minutes", obj=meeting)
     return render(request, "teams/meeting_minutes.html", context)
 
 

@@ -51,7 +51,10 @@ def team_detail(request, team_pk):
     waiting = selectors.waiting_referrals(request.user, [team])
     term_start, term_end = selectors.school_term(today)
     audit.record_listed(
-        request, [referral.case.family_id for referral in waiting if referral.names_visible], object_type="ressursteam"
+        request,
+        [referral.case.family_id for referral in waiting if referral.names_visible],
+        object_type="ressursteam",
+        obj=team,
     )
     context = {
         "team": team,

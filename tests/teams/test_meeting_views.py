@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases import access
 from cases.models import Level, Status
+from familielos import roles
 from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
 from teams.models import Decision, Meeting, Outcome, Referral, ReferralStatus, TeamRole, Urgency
@@ -383,7 +384,21 @@ def test_board__names_the_family_to_members_with_the_grant_and_records_one_view_
     named_case = meeting.items.exclude(referral__case=None).get().referral.case
     assert reverse("cases:family_detail", args=[named_case.family_id]) in response.text
     events = AccessEvent.objects.filter(actor=member, action=AccessAction.VIEW, object_type="meeting")
-    assert list(events.values_list("family_id", flat=True)) == [named_case.family_id]
+    assert list(events.values_list("family_id", "object_id")) == [(named_case.family_id, str(meeting.pk))]
+
+
+def test_access_log__a_meeting_page_is_named_by_the_meeting_and_a_list_of_families_by_no_number(team, leader, member):
+    case = named_referral(team, family_name="Familien Berg", child_name="Emma").case
+    meeting = meeting_with(leader, team)
+    client = client_for(member)
+    client.get(meeting.get_absolute_url())
+    client.get(reverse("cases:family_list"))
+
+    page = client_for(factories.UserFactory(role=roles.LEADER)).get(reverse("audit_log")).text
+
+    assert re.search(rf"<td>{shown('Ressursteam meeting')} {meeting.pk}</td>", page)
+    assert re.search(rf"<td>{shown('Family list')} </td>", page)
+    assert f"<td>{shown('Family list')} {case.family_id}</td>" not in page
 
 
 def test_board__anonymous_case__shows_its_text_and_no_familielos_outcome(team, leader, member):
