@@ -98,6 +98,9 @@ class DecisionForm(forms.Form):
             self.fields["familielos"].choices = [(user.pk, user.capacity_label) for user in familieloser]
         self.fields["outcome"].choices = outcomes
         self.fields["service"].choices = [("", "–"), *((unit.pk, unit.name) for unit in services)]
+        # Each in its outcome's fieldset, needed by that outcome (clean): not "optional".
+        for name in ("follow_up", "service", "question"):
+            self.fields[name].needed_when = _("needed for this decision")
 
     def familielos_choices(self) -> list[dict]:
         """Each familielos radio (`id`, `value`, `label`, `checked`) with its person (`los`, whose `full` says the

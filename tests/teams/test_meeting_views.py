@@ -454,6 +454,17 @@ def test_board__meeting_begun__offers_every_undecided_card_its_decision_form_loa
         assert "<article" not in fragment.text
 
 
+def test_decision_form__a_field_an_outcome_needs__is_marked_needed_not_optional(meeting, member):
+    item = meeting.items.get()
+    fragment = client_for(member).get(decide_url(meeting, item), **HTMX).text
+    for field in ("follow_up", "service", "question"):
+        label = re.search(rf'<label for="id_item-{item.pk}-{field}">(.*?)</label>', fragment, re.S).group(1)
+        assert shown("needed for this decision") in label
+        assert shown("optional") not in label
+    recommendations = re.search(rf'<label for="id_item-{item.pk}-recommendations">(.*?)</label>', fragment, re.S)
+    assert shown("optional") in recommendations.group(1)
+
+
 def test_decision_form__without_javascript__is_the_board_with_that_card_open(team, leader, member):
     named_referral(team, family_name="Familien Berg", child_name="Emma")
     anonymous_referral(team)
