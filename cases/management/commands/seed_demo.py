@@ -567,7 +567,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {member}")
         self.stdout.write(
             f"The family logins ({', '.join(FAMILY_LOGINS)}) sign in on /min-familie/logg-inn/ with a one-time link "
-            "printed on this console (or with the password)."
+            "printed on this console (or with the password on /logg-inn/, in the demo)."
         )
 
     def _units(self):
