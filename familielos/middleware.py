@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django_htmx.http import HttpResponseClientRedirect
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from familielos import outage, roles
 
@@ -100,10 +101,28 @@ class LoginRedirectMiddleware:
             return response
         if request.htmx:
             page = urlsplit(request.htmx.current_url_abs_path or "/").path
-            return HttpResponseClientRedirect(redirect_to_login(page).url)
+            if request.method == "GET":
+                return HttpResponseClientRedirect(redirect_to_login(page).url)
+            # A form sent: the page stays, with what was typed in it.
+            return not_saved(
+                request,
+                title=_("You were signed out"),
+                text=_(
+                    "Nothing was saved. What you wrote is still in the form: copy it, sign in again, load the page "
+                    "again, and paste it."
+                ),
+                login_url=redirect_to_login(page).url,
+            )
         if request.method != "GET":
             return redirect_to_login(same_site_referer_path(request) or "/")
         return response
+
+
+def not_saved(request, *, title: str, text: str, login_url: str = ""):
+    """The answer to an htmx form's post that could not be taken: a notice put before the form (HX-Reswap), which
+    keeps what was typed, where the form itself would be swapped for the answer."""
+    context = {"title": title, "text": text, "login_url": login_url}
+    return reswap(render(request, "components/not_saved.html", context, status=403), "beforebegin")
 
 
 def same_site_referer_path(request) -> str:

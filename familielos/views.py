@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from familielos import audit, outage
 from familielos.forms import AuditFilterForm
+from familielos.middleware import not_saved
 from familielos.models import AccessEvent
 
 
@@ -47,9 +49,17 @@ def permission_denied(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
-    """A readable page (or fragment, for htmx) when a form is stale, instead of Django's debug text."""
-    template = "csrf_failure.html#message" if request.htmx else "csrf_failure.html"
-    return render(request, template, status=403)
+    """A readable page when a form is stale, instead of Django's debug text; for htmx a notice put before the form,
+    which keeps what was typed (familielos.middleware.not_saved)."""
+    if request.htmx:
+        return not_saved(
+            request,
+            title=_("The form has expired"),
+            text=_(
+                "Nothing was saved. What you wrote is still in the form: copy it, load the page again, and paste it."
+            ),
+        )
+    return render(request, "csrf_failure.html", status=403)
 
 
 @login_required

@@ -102,3 +102,23 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     other.get_by_role("button", name=ACCEPT).first.click()
     expect(other.get_by_text(NOTHING_WAITING)).to_be_visible()
     assert baton.current_holder(case.family) == member
+
+
+def test_a_note_sent_after_the_session_ended__stays_in_the_form_with_a_notice(page, default_data):
+    teacher = factories.unit_staff(username="laerar-nord")
+    case = factories.open_case(opener=teacher, family_name="Familien Nord")
+    log_in(page, teacher)
+    page.goto(f"/familier/{case.family_id}/logg/")
+    page.locator("summary").filter(has_text=re.compile(r"^(Skriv en merknad|Write a note)$", IC)).click()
+    form = page.locator("#log-post-note")
+    form.locator("textarea").fill("Ein lang merknad som ikkje må gå tapt.")
+    # The session runs out (30 idle minutes) while the note is written.
+    page.context.clear_cookies(name="sessionid")
+
+    form.get_by_role("button", name=re.compile(r"^(Skriv en merknad|Write a note)$", IC)).click()
+
+    expect(
+        page.get_by_role("alert").filter(has_text=re.compile("Du ble logget ut|You were signed out"))
+    ).to_be_visible()
+    expect(page.locator("#log-post-note textarea")).to_have_value("Ein lang merknad som ikkje må gå tapt.")
+    assert not Entry.objects.filter(family=case.family, kind=Kind.NOTE).exists()

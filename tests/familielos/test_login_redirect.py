@@ -1,19 +1,47 @@
 """A session that has run out sends people back to a page, never into a fragment or a POST-only address."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+
+from tests.conftest import shown
 
 pytestmark = pytest.mark.django_db
 
 
-def test_htmx_post__signed_out__redirects_the_whole_page_to_login_and_back(case, client):
+def test_htmx_post__signed_out__keeps_the_page_and_its_text_and_offers_to_sign_in_in_a_new_tab(case, client):
     url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
     page = case.family.get_absolute_url()
     response = client.post(
         url, {"avklaring-reason": "x"}, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{page}"
     )
+    # Not a redirect, which would leave the page and what was typed in its form: a notice put before the form.
+    assert response.status_code == 403
+    assert "HX-Redirect" not in response
+    assert response["HX-Reswap"] == "beforebegin"
+    assert shown("You were signed out") in response.text
+    assert f'href="{reverse("login")}?next={page}" target="_blank"' in response.text
+
+
+def test_htmx_get__signed_out__redirects_the_whole_page_to_login_and_back(case, client):
+    page = case.family.get_absolute_url()
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
+    response = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{page}")
     assert response.status_code == 200
     assert response["HX-Redirect"] == f"{reverse('login')}?next={page}"
+
+
+def test_htmx_post__a_stale_form__keeps_the_form_and_says_to_copy_the_text(family, staff):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    url = reverse("stafettlogg:post", args=[family.pk])
+    data = {"kind": "note", "note-text": "Lang tekst", "note-visibility": "team", "csrfmiddlewaretoken": "gammal"}
+
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 403
+    assert response["HX-Reswap"] == "beforebegin"
+    assert shown("The form has expired") in response.text
 
 
 def test_plain_post__signed_out__returns_to_the_form_page_after_login(case, client):
