@@ -97,13 +97,20 @@ def family_or_404(user, pk, need: str = VIEW, *, with_change: bool = False) -> F
 
     With `with_change`, the family carries `can_change` (whether the user may change it), read in the same query.
     """
+    if (family := family_or_none(user, pk, need, with_change=with_change)) is None:
+        raise Http404
+    return family
+
+
+def family_or_none(user, pk, need: str = VIEW, *, with_change: bool = False) -> Family | None:
+    """As family_or_404, None where that is a 404: for a page that goes elsewhere once the user lost the family."""
     families = visible_families(user, need)
     if with_change and user.is_authenticated:
         families = families.annotate(can_change=can_change_flag(user))
     try:
         return families.get(pk=pk)
     except (Family.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        return None
 
 
 def can_change_flag(user, family_field: str = "pk") -> ExpressionWrapper:

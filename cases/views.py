@@ -121,7 +121,7 @@ def case_step(request, family_pk, case_pk, step):
             ):
                 messages.warning(request, warning)
             # The step may have changed what this person may do with the family, or taken it from them.
-            family = _family_now(request.user, family_pk)
+            family = access.family_or_none(request.user, family_pk, with_change=True)
             if family is None:
                 messages.success(
                     request, _("The case is updated. You no longer work with this family, so its page is closed.")
@@ -136,14 +136,6 @@ def case_step(request, family_pk, case_pk, step):
         failed = {"step": step, "form": form, "refusal": refusal}
         return render(request, "cases/family_detail.html#case", _family_context(request, family, failed=failed))
     return _render_step(request, family, case, step, form=form, refusal=refusal)
-
-
-def _family_now(user, family_pk):
-    """The family as `user` may see it now (with `can_change`), or None when they may no longer see it."""
-    try:
-        return access.family_or_404(user, family_pk, with_change=True)
-    except Http404:
-        return None
 
 
 def _render_step(request, family, case, step, *, form, refusal):

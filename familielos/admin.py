@@ -33,23 +33,26 @@ def is_family_login(user) -> bool:
 
 class NotOneselfFormSet(BaseInlineFormSet):
     """Rows that put a person somewhere their data opens from (a unit, a team): nobody adds themselves, superusers
-    included. `refusal` says why; the inline (NotOneselfInline) gives the formset the request."""
+    included (a row of their own already there may still be changed). `refusal` says why; the inline
+    (NotOneselfInline) gives the formset the request."""
 
     request = None
-    refusal = ""
+    refusal: str
 
     def clean(self):
         super().clean()
         for form in self.forms:
-            if form.cleaned_data.get("DELETE") or not form.has_changed():
+            if form.cleaned_data.get("DELETE") or "user" not in form.changed_data:
                 continue
             if form.cleaned_data.get("user") == self.request.user:
                 raise ValidationError(self.refusal)
 
 
 class NotOneselfInline(admin.TabularInline):
+    """An inline of NotOneselfFormSet rows; a subclass says why in `refusal`."""
+
     formset = NotOneselfFormSet
-    refusal = ""
+    refusal: str
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -90,7 +90,7 @@ def record_listed(request, family_ids, *, object_type: str, obj=None) -> None:
 
 
 def _insert(request, *, action: AccessAction, family_ids: list[int], object_type: str, object_id=None) -> None:
-    """Insert one event per family in one statement; object_id None: the family's own id.
+    """Insert one event per family in one statement; object_id None: no record but the family (its page, a list).
 
     A view event written on its own (a page view, whose only write it is) commits asynchronously: the statement
     sets synchronous_commit off for its own transaction, so the request does not wait for the WAL flush (an fsync,
@@ -113,7 +113,7 @@ def _insert(request, *, action: AccessAction, family_ids: list[int], object_type
         cursor.execute(
             f"INSERT INTO {AccessEvent._meta.db_table} "
             "(at, actor_id, actor_username, role, action, family_id, object_type, object_id, path, ip) "
-            "SELECT %s, %s, %s, %s, %s, family.id, %s, COALESCE(%s, family.id::text), %s, %s::inet "
+            "SELECT %s, %s, %s, %s, %s, family.id, %s, COALESCE(%s, ''), %s, %s::inet "
             f"FROM unnest(%s::bigint[]) AS family(id){commit_mode}",
             [
                 timezone.now(),

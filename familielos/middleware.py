@@ -5,12 +5,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect, reswap
+from django_htmx.http import HttpResponseClientRedirect
 
-from familielos import outage, roles
+from familielos import http, outage, roles
 
 # A session's idle expiry is pushed forward at most this often: every request would otherwise write its row.
 SESSION_REFRESH_SECONDS = 60
@@ -104,7 +105,7 @@ class LoginRedirectMiddleware:
             if request.method == "GET":
                 return HttpResponseClientRedirect(redirect_to_login(page).url)
             # A form sent: the page stays, with what was typed in it.
-            return not_saved(
+            return http.not_saved(
                 request,
                 title=_("You were signed out"),
                 text=_(
@@ -114,35 +115,25 @@ class LoginRedirectMiddleware:
                 login_url=redirect_to_login(page).url,
             )
         if request.method != "GET":
-            return redirect_to_login(same_site_referer_path(request) or "/")
+            return redirect_to_login(http.same_site_referer_path(request) or "/")
         return response
 
 
-def not_saved(request, *, title: str, text: str, login_url: str = ""):
-    """The answer to an htmx form's post that could not be taken: a notice put before the form (HX-Reswap), which
-    keeps what was typed, where the form itself would be swapped for the answer."""
-    context = {"title": title, "text": text, "login_url": login_url}
-    return reswap(render(request, "components/not_saved.html", context, status=403), "beforebegin")
-
-
-def same_site_referer_path(request) -> str:
-    """The path of the page the form was on, if it was one of ours."""
-    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
-    return referer.path if referer.netloc == request.get_host() else ""
-
-
 class ReadableMethodNotAllowedMiddleware:
-    """An address that only takes a form, opened (a bookmark, the address bar, a reload of a form's answer): a page
-    in the site's layout that says so, where Django's 405 has no body and the browser shows its own error."""
+    """An address that only takes a form, opened (a bookmark, the address bar, a link copied from a form's answer): a
+    page in the site's layout that says so, where Django's 405 has no body and the browser shows its own error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.content or request.method not in ("GET", "HEAD"):
+        if response.status_code != 405 or response.content or request.method != "GET":
             return response
-        page = render(request, "405.html", {"back": same_site_referer_path(request)}, status=405)
+        back = http.same_site_referer_path(request)
+        if not back and request.resolver_match and request.resolver_match.namespace == "selfassessment":
+            back = reverse("selfassessment:start")  # the parents' pages: their start, not the staff's
+        page = render(request, "405.html", {"back": back}, status=405)
         page["Allow"] = response["Allow"]
         return page
 

@@ -106,12 +106,6 @@ class AccessEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
 
-    @property
-    def record_id(self) -> str:
-        """The id of the record looked at, as the log pages show it: none when it is the family's own (a list of
-        families, or the family page), which the log shows beside it."""
-        return "" if self.object_id == str(self.family_id) else self.object_id
-
 
 class SentForm(models.Model):
     """A form that did its work (familielos.once.claim): the key of the person, the form's one-time token and what

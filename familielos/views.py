@@ -9,9 +9,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from familielos import audit, outage
+from familielos import audit, http, outage
 from familielos.forms import AuditFilterForm
-from familielos.middleware import not_saved
 from familielos.models import AccessEvent
 
 
@@ -50,9 +49,9 @@ def permission_denied(request, exception=None):
 
 def csrf_failure(request, reason=""):
     """A readable page when a form is stale, instead of Django's debug text; for htmx a notice put before the form,
-    which keeps what was typed (familielos.middleware.not_saved)."""
+    which keeps what was typed (familielos.http.not_saved)."""
     if request.htmx:
-        return not_saved(
+        return http.not_saved(
             request,
             title=_("The form has expired"),
             text=_(

@@ -95,8 +95,7 @@ def send(request):
                 )
                 claimed.shown_at(reverse("selfassessment:sent"))
         except once.SentAlready:
-            # Sent twice (a double click): they got it once, as the page says; no message, as these pages set no cookie.
-            return redirect("selfassessment:sent")
+            pass  # Sent twice (a double click): they got it once, as the page says. No message: no session here.
         except workflow.ScreeningRefused:
             return _out_of_date(request)
         return redirect("selfassessment:sent")

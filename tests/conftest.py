@@ -279,7 +279,7 @@ SENT_TWICE = "The form was sent twice: it is saved once. This is it."
 
 def form_token(page: str) -> str:
     """The one-time token of the first form on `page` that carries one (`{% once_token %}`)."""
-    found = re.search(r'name="once" value="([A-Za-z0-9_-]+)"', page)
+    found = re.search(rf'name="{once.TOKEN_NAME}" value="([A-Za-z0-9_-]+)"', page)
     assert found, "the page has no form with a one-time token"
     return found.group(1)
 

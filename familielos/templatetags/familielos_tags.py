@@ -2,8 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from familielos import once, roles
-from familielos.middleware import same_site_referer_path
+from familielos import http, once, roles
 
 register = template.Library()
 
@@ -68,4 +67,4 @@ def language_next(context) -> str:
     request = context["request"]
     if request.method == "GET":
         return request.get_full_path()
-    return same_site_referer_path(request) or request.path
+    return http.same_site_referer_path(request) or request.path

@@ -147,6 +147,7 @@
   window.addEventListener("beforeunload", function (event) {
     if (document.querySelector(".cell[data-dirty]")) {
       event.preventDefault();
+      event.returnValue = "";
     }
   });
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from cases import actions
-from cases.models import Person, PersonRole
+from cases.models import Level, Person, PersonRole
 from familielos import roles
 from familielos.admin import assignable_groups
 from tests import factories
@@ -330,12 +330,14 @@ def test_user_admin__administrator_sets_a_family_logins_password__is_refused(adm
 def test_user_admin__superuser_puts_itself_in_a_teams_group__is_refused_and_sees_no_family(superuser_client):
     root = get_user_model().objects.get(username="root")
     team = factories.RessursteamFactory(name="Ressursteam nord")
+    case, *_ = factories.case_at(Level.RESSURSTEAM, team=team)
     data = change_form(superuser_client, root)
     assert "groups" not in form_fields(superuser_client, root)
 
     superuser_client.post(change_url(root), {**data, "groups": [str(team.group_id)]})
 
     assert not root.groups.exists()
+    assert superuser_client.get(case.family.get_absolute_url()).status_code == 404
 
 
 def test_user_admin__superuser_puts_someone_in_a_teams_group__it_is_not_offered(superuser_client):
@@ -396,7 +398,7 @@ def test_user_admin__superuser__changes_a_family_login(superuser_client):
     assert login.email == "ny@example.no"
 
 
-def test_unit_admin__superuser_adds_itself_as_staff__is_refused_and_reads_no_screening(superuser_client):
+def test_unit_admin__superuser_adds_itself_as_staff__is_refused_and_nothing_is_saved(superuser_client):
     root = get_user_model().objects.get(username="root")
     unit = factories.ServiceUnitFactory(name="Vestbygd skule")
     url = reverse("admin:familielos_serviceunit_change", args=[unit.pk])

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from familielos import once
 from familielos.models import Membership, ServiceKind
 from screening import workflow
 from screening.models import Audience, Recommendation, Submission
@@ -200,7 +201,7 @@ def test_send__sent_twice__reaches_the_school_once(client, instrument, school):
     ids = _risk_ids(instrument, 3)
     token = form_token(client.post(reverse("selfassessment:result"), _answers(instrument, ids)).text)
 
-    responses = [_send(client, instrument, school, ids, once=token) for _ in range(2)]
+    responses = [_send(client, instrument, school, ids, **{once.TOKEN_NAME: token}) for _ in range(2)]
 
     assert [response.url for response in responses] == [reverse("selfassessment:sent")] * 2
     assert Submission.objects.count() == 1

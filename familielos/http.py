@@ -1,0 +1,23 @@
+"""Small answers and request helpers shared by views and middleware."""
+
+from urllib.parse import urlsplit
+
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import reswap
+
+
+def not_saved(request, *, title: str, text: str, login_url: str = ""):
+    """The answer to an htmx form's post that could not be taken: a notice put before the form (HX-Reswap), which
+    keeps what was typed, where the form itself would be swapped for the answer."""
+    context = {"title": title, "text": text, "login_url": login_url}
+    return reswap(render(request, "components/not_saved.html", context, status=403), "beforebegin")
+
+
+def same_site_referer_path(request) -> str:
+    """The path of the page the form was on, if it was one of ours; "" otherwise (a path such as //elsewhere.example
+    would lead off the site)."""
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if referer.netloc != request.get_host():
+        return ""
+    return referer.path if url_has_allowed_host_and_scheme(referer.path, allowed_hosts={request.get_host()}) else ""
