@@ -221,7 +221,12 @@ def test_agenda_and_board__a_place_typed_as_one_long_word__wraps_inside_the_wind
         actor=leader, team=team, starts_at=timezone.now() + timedelta(days=2), place="Møterom" + "x" * 190
     )
     log_in_to_meetings(page, leader)
-    for url in (reverse("teams:meeting_agenda", args=[meeting.pk]), meeting.get_absolute_url()):
+    pages = (
+        reverse("teams:meeting_agenda", args=[meeting.pk]),
+        meeting.get_absolute_url(),
+        reverse("teams:meeting_list"),
+    )
+    for url in pages:
         page.goto(url)
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], url
