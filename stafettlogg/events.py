@@ -37,15 +37,23 @@ EVENT_TEXTS = {
 }
 
 
-def event_text(event: str, params: dict) -> str:
-    """An event worded in the active language, its moments in local time. A code or parameters this version does
-    not know (an entry written by a later one) read as a neutral "System entry" rather than breaking the log."""
+# The family's own words for an event, where its pages say it otherwise: they call action points tasks.
+FAMILY_EVENT_TEXTS = {
+    Event.ACTION_POINT_DONE: gettext_lazy("Task done: %(what)s"),
+}
+
+
+def event_text(event: str, params: dict, *, for_family: bool = False) -> str:
+    """An event worded in the active language (`for_family`: as the family's pages word it), its moments in local
+    time. A code or parameters this version does not know (an entry written by a later one) read as a neutral
+    "System entry" rather than breaking the log."""
+    texts = {**EVENT_TEXTS, **FAMILY_EVENT_TEXTS} if for_family else EVENT_TEXTS
     values = dict(params)
     try:
         if "outcome" in values:
             values["outcome"] = Outcome(values["outcome"]).label
         if "when" in values:
             values["when"] = timezone.localtime(datetime.fromisoformat(values["when"])).strftime("%d.%m.%Y %H:%M")
-        return str(EVENT_TEXTS[event] % values)
+        return str(texts[event] % values)
     except (KeyError, ValueError, TypeError):
         return _("System entry")

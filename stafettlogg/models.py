@@ -213,3 +213,10 @@ class Entry(models.Model):
         if self.level_change_id is not None and not self.text:
             return self.level_change.reason_shown
         return self.system_text or self.text
+
+    @property
+    def family_text(self) -> str:
+        """The text as the family's own pages show it: an event in their words (a task, not an action point)."""
+        if self.event_code:
+            return event_text(self.event_code, self.event_params, for_family=True)
+        return self.shown_text

@@ -18,7 +18,7 @@ from familieteam import workflow as familieteam_workflow
 from familieteam.models import Column, EvaluationResult, LifeArea
 from stafettlogg import selectors as log_selectors
 from stafettlogg import workflow as log_workflow
-from stafettlogg.models import TEXT_MAX, Entry, Kind, Visibility
+from stafettlogg.models import TEXT_MAX, Entry, Event, Kind, Visibility
 from tests import factories
 from tests.conftest import client_for, post_twice
 
@@ -332,6 +332,19 @@ def test_log__measure_and_evaluation_say_what_and_when_in_plain_words(lund):
     assert "Halde fram" in page
     assert lund.familielos.get_full_name() in page
     assert factories.FAMILIELOS_SERVICE in page
+
+
+def test_log__a_task_done__is_worded_as_a_task_as_the_familys_pages_say(lund):
+    Entry.objects.create_event(
+        family_id=lund.family.pk,
+        actor=lund.familielos,
+        event=Event.ACTION_POINT_DONE,
+        params={"what": "Bestille tannlege"},
+    )
+    page = client_for(lund.login).get(reverse("portal:log")).text
+    assert shown("Task done: %(what)s") % {"what": "Bestille tannlege"} in page
+    staff_page = client_for(lund.familielos).get(reverse("stafettlogg:log", args=[lund.family.pk])).text
+    assert shown("Action point done: %(what)s") % {"what": "Bestille tannlege"} in staff_page
 
 
 def test_log__pages_by_keyset_newest_first(lund):
