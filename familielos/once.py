@@ -113,6 +113,6 @@ def sent_twice(request, sent: SentAlready, message: str = ""):
     """The answer to the same form sent again: the page of what the first post made, and `message` (or a general
     one) saying so. An htmx form is sent there by htmx: a redirect it followed would put a whole page in a fragment."""
     messages.info(request, message or _("The form was sent twice: it is saved once. This is it."))
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return HttpResponseClientRedirect(sent.url or request.path)
     return redirect(sent.url or request.path)

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy
 
 from familielos.admin import NotOneselfInline, VisibleNamesAdmin
 from teams import workflow
@@ -11,7 +10,7 @@ class TeamMemberInline(NotOneselfInline):
     model = TeamMember
     extra = 1
     autocomplete_fields = ["user"]
-    refusal = gettext_lazy("Nobody can add themselves to a team: membership opens the team's families.")
+    refusal = workflow.NOT_ONESELF
 
 
 @admin.register(Ressursteam)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import access
 from cases import workflow as case_workflow
@@ -109,13 +110,17 @@ def can_set_capacity(user) -> bool:
 # Team membership ------------------------------------------------------------------------------------------------
 
 
+# Said by the workflow and by the team's admin page, which refuses the row before it gets here.
+NOT_ONESELF = gettext_lazy("Nobody can add themselves to a team: membership opens the team's families.")
+
+
 @action
 def add_team_member(*, actor: User, team: Ressursteam, user: User, role: TeamRole = TeamRole.MEMBER) -> TeamMember:
     """Put a person in the team with a role; they hold the team's family grants through its group at once."""
     if not actor.has_perm("teams.change_ressursteam"):
         raise Refused(_("Only an administrator can change a team's members."))
     if user == actor:
-        raise Refused(_("Nobody can add themselves to a team: membership opens the team's families."))
+        raise Refused(NOT_ONESELF)
     member, _created = TeamMember.objects.update_or_create(team=team, user=user, defaults={"role": role})
     # The team's group holds its family grants; the role gives the team pages and the menu to whoever is in a team.
     user.groups.add(team.group, Group.objects.get(name=roles.RESSURSTEAM_MEMBER))
