@@ -23,7 +23,7 @@ from familielos.errors import Refused
 from familielos.models import AccessAction
 from familieteam import selectors, workflow
 from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
-from familieteam.models import FamilieteamMeeting
+from familieteam.canvas_views import action_points_context, page
 
 FRAGMENT = "familieteam/_action_points.html"
 ROW = "familieteam/_action_points.html#point"
@@ -33,30 +33,6 @@ LAYOUTS = ("meeting", "family", "mine")
 # Points done or dropped stay in "Mine aksjonspunkt" this long, for the person to see what they closed.
 RECENT_DAYS = 30
 RECENT_MAX = 50
-
-
-def action_points_context(
-    user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "", from_cell: str | None = None, cells=None
-) -> dict:
-    """What `_action_points.html` needs on the meeting page: the meeting's points (each with `can_tick`), the form
-    for a new one while the meeting is planned (started from the canvas cell `from_cell`, if given; `cells` are the
-    canvas's cells if the page has read them), and a refusal to show above it."""
-    points = list(meeting.action_points.all())
-    for point in points:
-        point.can_tick = workflow.can_tick(user, point)
-    can_set = workflow.can_edit_canvas(meeting)
-    if can_set and form is None:
-        form = ActionPointForm(meeting=meeting, cells=cells)
-        if from_cell:
-            form.start_from(from_cell)
-    return {
-        "meeting": meeting,
-        "action_points": points,
-        "action_point_form": form if can_set else None,
-        "can_set_action_points": can_set,
-        "action_points_refusal": refusal,
-        "action_points_next": meeting.get_absolute_url(),
-    }
 
 
 @login_required
@@ -84,10 +60,7 @@ def action_point_new(request, pk):
         if form is None:
             messages.success(request, _("The action point is set."))
             return redirect("familieteam:meeting", meeting.pk)
-        # The page again (its view recorded there) with the form as typed, its errors at the fields. Imported here:
-        # the canvas page imports this module for the action points it shows.
-        from familieteam.canvas_views import page
-
+        # The page again (its view recorded there) with the form as typed, its errors at the fields.
         return page(request, meeting, action_point_form=form, action_point_refusal=refusal)
     if form is not None:
         # The answer shows the meeting's points again.

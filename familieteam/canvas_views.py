@@ -19,7 +19,7 @@ from familielos.errors import Refused
 from familielos.middleware import background
 from familielos.models import AccessAction
 from familieteam import workflow
-from familieteam.action_views import action_points_context
+from familieteam.action_forms import ActionPointForm
 from familieteam.canvas import (
     FROM_THE_START,
     OTHER_COLUMNS,
@@ -34,7 +34,7 @@ from familieteam.canvas import (
     timeline,
 )
 from familieteam.canvas_forms import CellForm, EvaluationForm, RestoreForm
-from familieteam.models import TEXT_MAX, CanvasCell, Column, EvaluationResult
+from familieteam.models import TEXT_MAX, CanvasCell, Column, EvaluationResult, FamilieteamMeeting
 
 HISTORY_SHOWN = 200
 # What the evaluation form, written out in the template, needs besides its bound fields.
@@ -236,6 +236,30 @@ def _evaluation_form(cell) -> EvaluationForm:
     evaluation = getattr(cell, "evaluation", None)
     initial = {"result": evaluation.result, "comment": evaluation.comment} if evaluation else {}
     return EvaluationForm(prefix=_evaluation_prefix(cell), initial=initial)
+
+
+def action_points_context(
+    user, meeting: FamilieteamMeeting, *, form=None, refusal: str = "", from_cell: str | None = None, cells=None
+) -> dict:
+    """What `_action_points.html` needs on the meeting page: the meeting's points (each with `can_tick`), the form
+    for a new one while the meeting is planned (started from the canvas cell `from_cell`, if given; `cells` are the
+    canvas's cells if the page has read them), and a refusal to show above it."""
+    points = list(meeting.action_points.all())
+    for point in points:
+        point.can_tick = workflow.can_tick(user, point)
+    can_set = workflow.can_edit_canvas(meeting)
+    if can_set and form is None:
+        form = ActionPointForm(meeting=meeting, cells=cells)
+        if from_cell:
+            form.start_from(from_cell)
+    return {
+        "meeting": meeting,
+        "action_points": points,
+        "action_point_form": form if can_set else None,
+        "can_set_action_points": can_set,
+        "action_points_refusal": refusal,
+        "action_points_next": meeting.get_absolute_url(),
+    }
 
 
 def page(request, meeting, **kwargs):

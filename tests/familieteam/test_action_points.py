@@ -18,7 +18,7 @@ from familielos import once, roles
 from familielos.errors import Refused
 from familielos.models import AccessEvent
 from familieteam import workflow
-from familieteam.action_views import action_points_context
+from familieteam.canvas_views import action_points_context
 from familieteam.models import Column, LifeArea
 from tests import factories
 from tests.conftest import SENT_TWICE, client_for, form_token, post_twice, shown
