@@ -270,16 +270,56 @@ def book_avklaringssamtale(
     # Under the family's lock: a booking sent twice (a double click) finds the first.
     if case.samtaler.filter(starts_at=starts_at, status=SamtaleStatus.PLANNED).exists():
         raise Refused(_("A clarifying conversation is already booked for this case at that time."))
+    booked = {"reason_code": ReasonCode.SAMTALE_BOOKED, "reason_params": {"when": starts_at.isoformat()}}
     if case.level == Level.UNDRING:
-        case = workflow.move_to_avklaring(
-            actor=actor,
-            case=case,
-            reason_code=ReasonCode.SAMTALE_BOOKED,
-            reason_params={"when": starts_at.isoformat()},
-        )
+        case = workflow.move_to_avklaring(actor=actor, case=case, **booked)
+    else:
+        workflow.record_in_history(actor=actor, case=case, kind=ChangeKind.BOOKED, **booked)
     return Avklaringssamtale.objects.create(
         case=case, starts_at=starts_at, place=place, participants=participants, created_by=actor
     )
+
+
+def move_refusal(actor: User, samtale: Avklaringssamtale, *, can_change: bool | None = None) -> str:
+    """Why `actor` may not move the booked conversation to another time or place ("" if they may): one not yet
+    recorded, of a case where a conversation can be booked, by someone who may book it."""
+    if refusal := booking_refusal(actor, samtale.case, can_change=can_change):
+        return refusal
+    if samtale.recorded_at is not None or samtale.status != SamtaleStatus.PLANNED:
+        return _("The conversation is recorded, so its time and place stay as they were.")
+    return ""
+
+
+@action
+def move_avklaringssamtale(
+    *, actor: User, samtale: Avklaringssamtale, starts_at, place: str, participants: str = ""
+) -> Avklaringssamtale:
+    """Move a booked conversation, not yet recorded, to another time or place; the case's history says where to.
+    The invitation letter is made from the booking, so it names the new time. Sent twice, it changes nothing more."""
+    access.require(actor, samtale.case.family, access.CHANGE)
+    workflow.lock_family(samtale.case.family)
+    locked = (
+        Avklaringssamtale.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("case__family")
+        .get(pk=samtale.pk)
+    )
+    if refusal := move_refusal(actor, locked, can_change=True):
+        raise Refused(refusal)
+    if locked.case.samtaler.filter(starts_at=starts_at, status=SamtaleStatus.PLANNED).exclude(pk=locked.pk).exists():
+        raise Refused(_("A clarifying conversation is already booked for this case at that time."))
+    moved = (locked.starts_at, locked.place) != (starts_at, place)
+    was = locked.starts_at
+    locked.starts_at, locked.place, locked.participants = starts_at, place, participants
+    locked.save(update_fields=["starts_at", "place", "participants"])
+    if moved:
+        workflow.record_in_history(
+            actor=actor,
+            case=locked.case,
+            kind=ChangeKind.BOOKED,
+            reason_code=ReasonCode.SAMTALE_MOVED,
+            reason_params={"was": was.isoformat(), "when": starts_at.isoformat(), "place": place},
+        )
+    return locked
 
 
 @action

@@ -265,6 +265,17 @@ class BookSamtaleForm(forms.Form):
         help_text=_("The guardians, the child if mature enough, and staff."),
     )
 
+    @staticmethod
+    def initial_for(samtale: Avklaringssamtale) -> dict:
+        """The form filled in with the booking as it is, to move it."""
+        starts_at = timezone.localtime(samtale.starts_at)
+        return {
+            "date": starts_at.date(),
+            "time": starts_at.time(),
+            "place": samtale.place,
+            "participants": samtale.participants,
+        }
+
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("time"):

@@ -211,6 +211,7 @@ class ChangeKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     REPORTED = "reported", _("Reported to barnevern")
     CONCERN = "concern", _("New concern")
+    BOOKED = "booked", _("Conversation booked")
     RECORDED = "recorded", _("Conversation recorded")
     REFERRAL = "referral", _("Ressursteam")
 
@@ -219,6 +220,7 @@ class ReasonCode(models.TextChoices):
     """A reason the workflow writes itself: stored as a code with parameters and worded in the reader's language."""
 
     SAMTALE_BOOKED = "samtale_booked", _("Clarifying conversation booked")
+    SAMTALE_MOVED = "samtale_moved", _("Clarifying conversation moved")
     SAMTALE_RECORDED = "samtale_recorded", _("Clarifying conversation recorded")
     SAMTALE_UPDATED = "samtale_updated", _("Clarifying conversation record changed")
     CONSENT_TEAM = "consent_team", _("Consent no longer covers the ressursteam")
@@ -231,9 +233,10 @@ class ReasonCode(models.TextChoices):
     SCREENING = "screening", _("Screening")
 
 
-# The sentence shown for each code; `when` is an ISO date and time, shown in the reader's local time.
+# The sentence shown for each code; `when` and `was` are ISO dates and times, shown in the reader's local time.
 REASON_TEXTS = {
     ReasonCode.SAMTALE_BOOKED: _("Clarifying conversation booked for %(when)s."),
+    ReasonCode.SAMTALE_MOVED: _("The clarifying conversation booked for %(was)s is moved to %(when)s, %(place)s."),
     ReasonCode.SAMTALE_RECORDED: _("The clarifying conversation of %(when)s is recorded."),
     ReasonCode.SAMTALE_UPDATED: _("The record of the clarifying conversation of %(when)s is changed."),
     ReasonCode.CONSENT_TEAM: _(
@@ -267,9 +270,9 @@ def reason_text(code: str, params: dict) -> str:
         from screening.models import Recommendation  # the screening app words its own recommendations
 
         values["recommendation"] = Recommendation(values["recommendation"]).label
-    if "when" in values:
-        moment = timezone.localtime(datetime.fromisoformat(values["when"]))
-        values["when"] = moment.strftime("%d.%m.%Y %H:%M")
+    for moment in ("when", "was"):
+        if moment in values:
+            values[moment] = timezone.localtime(datetime.fromisoformat(values[moment])).strftime("%d.%m.%Y %H:%M")
     return str(REASON_TEXTS[code] % values)
 
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:family_pk>/tilgangslogg/", views.family_audit, name="family_audit"),
     path("<int:family_pk>/samtale/ny/", views.samtale_new, name="samtale_new"),
     path("<int:family_pk>/samtale/<int:samtale_pk>/", views.samtale_detail, name="samtale_detail"),
+    path("<int:family_pk>/samtale/<int:samtale_pk>/flytt/", views.samtale_edit, name="samtale_edit"),
 ]

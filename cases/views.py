@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -322,6 +323,40 @@ def samtale_new(request, family_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def samtale_edit(request, family_pk, samtale_pk):
+    """Move a booked conversation, not yet recorded, to another time or place."""
+    family = access.family_or_404(request.user, family_pk, with_change=True)
+    samtale = get_object_or_404(selectors.samtaler(family).select_related("case"), pk=samtale_pk)
+    context = {"family": family, "samtale": samtale}
+    if refusal := actions.move_refusal(request.user, samtale, can_change=family.can_change):
+        audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=samtale)
+        return render(request, "cases/samtale_edit.html", {**context, "refusal": refusal}, status=403)
+    form = BookSamtaleForm(request.POST or None, initial=BookSamtaleForm.initial_for(samtale))
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = actions.move_avklaringssamtale(
+                actor=request.user,
+                samtale=samtale,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                participants=data["participants"],
+            )
+        except Refused as refused:
+            refusal = str(refused)
+        else:
+            audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=moved)
+            when = date_format(timezone.localtime(moved.starts_at), "d.m.Y H:i")
+            text = _("The conversation is moved to %(when)s. Send the guardians a new invitation letter.")
+            messages.success(request, text % {"when": when})
+            return redirect("cases:samtale_detail", family.pk, samtale.pk)
+    audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=samtale)
+    return render(request, "cases/samtale_edit.html", {**context, "form": form, "refusal": refusal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def samtale_detail(request, family_pk, samtale_pk):
     """The conversation's record; the form while it is not yet recorded, or on "edit" (?rediger=1)."""
     family = access.family_or_404(request.user, family_pk, with_change=True)
@@ -365,6 +400,7 @@ def samtale_detail(request, family_pk, samtale_pk):
         "closed_points": [point for point in points if not point.is_open],
         "refusal": refusal,
         "can_change": can_change,
+        "can_move": not actions.move_refusal(request.user, samtale, can_change=family.can_change),
         "can_share": family.can_change,
         "editing": editing,
         "duk_fields": [form[name] for name in Avklaringssamtale.DUK_FIELDS],

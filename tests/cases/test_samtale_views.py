@@ -1,6 +1,6 @@
 """The clarifying conversation pages and the start page's decision deadlines."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -380,3 +380,147 @@ def test_book_avklaringssamtale__same_time_again__is_refused_and_books_nothing_m
         actor=staff, case=case, starts_at=starts_at + timedelta(days=7), place="Møterom 2"
     )
     assert later.case_id == case.pk
+
+
+# Moving a booked conversation ------------------------------------------------------------------------------------
+
+
+def _move_data(days=5, **changes):
+    day = (timezone.localdate() + timedelta(days=days)).isoformat()
+    return {"date": day, "time": "13:15", "place": "Møterom 3", "participants": "Mor og far", **changes}
+
+
+def test_samtale_edit__good_input__moves_it_says_so_in_the_history_and_the_letter_follows(case, staff, staff_client):
+    from cases.models import ChangeKind
+
+    samtale = _book(case, staff)
+    was = samtale.starts_at
+    url = reverse("cases:samtale_edit", args=[case.family_id, samtale.pk])
+    assert staff_client.get(url).context["form"].initial["place"] == "Skulen"
+
+    response = staff_client.post(url, _move_data())
+
+    assert response.status_code == 302
+    assert response.url == reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    samtale.refresh_from_db()
+    moved_to = timezone.localtime(samtale.starts_at)
+    assert (moved_to.date(), moved_to.strftime("%H:%M")) == (timezone.localdate() + timedelta(days=5), "13:15")
+    assert (samtale.place, samtale.participants, samtale.status) == ("Møterom 3", "Mor og far", "planned")
+    [change] = case.level_changes.filter(reason_code="samtale_moved")
+    assert change.kind == ChangeKind.BOOKED
+    with translation.override("en"):
+        shown_in_english = change.reason_shown
+    assert shown_in_english == (
+        f"The clarifying conversation booked for {timezone.localtime(was):%d.%m.%Y %H:%M} is moved to "
+        f"{moved_to:%d.%m.%Y} 13:15, Møterom 3."
+    )
+    detail = staff_client.get(response.url)
+    assert f"{moved_to:%d.%m.%Y} 13:15" in detail.text
+    assert "Møterom 3" in detail.text
+
+
+def test_samtale_edit__sent_twice__moves_it_once(case, staff, staff_client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_edit", args=[case.family_id, samtale.pk])
+    staff_client.post(url, _move_data())
+    staff_client.post(url, _move_data())
+    assert case.level_changes.filter(reason_code="samtale_moved").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"date": ""}, "date"),
+        ({"date": "2001-01-01"}, "date"),
+        ({"date": "31.02.2027"}, "date"),
+        ({"time": "25:00"}, "time"),
+        ({"place": ""}, "place"),
+        ({"place": "\u200b\u200f"}, "place"),
+        ({"place": "x" * 201}, "place"),
+    ],
+)
+def test_samtale_edit__bad_input__shows_the_error_keeps_the_input_and_moves_nothing(
+    case, staff, staff_client, changes, field
+):
+    samtale = _book(case, staff)
+    response = staff_client.post(
+        reverse("cases:samtale_edit", args=[case.family_id, samtale.pk]), _move_data(**changes)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert "Mor og far" in response.text
+    assert Avklaringssamtale.objects.get(pk=samtale.pk).starts_at == samtale.starts_at
+    assert not case.level_changes.filter(reason_code="samtale_moved").exists()
+
+
+def test_samtale_edit__onto_another_booking_of_the_case__is_refused(case, staff, staff_client):
+    samtale = _book(case, staff)
+    other = _book(case, staff, participants="")
+    other.starts_at = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=5), time(13, 15)))
+    other.save()
+    response = staff_client.post(reverse("cases:samtale_edit", args=[case.family_id, samtale.pk]), _move_data())
+    assert response.context["refusal"] == shown(
+        "A clarifying conversation is already booked for this case at that time."
+    )
+    assert Avklaringssamtale.objects.get(pk=samtale.pk).starts_at == samtale.starts_at
+
+
+def test_samtale_edit__a_recorded_conversation__keeps_its_time_and_is_not_offered(case, staff, staff_client):
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
+    staff_client.post(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]), _record_data(samtale))
+    url = reverse("cases:samtale_edit", args=[case.family_id, samtale.pk])
+
+    detail = staff_client.get(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]))
+    page = staff_client.get(url)
+    posted = staff_client.post(url, _move_data())
+
+    assert url not in detail.text
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert shown("The conversation is recorded, so its time and place stay as they were.") in posted.text
+    assert Avklaringssamtale.objects.get(pk=samtale.pk).starts_at == samtale.starts_at
+    with pytest.raises(Refused):
+        actions.move_avklaringssamtale(
+            actor=staff, samtale=samtale, starts_at=timezone.now() + timedelta(days=3), place="Annan stad"
+        )
+
+
+def test_samtale_edit__offered_on_the_conversation_page_to_who_may_move_it(case, staff, staff_client):
+    samtale = _book(case, staff)
+    reader = factories.unit_staff()
+    from cases import access
+    from tests.conftest import client_for
+
+    access.grant_user(reader, case.family, (access.VIEW,))
+    url = reverse("cases:samtale_edit", args=[case.family_id, samtale.pk])
+    detail = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    assert url in staff_client.get(detail).text
+    reader_client = client_for(reader)
+    assert url not in reader_client.get(detail).text
+    assert reader_client.post(url, _move_data()).status_code == 403
+    assert Avklaringssamtale.objects.get(pk=samtale.pk).starts_at == samtale.starts_at
+
+
+def test_samtale_edit__three_ways_and_another_familys_conversation(case, staff, staff_client, outsider_client, client):
+    samtale = _book(case, staff)
+    url = reverse("cases:samtale_edit", args=[case.family_id, samtale.pk])
+    assert client.get(url).status_code == 302
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, _move_data()).status_code == 404
+    other, *_ = factories.case_at(0, opener=staff, family_name="Familien Annan")
+    theirs = _book(other, staff)
+    assert (
+        staff_client.post(reverse("cases:samtale_edit", args=[case.family_id, theirs.pk]), _move_data()).status_code
+        == 404
+    )
+    assert Avklaringssamtale.objects.get(pk=theirs.pk).starts_at == theirs.starts_at
+
+
+def test_samtale_new__a_second_booking_at_level_1__is_in_the_case_history(case, staff):
+    from cases.models import ChangeKind
+
+    _book(case, staff)
+    _book(case, staff, participants="Mor")
+    booked = case.level_changes.filter(reason_code="samtale_booked").order_by("at", "pk")
+    assert [change.kind for change in booked] == [ChangeKind.UP, ChangeKind.BOOKED]

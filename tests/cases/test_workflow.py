@@ -436,6 +436,8 @@ def test_migration__workflow_texts_in_any_language__become_codes_and_typed_reaso
 def test_reason_text__every_code__has_a_sentence_that_takes_its_parameters(code):
     params = {
         "when": "2026-12-01T10:00:00+01:00",
+        "was": "2026-11-30T09:00:00+01:00",
+        "place": "Møterom 1",
         "team": "Ressursteam nord",
         "service": "PPT",
         "name": "Los",

@@ -88,6 +88,7 @@ pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.e2e, pytest.ma
 RECORD_NOTES = re.compile(r"^(Notes from the conversation|Notat frå samtalen|Notater fra samtalen)$", re.IGNORECASE)
 EDIT_RECORD = re.compile(r"^(Edit the record|Endre referatet)$", re.IGNORECASE)
 SAMTALER = re.compile(r"^(Clarifying conversations|Avklaringssamtal(ar|er))$", re.IGNORECASE)
+MOVE_SAMTALE = re.compile(r"^(Move the (clarifying )?conversation|Flytt (avklarings)?samtalen)$", re.IGNORECASE)
 RECORDED_IN_HISTORY = re.compile(r"conversation recorded|samtale registrert", re.IGNORECASE)
 
 # Factors of the default barneskole tool: instrument data, so never translated. Three risk points recommend the
@@ -250,6 +251,17 @@ def test_teacher_journey__screening_to_recorded_samtale_with_consent__every_page
     expect(page.get_by_role("main")).to_contain_text(samtale_day.strftime("%d.%m.%Y") + " 10:00")
     assert Case.objects.get(family=hansen).level == Level.AVKLARING
     check_page(page, "samtale")
+
+    # The guardians cannot come at ten: the conversation is moved to half past eleven, and the case history says so.
+    page.get_by_role("link", name=MOVE_SAMTALE).click()
+    expect(page.get_by_role("heading", level=1, name=MOVE_SAMTALE)).to_be_visible()
+    expect(page.get_by_label(PLACE)).to_have_value(PLACE_TEXT)
+    check_page(page, "samtale-move")
+    page.get_by_label(TIME).fill("11:30")
+    page.get_by_role("main").get_by_role("button", name=MOVE_SAMTALE).click()
+    expect(page.get_by_role("heading", level=1, name=SAMTALE)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(samtale_day.strftime("%d.%m.%Y") + " 11:30")
+    assert Case.objects.get(family=hansen).level_changes.filter(reason_code="samtale_moved").exists()
 
     # The invitation letter: a PDF download naming the child, the guardians, the place and the day.
     with page.expect_download() as download_info:
