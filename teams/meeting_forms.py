@@ -1,6 +1,7 @@
 """Forms of the meeting pages: planning a meeting, the agenda, who came, and the decision on a card."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
@@ -23,6 +24,12 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False, validators=[readable])
+
+    @staticmethod
+    def initial_for(meeting) -> dict:
+        """The form filled in with the meeting as it is, to move it."""
+        starts_at = timezone.localtime(meeting.starts_at)
+        return {"date": starts_at.date(), "time": starts_at.time(), "place": meeting.place}
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -106,6 +107,62 @@ def meeting_new(request, team_pk):
     return render(
         request, "teams/meeting_new.html", {"team": team, "form": form, "refusal": refusal, "waiting": waiting}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    """A leader or secretary moves a meeting without decisions to another time or place, or cancels it."""
+    meeting = access.meeting_or_404(request.user, pk)
+    template = "teams/meeting_edit.html"
+    if not workflow.can_plan_meetings(request.user, meeting.team):
+        refusal = _("Only the team's leader or secretary can move meetings.")
+        return render(request, template, {"meeting": meeting, "refusal": refusal}, status=403)
+    if refusal := workflow.meeting_change_refusal(meeting):
+        return render(request, template, {"meeting": meeting, "refusal": refusal}, status=403)
+    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = workflow.reschedule_meeting(
+                actor=request.user,
+                meeting=meeting,
+                starts_at=form.cleaned_data["starts_at"],
+                place=form.cleaned_data["place"],
+            )
+        except workflow.Refused as refused:
+            refusal = str(refused)
+        else:
+            when = date_format(timezone.localtime(moved.starts_at), "d.m.Y H:i")
+            messages.success(request, _("The meeting is moved to %(when)s.") % {"when": when})
+            return redirect(moved)
+    context = {"meeting": meeting, "form": form, "refusal": refusal, "on_agenda": meeting.items.count()}
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk):
+    """A leader or secretary cancels a meeting without decisions; its referrals wait for another meeting."""
+    try:
+        once.raise_if_sent(request)
+        meeting = access.meeting_or_404(request.user, pk)
+        team_url = reverse("teams:team_detail", args=[meeting.team_id])
+        with once.claim(request) as claimed:
+            count = workflow.cancel_meeting(actor=request.user, meeting=meeting)
+            claimed.shown_at(team_url)
+    except once.SentAlready as sent:
+        return once.sent_twice(request, sent)
+    except workflow.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect(meeting)
+    text = ngettext(
+        "The meeting is cancelled. %(count)s referral waits for another meeting.",
+        "The meeting is cancelled. %(count)s referrals wait for another meeting.",
+        count,
+    )
+    messages.success(request, text % {"count": count})
+    return redirect(team_url)
 
 
 # The agenda -----------------------------------------------------------------------------------------------------
@@ -226,7 +283,10 @@ def _board(request, meeting, *, failed=None, opened=None, status=200):
         item.number = number
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None, with_form=item.pk == opened)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting", obj=meeting)
-    context = {"meeting": meeting, "items": items, **_presence(members, can_plan=workflow.role_plans_meetings(role))}
+    can_plan = workflow.role_plans_meetings(role)
+    # Moved or cancelled only without decisions (workflow.meeting_change_refusal), which the cards show already.
+    can_move = can_plan and not any(item.decided for item in items)
+    context = {"meeting": meeting, "items": items, "can_move": can_move, **_presence(members, can_plan=can_plan)}
     return render(request, "teams/meeting_detail.html", context, status=status)
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases import access
 from cases import workflow as case_workflow
@@ -280,6 +280,50 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
     Referral.objects.filter(pk__in=[referral.pk for referral in proposed]).update(status=ReferralStatus.ON_AGENDA)
     meeting.present.set(User.objects.filter(team_memberships__team=team, is_active=True))
     return meeting
+
+
+def meeting_change_refusal(meeting: Meeting) -> str:
+    """Why the meeting can no longer be moved or cancelled ("" if it can): once the team has recorded a decision in
+    it, the minutes keep its day."""
+    if Decision.objects.filter(item__meeting=meeting).exists():
+        return _("The team has recorded decisions in this meeting, so it stays as it is in the minutes.")
+    return ""
+
+
+@action
+def reschedule_meeting(*, actor: User, meeting: Meeting, starts_at, place: str = "") -> Meeting:
+    """Move a meeting without decisions to another time or place, with its agenda: unless a referral on the agenda
+    was sent (or answered) after the new day, which a meeting on that day cannot take."""
+    meeting = _lock_meeting(meeting, actor, _("Only the team's leader or secretary can move meetings."))
+    if refusal := meeting_change_refusal(meeting):
+        raise Refused(refusal)
+    meeting.starts_at, meeting.place = starts_at, place
+    late = meeting.items.exclude(referral__in=Referral.objects.filter(sent_in_time_for(meeting))).count()
+    if late:
+        text = ngettext(
+            "%(count)s referral on the agenda was sent after that day: take it off the agenda, or choose a later day.",
+            "%(count)s referrals on the agenda were sent after that day: take them off the agenda, or choose a later "
+            "day.",
+            late,
+        )
+        raise Refused(text % {"count": late})
+    meeting.save(update_fields=["starts_at", "place"])
+    return meeting
+
+
+@action
+def cancel_meeting(*, actor: User, meeting: Meeting) -> int:
+    """Cancel a meeting without decisions: the referrals on its agenda wait for another meeting, as before it was
+    planned. Returns how many."""
+    meeting = _lock_meeting(meeting, actor, _("Only the team's leader or secretary can cancel meetings."))
+    if refusal := meeting_change_refusal(meeting):
+        raise Refused(refusal)
+    referral_ids = list(meeting.items.values_list("referral_id", flat=True))
+    meeting.delete()
+    Referral.objects.filter(pk__in=referral_ids, status=ReferralStatus.ON_AGENDA).update(
+        status=ReferralStatus.SENT, updated_at=timezone.now()
+    )
+    return len(referral_ids)
 
 
 @action
@@ -590,9 +634,9 @@ def _lock_team(team: Ressursteam) -> Ressursteam:
     return Ressursteam.objects.select_for_update(no_key=True).get(pk=team.pk)
 
 
-def _lock_meeting(meeting: Meeting, actor: User) -> Meeting:
+def _lock_meeting(meeting: Meeting, actor: User, refusal: str = "") -> Meeting:
     if not can_plan_meetings(actor, meeting.team):
-        raise Refused(_("Only the team's leader or secretary can change the agenda."))
+        raise Refused(refusal or _("Only the team's leader or secretary can change the agenda."))
     return Meeting.objects.select_for_update(no_key=True).select_related("team").get(pk=meeting.pk)
 
 

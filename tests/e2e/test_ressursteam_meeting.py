@@ -23,6 +23,8 @@ PLACE = re.compile(r"^(Place|Sted)\b", IC)  # the label goes on with "(optional)
 MEETINGS = re.compile(r"^(Ressursteam meetings|Ressursteammøter)$", IC)
 PLAN_A_MEETING = re.compile(r"^(Plan a meeting|Planlegg et møte)", IC)
 PLAN_THE_MEETING = re.compile(r"^(Plan the meeting|Planlegg møtet)$", IC)
+MOVE_OR_CANCEL = re.compile(r"^(Move or cancel the meeting|Flytt eller avlys møtet)$", IC)
+MOVE_THE_MEETING = re.compile(r"^(Move the meeting|Flytt møtet)$", IC)
 AGENDA = re.compile(r"^(Referrals on the agenda|Henvendelser på sakslisten)$", IC)
 OPEN_BOARD = re.compile(r"^(Open the triage board|Åpne sakstavlen)$", IC)
 REASONS = re.compile(r"^(Reasons|Begrunnelse)$", IC)
@@ -158,6 +160,14 @@ def test_ressursteam_meeting__leader_plans_reorders_decides_with_keyboard_and_do
     expect(page.get_by_role("article")).to_have_count(3)
     # Before the meeting the cards take no decision.
     expect(page.locator("summary", has_text=WRITE_DECISION)).to_have_count(0)
+    # The meeting is moved to half past ten the same day; its agenda goes with it.
+    page.get_by_role("link", name=MOVE_OR_CANCEL).click()
+    expect(page.get_by_label(PLACE)).to_have_value("Rådhuset, møterom 2")
+    check_page(page, "meeting-move")
+    page.get_by_label(TIME).fill("10:30")
+    page.get_by_role("main").get_by_role("button", name=MOVE_THE_MEETING).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(day.strftime("%d.%m.%Y") + " 10:30")
+    expect(page.get_by_role("article")).to_have_count(3)
     # The day of the meeting comes: it began a few minutes ago, and the team decides on the board.
     Meeting.objects.filter(team=team).update(starts_at=timezone.now() - timedelta(minutes=5))
     page.reload()

@@ -102,6 +102,9 @@ def _meeting_urls(meeting):
         ("post", reverse("teams:meeting_confirm", args=[meeting.pk, item.pk]), {}),
         ("get", reverse("teams:meeting_minutes", args=[meeting.pk]), {}),
         ("get", reverse("teams:meeting_minutes_pdf", args=[meeting.pk]), {}),
+        ("get", reverse("teams:meeting_edit", args=[meeting.pk]), {}),
+        ("post", reverse("teams:meeting_edit", args=[meeting.pk]), {"date": NEXT_MONTH, "time": "10:00"}),
+        ("post", reverse("teams:meeting_cancel", args=[meeting.pk]), {}),
     ]
 
 
@@ -118,6 +121,7 @@ def test_meeting_urls__member_of_another_team__is_404_and_changes_nothing(meetin
         assert getattr(outsider, method)(url, data).status_code == 404, url
         assert getattr(outsider, method)(url, data, **HTMX).status_code == 404, url
     assert not Decision.objects.exists()
+    assert Meeting.objects.filter(pk=meeting.pk, starts_at=meeting.starts_at).exists()
 
 
 def test_meeting_urls__missing_meeting__is_the_same_404(leader):
@@ -744,3 +748,121 @@ def test_decide__reasons_longer_than_the_limit__is_a_field_error_and_nothing_is_
     response = client_for(member).post(decide_url(meeting, item), data)
     assert response.status_code == 200
     assert not Decision.objects.exists()
+
+
+# Moving and cancelling a meeting --------------------------------------------------------------------------------
+
+
+def _move(meeting, **changes):
+    return {"date": NEXT_MONTH, "time": "14:00", "place": "Møterom 4", **changes}
+
+
+def test_meeting_edit__leader_moves_it__with_its_agenda(team, leader):
+    referral = named_referral(team)
+    meeting = meeting_with(leader, team)
+    client = client_for(leader)
+    board = client.get(reverse("teams:meeting_detail", args=[meeting.pk]))
+    assert reverse("teams:meeting_edit", args=[meeting.pk]) in board.text
+    assert client.get(reverse("teams:meeting_edit", args=[meeting.pk])).context["form"].initial["place"] == "Rådhuset"
+
+    response = client.post(reverse("teams:meeting_edit", args=[meeting.pk]), _move(meeting))
+
+    assert response.status_code == 302
+    assert response.url == reverse("teams:meeting_detail", args=[meeting.pk])
+    meeting.refresh_from_db()
+    moved_to = timezone.localtime(meeting.starts_at)
+    assert (moved_to.date().isoformat(), moved_to.strftime("%H:%M"), meeting.place) == (
+        NEXT_MONTH,
+        "14:00",
+        "Møterom 4",
+    )
+    assert [item.referral for item in meeting.items.all()] == [referral]
+    assert f"{moved_to:%d.%m.%Y} 14:00" in client.get(response.url).text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"date": ""}, "date"),
+        ({"date": "9999-12-31"}, "date"),
+        ({"date": "i morgon"}, "date"),
+        ({"time": "25:00"}, "time"),
+        ({"place": "\u200b"}, "place"),
+        ({"place": "x" * 201}, "place"),
+    ],
+)
+def test_meeting_edit__bad_input__shows_the_error_keeps_the_input_and_moves_nothing(team, leader, changes, field):
+    meeting = meeting_with(leader, team)
+    response = client_for(leader).post(
+        reverse("teams:meeting_edit", args=[meeting.pk]), _move(meeting, **{"place": "Møterom 4", **changes})
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert 'value="14:00"' in response.text or field == "time"
+    assert Meeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
+
+
+def test_meeting_edit__to_a_day_before_a_referral_on_its_agenda_was_sent__is_refused(team, leader):
+    named_referral(team)
+    meeting = meeting_with(leader, team)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client_for(leader).post(reverse("teams:meeting_edit", args=[meeting.pk]), _move(meeting, date=yesterday))
+    assert response.status_code == 200
+    assert "1" in response.context["refusal"]
+    assert Meeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
+
+
+def test_meeting_edit__plain_member__is_refused_readably_and_not_offered(meeting, member):
+    client = client_for(member)
+    url = reverse("teams:meeting_edit", args=[meeting.pk])
+    assert url not in client.get(reverse("teams:meeting_detail", args=[meeting.pk])).text
+    for response in (client.get(url), client.post(url, _move(meeting))):
+        assert response.status_code == 403
+        assert LEADER_OR_SECRETARY.search(response.text)
+        assert "<form" not in response.text.split("<main", 1)[1]
+    cancelled = client.post(reverse("teams:meeting_cancel", args=[meeting.pk]), follow=True)
+    assert LEADER_OR_SECRETARY.search(cancelled.text)
+    assert Meeting.objects.filter(pk=meeting.pk, starts_at=meeting.starts_at).exists()
+    with pytest.raises(workflow.Refused):
+        workflow.reschedule_meeting(actor=member, meeting=meeting, starts_at=timezone.now() + timedelta(days=9))
+    with pytest.raises(workflow.Refused):
+        workflow.cancel_meeting(actor=member, meeting=meeting)
+
+
+def test_meeting_edit__a_meeting_with_a_decision__is_neither_moved_nor_cancelled(meeting, leader):
+    item = meeting.items.get()
+    workflow.decide(actor=leader, item=item, outcome=Outcome.NO_ACTION, reasons="Ikkje behov.")
+    client = client_for(leader)
+    refusal = shown("The team has recorded decisions in this meeting, so it stays as it is in the minutes.")
+
+    board = client.get(reverse("teams:meeting_detail", args=[meeting.pk]))
+    edit = client.post(reverse("teams:meeting_edit", args=[meeting.pk]), _move(meeting))
+    cancel = client.post(reverse("teams:meeting_cancel", args=[meeting.pk]), follow=True)
+
+    assert reverse("teams:meeting_edit", args=[meeting.pk]) not in board.text
+    assert edit.status_code == 403
+    assert refusal in edit.text
+    assert refusal in cancel.text
+    assert Meeting.objects.filter(pk=meeting.pk, starts_at=meeting.starts_at).exists()
+
+
+def test_meeting_cancel__leader__its_referrals_wait_again_and_sent_twice_cancels_once(team, leader):
+    first, second = named_referral(team, family_name="Familien A"), named_referral(team, family_name="Familien B")
+    meeting = meeting_with(leader, team)
+    assert set(Referral.objects.values_list("status", flat=True)) == {ReferralStatus.ON_AGENDA}
+
+    cancelled, again = post_twice(client_for(leader), reverse("teams:meeting_cancel", args=[meeting.pk]), {})
+
+    assert cancelled.url == reverse("teams:team_detail", args=[team.pk])
+    assert again.redirect_chain == [(cancelled.url, 302)]
+    assert not Meeting.objects.exists()
+    assert {first.pk, second.pk} == set(
+        Referral.objects.filter(status=ReferralStatus.SENT).values_list("pk", flat=True)
+    )
+    replanned = meeting_with(leader, team)
+    assert replanned.items.count() == 2
+
+
+def test_meeting_cancel__get__is_not_allowed(meeting, leader):
+    assert client_for(leader).get(reverse("teams:meeting_cancel", args=[meeting.pk])).status_code == 405
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
