@@ -143,6 +143,15 @@
     }
   });
 
+  // A cell reached by Tab is scrolled wholly into the canvas's box, clear of the life areas kept in view
+  // (scroll-padding-left); the browser alone leaves a cell half outside the box when part of it shows.
+  document.addEventListener("focusin", function (event) {
+    const cell = cellOf(event.target);
+    if (cell) {
+      cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  });
+
   // Leaving the page (a reload, a closed tab) while a cell's text is not saved yet: the browser asks first.
   window.addEventListener("beforeunload", function (event) {
     if (document.querySelector(".cell[data-dirty]")) {

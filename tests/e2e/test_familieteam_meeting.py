@@ -189,3 +189,28 @@ def test_canvas_page__leaving_before_a_cell_is_saved__the_browser_asks_first(pag
 
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()
+
+
+def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_areas(page, meeting, screenshot):
+    """The life areas stay in view as the canvas scrolls sideways; on a phone they must not cover the cell in focus."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    first = page.locator(".cell-text").first
+    first.focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('cell-text')"):
+            break
+    covered = page.evaluate(
+        """() => {
+            const cell = document.activeElement.getBoundingClientRect();
+            const row = document.activeElement.closest('tr');
+            const area = row.querySelector('.canvas-area').getBoundingClientRect();
+            const box = document.querySelector('.canvas-scroll').getBoundingClientRect();
+            return {cell: cell.left, right: cell.right, area: area.right, box: box.right,
+                    scrolled: document.querySelector('.canvas-scroll').scrollLeft, id: document.activeElement.id};
+        }"""
+    )
+    screenshot(page, "canvas-phone-focus")
+    assert covered["cell"] >= covered["area"] - 1, covered
+    assert covered["right"] <= covered["box"] + 1, covered
