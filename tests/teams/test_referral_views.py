@@ -1,5 +1,6 @@
 """The referral pages: who may open them, what each shows, and that bad input saves nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -265,6 +266,8 @@ def test_referral_new__bad_input__saves_nothing_and_shows_the_error(level1, team
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert f'id="id_{field}_error"' in response.text
+    # The page opens at the summary: on a phone the form's end, where the button was, shows nothing wrong.
+    assert re.search(r'<div class="error-summary" role="alert"[^>]*autofocus>', response.text)
     assert not Referral.objects.exists()
 
 
