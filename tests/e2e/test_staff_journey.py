@@ -144,3 +144,22 @@ def test_family_detail__staff_without_grant__sees_404(page, screenshot, family, 
     expect(page.get_by_role("heading", level=1)).to_have_text(NOT_FOUND)
     expect(page.get_by_text(family.name)).to_have_count(0)
     screenshot(page, "404")
+
+
+def test_staff_pages_on_a_phone__wide_tables_scroll_in_their_box_not_the_page(page, screenshot, staff, family):
+    """A table wider than a phone (the family's people and consents, the family list) scrolls sideways inside its
+    own box: the page stays as wide as the screen, so nothing else on it ends up off screen."""
+    factories.give_consent(
+        family.cases.get(), units=[factories.ServiceUnitFactory(name="Pedagogisk-psykologisk teneste")]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, staff)
+    for name, url in (("family-list", "/familier/"), ("family", family.get_absolute_url()), ("start", "/")):
+        page.goto(url)
+        widths = page.evaluate(
+            "() => ({page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,"
+            " tables: Math.max(0, ...[...document.querySelectorAll('.table')].map(t => t.scrollWidth))})"
+        )
+        screenshot(page, f"phone-{name}")
+        assert widths["page"] <= widths["window"], (name, widths)
+    assert widths["tables"] > 0
