@@ -145,7 +145,7 @@ class FamilyLoginConfinementMiddleware:
 
     # Namespaces and URL names a family login may open beside the portal.
     OPEN_NAMESPACES = frozenset({"portal"})
-    OPEN_NAMES = frozenset({"logout", "set_language", "healthz"})
+    OPEN_NAMES = frozenset({"logout", "set_language", "healthz", "favicon"})
     # Pages that send a signed-in family login to its own start page instead.
     TO_PORTAL = frozenset({"home", "login"})
 

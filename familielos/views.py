@@ -3,7 +3,8 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -24,6 +25,12 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def favicon(request):
+    """Where a browser looks for the icon when a page names none (the admin's pages, a PDF opened in a tab)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def server_error(request):

@@ -33,3 +33,10 @@ def test_healthz__database_down__does_not_leak_the_error(client):
 
 def test_healthz__post__is_refused(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_favicon_ico__anonymous__is_sent_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("favicon.svg")
+    assert client.get(response.url).status_code == 200
