@@ -214,3 +214,25 @@ def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_ar
     screenshot(page, "canvas-phone-focus")
     assert covered["cell"] >= covered["area"] - 1, covered
     assert covered["right"] <= covered["box"] + 1, covered
+
+
+def test_canvas_page__a_cell_far_down__has_the_column_headings_above_it(page, meeting, screenshot):
+    """A row is taller than a third of a laptop's screen: deep in the canvas the column headings stay in view above
+    the cell in focus, as the life areas stay beside it."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    cells = page.locator(".cell-text")
+    cells.nth(cells.count() - 3).focus()
+    where = page.evaluate(
+        """() => {
+            const box = document.querySelector('.canvas-scroll').getBoundingClientRect();
+            const head = document.querySelector('.canvas thead').getBoundingClientRect();
+            const cell = document.activeElement.getBoundingClientRect();
+            return {box: box.top, head_top: head.top, head_bottom: head.bottom, cell: cell.top,
+                    scrolled: document.querySelector('.canvas-scroll').scrollTop};
+        }"""
+    )
+    screenshot(page, "canvas-far-down")
+    assert where["scrolled"] > 0, where
+    assert abs(where["head_top"] - where["box"]) <= 2, where
+    assert where["cell"] >= where["head_bottom"], where
