@@ -50,9 +50,14 @@ def local_moment(day: date, hour: time) -> datetime:
     """The date and time on the municipality's clock, as an aware datetime. A time the clocks skip (the night summer
     time begins) is refused rather than moved an hour without a word; an hour that comes twice (the night it ends)
     is the first of the two."""
-    moment = timezone.make_aware(datetime.combine(day, hour))
-    # Through UTC: a datetime already in the zone keeps its wall time when converted to it, skipped or not.
-    if timezone.localtime(moment.astimezone(UTC)).time() != hour:
+    try:
+        moment = timezone.make_aware(datetime.combine(day, hour))
+        # Through UTC: a datetime already in the zone keeps its wall time when converted to it, skipped or not.
+        wall_time = timezone.localtime(moment.astimezone(UTC)).time()
+    except OverflowError:
+        # The first hours of year 1 or the last of year 9999 fall outside the calendar in UTC.
+        raise ValidationError(_("Choose another date."), code="out_of_range") from None
+    if wall_time != hour:
         raise ValidationError(
             _("%(date)s has no %(time)s: the clocks go forward an hour that night. Choose another time.")
             % {"date": date_format(day, "d.m.Y"), "time": time_format(hour, "H:i")},

@@ -123,25 +123,32 @@ class TrustedPersonForm(forms.Form):
     )
 
 
-def _starts_at(form, data, date_name: str, time_name: str):
-    """The date and time as an aware datetime; an error on the field that is in the past, or too far ahead."""
+def _starts_at(form, data, date_name: str, time_name: str, *, booked=None):
+    """The date and time as an aware datetime; an error on the field that is in the past, or too far ahead. The
+    time a meeting is `booked` for stays acceptable once it has passed: a meeting under way keeps its time when only
+    its place or its invited change."""
     day, hour = data.get(date_name), data.get(time_name)
     if day is None or hour is None:
         return None
     today = timezone.localdate()
+    if day < today and (booked is None or day != timezone.localdate(booked)):
+        form.add_error(date_name, forms.ValidationError(_("The date has passed. Choose a later date."), code="past"))
+        return None
+    if day > today + timedelta(days=MAX_DAYS_AHEAD):
+        form.add_error(
+            date_name, forms.ValidationError(_("Choose a date within two years from today."), code="too_far")
+        )
+        return None
     try:
         starts_at = local_moment(day, hour)
     except forms.ValidationError as error:
         form.add_error(time_name, error)
         return None
-    if day < today:
-        form.add_error(date_name, forms.ValidationError(_("The date has passed. Choose a later date."), code="past"))
-    elif starts_at < timezone.now():
+    if booked is not None and starts_at == timezone.localtime(booked).replace(second=0, microsecond=0):
+        # The form shows the booked time to the minute: the same minute sent back is the time it has.
+        return booked
+    if starts_at < timezone.now():
         form.add_error(time_name, forms.ValidationError(_("The time has passed. Choose a later time."), code="past"))
-    elif day > today + timedelta(days=MAX_DAYS_AHEAD):
-        form.add_error(
-            date_name, forms.ValidationError(_("Choose a date within two years from today."), code="too_far")
-        )
     return starts_at
 
 
@@ -172,8 +179,10 @@ class MeetingForm(forms.Form):
         label=_("Invited from the team"), help_text=_("The family is always invited to its team's meetings.")
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, booked=None, **kwargs):
+        """`booked`: the time the meeting being changed is booked for, which it may keep after it has passed."""
         super().__init__(*args, **kwargs)
+        self.booked = booked
         self.members = {member.pk: member for member in members}
         self.fields["invited"].choices = [(member.pk, member_label(member)) for member in members]
 
@@ -192,7 +201,7 @@ class MeetingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["starts_at"] = _starts_at(self, data, "date", "time")
+        data["starts_at"] = _starts_at(self, data, "date", "time", booked=self.booked)
         return data
 
     def action_kwargs(self) -> dict:

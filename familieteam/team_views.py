@@ -290,7 +290,8 @@ def meeting_edit(request, pk):
     if not workflow.can_change_meeting(request.user, meeting):
         return _cannot_change(request, meeting, template)
     members = _members(team)
-    form = MeetingForm(request.POST or None, members=members, initial=MeetingForm.initial_for(meeting, members))
+    initial = MeetingForm.initial_for(meeting, members)
+    form = MeetingForm(request.POST or None, members=members, initial=initial, booked=meeting.starts_at)
 
     def change():
         changed = workflow.reschedule_meeting(actor=request.user, meeting=meeting, **form.action_kwargs())

@@ -446,6 +446,9 @@ def test_meeting_new__books_the_meeting_with_the_invited_members(case, team, los
         (lambda: meeting_post(place=""), "place"),
         (lambda: meeting_post(place="P" * 201), "place"),
         (lambda: {**meeting_post(), "date": "31.02.2030"}, "date"),
+        # Year 1 before 00:43 falls outside the calendar in UTC: a field error, not a server error.
+        (lambda: {**meeting_post(time="00:10"), "date": "0001-01-01"}, "date"),
+        (lambda: {**meeting_post(time="23:50"), "date": "9999-12-31"}, "date"),
     ],
 )
 def test_meeting_new__bad_input__field_error_and_nothing_booked(case, team, los_client, post, field):
@@ -506,6 +509,29 @@ def test_meeting_edit__past_date__field_error_and_unchanged(case, los_client):
     assert 'id="id_date_error"' in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.place == "Familiens heim"
+
+
+def test_meeting_edit__a_meeting_under_way__keeps_its_time_when_only_the_place_changes(case, los_client):
+    meeting = factories.familieteam_meeting(case, begun=True)
+    begun = timezone.localtime(meeting.starts_at)
+    data = meeting_post(date=begun.date(), time=begun.strftime("%H:%M"), place="Skulen, møterom 2")
+    response = los_client.post(meeting_url(meeting, "meeting_edit"), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.place) == (begun, "Skulen, møterom 2")
+    earlier = begun - timedelta(minutes=1)
+    response = los_client.post(
+        meeting_url(meeting, "meeting_edit"), meeting_post(date=earlier.date(), time=earlier.strftime("%H:%M"))
+    )
+    assert re.search(r'id="id_(date|time)_error"', response.content.decode())
+
+
+@pytest.mark.parametrize("change", [{"next_date": "0001-01-01", "next_time": "00:10"}, {"next_date": "9999-12-31"}])
+def test_meeting_finish__a_date_out_of_the_calendar__is_a_field_error(case, los_client, change):
+    meeting = factories.familieteam_meeting(case, begun=True)
+    response = los_client.post(meeting_url(meeting, "meeting_finish"), finish_data(**change))
+    assert response.status_code == 200
+    assert 'id="id_next_date_error"' in response.content.decode()
 
 
 def _held_meeting(case):
