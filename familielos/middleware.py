@@ -143,8 +143,9 @@ class FamilyLoginConfinementMiddleware:
     it, whatever that page would show, and the start page sends it to the portal. Staff pages therefore need no
     check of their own against family logins; a person with a staff role as well is not confined."""
 
-    # Namespaces and URL names a family login may open beside the portal.
-    OPEN_NAMESPACES = frozenset({"portal"})
+    # Namespaces and URL names a family login may open beside the portal: the self-assessment for parents is open to
+    # everyone, a parent signed in to the family's pages too.
+    OPEN_NAMESPACES = frozenset({"portal", "selfassessment"})
     OPEN_NAMES = frozenset({"logout", "set_language", "healthz", "favicon"})
     # Pages that send a signed-in family login to its own start page instead.
     TO_PORTAL = frozenset({"home", "login"})

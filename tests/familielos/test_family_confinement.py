@@ -83,3 +83,10 @@ def test_a_person_with_a_staff_role_too__is_not_confined(confined):
     teacher.groups.add(Group.objects.get(name=roles.FAMILY_MEMBER))
 
     assert client_for(teacher).get(reverse("cases:family_list")).status_code == 200
+
+
+def test_self_assessment_for_parents__the_familys_own_login__may_use_it(confined, default_data):
+    """Open to everyone without a login, so to a parent signed in to the family's pages too."""
+    response = client_for(confined.login).get(reverse("selfassessment:start"))
+
+    assert response.status_code == 200
