@@ -71,3 +71,18 @@ def test_catalogue_compiles_with_matching_placeholders(language):
     po_file = Path(settings.BASE_DIR, "locale", language, "LC_MESSAGES", "django.po")
     result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_file)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_djangos_choice_message__in_nynorsk__is_spelt_in_nynorsk():
+    """Django's Nynorsk catalogue spells it in Bokmål ("Velg eit gyldig valg"); ours words it anew
+    (familielos.django_texts)."""
+    from django import forms
+    from django.utils import translation
+
+    field = forms.ChoiceField(choices=[("a", "A")])
+    with translation.override("nn"):
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean("b")
+        shown = refused.value.messages
+
+    assert shown == ["Vel eit gyldig val. b er ikkje eitt av dei som finst."]
