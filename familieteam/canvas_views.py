@@ -116,9 +116,14 @@ def _cell_invalid(request, meeting, form):
 
 
 def _cell_refused(request, meeting, data, refusal: str):
-    """A save the workflow refused (the meeting is over, the case left level 3): said at the cell, never a 500."""
+    """A save the workflow refused (the meeting is over, the case left level 3): said at the cell, never a 500. The
+    page without JavaScript shows the text as it was typed beside the cell, to copy."""
     if not request.htmx:
-        return page(request, meeting, refusal=refusal)
+        canvas = build_canvas(meeting)
+        slot = slot_for(meeting, data["life_area"], Column(data["column"]))
+        slot.error, slot.draft = refusal, data["text"]
+        canvas.replace(slot)
+        return page(request, meeting, canvas=canvas, refusal=refusal)
     if data["resolve"]:
         slot = slot_for(meeting, data["life_area"], Column(data["column"]))
         slot.error, slot.conflict = refusal, Conflict(text=data["text"], due=data["due"])
@@ -252,10 +257,13 @@ def action_points_context(
         form = ActionPointForm(meeting=meeting, cells=cells)
         if from_cell:
             form.start_from(from_cell)
+    # A point written as the meeting ended elsewhere: no form to show it in, so its text is kept to copy.
+    typed = form["what"].value() if refusal and not can_set and form is not None and form.is_bound else ""
     return {
         "meeting": meeting,
         "action_points": points,
         "action_point_form": form if can_set else None,
+        "action_point_typed": typed,
         "can_set_action_points": can_set,
         "action_points_refusal": refusal,
         "action_points_next": meeting.get_absolute_url(),

@@ -406,6 +406,31 @@ def test_evaluation__saved_with_htmx_and_shown_on_both_canvases(setting, area):
     assert 'class="cell-evaluation evaluation-partly"' in held
 
 
+def test_evaluation__the_meeting_finished_meanwhile__says_so_and_keeps_the_comment(setting, area):
+    meeting = setting["meeting"]
+    goal = _write(setting["los"], meeting, area, Column.SHORT_GOAL, "Sove heile natta")
+    following = _finish(setting)
+    # It begins, and another window finishes it while the member still writes the evaluation.
+    following.starts_at = timezone.now() - timedelta(minutes=1)
+    following.save(update_fields=["starts_at"])
+    workflow.finish_meeting(
+        actor=setting["los"],
+        meeting=following,
+        present=[],
+        family_present="Mor",
+        next_starts_at=following.starts_at + timedelta(days=30),
+        next_place="Skulen",
+    )
+    data = {f"eval-{goal.pk}-result": "partly", f"eval-{goal.pk}-comment": "Betre nokre netter"}
+    response = client_for(setting["member"]).post(_url("evaluate", following, goal.pk), data, headers=HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html
+    assert re.search(r'class="kept-text">.*?Betre nokre netter', html, re.S)
+    assert not Evaluation.objects.exists()
+
+
 def test_evaluation__without_a_result_is_an_error_and_writes_nothing(setting, area):
     goal = _write(setting["los"], setting["meeting"], area, Column.NOW, "Ringe PPT")
     following = _finish(setting)
@@ -441,7 +466,10 @@ def test_held_meeting__is_read_only_and_a_save_is_refused(setting, area):
     for htmx in (True, False):
         response = _save(los, meeting, area, Column.NOW, "Etterpå", 1, htmx=htmx)
         assert response.status_code == 200
-        assert "Etterpå" not in response.content.decode()
+        # With htmx the text stays in the person's textarea; without, the page shows it beside the cell to copy.
+        assert ("Etterpå" in response.content.decode()) == (not htmx)
+        if not htmx:
+            assert re.search(r'class="kept-text">.*?<p class="typed-text">Etterpå</p>', response.content.decode())
     html = _save(los, meeting, area, Column.NOW, "Valt etterpå", 1, resolve="1").content.decode()
     assert html.startswith(f'\n<div class="cell" id="cell-{area.pk}-now"')  # the whole cell, refused in it
     assert 'data-state="error"' in html
