@@ -164,7 +164,11 @@ class ConsentForm(forms.Form):
         label=_("Valid to"), widget=DateInput(), required=False, validators=[DateWithin(back=1, ahead=5)]
     )
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
+        validators=[readable],
     )
 
     def __init__(self, *args, family, team: Ressursteam | None = None, **kwargs):
@@ -191,6 +195,12 @@ class ConsentForm(forms.Form):
         if start and end and end < start:
             self.add_error(
                 "valid_to", forms.ValidationError(_("The end date must be on or after the start date."), code="order")
+            )
+        elif end and end < timezone.localdate() and data.get("decision") == ConsentDecision.GIVEN:
+            # Recorded, it would open nothing and be listed as a consent the family gave: a mistyped year, usually.
+            self.add_error(
+                "valid_to",
+                forms.ValidationError(_("The consent would already have ended: check the end date."), code="past"),
             )
         if data.get("decision") == ConsentDecision.GIVEN and not data.get("units"):
             self.add_error(
@@ -239,6 +249,7 @@ class StepDownForm(ReasonForm):
             self.fields["responsible_next"] = forms.CharField(
                 label=_("Who holds responsibility for the family next"),
                 max_length=200,
+                validators=[readable],
                 help_text=_("A person and their service, such as the ressursteam's leader or the school's contact."),
             )
 
@@ -260,7 +271,9 @@ class BookSamtaleForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, validators=[readable])
     participants = forms.CharField(
         label=_("Invited"),
+        max_length=Avklaringssamtale._meta.get_field("participants").max_length,
         required=False,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The guardians, the child if mature enough, and staff."),
     )
@@ -302,6 +315,8 @@ class RecordSamtaleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.fields["concern"].required = True
+        for name in self.Meta.fields:
+            self.fields[name].validators.append(readable)
 
 
 class AgreementForm(forms.Form):
@@ -310,7 +325,7 @@ class AgreementForm(forms.Form):
 
     point = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = forms.CharField(label=_("What"), max_length=300, required=False, validators=[readable])
-    who = forms.CharField(label=_("Who"), max_length=200, required=False)
+    who = forms.CharField(label=_("Who"), max_length=200, required=False, validators=[readable])
     # Back five years: a conversation's record, saved again later, posts its agreements' dates again.
     follow_up = forms.DateField(
         label=_("Follow up by"), widget=DateInput(), required=False, validators=[DateWithin(back=5, ahead=2)]

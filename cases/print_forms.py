@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import LetterTemplate
+from familielos.validators import readable
 
 # The placeholders a letter template may use, with what each one is replaced by.
 PLACEHOLDERS = {
@@ -53,12 +54,16 @@ class LetterTemplateForm(forms.Form):
     letterhead = forms.CharField(
         label=_("Letterhead"),
         max_length=_max_length("letterhead"),
+        validators=[readable],
         help_text=_("Shown at the top of the letter, usually the municipality's name."),
     )
-    subject = forms.CharField(label=_("Subject"), max_length=_max_length("subject"), help_text=PLACEHOLDER_HELP)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=_max_length("subject"), validators=[readable], help_text=PLACEHOLDER_HELP
+    )
     body = forms.CharField(
         label=_("Text"),
         max_length=LETTER_BODY_MAX,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("An empty line starts a new paragraph. You can use the placeholders, for example {tidspunkt}."),
     )
@@ -66,6 +71,7 @@ class LetterTemplateForm(forms.Form):
         label=_("Signature and contact"),
         required=False,
         max_length=LETTER_SIGNATURE_MAX,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Greeting, name, unit and how to get in touch, for example {avsender}."),
     )

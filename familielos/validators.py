@@ -74,25 +74,32 @@ HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 BLANK_FILLERS = {"\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u2800", "\u3164", "\uffa0"}
 
 
-def readable(value: str) -> None:
-    """A text holds something that shows: not only spaces, controls, format characters (a right-to-left mark, a
-    zero-width space) and blank fillers, which pass for text but leave nothing to read."""
-    if value and not any(
+def shows_something(value: str) -> bool:
+    """Whether the text holds a character that shows: not only spaces, controls, format characters (a right-to-left
+    mark, a zero-width space), blank fillers and marks without a letter to sit on."""
+    return any(
         not character.isspace()
         and character not in BLANK_FILLERS
         and unicodedata.category(character) not in HIDDEN_CATEGORIES
         and not unicodedata.category(character).startswith("M")  # a mark shows only on a letter
         for character in value
-    ):
+    )
+
+
+def readable(value: str) -> None:
+    """A text holds something that shows (`shows_something`): the rest pass for text but leave nothing to read."""
+    if value and not shows_something(value):
         raise ValidationError(
             _("It holds nothing that can be read: write it with letters or numbers."), code="unreadable"
         )
 
 
 def visible_name(value: str) -> None:
-    """A name (or a short text such as a relation) holds only characters that show."""
+    """A name (or a short text such as a relation) holds only characters that show, and something that shows (not
+    accents alone)."""
     if any(character in BLANK_FILLERS or unicodedata.category(character) in HIDDEN_CATEGORIES for character in value):
         raise ValidationError(
             _("It holds characters that do not show (often from copying and pasting): type it in again."),
             code="hidden_characters",
         )
+    readable(value)

@@ -94,5 +94,5 @@ class ActionPointStatusForm(forms.Form):
     """Tick a point done, drop it or open it again, from the version the person saw."""
 
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
-    comment = forms.CharField(label=_("Comment"), max_length=ACTION_COMMENT_MAX, required=False)
+    comment = forms.CharField(label=_("Comment"), max_length=ACTION_COMMENT_MAX, required=False, validators=[readable])
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

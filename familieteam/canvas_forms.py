@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import pgettext_lazy
 
 from cases.forms import DateInput
-from familielos.validators import DateWithin
+from familielos.validators import DateWithin, readable, shows_something
 from familieteam.models import TEXT_MAX, Column, EvaluationResult, LifeArea
 
 
@@ -37,6 +37,12 @@ class CellForm(forms.Form):
     version = forms.IntegerField(label=pgettext_lazy("canvas", "Version"), min_value=0)
     resolve = forms.BooleanField(required=False)
 
+    def clean_text(self):
+        """A cell holding nothing that shows is an empty cell: never offered as a goal to evaluate or an action
+        point's source with a blank name. Refused, such text would stop the autosave of a cell left blank."""
+        text = self.cleaned_data["text"]
+        return text if shows_something(text) else ""
+
     def clean(self):
         data = super().clean()
         if data.get("column") and not Column(data["column"]).has_date:
@@ -48,7 +54,9 @@ class EvaluationForm(forms.Form):
     result = forms.ChoiceField(
         label=pgettext_lazy("canvas", "Result"), choices=EvaluationResult.choices, widget=forms.RadioSelect
     )
-    comment = TypedTextField(label=pgettext_lazy("canvas", "Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    comment = TypedTextField(
+        label=pgettext_lazy("canvas", "Comment"), widget=forms.Textarea(attrs={"rows": 2}), validators=[readable]
+    )
 
 
 class RestoreForm(forms.Form):

@@ -221,6 +221,7 @@ class FinishMeetingForm(forms.Form):
         label=_("Who came from the family"),
         max_length=_max_length(FamilieteamMeeting, "family_present"),
         required=False,
+        validators=[readable],
         help_text=_("For example: mother, father and Emma."),
     )
     next_date = forms.DateField(label=_("Date of the next meeting"), widget=DateInput())

@@ -6,8 +6,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases import access
-from cases.models import Person
+from cases.models import TEXT_MAX, Person
 from familielos.models import ServiceUnit
+from familielos.validators import readable
 from screening import selectors, workflow
 from screening.models import AgeGroup, Audience, Factor, FactorGroup, FactorKind, Instrument
 
@@ -110,6 +111,7 @@ class ScreeningForm(forms.Form):
         label=_("The child, without name"),
         max_length=100,
         required=False,
+        validators=[readable],
         help_text=_("For example «girl, 5 years, Blue group». Do not write the name."),
     )
     factors = forms.TypedMultipleChoiceField(
@@ -121,22 +123,31 @@ class ScreeningForm(forms.Form):
     )
     seen = forms.CharField(
         label=_("What was seen or heard"),
+        max_length=TEXT_MAX,
         required=False,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Describe situations, not conclusions. Needed to submit, not to save a draft."),
     )
     child_said = forms.CharField(
-        label=_("What the child said or did"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What the child said or did"),
+        max_length=TEXT_MAX,
+        required=False,
+        validators=[readable],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     duration = forms.CharField(
         label=_("For how long"),
         max_length=200,
         required=False,
+        validators=[readable],
         help_text=_("For example «since the autumn holiday»."),
     )
     earlier_concern = forms.CharField(
         label=_("Earlier concern"),
+        max_length=TEXT_MAX,
         required=False,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Has anyone been concerned before, and what was done?"),
     )
@@ -253,6 +264,8 @@ class InstrumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("title", "title_nn", "introduction", "introduction_nn"):
+            self.fields[name].validators.append(readable)
         for name in ("introduction", "introduction_nn"):
             self.fields[name].validators.append(MaxLengthValidator(INTRODUCTION_MAX))
             self.fields[name].widget.attrs["maxlength"] = str(INTRODUCTION_MAX)
@@ -301,6 +314,8 @@ class FactorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit(self.fields["weight"], 0, 10)
+        for name in ("label", "label_nn", "help_text", "help_text_nn"):
+            self.fields[name].validators.append(readable)
 
 
 class BaseFactorFormSet(forms.BaseModelFormSet):

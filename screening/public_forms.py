@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from familielos.models import ServiceKind, ServiceUnit
-from familielos.validators import parse_id, visible_name
+from familielos.validators import parse_id, readable, visible_name
 from screening import selectors
 from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
 
@@ -121,6 +121,7 @@ class SendForm(forms.Form):
         label=_("Message"),
         required=False,
         max_length=2000,
+        validators=[readable],
         help_text=_("Anything you want them to know. Do not write anything you do not want to share."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )

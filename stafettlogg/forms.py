@@ -89,7 +89,11 @@ class EvaluationForm(forms.Form):
         label=_("Evaluation"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), validators=[readable]
     )
     next_steps = forms.CharField(
-        label=_("What next"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What next"),
+        max_length=TEXT_MAX,
+        required=False,
+        validators=[readable],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     visibility = _visibility_field()
 

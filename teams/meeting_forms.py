@@ -77,6 +77,7 @@ class DecisionForm(forms.Form):
         label=_("Recommendations for the unit"),
         max_length=TEXT_MAX,
         required=False,
+        validators=[readable],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     follow_up = forms.DateField(
@@ -84,12 +85,20 @@ class DecisionForm(forms.Form):
     )
     service = forms.TypedChoiceField(label=_("Service"), coerce=int, required=False)
     note = forms.CharField(
-        label=_("Note to the service"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note to the service"),
+        max_length=TEXT_MAX,
+        required=False,
+        validators=[readable],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     closes_case = forms.BooleanField(label=_("Close the case"), required=False)
     familielos = forms.TypedChoiceField(label=_("Familielos"), coerce=int, required=False, widget=forms.RadioSelect)
     question = forms.CharField(
-        label=_("Question to the sender"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Question to the sender"),
+        max_length=TEXT_MAX,
+        required=False,
+        validators=[readable],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, services, familieloser, anonymous: bool, **kwargs):

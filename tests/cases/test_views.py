@@ -256,6 +256,15 @@ def test_consent_new__refusal__is_recorded_too(case, staff_client):
         ({"valid_from": "9999-12-31"}, "valid_from"),
         ({"valid_to": "9999-12-31"}, "valid_to"),
         ({"note": "x" * 4001}, "note"),
+        ({"note": "\u200b"}, "note"),
+        # Ended before it is recorded: within the field's range, so only the form's own check catches it.
+        (
+            {
+                "valid_from": (timezone.localdate() - timedelta(days=20)).isoformat(),
+                "valid_to": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            },
+            "valid_to",
+        ),
     ],
 )
 def test_consent_new__bad_input__shows_field_error_and_saves_nothing(case, staff_client, changes, field):

@@ -7,10 +7,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm
+from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm, RecordSamtaleForm, StepDownForm
+from cases.models import Avklaringssamtale, Case, Level
+from cases.print_forms import LetterTemplateForm
 from familielos.validators import DateWithin, local_moment, parse_id, readable, visible_name, years_from
-from familieteam.action_forms import ActionPointForm
+from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
 from familieteam.canvas_forms import CellForm
+from familieteam.canvas_forms import EvaluationForm as GoalEvaluationForm
+from familieteam.team_forms import FinishMeetingForm
+from screening.forms import FactorForm, InstrumentForm, ScreeningForm
+from screening.models import Audience, Instrument
+from screening.public_forms import SendForm
+from stafettlogg.forms import EvaluationForm as MeasureEvaluationForm
 from stafettlogg.forms import MeasureForm
 from teams.meeting_forms import DecisionForm, MeetingForm
 
@@ -163,3 +171,88 @@ def test_readable__a_text_of_only_what_does_not_show__is_refused(text, ok):
         with pytest.raises(ValidationError) as refused:
             readable(text)
         assert refused.value.code == "unreadable"
+
+
+# Nothing that shows: zero-width space, non-joiner and joiner; and accents with no letter to sit on.
+UNREADABLE = ["\u200b\u200c\u200d", "\u0301\u0301"]
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        (AgreementForm, "who"),
+        (BookSamtaleForm, "participants"),
+        (ConsentForm, "note"),
+        (DecisionForm, "question"),
+        (DecisionForm, "recommendations"),
+        (DecisionForm, "note"),
+        (LetterTemplateForm, "letterhead"),
+        (LetterTemplateForm, "subject"),
+        (LetterTemplateForm, "body"),
+        (LetterTemplateForm, "signature"),
+        (ScreeningForm, "seen"),
+        (ScreeningForm, "child_said"),
+        (ScreeningForm, "earlier_concern"),
+        (ScreeningForm, "child_description"),
+        (ScreeningForm, "duration"),
+        (SendForm, "message"),
+        (GoalEvaluationForm, "comment"),
+        (ActionPointStatusForm, "comment"),
+        (FinishMeetingForm, "family_present"),
+        (MeasureEvaluationForm, "next_steps"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.__name__,
+)
+@pytest.mark.parametrize("typed", UNREADABLE, ids=["zero-width", "accents"])
+def test_free_texts__nothing_that_shows__is_refused(form, field, typed):
+    with pytest.raises(ValidationError) as refused:
+        form.base_fields[field].clean(typed)
+
+    assert [error.code for error in refused.value.error_list] == ["unreadable"]
+
+
+@pytest.mark.parametrize(
+    ("form", "fields"),
+    [
+        (lambda: RecordSamtaleForm(instance=Avklaringssamtale()), ["concern", "participants", "duk_works"]),
+        (
+            lambda: StepDownForm(case=Case(level=Level.FAMILIELOS)),
+            ["responsible_next"],
+        ),
+        (lambda: InstrumentForm(instance=Instrument(audience=Audience.STAFF)), ["title", "title_nn", "introduction"]),
+        (lambda: FactorForm(), ["label", "label_nn", "help_text"]),
+    ],
+    ids=["samtale-record", "step-down", "instrument", "factor"],
+)
+def test_free_texts_made_with_the_form__nothing_that_shows__is_refused(form, fields):
+    made = form()
+    for field in fields:
+        with pytest.raises(ValidationError) as refused:
+            made.fields[field].clean(UNREADABLE[0])
+        assert [error.code for error in refused.value.error_list] == ["unreadable"], field
+
+
+def test_visible_name__accents_alone__are_refused():
+    with pytest.raises(ValidationError) as refused:
+        visible_name("\u0301\u0301")
+
+    assert refused.value.code == "unreadable"
+
+
+def test_canvas_cell__nothing_that_shows__is_an_empty_cell():
+    form = CellForm({"life_area": "", "column": "", "text": "\u200b\u2060", "version": "0"})
+    form.is_valid()
+
+    assert form.cleaned_data["text"] == ""
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "limit"),
+    [(BookSamtaleForm, "participants", 1000), (ScreeningForm, "seen", 4000), (ScreeningForm, "child_said", 4000)],
+)
+def test_free_texts__past_their_length__are_refused(form, field, limit):
+    form.base_fields[field].clean("x" * limit)
+    with pytest.raises(ValidationError) as refused:
+        form.base_fields[field].clean("x" * (limit + 1))
+
+    assert [error.code for error in refused.value.error_list] == ["max_length"]
