@@ -70,10 +70,12 @@ def submission_new(request):
 @require_http_methods(["GET", "POST"])
 def submission_edit(request, pk):
     submission = access.submission_or_404(request.user, pk)
-    if submission.status != SubmissionStatus.DRAFT:
-        return redirect("screening:submission_detail", submission.pk)
     if submission.created_by_id != request.user.pk:
         raise Http404
+    if submission.status != SubmissionStatus.DRAFT:
+        if request.method == "POST":
+            return _submitted_meanwhile(request, submission)
+        return redirect("screening:submission_detail", submission.pk)
     initial = {name: getattr(submission, name) for name in (*ScreeningForm.OBSERVATIONS, "child_description")}
     initial.update(unit=submission.unit_id, child=submission.child_id, factors=_factor_ids(submission))
     return _screening_page(request, submission.instrument, submission=submission, initial=initial)
@@ -170,6 +172,21 @@ def _screening_page(request, instrument, *, submission=None, initial=None, chang
         "change_query": change_query,
     }
     return render(request, "screening/submission_form.html", context)
+
+
+def _submitted_meanwhile(request, submission):
+    """A draft's form sent after the draft was submitted (in another window): nothing is saved over the submitted
+    screening, and the page says so with what this form held, to copy."""
+    typed = [
+        (ScreeningForm.base_fields[name].label, request.POST.get(name, ""))
+        for name in (*ScreeningForm.OBSERVATIONS, "child_description")
+        if request.POST.get(name, "").strip()
+    ]
+    refusal = _("The screening was submitted in another window meanwhile, so what you wrote here is not saved.")
+    _audit(request, submission, AccessAction.VIEW)
+    context = _detail_context(request, submission, refusal=refusal)
+    context["typed"] = typed
+    return render(request, "screening/submission_detail.html", context)
 
 
 def _saved(request, saved, *, new, named_before):

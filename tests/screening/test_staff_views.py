@@ -538,15 +538,22 @@ def test_submission_new__user_in_no_unit__is_told_to_ask_for_a_unit(outsider_cli
     assert 'name="unit"' not in response.text
 
 
-def test_submission_edit__submitted__redirects_to_the_result_and_changes_nothing(
+def test_submission_edit__submitted_in_another_window__says_so_keeps_the_text_and_changes_nothing(
     staff_client, submitted, instrument, unit
 ):
     url = reverse("screening:submission_edit", args=[submitted.pk])
-    response = staff_client.post(url, _post(instrument, unit, factors=_risk_ids(instrument, 5)))
-    assert response.status_code == 302
-    assert response.url == reverse("screening:submission_detail", args=[submitted.pk])
+    assert staff_client.get(url).url == reverse("screening:submission_detail", args=[submitted.pk])
+
+    response = staff_client.post(url, _post(instrument, unit, factors=_risk_ids(instrument, 5), seen="Skrive seinare"))
+
+    assert response.status_code == 200
+    assert shown("The screening was submitted in another window meanwhile, so what you wrote here is not saved.") in (
+        response.text
+    )
+    assert re.search(r'class="typed-text">Skrive seinare</dd>', response.text)
     submitted.refresh_from_db()
     assert submitted.risk_score == 2
+    assert submitted.seen != "Skrive seinare"
 
 
 def test_submission_detail__draft__redirects_to_the_form(staff_client, draft):
