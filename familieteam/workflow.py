@@ -206,12 +206,13 @@ def save_cell(
         cell = _locked_cell(meeting, life_area, Column(column))
         if base_version > cell.version:
             raise Refused(_("Your page shows a version of this cell that it never had. Load the page again."))
+        if cell.text == text and cell.due == (due if Column(column).has_date else None):
+            # What the cell holds already, from whatever version (the same save sent twice): nothing to choose.
+            return CellSave(cell=cell, saved=True)
         if cell.version != base_version:
             # Kept in the cell's history, so the text is not lost if the person leaves before choosing.
             CellVersion.objects.create(cell=cell, version=cell.version, text=text, due=due, by=actor, conflict=True)
             return CellSave(cell=cell, saved=False)
-        if cell.text == text and cell.due == (due if Column(column).has_date else None):
-            return CellSave(cell=cell, saved=True)
         return CellSave(cell=_write(cell, actor, text, due), saved=True)
 
 

@@ -387,8 +387,15 @@ def item_decide(request, pk, item_pk):
             return _card(request, meeting, item_pk, failed=failed)
         decision = workflow.decide(actor=request.user, item=item, **form.action_kwargs())
     except workflow.DecisionTaken as lost:
+        sent = getattr(form, "cleaned_data", {})
+        mine = lost.decision.decided_by_id == request.user.pk
+        if mine and (lost.decision.outcome, lost.decision.reasons) == (sent.get("outcome"), sent.get("reasons")):
+            # This person's own decision sent again (a double click, a retry): it is recorded, nothing was lost.
+            messages.success(request, _("The decision is recorded."))
+            return _card(request, meeting, item_pk, failed=None)
         # The card now shows the decision that stands; what this person wrote stays on it to copy.
-        failed = Failed(item.pk, refusal=str(lost), taken=lost.decision, typed=form.typed_texts())
+        refusal = _("You recorded a decision on this referral first, in another window. Nothing was overwritten.")
+        failed = Failed(item.pk, refusal=refusal if mine else str(lost), taken=lost.decision, typed=form.typed_texts())
     except workflow.Refused as refused:
         failed.refusal = str(refused)
     else:

@@ -83,6 +83,14 @@ def test_two_saves_from_one_version_the_first_wins_and_both_are_kept(case):
     assert history == [("Kari søv betre og et frukost", False), ("Kari søv betre", False), ("Kari et frukost", True)]
 
 
+def test_the_same_save_sent_twice_from_one_version__is_saved_once_and_no_conflict(case):
+    meeting = factories.familieteam_meeting(case)
+    first = _save(case.familielos, meeting, "Kari søv betre", 0)
+    again = _save(case.familielos, meeting, "Kari søv betre", 0)
+    assert (first.saved, again.saved) == (True, True)
+    assert [(v.text, v.conflict) for v in again.cell.versions.all()] == [("Kari søv betre", False)]
+
+
 def _finish(case, meeting, *, next_starts_at=None):
     """The familielos finishes the meeting; the next one a month after it unless `next_starts_at` says otherwise."""
     return workflow.finish_meeting(

@@ -732,6 +732,37 @@ def test_decide__second_member_with_an_outcome_field_missing__still_sees_the_win
     assert Decision.objects.get(item=item).decided_by == member
 
 
+def test_decide__the_same_decision_sent_twice__is_recorded_once_and_said_so(meeting, member):
+    item = meeting.items.get()
+    client = client_for(member)
+    sent = decision_data(item, outcome="no_action", reasons="Ikkje behov no.")
+    client.post(decide_url(meeting, item), sent, **HTMX)
+
+    again = client.post(decide_url(meeting, item), sent, **HTMX)
+
+    assert again.status_code == 200
+    assert 'role="alert"' not in again.text
+    assert (
+        shown("Another member recorded a decision on this referral first. Nothing was overwritten.") not in again.text
+    )
+    assert Decision.objects.filter(item=item).count() == 1
+
+
+def test_decide__another_decision_by_the_same_member_in_a_second_window__says_it_was_theirs(meeting, member):
+    item = meeting.items.get()
+    client = client_for(member)
+    client.post(decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov no."), **HTMX)
+
+    other = decision_data(item, outcome="more_info", reasons="Vi treng meir.", question="Kva har skulen prøvd?")
+    response = client.post(decide_url(meeting, item), other, **HTMX)
+
+    assert shown("You recorded a decision on this referral first, in another window. Nothing was overwritten.") in (
+        response.text
+    )
+    assert "Vi treng meir." in response.text
+    assert Decision.objects.get(item=item).outcome == "no_action"
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2999-01-01"])
 def test_meeting_new__date_outside_a_year_back_and_two_ahead__is_a_field_error(team, leader, day):
     response = client_for(leader).post(reverse("teams:meeting_new", args=[team.pk]), {"date": day, "time": "00:30"})
