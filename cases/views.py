@@ -302,13 +302,17 @@ def samtale_new(request, family_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            samtale = actions.book_avklaringssamtale(
-                actor=request.user,
-                case=case,
-                starts_at=data["starts_at"],
-                place=data["place"],
-                participants=data["participants"],
-            )
+            with once.claim(request) as claimed:
+                samtale = actions.book_avklaringssamtale(
+                    actor=request.user,
+                    case=case,
+                    starts_at=data["starts_at"],
+                    place=data["place"],
+                    participants=data["participants"],
+                )
+                claimed.shown_at(reverse("cases:samtale_detail", args=[family.pk, samtale.pk]))
+        except once.SentAlready as sent:
+            return once.sent_twice(request, sent)
         except Refused as refused:
             refusal = str(refused)
         else:

@@ -186,6 +186,8 @@ def send_referral(*, actor: User, referral: Referral) -> Referral:
     """Send a draft to the team. A named one moves the case to level 2 (consent to every service in the team is
     checked there) and the team gets access; an anonymous one shares only its text."""
     referral = _lock_referral(referral, actor)
+    if referral.status == ReferralStatus.WITHDRAWN:
+        raise Refused(_("This referral was withdrawn, so it can no longer be sent. Write a new one if it is needed."))
     if not ReferralStatus(referral.status).can_send:
         raise Refused(_("This referral has already been sent."))
     if not referral.question.strip():
@@ -211,6 +213,9 @@ def send_referral(*, actor: User, referral: Referral) -> Referral:
 def answer_referral(*, actor: User, referral: Referral, answer: str) -> Referral:
     """The sender answers the team's question: the referral waits for the next meeting again."""
     referral = _lock_referral(referral, actor)
+    waiting_again = referral.status in (ReferralStatus.SENT, ReferralStatus.ON_AGENDA)
+    if waiting_again and referral.answer and referral.answer == answer.strip():
+        raise Refused(_("This answer is sent already: the referral waits for the team again."))
     if referral.status != ReferralStatus.RETURNED:
         raise Refused(_("The team has not asked a question about this referral."))
     if not answer.strip():

@@ -42,6 +42,19 @@ def test_samtale_new__good_input__books_moves_to_level_1_and_redirects(case, sta
     assert case.level == Level.AVKLARING
 
 
+def test_samtale_new__sent_twice__books_once_and_shows_the_booking(case, staff_client):
+    from tests.conftest import post_twice
+
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    url = reverse("cases:samtale_new", args=[case.family_id])
+
+    first, again = post_twice(staff_client, url, {"date": day, "time": "09:30", "place": "Møterom 2"})
+
+    samtale = Avklaringssamtale.objects.get()
+    assert first.url == reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+    assert again.redirect_chain == [(first.url, 302)]
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -50,6 +63,7 @@ def test_samtale_new__good_input__books_moves_to_level_1_and_redirects(case, sta
         ({"date": "9999-12-31"}, "date"),
         ({"time": "25:00"}, "time"),
         ({"place": ""}, "place"),
+        ({"participants": "x" * 1001}, "participants"),
     ],
 )
 def test_samtale_new__bad_input__shows_field_error_and_saves_nothing(case, staff_client, changes, field):

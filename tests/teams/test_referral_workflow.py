@@ -156,6 +156,8 @@ def test_withdrawn_referral__leaves_the_agenda_and_the_team_loses_access(level1,
     assert not AgendaItem.objects.filter(pk=item.pk).exists()
     assert level1.level == Level.AVKLARING
     assert not access.can(member, level1.family)
+    with pytest.raises(workflow.Refused, match="was withdrawn"):
+        workflow.send_referral(actor=level1.opened_by, referral=referral)
 
 
 def test_decide__without_reasons__is_refused_and_nothing_is_saved(level1, team, leader, member):
@@ -283,6 +285,9 @@ def test_decide__more_info__returns_it_and_the_answer_puts_it_back_on_the_list(l
     workflow.answer_referral(actor=level1.opened_by, referral=referral, answer="PPT har ikkje sett barnet.")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
+    # The same answer sent again (a double click) is told it went, not that no question was asked.
+    with pytest.raises(workflow.Refused, match="answer is sent already"):
+        workflow.answer_referral(actor=level1.opened_by, referral=referral, answer="PPT har ikkje sett barnet.")
     next_meeting = workflow.create_meeting(actor=leader, team=team, starts_at=timezone.now() + timedelta(days=14))
     assert next_meeting.items.filter(referral=referral).exists()
 
