@@ -153,7 +153,7 @@ def test_booking_forms__a_time_the_clocks_skip__is_an_error_on_the_time(form):
     ("text", "ok"),
     [
         ("Trekkjer seg frå leik.", True),
-        ("\u202eRønning\u200b", True),
+        ("\u200fRønning\u200b", True),
         ("42", True),
         ("\u202e\u0007\u200b", False),
         ("\u200b \u3164\n\u2028", False),
@@ -171,6 +171,23 @@ def test_readable__a_text_of_only_what_does_not_show__is_refused(text, ok):
         with pytest.raises(ValidationError) as refused:
             readable(text)
         assert refused.value.code == "unreadable"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ab\x01\x1bcd", "\u202eSkulen", "Skulen\u2066x\u2069", "Rådhuset\x7f", "Møte\x85rom"],
+    ids=["controls", "right-to-left-override", "isolate", "delete", "next-line"],
+)
+def test_readable__control_characters_and_direction_overrides__are_refused(text):
+    with pytest.raises(ValidationError) as refused:
+        readable(text)
+
+    assert refused.value.code == "hidden_characters"
+
+
+@pytest.mark.parametrize("text", ["Linje éin\nLinje to\r\n\tinnrykk\x0bfrå Word", "\u200fשלום", "👨\u200d👩\u200d👧"])
+def test_readable__line_ends_tabs_direction_marks_and_joiners__are_text(text):
+    readable(text)
 
 
 # Nothing that shows: zero-width space, non-joiner and joiner; and accents with no letter to sit on.
