@@ -302,6 +302,10 @@ class BookSamtaleForm(forms.Form):
             data["starts_at"] = starts_at
         return data
 
+    def action_kwargs(self) -> dict:
+        """The booking as `book_avklaringssamtale` and `move_avklaringssamtale` take it."""
+        return {name: self.cleaned_data[name] for name in ("starts_at", "place", "participants")}
+
 
 class RecordSamtaleForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -300,16 +300,9 @@ def samtale_new(request, family_pk):
     form = BookSamtaleForm(request.POST or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             with once.claim(request) as claimed:
-                samtale = actions.book_avklaringssamtale(
-                    actor=request.user,
-                    case=case,
-                    starts_at=data["starts_at"],
-                    place=data["place"],
-                    participants=data["participants"],
-                )
+                samtale = actions.book_avklaringssamtale(actor=request.user, case=case, **form.action_kwargs())
                 claimed.shown_at(reverse("cases:samtale_detail", args=[family.pk, samtale.pk]))
         except once.SentAlready as sent:
             return once.sent_twice(request, sent)
@@ -338,15 +331,8 @@ def samtale_edit(request, family_pk, samtale_pk):
     form = BookSamtaleForm(request.POST or None, initial=BookSamtaleForm.initial_for(samtale))
     refusal = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            moved = actions.move_avklaringssamtale(
-                actor=request.user,
-                samtale=samtale,
-                starts_at=data["starts_at"],
-                place=data["place"],
-                participants=data["participants"],
-            )
+            moved = actions.move_avklaringssamtale(actor=request.user, samtale=samtale, **form.action_kwargs())
         except Refused as refused:
             refusal = str(refused)
         else:

@@ -30,7 +30,8 @@ def healthz(request):
 @require_GET
 def favicon(request):
     """Where a browser looks for the icon when a page names none (the admin's pages, a PDF opened in a tab)."""
-    return redirect(static("favicon.svg"), permanent=True)
+    # Not permanent: a browser would keep the icon's hashed name after a release has replaced it.
+    return redirect(static("favicon.svg"))
 
 
 def server_error(request):

@@ -74,6 +74,11 @@ def submission_edit(request, pk):
         raise Http404
     if submission.status != SubmissionStatus.DRAFT:
         if request.method == "POST":
+            try:
+                # This very form sent again (a double click): it did its work, which the result shows.
+                once.raise_if_sent(request)
+            except once.SentAlready as sent:
+                return once.sent_twice(request, sent)
             return _submitted_meanwhile(request, submission)
         return redirect("screening:submission_detail", submission.pk)
     initial = {name: getattr(submission, name) for name in (*ScreeningForm.OBSERVATIONS, "child_description")}

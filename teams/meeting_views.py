@@ -149,7 +149,7 @@ def meeting_cancel(request, pk):
         meeting = access.meeting_or_404(request.user, pk)
         team_url = reverse("teams:team_detail", args=[meeting.team_id])
         with once.claim(request) as claimed:
-            count = workflow.cancel_meeting(actor=request.user, meeting=meeting)
+            referrals = workflow.cancel_meeting(actor=request.user, meeting=meeting)
             claimed.shown_at(team_url)
     except once.SentAlready as sent:
         return once.sent_twice(request, sent)
@@ -159,9 +159,13 @@ def meeting_cancel(request, pk):
     text = ngettext(
         "The meeting is cancelled. %(count)s referral waits for another meeting.",
         "The meeting is cancelled. %(count)s referrals wait for another meeting.",
-        count,
+        len(referrals),
     )
-    messages.success(request, text % {"count": count})
+    for referral in referrals:
+        if referral.case_id:
+            # A named family's referral changed: off the agenda, waiting again.
+            audit.record(request, action=AccessAction.CHANGE, family_id=referral.case.family_id, obj=referral)
+    messages.success(request, text % {"count": len(referrals)})
     return redirect(team_url)
 
 
@@ -383,19 +387,17 @@ def item_decide(request, pk, item_pk):
     try:
         if not form.is_valid():
             # Decided by another member meanwhile: that is what to say, not what this form lacks.
-            workflow.refuse_if_decided(item)
+            workflow.refuse_if_decided(item, request.user)
             return _card(request, meeting, item_pk, failed=failed)
-        decision = workflow.decide(actor=request.user, item=item, **form.action_kwargs())
+        with once.claim(request) as claimed:
+            decision = workflow.decide(actor=request.user, item=item, **form.action_kwargs())
+            claimed.shown_at(f"{meeting.get_absolute_url()}#item-{item.pk}")
+    except once.SentAlready as sent:
+        # The same decision sent again (a double click, a retry): recorded once, the board shows it.
+        return once.sent_twice(request, sent)
     except workflow.DecisionTaken as lost:
-        sent = getattr(form, "cleaned_data", {})
-        mine = lost.decision.decided_by_id == request.user.pk
-        if mine and (lost.decision.outcome, lost.decision.reasons) == (sent.get("outcome"), sent.get("reasons")):
-            # This person's own decision sent again (a double click, a retry): it is recorded, nothing was lost.
-            messages.success(request, _("The decision is recorded."))
-            return _card(request, meeting, item_pk, failed=None)
         # The card now shows the decision that stands; what this person wrote stays on it to copy.
-        refusal = _("You recorded a decision on this referral first, in another window. Nothing was overwritten.")
-        failed = Failed(item.pk, refusal=refusal if mine else str(lost), taken=lost.decision, typed=form.typed_texts())
+        failed = Failed(item.pk, refusal=str(lost), taken=lost.decision, typed=form.typed_texts())
     except workflow.Refused as refused:
         failed.refusal = str(refused)
     else:

@@ -43,18 +43,23 @@ REFERRAL_TEXTS = ("question", "tried", "child_view", "guardian_view", "urgency")
 
 
 class DecisionTaken(Refused):
-    """Another member decided this item first; `decision` is the one that stands."""
+    """A decision on this item was recorded first; `decision` is the one that stands. Said as the actor's own when
+    they recorded it (in another window)."""
 
-    def __init__(self, decision: Decision):
+    def __init__(self, decision: Decision, actor: User):
         self.decision = decision
-        super().__init__(_("Another member recorded a decision on this referral first. Nothing was overwritten."))
+        if decision.decided_by_id == actor.pk:
+            text = _("You recorded a decision on this referral first, in another window. Nothing was overwritten.")
+        else:
+            text = _("Another member recorded a decision on this referral first. Nothing was overwritten.")
+        super().__init__(text)
 
 
-def refuse_if_decided(item: AgendaItem) -> None:
+def refuse_if_decided(item: AgendaItem, actor: User) -> None:
     """Raises DecisionTaken when a decision on `item` is recorded: a form sent after it is told so, whatever it
     holds."""
     if (existing := Decision.objects.filter(item=item).first()) is not None:
-        raise DecisionTaken(existing)
+        raise DecisionTaken(existing, actor)
 
 
 # Who may do what ------------------------------------------------------------------------------------------------
@@ -317,18 +322,24 @@ def reschedule_meeting(*, actor: User, meeting: Meeting, starts_at, place: str =
 
 
 @action
-def cancel_meeting(*, actor: User, meeting: Meeting) -> int:
+def cancel_meeting(*, actor: User, meeting: Meeting) -> list[Referral]:
     """Cancel a meeting without decisions: the referrals on its agenda wait for another meeting, as before it was
-    planned. Returns how many."""
+    planned. Returns those referrals."""
     meeting = _lock_meeting(meeting, actor, _("Only the team's leader or secretary can cancel meetings."))
     if refusal := meeting_change_refusal(meeting):
         raise Refused(refusal)
-    referral_ids = list(meeting.items.values_list("referral_id", flat=True))
+    # The referrals before their agenda items, as withdrawing a referral takes them, so the two never deadlock.
+    referrals = list(
+        Referral.objects.select_for_update(no_key=True, of=("self",))
+        .filter(agenda_items__meeting=meeting)
+        .select_related("case")
+        .order_by("pk")
+    )
     meeting.delete()
-    Referral.objects.filter(pk__in=referral_ids, status=ReferralStatus.ON_AGENDA).update(
+    Referral.objects.filter(pk__in=[referral.pk for referral in referrals], status=ReferralStatus.ON_AGENDA).update(
         status=ReferralStatus.SENT, updated_at=timezone.now()
     )
-    return len(referral_ids)
+    return referrals
 
 
 @action
@@ -412,14 +423,18 @@ def decide(
 
     The first member to save wins; a second raises DecisionTaken with the decision that stands.
     """
-    meeting = item.meeting
+    # The meeting first, as it is as this decision is recorded: moving or cancelling it waits for the decision, and
+    # a decision waits for those (and then sees the meeting moved ahead, or gone).
+    meeting = Meeting.objects.select_for_update(no_key=True).select_related("team").filter(pk=item.meeting_id).first()
+    if meeting is None:
+        raise Refused(_("The meeting was cancelled meanwhile: its referrals wait for another meeting."))
     if not can_decide(actor, meeting.team):
         raise Refused(_("Only a member of the team can record its decisions."))
     if not decisions_open(meeting):
         raise Refused(_("The meeting has not begun yet. Its decisions are recorded once it has begun."))
     if not reasons.strip():
         raise Refused(_("Write the team's reasons for the decision."))
-    # The same order as every referral action (family, referral, then its agenda items), so none deadlock.
+    # Then the same order as every referral action (family, referral, then its agenda items), so none deadlock.
     if item.referral.case is not None:
         case_workflow.lock_family(item.referral.case.family)
     referral = (
@@ -430,7 +445,7 @@ def decide(
     item = AgendaItem.objects.select_for_update(no_key=True).filter(pk=item.pk).first()
     if item is None:
         raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
-    refuse_if_decided(item)
+    refuse_if_decided(item, actor)
     if not ReferralStatus(referral.status).can_decide:
         raise Refused(_("This referral is no longer waiting for a decision (withdrawn or decided)."))
     fields = _outcome_fields(
@@ -449,7 +464,7 @@ def decide(
                 item=item, outcome=outcome, reasons=reasons.strip(), decided_by=actor, **fields
             )
     except IntegrityError:
-        raise DecisionTaken(Decision.objects.get(item=item)) from None
+        raise DecisionTaken(Decision.objects.get(item=item), actor) from None
     _carry_out(decision, referral, actor)
     return decision
 

@@ -73,16 +73,30 @@ def test_catalogue_compiles_with_matching_placeholders(language):
     assert result.returncode == 0, result.stderr
 
 
-def test_djangos_choice_message__in_nynorsk__is_spelt_in_nynorsk():
-    """Django's Nynorsk catalogue spells it in Bokmål ("Velg eit gyldig valg"); ours words it anew
-    (familielos.django_texts)."""
+@pytest.mark.parametrize(
+    ("field", "language", "expected"),
+    [
+        ("choice", "nn", "Vel eit gyldig val. b er ikkje eitt av dei som finst."),
+        ("choice", "nb", "Velg et gyldig valg. b er ikke ett av dem som finnes."),
+        ("model", "nn", "Vel eit gyldig val. Valet er ikkje eitt av dei som finst."),
+        ("model", "nb", "Velg et gyldig valg. Valget er ikke ett av dem som finnes."),
+    ],
+)
+def test_djangos_choice_messages__are_worded_by_our_catalogue(field, language, expected):
+    """Django's own catalogues spell these in Bokmål for Nynorsk, or miss a word (familielos.django_texts)."""
     from django import forms
+    from django.contrib.auth.models import Group
     from django.utils import translation
 
-    field = forms.ChoiceField(choices=[("a", "A")])
-    with translation.override("nn"):
+    from familielos import django_texts
+
+    assert len(django_texts.DJANGO_TEXTS) == 2
+    made = (
+        forms.ChoiceField(choices=[("a", "A")]) if field == "choice" else forms.ModelChoiceField(Group.objects.none())
+    )
+    with translation.override(language):
         with pytest.raises(forms.ValidationError) as refused:
-            field.clean("b")
+            made.clean("b")
         shown = refused.value.messages
 
-    assert shown == ["Vel eit gyldig val. b er ikkje eitt av dei som finst."]
+    assert shown == [expected]

@@ -37,6 +37,6 @@ def test_healthz__post__is_refused(client):
 
 def test_favicon_ico__anonymous__is_sent_to_the_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response.url.endswith("favicon.svg")
     assert client.get(response.url).status_code == 200

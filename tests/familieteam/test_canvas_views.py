@@ -105,8 +105,9 @@ def _write(actor, meeting, area, column, text, base=0, due=None):
     ).cell
 
 
-def _finish(setting):
-    meeting = setting["meeting"]
+def _finish(setting, meeting=None):
+    """The familielos finishes the setting's meeting (or `meeting`), the next one a month after it."""
+    meeting = meeting or setting["meeting"]
     return workflow.finish_meeting(
         actor=setting["los"],
         meeting=meeting,
@@ -413,14 +414,7 @@ def test_evaluation__the_meeting_finished_meanwhile__says_so_and_keeps_the_comme
     # It begins, and another window finishes it while the member still writes the evaluation.
     following.starts_at = timezone.now() - timedelta(minutes=1)
     following.save(update_fields=["starts_at"])
-    workflow.finish_meeting(
-        actor=setting["los"],
-        meeting=following,
-        present=[],
-        family_present="Mor",
-        next_starts_at=following.starts_at + timedelta(days=30),
-        next_place="Skulen",
-    )
+    _finish(setting, following)
     data = {f"eval-{goal.pk}-result": "partly", f"eval-{goal.pk}-comment": "Betre nokre netter"}
     response = client_for(setting["member"]).post(_url("evaluate", following, goal.pk), data, headers=HTMX)
 

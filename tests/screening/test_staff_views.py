@@ -538,6 +538,21 @@ def test_submission_new__user_in_no_unit__is_told_to_ask_for_a_unit(outsider_cli
     assert 'name="unit"' not in response.text
 
 
+def test_submission_edit__a_draft_submitted_twice__shows_the_result_and_says_it_is_saved_once(
+    staff_client, draft, instrument, unit
+):
+    url = reverse("screening:submission_edit", args=[draft.pk])
+
+    first, again = post_twice(staff_client, url, _post(instrument, unit, factors=_risk_ids(instrument, 3)))
+
+    assert first.url == reverse("screening:submission_detail", args=[draft.pk])
+    assert again.redirect_chain == [(first.url, 302)]
+    assert shown(SENT_TWICE) in again.text
+    assert shown(
+        "The screening was submitted in another window meanwhile, so what you wrote here is not saved."
+    ) not in (again.text)
+
+
 def test_submission_edit__submitted_in_another_window__says_so_keeps_the_text_and_changes_nothing(
     staff_client, submitted, instrument, unit
 ):

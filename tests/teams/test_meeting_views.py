@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from cases import access
 from cases.models import Level, Status
@@ -16,7 +17,7 @@ from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
 from teams.models import Decision, Meeting, Outcome, Referral, ReferralStatus, TeamRole, Urgency
 from tests import factories
-from tests.conftest import client_for, post_twice, shown
+from tests.conftest import SENT_TWICE, client_for, form_token, post_twice, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -732,19 +733,18 @@ def test_decide__second_member_with_an_outcome_field_missing__still_sees_the_win
     assert Decision.objects.get(item=item).decided_by == member
 
 
-def test_decide__the_same_decision_sent_twice__is_recorded_once_and_said_so(meeting, member):
+def test_decide__the_same_form_sent_twice__is_recorded_once_and_the_board_shows_it(meeting, member):
     item = meeting.items.get()
     client = client_for(member)
-    sent = decision_data(item, outcome="no_action", reasons="Ikkje behov no.")
+    form = client.get(decide_url(meeting, item), **HTMX).text
+    sent = {**decision_data(item, outcome="no_action", reasons="Ikkje behov no."), "once": form_token(form)}
     client.post(decide_url(meeting, item), sent, **HTMX)
 
     again = client.post(decide_url(meeting, item), sent, **HTMX)
 
-    assert again.status_code == 200
-    assert 'role="alert"' not in again.text
-    assert (
-        shown("Another member recorded a decision on this referral first. Nothing was overwritten.") not in again.text
-    )
+    # htmx opens the board at the card: the decision as recorded, and a note that the form was sent twice.
+    assert again["HX-Redirect"] == f"{meeting.get_absolute_url()}#item-{item.pk}"
+    assert shown(SENT_TWICE) in client.get(meeting.get_absolute_url()).text
     assert Decision.objects.filter(item=item).count() == 1
 
 
@@ -829,7 +829,7 @@ def test_meeting_edit__bad_input__shows_the_error_keeps_the_input_and_moves_noth
     )
     assert response.status_code == 200
     assert response.context["form"].errors[field]
-    assert 'value="14:00"' in response.text or field == "time"
+    assert "Møterom 4" in response.text or field == "place"
     assert Meeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
 
 
@@ -839,7 +839,14 @@ def test_meeting_edit__to_a_day_before_a_referral_on_its_agenda_was_sent__is_ref
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = client_for(leader).post(reverse("teams:meeting_edit", args=[meeting.pk]), _move(meeting, date=yesterday))
     assert response.status_code == 200
-    assert "1" in response.context["refusal"]
+    with translation.override("nb"):
+        said = ngettext(
+            "%(count)s referral on the agenda was sent after that day: take it off the agenda, or choose a later day.",
+            "%(count)s referrals on the agenda were sent after that day: take them off the agenda, or choose a later "
+            "day.",
+            1,
+        ) % {"count": 1}
+    assert response.context["refusal"] == said
     assert Meeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
 
 
@@ -890,8 +897,19 @@ def test_meeting_cancel__leader__its_referrals_wait_again_and_sent_twice_cancels
     assert {first.pk, second.pk} == set(
         Referral.objects.filter(status=ReferralStatus.SENT).values_list("pk", flat=True)
     )
+    changed = AccessEvent.objects.filter(action=AccessAction.CHANGE, object_type="referral")
+    assert set(changed.values_list("family_id", flat=True)) == {first.case.family_id, second.case.family_id}
     replanned = meeting_with(leader, team)
     assert replanned.items.count() == 2
+
+
+def test_decide__in_a_meeting_cancelled_meanwhile__is_refused(meeting, leader, member):
+    item = meeting.items.get()
+    workflow.cancel_meeting(actor=leader, meeting=meeting)
+
+    with pytest.raises(workflow.Refused, match="cancelled meanwhile"):
+        workflow.decide(actor=member, item=item, outcome=Outcome.NO_ACTION, reasons="Ikkje behov.")
+    assert not Decision.objects.exists()
 
 
 def test_meeting_cancel__get__is_not_allowed(meeting, leader):
