@@ -56,6 +56,11 @@ class Slot:
         return f"{self.life_area.name} – {self.column.label}"
 
     @property
+    def kept_texts(self) -> list[tuple[str, str]]:
+        """The text typed into this cell that could not be saved, as components/kept_text.html shows it."""
+        return [(self.label, self.draft)] if self.draft else []
+
+    @property
     def text(self) -> str:
         return self.cell.text if self.cell else ""
 

@@ -225,6 +225,8 @@ def evaluate(request, pk, cell_pk):
         **EVALUATION_FORM,
         "saved": saved,
         "item_refusal": refusal,
+        # The meeting ended while this was written: the comment, to copy.
+        "item_kept": [(form["comment"].label, form["comment"].value())] if refusal and form["comment"].value() else [],
     }
     return render(request, f"{PAGE}#evaluation-item", context)
 
@@ -258,12 +260,12 @@ def action_points_context(
         if from_cell:
             form.start_from(from_cell)
     # A point written as the meeting ended elsewhere: no form to show it in, so its text is kept to copy.
-    typed = form["what"].value() if refusal and not can_set and form is not None and form.is_bound else ""
+    what = form["what"].value() if form is not None and form.is_bound and refusal and not can_set else ""
     return {
         "meeting": meeting,
         "action_points": points,
         "action_point_form": form if can_set else None,
-        "action_point_typed": typed,
+        "action_point_typed": [(form["what"].label, what)] if what else [],
         "can_set_action_points": can_set,
         "action_points_refusal": refusal,
         "action_points_next": meeting.get_absolute_url(),

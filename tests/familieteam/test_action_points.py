@@ -401,7 +401,7 @@ def test_new__a_held_meeting__takes_no_new_point(level3):
     assert response.status_code == 200
     assert shown("The meeting is over; its canvas is kept as it was.") in response.text
     # Nothing to write it in any more: what was typed is shown to copy into the next meeting.
-    assert re.search(r'class="kept-text">.*?<p class="typed-text">Ringje PPT</p>', response.text)
+    assert re.search(r'class="kept-text">.*?<dd class="typed-text">Ringje PPT</dd>', response.text, re.S)
     assert not ActionPoint.objects.exists()
 
 

@@ -463,7 +463,9 @@ def test_held_meeting__is_read_only_and_a_save_is_refused(setting, area):
         # With htmx the text stays in the person's textarea; without, the page shows it beside the cell to copy.
         assert ("Etterpå" in response.content.decode()) == (not htmx)
         if not htmx:
-            assert re.search(r'class="kept-text">.*?<p class="typed-text">Etterpå</p>', response.content.decode())
+            assert re.search(
+                r'class="kept-text">.*?<dd class="typed-text">Etterpå</dd>', response.content.decode(), re.S
+            )
     html = _save(los, meeting, area, Column.NOW, "Valt etterpå", 1, resolve="1").content.decode()
     assert html.startswith(f'\n<div class="cell" id="cell-{area.pk}-now"')  # the whole cell, refused in it
     assert 'data-state="error"' in html
