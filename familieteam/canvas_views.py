@@ -217,7 +217,7 @@ def evaluate(request, pk, cell_pk):
         return page(request, meeting, eval_forms={cell.pk: form}, refusal=refusal)
     if not saved:
         audit.record(request, action=AccessAction.VIEW, family_id=_family_id(meeting), obj=cell)
-    cell.form = form
+    cell.form, cell.kept = form, _kept_comment(form)
     context = {
         "item": cell,
         "meeting": meeting,
@@ -225,8 +225,6 @@ def evaluate(request, pk, cell_pk):
         **EVALUATION_FORM,
         "saved": saved,
         "item_refusal": refusal,
-        # The meeting ended while this was written: the comment, to copy.
-        "item_kept": [(form["comment"].label, form["comment"].value())] if refusal and form["comment"].value() else [],
     }
     return render(request, f"{PAGE}#evaluation-item", context)
 
@@ -237,6 +235,13 @@ def _family_id(meeting) -> int:
 
 def _evaluation_prefix(cell) -> str:
     return f"eval-{cell.pk}"
+
+
+def _kept_comment(form) -> list[tuple[str, str]]:
+    """An evaluation's comment sent but not saved (the meeting ended in another window), to show it to copy; shown
+    only where the evaluation can no longer be made."""
+    comment = form["comment"].value() if form.is_bound else ""
+    return [(form["comment"].label, comment)] if comment else []
 
 
 def _evaluation_form(cell) -> EvaluationForm:
@@ -287,6 +292,7 @@ def _page_context(
     eval_forms = eval_forms or {}
     for item in items:
         item.form = eval_forms.get(item.pk) or _evaluation_form(item)
+        item.kept = [] if editable else _kept_comment(item.form)
     meetings = timeline(meeting)
     return {
         "meeting": meeting,
