@@ -86,24 +86,11 @@ def shows_something(value: str) -> bool:
     )
 
 
-# What free text never needs and a reader cannot see: control characters (an escape, a bell; tab, line ends and the
-# vertical tab and form feed pasted from a word processor are text) and the two direction overrides, which show a
-# text reversed (a place printed on a letter as something else). The embeddings and isolates that phones and mail
-# put around a pasted number or name, the direction marks and the joiners emoji are made of stay allowed.
-_STRAY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202d\u202e]")
-
-
 def readable(value: str) -> None:
-    """A text holds something that shows (`shows_something`): the rest pass for text but leave nothing to read. And
-    it holds no control characters or direction overrides (`_STRAY`), which hide or turn what a reader sees."""
+    """A text holds something that shows (`shows_something`): the rest pass for text but leave nothing to read."""
     if value and not shows_something(value):
         raise ValidationError(
             _("It holds nothing that can be read: write it with letters or numbers."), code="unreadable"
-        )
-    if _STRAY.search(value or ""):
-        raise ValidationError(
-            _("It holds characters that do not show (often from copying and pasting): type it in again."),
-            code="hidden_characters",
         )
 
 
