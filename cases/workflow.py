@@ -543,7 +543,8 @@ def _settle_referrals(case: Case) -> None:
     waiting = Referral.objects.filter(case=case, status__in=WAITING)
     if case.status == Status.OPEN and case.level == Level.RESSURSTEAM:
         waiting = waiting.exclude(team_id=case.ressursteam_id)
-    stale = list(waiting.values_list("pk", flat=True))
+    # Locked before their agenda items are deleted, in the order cancelling a meeting takes them, so none deadlock.
+    stale = list(waiting.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     if stale:
         AgendaItem.objects.filter(referral__in=stale, decision__isnull=True).delete()
         Referral.objects.filter(pk__in=stale).update(status=ReferralStatus.OVERTAKEN)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from cases import access, consents
 from cases import workflow as case_workflow
@@ -385,6 +385,8 @@ def item_decide(request, pk, item_pk):
     form = Board(request.user, meeting, [item]).form(item, request.POST)
     failed = Failed(item.pk, form=form)
     try:
+        # The same form sent again is told so, whatever it would make of the form now.
+        once.raise_if_sent(request)
         if not form.is_valid():
             # Decided by another member meanwhile: that is what to say, not what this form lacks.
             workflow.refuse_if_decided(item, request.user)
@@ -431,11 +433,19 @@ def item_confirm(request, pk, item_pk):
 def _card(request, meeting, item_pk, *, failed=None):
     """One card as it is now, as the htmx fragment. Without JavaScript: after a change, back to the board (at the
     card); after a failure, the whole board with the card's form, text and message."""
+    card = _items(meeting).filter(pk=item_pk).first()
+    if card is None:
+        # Gone meanwhile (withdrawn, or the meeting cancelled): the reason, on the board or the team's page.
+        if failed is not None and failed.refusal:
+            messages.error(request, failed.refusal)
+        gone = not Meeting.objects.filter(pk=meeting.pk).exists()
+        url = reverse("teams:team_detail", args=[meeting.team_id]) if gone else meeting.get_absolute_url()
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if not request.htmx:
         if failed is None:
             return redirect(reverse("teams:meeting_detail", args=[meeting.pk]) + f"#item-{item_pk}")
         return _board(request, meeting, failed=failed)
-    item = _one_card(request, meeting, _items(meeting).get(pk=item_pk), failed=failed)
+    item = _one_card(request, meeting, card, failed=failed)
     context = {"meeting": meeting, "item": item, "focus_card": True}
     return render(request, "teams/meeting_detail.html#card", context)
 

@@ -331,7 +331,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting) -> list[Referral]:
     # The referrals before their agenda items, as withdrawing a referral takes them, so the two never deadlock.
     referrals = list(
         Referral.objects.select_for_update(no_key=True, of=("self",))
-        .filter(agenda_items__meeting=meeting)
+        .filter(agenda_items__meeting=meeting, status=ReferralStatus.ON_AGENDA)
         .select_related("case")
         .order_by("pk")
     )

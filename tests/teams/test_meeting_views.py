@@ -1,7 +1,9 @@
 """The meeting pages: planning and the agenda, the triage board with its decisions, who came, and access to all."""
 
+import contextlib
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -12,7 +14,7 @@ from django.utils.translation import ngettext
 
 from cases import access
 from cases.models import Level, Status
-from familielos import roles
+from familielos import once, roles
 from familielos.models import AccessAction, AccessEvent, ServiceKind
 from teams import workflow
 from teams.models import Decision, Meeting, Outcome, Referral, ReferralStatus, TeamRole, Urgency
@@ -909,6 +911,36 @@ def test_decide__in_a_meeting_cancelled_meanwhile__is_refused(meeting, leader, m
 
     with pytest.raises(workflow.Refused, match="cancelled meanwhile"):
         workflow.decide(actor=member, item=item, outcome=Outcome.NO_ACTION, reasons="Ikkje behov.")
+    assert not Decision.objects.exists()
+
+
+def test_decide__the_meeting_cancelled_while_it_was_sent__goes_to_the_team_page_with_the_reason(
+    meeting, leader, member, monkeypatch
+):
+    item = meeting.items.get()
+    decide = workflow.decide
+
+    def cancelled_first(**kwargs):
+        # The leader's cancel commits between the member's page loading the card and the decision taking its lock.
+        workflow.cancel_meeting(actor=leader, meeting=meeting)
+        return decide(**kwargs)
+
+    monkeypatch.setattr(workflow, "decide", cancelled_first)
+    # Without the claim's own transaction, which would take the cancel back with the refused decision.
+    monkeypatch.setattr(
+        once, "claim", lambda request: contextlib.nullcontext(SimpleNamespace(shown_at=lambda url: None))
+    )
+    client = client_for(member)
+    sent = decision_data(item, outcome="no_action", reasons="Ikkje behov.")
+
+    response = client.post(decide_url(meeting, item), sent, **HTMX)
+
+    team_page = reverse("teams:team_detail", args=[meeting.team_id])
+    assert response["HX-Redirect"] == team_page
+    assert (
+        shown("The meeting was cancelled meanwhile: its referrals wait for another meeting.")
+        in client.get(team_page).text
+    )
     assert not Decision.objects.exists()
 
 
