@@ -362,12 +362,13 @@ def add_to_agenda(*, actor: User, meeting: Meeting, referral: Referral) -> Agend
 def remove_from_agenda(*, actor: User, item: AgendaItem) -> None:
     """Take an undecided referral off the agenda; it waits for another meeting."""
     _lock_meeting(item.meeting, actor)
-    item = AgendaItem.objects.select_for_update(no_key=True).select_related("referral").filter(pk=item.pk).first()
+    # The referral before its agenda item, as withdrawing it takes them, so the two never deadlock.
+    referral = Referral.objects.select_for_update(no_key=True).get(pk=item.referral_id)
+    item = AgendaItem.objects.select_for_update(no_key=True).filter(pk=item.pk).first()
     if item is None:
         raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
     if Decision.objects.filter(item=item).exists():
         raise Refused(_("A decided referral stays in the minutes."))
-    referral = item.referral
     item.delete()
     if referral.status == ReferralStatus.ON_AGENDA:
         referral.status = ReferralStatus.SENT
@@ -378,7 +379,8 @@ def remove_from_agenda(*, actor: User, item: AgendaItem) -> None:
 def move_agenda_item(*, actor: User, item: AgendaItem, offset: int) -> None:
     """Move an item one place up (-1) or down (+1) on the agenda."""
     meeting = _lock_meeting(item.meeting, actor)
-    items = list(meeting.items.order_by("position", "pk"))
+    # Locked, so an item withdrawn meanwhile is gone from the list rather than saved after it was deleted.
+    items = list(meeting.items.select_for_update(no_key=True).order_by("position", "pk"))
     index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
     if index is None:
         raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
