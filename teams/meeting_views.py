@@ -115,10 +115,7 @@ def meeting_edit(request, pk):
     """A leader or secretary moves a meeting without decisions to another time or place, or cancels it."""
     meeting = access.meeting_or_404(request.user, pk)
     template = "teams/meeting_edit.html"
-    if not workflow.can_plan_meetings(request.user, meeting.team):
-        refusal = _("Only the team's leader or secretary can move meetings.")
-        return render(request, template, {"meeting": meeting, "refusal": refusal}, status=403)
-    if refusal := workflow.meeting_change_refusal(meeting):
+    if refusal := workflow.meeting_move_refusal(request.user, meeting):
         return render(request, template, {"meeting": meeting, "refusal": refusal}, status=403)
     form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
     refusal = ""
@@ -288,7 +285,7 @@ def _board(request, meeting, *, failed=None, opened=None, status=200):
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None, with_form=item.pk == opened)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting", obj=meeting)
     can_plan = workflow.role_plans_meetings(role)
-    # Moved or cancelled only without decisions (workflow.meeting_change_refusal), which the cards show already.
+    # workflow.meeting_move_refusal's rule, from what the page has read already: no query of its own.
     can_move = can_plan and not any(item.decided for item in items)
     context = {"meeting": meeting, "items": items, "can_move": can_move, **_presence(members, can_plan=can_plan)}
     return render(request, "teams/meeting_detail.html", context, status=status)

@@ -292,9 +292,11 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
     return meeting
 
 
-def meeting_change_refusal(meeting: Meeting) -> str:
-    """Why the meeting can no longer be moved or cancelled ("" if it can): once the team has recorded a decision in
-    it, the minutes keep its day."""
+def meeting_move_refusal(actor: User, meeting: Meeting) -> str:
+    """Why `actor` may not move or cancel the meeting ("" if they may): a leader or secretary may, until the team
+    has recorded a decision in it (the minutes keep its day)."""
+    if not can_plan_meetings(actor, meeting.team):
+        return _("Only the team's leader or secretary can move or cancel meetings.")
     if Decision.objects.filter(item__meeting=meeting).exists():
         return _("The team has recorded decisions in this meeting, so it stays as it is in the minutes.")
     return ""
@@ -304,9 +306,8 @@ def meeting_change_refusal(meeting: Meeting) -> str:
 def reschedule_meeting(*, actor: User, meeting: Meeting, starts_at, place: str = "") -> Meeting:
     """Move a meeting without decisions to another time or place, with its agenda: unless a referral on the agenda
     was sent (or answered) after the new day, which a meeting on that day cannot take."""
-    meeting = _lock_meeting(meeting, actor, _("Only the team's leader or secretary can move meetings."))
-    if refusal := meeting_change_refusal(meeting):
-        raise Refused(refusal)
+    meeting = _locked_meeting_to_move(actor, meeting)
+    # Set before the agenda is checked against it: sent_in_time_for reads the meeting's new day.
     meeting.starts_at, meeting.place = starts_at, place
     late = meeting.items.exclude(referral__in=Referral.objects.filter(sent_in_time_for(meeting))).count()
     if late:
@@ -325,9 +326,7 @@ def reschedule_meeting(*, actor: User, meeting: Meeting, starts_at, place: str =
 def cancel_meeting(*, actor: User, meeting: Meeting) -> list[Referral]:
     """Cancel a meeting without decisions: the referrals on its agenda wait for another meeting, as before it was
     planned. Returns those referrals."""
-    meeting = _lock_meeting(meeting, actor, _("Only the team's leader or secretary can cancel meetings."))
-    if refusal := meeting_change_refusal(meeting):
-        raise Refused(refusal)
+    meeting = _locked_meeting_to_move(actor, meeting)
     # The referrals before their agenda items, as withdrawing a referral takes them, so the two never deadlock.
     referrals = list(
         Referral.objects.select_for_update(no_key=True, of=("self",))
@@ -656,9 +655,19 @@ def _lock_team(team: Ressursteam) -> Ressursteam:
     return Ressursteam.objects.select_for_update(no_key=True).get(pk=team.pk)
 
 
-def _lock_meeting(meeting: Meeting, actor: User, refusal: str = "") -> Meeting:
+def _locked_meeting_to_move(actor: User, meeting: Meeting) -> Meeting:
+    """The meeting, locked, if `actor` may move or cancel it (the decisions checked under the lock)."""
+    meeting = Meeting.objects.select_for_update(no_key=True).select_related("team").filter(pk=meeting.pk).first()
+    if meeting is None:
+        raise Refused(_("The meeting was cancelled meanwhile: its referrals wait for another meeting."))
+    if refusal := meeting_move_refusal(actor, meeting):
+        raise Refused(refusal)
+    return meeting
+
+
+def _lock_meeting(meeting: Meeting, actor: User) -> Meeting:
     if not can_plan_meetings(actor, meeting.team):
-        raise Refused(refusal or _("Only the team's leader or secretary can change the agenda."))
+        raise Refused(_("Only the team's leader or secretary can change the agenda."))
     return Meeting.objects.select_for_update(no_key=True).select_related("team").get(pk=meeting.pk)
 
 
