@@ -11,7 +11,7 @@ from cases import workflow
 from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos import roles
 from familielos.models import ServiceUnit
-from familielos.validators import DateWithin, local_moment, readable, visible_name
+from familielos.validators import DateWithin, local_date_and_time, local_moment, readable, visible_name
 from teams.models import Ressursteam
 
 
@@ -281,10 +281,10 @@ class BookSamtaleForm(forms.Form):
     @staticmethod
     def initial_for(samtale: Avklaringssamtale) -> dict:
         """The form filled in with the booking as it is, to move it."""
-        starts_at = timezone.localtime(samtale.starts_at)
+        day, hour = local_date_and_time(samtale.starts_at)
         return {
-            "date": starts_at.date(),
-            "time": starts_at.time(),
+            "date": day,
+            "time": hour,
             "place": samtale.place,
             "participants": samtale.participants,
         }

@@ -66,6 +66,12 @@ def local_moment(day: date, hour: time) -> datetime:
     return moment
 
 
+def local_date_and_time(moment: datetime) -> tuple[date, time]:
+    """The date and the time of `moment` on the municipality's clock: local_moment's inverse, to fill in a form."""
+    local = timezone.localtime(moment)
+    return local.date(), local.time()
+
+
 # Characters that do not show but change how a name reads or compares: controls and format characters (Unicode
 # categories Cc and Cf: bidirectional overrides and marks, zero-width spaces and joiners, soft hyphens, tags), line
 # and paragraph separators, and the fillers that draw as blank. In a name they can make one person's name pass for

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos import roles
-from familielos.validators import local_moment, readable, visible_name
+from familielos.validators import local_date_and_time, local_moment, readable, visible_name
 from familieteam import plan
 from familieteam.models import FamilieteamMeeting, FamilieteamMember, Frequency
 
@@ -191,10 +191,10 @@ class MeetingForm(forms.Form):
         """A new meeting invites the whole team; a booked one shows what it has."""
         if meeting is None:
             return {"invited": [member.pk for member in members], "time": time(9, 0)}
-        starts_at = timezone.localtime(meeting.starts_at)
+        day, hour = local_date_and_time(meeting.starts_at)
         return {
-            "date": starts_at.date(),
-            "time": starts_at.time(),
+            "date": day,
+            "time": hour,
             "place": meeting.place,
             "invited": [member.pk for member in meeting.invited.all()],
         }
@@ -241,11 +241,11 @@ class FinishMeetingForm(forms.Form):
     @classmethod
     def initial_for(cls, meeting: FamilieteamMeeting, frequency: str) -> dict:
         """Those invited are ticked as present; the next date is suggested by the team's planned frequency."""
-        starts_at = timezone.localtime(meeting.starts_at)
+        day, hour = local_date_and_time(meeting.starts_at)
         return {
             "present": [member.pk for member in meeting.invited.all()],
-            "next_date": plan.next_meeting_due(frequency, starts_at.date()),
-            "next_time": starts_at.time(),
+            "next_date": plan.next_meeting_due(frequency, day),
+            "next_time": hour,
             "next_place": meeting.place,
         }
 

@@ -1,12 +1,11 @@
 """Forms of the meeting pages: planning a meeting, the agenda, who came, and the decision on a card."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from familielos import roles
-from familielos.validators import DateWithin, local_moment, readable
+from familielos.validators import DateWithin, local_date_and_time, local_moment, readable
 from teams.models import TEXT_MAX, Outcome
 
 # The fields each outcome fills in, in the order the card shows them.
@@ -28,8 +27,8 @@ class MeetingForm(forms.Form):
     @staticmethod
     def initial_for(meeting) -> dict:
         """The form filled in with the meeting as it is, to move it."""
-        starts_at = timezone.localtime(meeting.starts_at)
-        return {"date": starts_at.date(), "time": starts_at.time(), "place": meeting.place}
+        day, hour = local_date_and_time(meeting.starts_at)
+        return {"date": day, "time": hour, "place": meeting.place}
 
     def clean(self):
         data = super().clean()

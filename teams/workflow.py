@@ -296,8 +296,16 @@ def meeting_move_refusal(actor: User, meeting: Meeting) -> str:
     """Why `actor` may not move or cancel the meeting ("" if they may): a leader or secretary may, until the team
     has recorded a decision in it (the minutes keep its day)."""
     if not can_plan_meetings(actor, meeting.team):
+        return move_refusal(plans_meetings=False, has_decisions=False)
+    return move_refusal(plans_meetings=True, has_decisions=Decision.objects.filter(item__meeting=meeting).exists())
+
+
+def move_refusal(*, plans_meetings: bool, has_decisions: bool) -> str:
+    """meeting_move_refusal's rule from facts the caller has read already (the triage board has the viewer's role
+    and the cards)."""
+    if not plans_meetings:
         return _("Only the team's leader or secretary can move or cancel meetings.")
-    if Decision.objects.filter(item__meeting=meeting).exists():
+    if has_decisions:
         return _("The team has recorded decisions in this meeting, so it stays as it is in the minutes.")
     return ""
 
