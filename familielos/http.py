@@ -2,16 +2,18 @@
 
 from urllib.parse import urlsplit
 
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap
 
 
-def not_saved(request, *, title: str, text: str, login_url: str = ""):
+def not_saved(*, title: str, text: str, login_url: str = "", status: int = 403):
     """The answer to an htmx form's post that could not be taken: a notice put before the form (HX-Reswap), which
-    keeps what was typed, where the form itself would be swapped for the answer."""
+    keeps what was typed, where the form itself would be swapped for the answer. Rendered without the request (no
+    context processor, no database): it also answers a server error. `status` is one the page's htmx-config swaps."""
     context = {"title": title, "text": text, "login_url": login_url}
-    return reswap(render(request, "components/not_saved.html", context, status=403), "beforebegin")
+    return reswap(HttpResponse(render_to_string("components/not_saved.html", context), status=status), "beforebegin")
 
 
 def same_site_referer_path(request) -> str:

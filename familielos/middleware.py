@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from familielos import http, outage, roles
 
@@ -106,7 +106,6 @@ class LoginRedirectMiddleware:
                 return HttpResponseClientRedirect(redirect_to_login(page).url)
             # A form sent: the page stays, with what was typed in it.
             return http.not_saved(
-                request,
                 title=_("You were signed out"),
                 text=_(
                     "Nothing was saved. What you wrote is still in the form: copy it, sign in again, load the page "
@@ -117,6 +116,41 @@ class LoginRedirectMiddleware:
         if request.method != "GET":
             return redirect_to_login(http.same_site_referer_path(request) or "/")
         return response
+
+
+class FailedHtmxFormMiddleware:
+    """An htmx form's post that failed (404: what it was for was removed or changed meanwhile; 500: an error of ours)
+    gets a notice before the form, which keeps what was typed, instead of nothing at all: htmx swaps no 4xx or 5xx
+    answer but these, and only when they are meant to be swapped. Any other failed htmx request is swapped nowhere,
+    as before (a poll every few seconds would otherwise stack notices)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code not in (404, 500) or not request.htmx or "HX-Reswap" in response:
+            return response
+        if request.method == "GET":
+            return reswap(response, "none")
+        if response.status_code == 404:
+            return http.not_saved(
+                title=_("Not saved"),
+                text=_(
+                    "What this form was for is no longer there: someone removed or changed it meanwhile. Nothing was "
+                    "saved. What you wrote is still in the form: copy it, and load the page again to see how it "
+                    "stands now."
+                ),
+                status=404,
+            )
+        return http.not_saved(
+            title=_("Something went wrong"),
+            text=_(
+                "An error happened on our side, and what you sent may not have been saved. What you wrote is still in "
+                "the form: copy it, load the page again, and check."
+            ),
+            status=500,
+        )
 
 
 class ReadableMethodNotAllowedMiddleware:

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "familielos.middleware.FailedHtmxFormMiddleware",
     "familielos.middleware.NoStoreForSignedInMiddleware",
     "familielos.middleware.LoginRedirectMiddleware",
     "familielos.middleware.ReadableMethodNotAllowedMiddleware",

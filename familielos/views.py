@@ -60,7 +60,6 @@ def csrf_failure(request, reason=""):
     which keeps what was typed (familielos.http.not_saved)."""
     if request.htmx:
         return http.not_saved(
-            request,
             title=_("The form has expired"),
             text=_(
                 "Nothing was saved. What you wrote is still in the form: copy it, load the page again, and paste it."

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -375,7 +376,12 @@ def item_decide(request, pk, item_pk):
     GET: the card's decision form, as the fragment the board loads when the form is opened, or without JavaScript
     the board with that form open."""
     meeting = access.meeting_or_404(request.user, pk)
-    item = get_object_or_404(_items(meeting), pk=item_pk)
+    item = _items(meeting).filter(pk=item_pk).first()
+    if item is None:
+        if request.method == "GET":
+            raise Http404
+        # Taken off this meeting's agenda (or withdrawn) while the form was open: the board says so.
+        return _card(request, meeting, item_pk, failed=Failed(item_pk, refusal=workflow.gone_from_agenda()))
     if request.method == "GET":
         return _decision_form(request, meeting, item)
     form = Board(request.user, meeting, [item]).form(item, request.POST)

@@ -292,6 +292,11 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
     return meeting
 
 
+def gone_from_agenda() -> str:
+    """What a person is told who acts on an agenda item that has gone meanwhile."""
+    return _("This referral was withdrawn or taken off the agenda meanwhile.")
+
+
 def meeting_move_refusal(actor: User, meeting: Meeting) -> str:
     """Why `actor` may not move or cancel the meeting ("" if they may): a leader or secretary may, until the team
     has recorded a decision in it (the minutes keep its day)."""
@@ -373,7 +378,7 @@ def remove_from_agenda(*, actor: User, item: AgendaItem) -> None:
     referral = Referral.objects.select_for_update(no_key=True).get(pk=item.referral_id)
     item = AgendaItem.objects.select_for_update(no_key=True).filter(pk=item.pk).first()
     if item is None:
-        raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
+        raise Refused(gone_from_agenda())
     if Decision.objects.filter(item=item).exists():
         raise Refused(_("A decided referral stays in the minutes."))
     item.delete()
@@ -390,7 +395,7 @@ def move_agenda_item(*, actor: User, item: AgendaItem, offset: int) -> None:
     items = list(meeting.items.select_for_update(no_key=True).order_by("position", "pk"))
     index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
     if index is None:
-        raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
+        raise Refused(gone_from_agenda())
     target = index + (1 if offset > 0 else -1)
     if not 0 <= target < len(items):
         return
@@ -453,7 +458,7 @@ def decide(
     )
     item = AgendaItem.objects.select_for_update(no_key=True).filter(pk=item.pk).first()
     if item is None:
-        raise Refused(_("This referral was withdrawn or taken off the agenda meanwhile."))
+        raise Refused(gone_from_agenda())
     refuse_if_decided(item, actor)
     if not ReferralStatus(referral.status).can_decide:
         raise Refused(_("This referral is no longer waiting for a decision (withdrawn or decided)."))

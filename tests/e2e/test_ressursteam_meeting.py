@@ -240,3 +240,31 @@ def test_agenda_and_board__a_place_typed_as_one_long_word__wraps_inside_the_wind
         page.goto(url)
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], url
+
+
+NOT_SAVED = re.compile(r"^(Not saved|Ikke lagret)$", IC)
+
+
+def test_board__the_meeting_cancelled_while_a_decision_is_written__keeps_the_text_with_a_notice(
+    page, screenshot, team, leader, referrals
+):
+    meeting = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today(), place="Rådhuset")
+    log_in_to_meetings(page, leader)
+    page.goto(meeting.get_absolute_url())
+    article = card(page, "Aune")
+    article.locator("summary", has_text=WRITE_DECISION).click()
+    article.locator(f'input[type="radio"][value="{Outcome.NO_ACTION.value}"]').check()
+    article.get_by_label(REASONS).fill("Familien har fått hjelp frå helsestasjonen.")
+    # Another leader cancels the meeting in another office.
+    workflow.cancel_meeting(actor=leader, meeting=meeting)
+
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        article.get_by_role("button", name=RECORD_DECISION).click()
+
+    assert posted.value.status == 404
+    notice = page.get_by_role("alert").filter(has=page.get_by_role("heading", name=NOT_SAVED))
+    expect(notice).to_be_visible()
+    expect(notice).to_be_focused()
+    expect(article.get_by_label(REASONS)).to_have_value("Familien har fått hjelp frå helsestasjonen.")
+    screenshot(page, "board-cancelled-meanwhile")
+    assert not Decision.objects.exists()

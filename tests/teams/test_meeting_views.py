@@ -944,6 +944,41 @@ def test_decide__the_meeting_cancelled_while_it_was_sent__goes_to_the_team_page_
     assert not Decision.objects.exists()
 
 
+def test_decide__the_card_taken_off_the_agenda_before_it_was_sent__goes_to_the_board_with_the_reason(
+    meeting, leader, member
+):
+    item = meeting.items.get()
+    sent = decision_data(item, outcome="no_action", reasons="Ikkje behov.")
+    workflow.remove_from_agenda(actor=leader, item=item)
+    client = client_for(member)
+
+    htmx = client.post(decide_url(meeting, item), sent, **HTMX)
+    plain = client.post(decide_url(meeting, item), sent)
+
+    board = meeting.get_absolute_url()
+    assert htmx["HX-Redirect"] == board
+    assert plain.status_code == 302
+    assert plain.url == board
+    assert shown("This referral was withdrawn or taken off the agenda meanwhile.") in client.get(board).text
+    assert not Decision.objects.exists()
+    assert client.get(decide_url(meeting, item), **HTMX).status_code == 404
+
+
+def test_decide__in_a_meeting_cancelled_before_it_was_sent__keeps_the_form_with_a_notice(meeting, leader, member):
+    item = meeting.items.get()
+    workflow.cancel_meeting(actor=leader, meeting=meeting)
+
+    response = client_for(member).post(
+        decide_url(meeting, item), decision_data(item, outcome="no_action", reasons="Ikkje behov."), **HTMX
+    )
+
+    # The meeting is gone, so nothing tells its team's page: the form stays, told it was for something removed.
+    assert response.status_code == 404
+    assert response["HX-Reswap"] == "beforebegin"
+    assert shown("Not saved") in response.text
+    assert not Decision.objects.exists()
+
+
 def test_meeting_cancel__get__is_not_allowed(meeting, leader):
     assert client_for(leader).get(reverse("teams:meeting_cancel", args=[meeting.pk])).status_code == 405
     assert Meeting.objects.filter(pk=meeting.pk).exists()
