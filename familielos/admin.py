@@ -83,11 +83,15 @@ class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
 
     The administrator role may change users (auth.change_user); without this it could tick is_superuser on its own
     account. Others choose among the role groups, and cannot change or delete a superuser at all. Nor can they change
-    a family's login (its password or e-mail address would let them sign in as the family and read the family's
-    pages): staff give and remove those on the family's page. Nobody, superusers included, puts anyone in a team's
-    group here (it follows the team's members, kept on the team's page) or changes their own groups: a role or a
-    team opens families' data.
+    a staff account linked to a family member (its password or e-mail address would let them sign in as the family
+    and read the family's pages). Nobody, superusers included, sees the family logins here: their names say who is a
+    client of the service, which only those working with the family may know; staff give and remove those logins on
+    the family's page. Nor does anyone put anyone in a team's group here (it follows the team's members, kept on the
+    team's page) or change their own groups: a role or a team opens families' data.
     """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(groups__name=roles.FAMILY_MEMBER)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
