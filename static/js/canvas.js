@@ -100,6 +100,17 @@
     }
   });
 
+  // A cell's autosave that failed keeps to the cell's own state line ("not saved"), where the page's notice for a
+  // failed form would be put again before the cell at every pause in the typing.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (mainForm(event.detail.elt) && !event.detail.successful) {
+      const status = event.detail.xhr.status;
+      if (status === 404 || status === 500) {
+        event.detail.shouldSwap = false;
+      }
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const form = mainForm(event.detail.elt);
     const cell = cellOf(form);
