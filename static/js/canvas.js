@@ -103,7 +103,7 @@
   // A cell's autosave that failed keeps to the cell's own state line ("not saved"), where the page's notice for a
   // failed form would be put again before the cell at every pause in the typing.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (mainForm(event.detail.elt) && !event.detail.successful) {
+    if (mainForm(event.detail.requestConfig.elt) && !event.detail.successful) {
       const status = event.detail.xhr.status;
       if (status === 404 || status === 500) {
         event.detail.shouldSwap = false;
@@ -118,7 +118,9 @@
       return;
     }
     if (!event.detail.successful) {
-      setState(cell, "failed", message("textFailed"));
+      const status = event.detail.xhr ? event.detail.xhr.status : 0;
+      const text = status === 404 ? "textGone" : status >= 500 ? "textError" : "textFailed";
+      setState(cell, "failed", message(text));
       return;
     }
     const state = currentState(cell);

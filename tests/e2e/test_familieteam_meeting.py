@@ -191,6 +191,31 @@ def test_canvas_page__leaving_before_a_cell_is_saved__the_browser_asks_first(pag
     asked.value.dismiss()
 
 
+NOT_SAVED_CELL = re.compile(r"^(Ikke lagret: du har ikke lenger|Not saved: you no longer have)", IC)
+
+
+def test_canvas_page__a_member_taken_off_the_team_while_typing__the_cell_says_not_saved_and_keeps_the_text(
+    page, meeting, screenshot
+):
+    member = meeting.team.members.exclude(user=None).get()
+    _log_in_and_open(page, member.user, meeting)
+    cell = page.get_by_label(SCHOOL_NOW)
+    cell.press_sequentially("Kari les kvar dag")
+    expect(page.get_by_text(SAVED).first).to_be_visible()
+    workflow.remove_member(actor=meeting.team.case.familielos, member=member)
+
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        cell.press_sequentially(" med mamma")
+
+    assert posted.value.status == 404
+    state = page.locator(".cell", has=cell).locator(".cell-state")
+    expect(state).to_contain_text(NOT_SAVED_CELL)
+    # Its own line, not a notice put before the cell at every pause in the typing.
+    expect(page.locator("#canvas .error-summary")).to_have_count(0)
+    expect(cell).to_have_value("Kari les kvar dag med mamma")
+    screenshot(page, "member-removed-while-typing")
+
+
 def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_areas(page, meeting, screenshot):
     """The life areas stay in view as the canvas scrolls sideways; on a phone they must not cover the cell in focus."""
     page.set_viewport_size({"width": 390, "height": 844})
