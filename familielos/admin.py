@@ -3,8 +3,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from familielos import roles
 from familielos.models import AccessEvent, Membership, ServiceUnit
@@ -16,14 +19,16 @@ SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
 
 
 def assignable_groups(editor):
-    """The groups `editor` may put people in: the roles; a superuser also the groups made by hand.
+    """The groups `editor` may put people in: the staff roles; a superuser also the groups made by hand.
 
     A ressursteam's group is offered to nobody: team membership is kept in the team's admin page, with a role, and
-    the group follows it there (one source of who is in a team).
+    the group follows it there (one source of who is in a team). Nor is the family role: family logins are given on
+    the family's page, and the admin shows none of them (FamilielosUserAdmin).
     """
+    groups = Group.objects.exclude(name=roles.FAMILY_MEMBER).order_by("name")
     if editor.is_superuser:
-        return Group.objects.filter(ressursteam__isnull=True).order_by("name")
-    return Group.objects.filter(name__in=roles.PERMISSIONS).order_by("name")
+        return groups.filter(ressursteam__isnull=True)
+    return groups.filter(name__in=roles.PERMISSIONS)
 
 
 def is_family_login(user) -> bool:
@@ -91,7 +96,12 @@ class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
     """
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(groups__name=roles.FAMILY_MEMBER)
+        # A family login: in the family role and no other group, and no admin account. An account given a staff role
+        # too stays here, where it can be seen to and switched off.
+        other_groups = User.groups.through.objects.filter(user=OuterRef("pk")).exclude(group__name=roles.FAMILY_MEMBER)
+        family_login = Q(is_staff=False, is_superuser=False) & ~Exists(other_groups)
+        family_logins = User.objects.filter(family_login, groups__name=roles.FAMILY_MEMBER)
+        return super().get_queryset(request).exclude(pk__in=family_logins.values("pk"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -166,3 +176,17 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The task queue for those who run it: what ran and how it ended, without a task's arguments and result, which
+    can say who is a client of the service (a sign-in link's address, and whether a login had it)."""
+
+    hidden_fields = ("args_kwargs", "return_value")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name not in self.hidden_fields]

@@ -8,10 +8,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap
 
 
-def not_saved(*, title: str, text: str, login_url: str = "", status: int = 403):
-    """The answer to an htmx form's post that could not be taken: a notice put before the form (HX-Reswap), which
-    keeps what was typed, where the form itself would be swapped for the answer. Rendered without the request (no
-    context processor, no database): it also answers a server error. `status` is one the page's htmx-config swaps."""
+def not_saved(*, title: str, text: str, status: int, login_url: str = ""):
+    """The answer to an htmx form's post that was not taken, or failed: a notice put before the request's target
+    (HX-Reswap), so the form keeps what was typed where the answer would have replaced it. Rendered without the
+    request (no context processor, no database), so it can answer a server error too. `status` must be one that
+    base.html's htmx-config swaps (403, 404, 500)."""
     context = {"title": title, "text": text, "login_url": login_url}
     return reswap(HttpResponse(render_to_string("components/not_saved.html", context), status=status), "beforebegin")
 

@@ -111,6 +111,7 @@ class LoginRedirectMiddleware:
                     "Nothing was saved. What you wrote is still in the form: copy it, sign in again, load the page "
                     "again, and paste it."
                 ),
+                status=403,
                 login_url=redirect_to_login(page).url,
             )
         if request.method != "GET":
@@ -119,38 +120,46 @@ class LoginRedirectMiddleware:
 
 
 class FailedHtmxFormMiddleware:
-    """An htmx form's post that failed (404: what it was for was removed or changed meanwhile; 500: an error of ours)
-    gets a notice before the form, which keeps what was typed, instead of nothing at all: htmx swaps no 4xx or 5xx
-    answer but these, and only when they are meant to be swapped. Any other failed htmx request is swapped nowhere,
-    as before (a poll every few seconds would otherwise stack notices)."""
+    """The answer to an htmx request that failed with a 404 (what it was for was removed or changed meanwhile, or is
+    not the person's) or a 500 (an error of ours). base.html's htmx-config swaps these two, so every such answer is
+    given a place here (HX-Reswap), wherever in the stack it was made (a view, a middleware, Django's debug pages):
+    - a form sent (not GET): a notice put before the request's target, which keeps what was typed;
+    - anything else (a fragment loaded, a poll): swapped nowhere, as a poll every few seconds would stack notices.
+    An answer that already says where it goes is left alone. Outermost but for SecurityMiddleware, so it reads the
+    htmx header itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code not in (404, 500) or not request.htmx or "HX-Reswap" in response:
+        htmx = request.headers.get("HX-Request") == "true"
+        if response.status_code not in (404, 500) or not htmx or "HX-Reswap" in response:
             return response
         if request.method == "GET":
             return reswap(response, "none")
         if response.status_code == 404:
-            return http.not_saved(
+            notice = http.not_saved(
                 title=_("Not saved"),
                 text=_(
                     "What this form was for is no longer there: someone removed or changed it meanwhile. Nothing was "
-                    "saved. What you wrote is still in the form: copy it, and load the page again to see how it "
+                    "saved. What you wrote is still in the form: copy it and load the page again to see how it "
                     "stands now."
                 ),
                 status=404,
             )
-        return http.not_saved(
-            title=_("Something went wrong"),
-            text=_(
-                "An error happened on our side, and what you sent may not have been saved. What you wrote is still in "
-                "the form: copy it, load the page again, and check."
-            ),
-            status=500,
-        )
+        else:
+            notice = http.not_saved(
+                title=_("Something went wrong"),
+                text=_(
+                    "An error happened on our side, and what you sent may not have been saved. What you wrote is "
+                    "still in the form: copy it, load the page again and check."
+                ),
+                status=500,
+            )
+        add_never_cache_headers(notice)
+        patch_cache_control(notice, no_store=True, private=True)
+        return notice
 
 
 class ReadableMethodNotAllowedMiddleware:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "familielos.middleware.FailedHtmxFormMiddleware",
     "familielos.middleware.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "familielos.middleware.FailedHtmxFormMiddleware",
     "familielos.middleware.NoStoreForSignedInMiddleware",
     "familielos.middleware.LoginRedirectMiddleware",
     "familielos.middleware.ReadableMethodNotAllowedMiddleware",

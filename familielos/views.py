@@ -64,6 +64,7 @@ def csrf_failure(request, reason=""):
             text=_(
                 "Nothing was saved. What you wrote is still in the form: copy it, load the page again, and paste it."
             ),
+            status=403,
         )
     return render(request, "csrf_failure.html", status=403)
 

@@ -286,7 +286,8 @@ def _board(request, meeting, *, failed=None, opened=None, status=200):
         board.prepare(item, failed if failed and failed.item_pk == item.pk else None, with_form=item.pk == opened)
     audit.record_listed(request, [item.family_id for item in items if item.named], object_type="meeting", obj=meeting)
     can_plan = workflow.role_plans_meetings(role)
-    can_move = not workflow.move_refusal(plans_meetings=can_plan, has_decisions=any(item.decided for item in items))
+    decided = any(item.decided for item in items)
+    can_move = not workflow.meeting_move_refusal(request.user, meeting, plans_meetings=can_plan, has_decisions=decided)
     context = {"meeting": meeting, "items": items, "can_move": can_move, **_presence(members, can_plan=can_plan)}
     return render(request, "teams/meeting_detail.html", context, status=status)
 

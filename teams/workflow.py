@@ -297,19 +297,18 @@ def gone_from_agenda() -> str:
     return _("This referral was withdrawn or taken off the agenda meanwhile.")
 
 
-def meeting_move_refusal(actor: User, meeting: Meeting) -> str:
+def meeting_move_refusal(
+    actor: User, meeting: Meeting, *, plans_meetings: bool | None = None, has_decisions: bool | None = None
+) -> str:
     """Why `actor` may not move or cancel the meeting ("" if they may): a leader or secretary may, until the team
-    has recorded a decision in it (the minutes keep its day)."""
-    if not can_plan_meetings(actor, meeting.team):
-        return move_refusal(plans_meetings=False, has_decisions=False)
-    return move_refusal(plans_meetings=True, has_decisions=Decision.objects.filter(item__meeting=meeting).exists())
-
-
-def move_refusal(*, plans_meetings: bool, has_decisions: bool) -> str:
-    """meeting_move_refusal's rule from facts the caller has read already (the triage board has the viewer's role
-    and the cards)."""
+    has recorded a decision in it (the minutes keep its day). A caller that has read the facts already (the triage
+    board has the viewer's role and the cards) passes them; the rest is read here."""
+    if plans_meetings is None:
+        plans_meetings = can_plan_meetings(actor, meeting.team)
     if not plans_meetings:
         return _("Only the team's leader or secretary can move or cancel meetings.")
+    if has_decisions is None:
+        has_decisions = Decision.objects.filter(item__meeting=meeting).exists()
     if has_decisions:
         return _("The team has recorded decisions in this meeting, so it stays as it is in the minutes.")
     return ""

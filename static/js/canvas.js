@@ -100,14 +100,13 @@
     }
   });
 
-  // A cell's autosave that failed keeps to the cell's own state line ("not saved"), where the page's notice for a
-  // failed form would be put again before the cell at every pause in the typing.
+  // A cell's autosave that failed as gone (404) or with an error of ours (500) keeps to the cell's own state line,
+  // where the page's notice for a failed form would be put again at every pause in the typing. A 403 (signed out,
+  // a stale form) keeps its notice: it holds the link to sign in again.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (mainForm(event.detail.requestConfig.elt) && !event.detail.successful) {
-      const status = event.detail.xhr.status;
-      if (status === 404 || status === 500) {
-        event.detail.shouldSwap = false;
-      }
+    const status = event.detail.xhr.status;
+    if (mainForm(event.detail.requestConfig.elt) && (status === 404 || status === 500)) {
+      event.detail.shouldSwap = false;
     }
   });
 

@@ -255,7 +255,7 @@ def test_board__the_meeting_cancelled_while_a_decision_is_written__keeps_the_tex
     article.locator("summary", has_text=WRITE_DECISION).click()
     article.locator(f'input[type="radio"][value="{Outcome.NO_ACTION.value}"]').check()
     article.get_by_label(REASONS).fill("Familien har fått hjelp frå helsestasjonen.")
-    # Another leader cancels the meeting in another office.
+    # The leader cancels the meeting in another tab while the card's text is still being written.
     workflow.cancel_meeting(actor=leader, meeting=meeting)
 
     with page.expect_response(lambda response: response.request.method == "POST") as posted:

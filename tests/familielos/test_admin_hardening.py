@@ -6,11 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from cases import actions
 from cases.models import Level, Person, PersonRole
 from familielos import roles
 from familielos.admin import assignable_groups
+from portal import tasks
 from tests import factories
 from tests.conftest import client_for, shown
 
@@ -189,7 +191,8 @@ def test_user_admin__administrator__is_offered_only_role_groups(administrator, c
 
     names = set(assignable_groups(administrator).values_list("name", flat=True))
 
-    assert names == set(roles.PERMISSIONS)
+    # Nor the family role: family logins are given on the family's page.
+    assert names == set(roles.PERMISSIONS) - {roles.FAMILY_MEMBER}
 
 
 def test_user_admin__administrator_gives_itself_a_role__its_groups_are_read_only_and_kept(
@@ -314,6 +317,26 @@ def test_user_admin__a_family_login__is_not_listed_found_or_changed(request, cli
     login.refresh_from_db()
     assert login.email == "forelder@example.no"
     assert login.check_password(PASSWORD)
+
+
+def test_user_admin__a_staff_account_also_in_the_family_role__is_still_listed(administrator_client, superuser_client):
+    leader = factories.UserFactory(username="leiar", email="leiar@example.no", role=roles.LEADER)
+    leader.groups.add(Group.objects.get(name=roles.FAMILY_MEMBER))
+
+    for client in (administrator_client, superuser_client):
+        assert "leiar@example.no" in client.get(reverse("admin:auth_user_changelist"), {"q": "leiar"}).text
+
+
+def test_task_admin__a_sign_in_links_address_and_result__are_not_shown(superuser_client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    tasks.send_sign_in_link.enqueue("forelder@example.no", next_url="", language="nb")
+    result = DBTaskResult.objects.get()
+
+    page = superuser_client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk]))
+
+    assert page.status_code == 200
+    assert "portal.tasks.send_sign_in_link" in page.text
+    assert "forelder@example.no" not in page.text
 
 
 def test_user_admin__administrator_changes_a_staff_account_linked_to_a_guardian__is_read_only_and_refused(
