@@ -281,11 +281,12 @@ def book_avklaringssamtale(
 
 
 def move_refusal(actor: User, samtale: Avklaringssamtale, *, can_change: bool | None = None) -> str:
-    """Why `actor` may not move the booked conversation to another time or place ("" if they may): one not yet
-    recorded, of a case where a conversation can be booked, by someone who may book it."""
+    """Why `actor` may not move the booked conversation to another time or place ("" if they may): one not yet held
+    (notes written before it are its preparation), of a case where a conversation can be booked, by someone who may
+    book it."""
     if refusal := booking_refusal(actor, samtale.case, can_change=can_change):
         return refusal
-    if samtale.recorded_at is not None or samtale.status != SamtaleStatus.PLANNED:
+    if samtale.status != SamtaleStatus.PLANNED:
         return _("The conversation is recorded, so its time and place stay as they were.")
     return ""
 

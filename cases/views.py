@@ -23,7 +23,7 @@ from cases.forms import (
     RecordSamtaleForm,
     RegisterFamilyForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, Status
+from cases.models import Avklaringssamtale, Case, Consent, SamtaleStatus, Status
 from familielos import audit, once
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -365,14 +365,23 @@ def samtale_detail(request, family_pk, samtale_pk):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         rows = [row for row in agreements.cleaned_data if row.get("what")]
         try:
-            actions.record_avklaringssamtale(
+            saved = actions.record_avklaringssamtale(
                 actor=request.user, samtale=samtale, version=form.cleaned_data["version"], agreements=rows, **fields
             )
         except Refused as refused:
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=samtale)
-            messages.success(request, _("The conversation is recorded."))
+            if saved.status == SamtaleStatus.HELD:
+                messages.success(request, _("The conversation is recorded."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The notes are saved. The conversation is still planned: it counts as held once it has "
+                        "begun, and it can still be moved."
+                    ),
+                )
             return redirect("cases:samtale_detail", family.pk, samtale.pk)
     if data is not None and agreements.non_form_errors():
         # A list the page never sends (its count changed by hand): shown again as saved, not with that count, which

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from cases import actions, workflow
-from cases.models import ActionStatus, Avklaringssamtale, Level, OwnerKind
+from cases.models import ActionStatus, Avklaringssamtale, Level, OwnerKind, SamtaleStatus
 from familielos.errors import Refused
 from tests import factories
 
@@ -538,3 +538,27 @@ def test_samtale_new__a_second_booking_at_level_1__is_in_the_case_history(case, 
     _book(case, staff, participants="Mor")
     booked = case.level_changes.filter(reason_code="samtale_booked").order_by("at", "pk")
     assert [change.kind for change in booked] == [ChangeKind.UP, ChangeKind.BOOKED]
+
+
+def test_samtale_record__notes_written_before_the_conversation__it_stays_planned_and_can_still_be_moved(
+    case, staff, staff_client
+):
+    samtale = _book(case, staff)
+    detail_url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
+
+    saved = staff_client.post(detail_url, _record_data(samtale), follow=True)
+
+    assert (
+        shown(
+            "The notes are saved. The conversation is still planned: it counts as held once it has begun, and it can "
+            "still be moved."
+        )
+        in saved.text
+    )
+    samtale.refresh_from_db()
+    assert samtale.status == SamtaleStatus.PLANNED
+    edit_url = reverse("cases:samtale_edit", args=[case.family_id, samtale.pk])
+    assert edit_url in staff_client.get(detail_url).text
+    assert staff_client.post(edit_url, _move_data()).status_code == 302
+    samtale.refresh_from_db()
+    assert timezone.localtime(samtale.starts_at).time() == time(13, 15)
