@@ -79,6 +79,7 @@ _PENDING_FIELDS = {
     "requested_at": (F("requested_at"), datetime.fromisoformat),
     "from_name": (_display_name("from_user"), None),
     "to_name": (_display_name("to_user"), None),
+    "requested_name": (_display_name("requested_by"), None),
 }
 
 
@@ -286,14 +287,16 @@ def waiting_for(user) -> QuerySet[Handover]:
 
 
 def requested_by(user) -> QuerySet[Handover]:
-    """Handovers `user` asked for (or that would take their baton) still waiting for an answer."""
+    """Handovers `user` asked for (or that would take their baton) still waiting for another's answer: one asked
+    for themselves waits for their own answer (`waiting_for`)."""
     return (
         Handover.objects.filter(
             Q(requested_by=user) | Q(from_user=user),
             status=HandoverStatus.PENDING,
             family__in=access.visible_families(user, access.CHANGE),
         )
-        .select_related("family", "to_user")
+        .exclude(to_user=user)
+        .select_related("family", "to_user", "requested_by")
         .order_by("requested_at", "pk")
     )
 

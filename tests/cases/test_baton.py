@@ -635,3 +635,43 @@ def test_waiting_page__queries_are_the_same_holding_2_and_10_batons(staff, team,
     families_held_by(staff, team, 8)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get(reverse("baton:waiting")).context["held"]) == 10
+
+
+def _shown(msgid: str, **params) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return escape(translation.gettext(msgid) % params)
+
+
+def test_waiting_pages__a_leader_asks__everyone_reads_who_asked(level2, staff, colleague, team):
+    leader = factories.ressursteam_member(team, first_name="Lise", last_name="Leiar")
+    leader.groups.add(factories.Group.objects.get(name=roles.LEADER))
+    ask(level2, colleague, actor=leader)
+
+    asked = client_for(colleague).get(reverse("baton:waiting")).text
+    holder_page = client_for(staff).get(reverse("baton:waiting")).text
+    family_page = client_for(colleague).get(level2.family.get_absolute_url()).text
+
+    # The person asked, and the holder whose baton it is, read the leader's name: neither of them asked.
+    assert "Lise Leiar" in asked
+    assert "Lise Leiar" in holder_page
+    assert _shown("%(name)s asks you to take over the baton.", name="Lise Leiar") in family_page
+
+
+def test_waiting_pages__the_familielos_asks_for_it_themselves__reads_as_their_own_request_once(staff):
+    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    _membership, worker = factories.familieteam_member(case)
+    baton.accept_handover(actor=worker, handover=ask(case, worker, actor=los))
+    handover = ask(case, los, actor=los)
+    worker_name = worker.get_full_name() or worker.get_username()
+
+    page = client_for(los).get(reverse("baton:waiting"))
+    family_page = client_for(los).get(case.family.get_absolute_url()).text
+
+    assert page.context["waiting"] == [handover]
+    assert list(page.context["asked"]) == []
+    text = " ".join(page.text.split())
+    assert "asks you to take over" not in text
+    assert "ber deg ta over" not in text
+    assert _shown("You asked to take over the baton from %(name)s: it is yours when you accept.", name=worker_name) in (
+        family_page
+    )
