@@ -202,6 +202,12 @@ class Case(models.Model):
     def __str__(self):
         return f"{self.family} – {self.get_level_display()}"
 
+    @property
+    def at_level_3(self) -> bool:
+        """Whether the familielos and the familieteam lead the family now: a case stepped down (or closed) keeps
+        them, for a reopening, but they no longer do."""
+        return self.status == Status.OPEN and self.level == Level.FAMILIELOS
+
 
 class ChangeKind(models.TextChoices):
     OPENED = "opened", _("Opened")

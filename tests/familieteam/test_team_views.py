@@ -24,7 +24,7 @@ from familieteam.models import FamilieteamMeeting, Frequency, MeetingStatus, Mem
 from stafettlogg.events import Event
 from stafettlogg.models import Entry
 from tests import factories
-from tests.conftest import client_for, post_twice
+from tests.conftest import client_for, post_twice, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -799,3 +799,18 @@ def test_team_page__familielos_of_a_closed_case__reads_it_without_links_to_chang
     assert "Siri Skule" in html
     for name in CHANGES:
         assert urls[name] not in html
+
+
+def test_family_page__after_a_step_down__names_no_familielos_and_no_level_3(case):
+    los = case.familielos
+    member = factories.ressursteam_member(case.ressursteam)
+    level_3 = shown("Since %(start)s, planned to end %(end)s").split("%")[0]
+    named = f"<dt>{shown('Familielos')}</dt><dd>{los.get_full_name()}</dd>"
+    assert named in client_for(member).get(case.family.get_absolute_url()).text
+
+    _step_down(case)
+    page = client_for(member).get(case.family.get_absolute_url()).text
+
+    # The case keeps its familielos and team for a reopening, but they no longer lead it.
+    assert named not in page
+    assert level_3 not in page
