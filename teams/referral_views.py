@@ -69,7 +69,9 @@ def referral_new(request, family_pk):
         "screening": screening,
         "samtale": samtale,
         "drafts": Referral.objects.filter(case=case, sender=request.user, status=ReferralStatus.DRAFT),
-        "consent": _consent_state(request.user, family, covering),
+        "consent": (consent := _consent_state(request.user, family, covering)),
+        "can_send": consent["complete"] if consent else _consent_covers_a_team(family, teams),
+        "can_record_consent": _may_record_consent(request.user, family),
     }
     return render(request, "teams/referral_form.html", context)
 
@@ -130,7 +132,8 @@ def referral_edit(request, pk):
             family=family if access.can(request.user, family) else None,
             screening=referral.screening,
             samtale=referral.samtale,
-            consent=_consent_state(request.user, family, referral.team),
+            consent=(consent := _consent_state(request.user, family, referral.team)),
+            can_send=consent["complete"],
         )
     return render(request, "teams/referral_form.html", context)
 
@@ -261,9 +264,20 @@ def _consent_state(user, family, team) -> dict | None:
     return {
         "services": [{"name": unit.name, "covered": unit.pk not in missing} for unit in units],
         "complete": not missing,
-        "can_record": user.has_perm("cases.add_consent") and access.can(user, family, access.CHANGE),
+        "can_record": _may_record_consent(user, family),
         "family_pk": family.pk,
     }
+
+
+def _consent_covers_a_team(family, teams) -> bool:
+    """Whether the guardians' consent covers every service of one of `teams` at least (what sending asks,
+    case_workflow.refer_to_ressursteam): with none, the page offers a draft only. One query per team, of the few a
+    municipality has."""
+    return any(not consents.uncovered(family, team.units.all()) for team in teams.prefetch_related("units"))
+
+
+def _may_record_consent(user, family) -> bool:
+    return user.has_perm("cases.add_consent") and access.can(user, family, access.CHANGE)
 
 
 def _detail_context(request, referral, *, answer_form=None, refusal="") -> dict:
@@ -297,6 +311,8 @@ def _detail_context(request, referral, *, answer_form=None, refusal="") -> dict:
             screening_visible=screening is not None
             and access.visible_submissions(user).filter(pk=screening.pk).exists(),
             samtale=referral.samtale,
-            consent=_consent_state(user, family, referral.team),
+            consent=(consent := _consent_state(user, family, referral.team)),
         )
+        # A named draft goes only where the guardians' consent covers every service (the send refuses it otherwise).
+        context["can_send"] = context["can_send"] and consent["complete"]
     return context

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from cases import workflow as case_workflow
 from cases.models import Case, FamilyGroupObjectPermission, Level
@@ -221,6 +222,43 @@ def test_referral_new__send_without_consent__is_refused_keeps_the_draft_and_the_
     level1.refresh_from_db()
     assert level1.level == Level.AVKLARING
     assert not FamilyGroupObjectPermission.objects.filter(group=team.group).exists()
+
+
+SAVE_AND_SEND = 'name="send"'
+
+
+def test_referral_pages__without_consent__offer_a_draft_only_and_say_why(level1, team, staff_client):
+    new = staff_client.get(reverse("teams:referral_new", args=[level1.family_id])).text
+    draft = _draft(level1, team)
+    edit = staff_client.get(reverse("teams:referral_edit", args=[draft.pk])).text
+    detail = staff_client.get(draft.get_absolute_url()).text
+
+    assert SAVE_AND_SEND not in new
+    assert SAVE_AND_SEND not in edit
+    assert reverse("teams:referral_send", args=[draft.pk]) not in detail
+    reason = "Until the guardians' consent covers every service in the team, the referral cannot be sent with the " + (
+        "family's name. Without consent, ask the team anonymously instead."
+    )
+    for page in (new, edit, detail):
+        assert escape(_nb(reason)) in page
+
+
+def test_referral_new__no_team_covers_the_childs_unit_and_no_consent__offers_a_draft_only(level1, team, staff_client):
+    team.covers.clear()
+    page = staff_client.get(reverse("teams:referral_new", args=[level1.family_id])).text
+
+    assert SAVE_AND_SEND not in page
+    assert reverse("cases:consent_new", args=[level1.family_id]) in page
+    assert reverse("teams:referral_anonymous_new") in page
+
+
+def test_referral_new__no_team_covers_the_childs_unit_but_consent_covers_one__offers_to_send(
+    level1, team, staff_client
+):
+    team.covers.clear()
+    factories.give_consent(level1, units=team.units.all())
+
+    assert SAVE_AND_SEND in staff_client.get(reverse("teams:referral_new", args=[level1.family_id])).text
 
 
 def test_referral_new__send_with_consent__moves_the_case_to_level_2_for_the_team(level1, team, member, staff_client):
