@@ -3,7 +3,7 @@ the clarifying conversation (booking one moves a level-0 case to level 1 through
 and the family's own logins to their pages (the portal) with the parental responsibility they depend on."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,10 @@ from portal.models import PortalIdentity
 
 User = get_user_model()
 
+# A family registered again by the same person within this time, with the same child, is the first registration sent
+# again (registered_just_now).
+RESENT_WITHIN = timedelta(hours=1)
+
 
 @action
 def register_family(
@@ -61,6 +66,19 @@ def register_family(
     for guardian in guardians:
         Person.objects.create(family=family, role=PersonRole.GUARDIAN, parental_responsibility=True, **guardian)
     return workflow.open_case(actor=actor, family=family, children=[child_person], reason=reason, unit=unit)
+
+
+def registered_just_now(actor: User, *, family_name: str, child: dict, **_registration) -> Family | None:
+    """The family `actor` registered within RESENT_WITHIN with this name and this child, if any: the registration
+    form sent again after the browser's Back filled it in again, with a new one-time token (familielos.once cannot
+    tell). Asked by the form's page before register_family, with the same arguments."""
+    same_child = Person.objects.filter(family=OuterRef("pk"), role=PersonRole.CHILD, **child)
+    return (
+        Family.objects.filter(created_by=actor, created_at__gte=timezone.now() - RESENT_WITHIN, name=family_name)
+        .filter(Exists(same_child))
+        .order_by("-created_at")
+        .first()
+    )
 
 
 @action

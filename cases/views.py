@@ -56,10 +56,18 @@ def family_list(request):
 @require_http_methods(["GET", "POST"])
 def family_new(request):
     """Register a family. The form sent twice (a double click) registers it once: the second post is shown the
-    family the first one registered (familielos.once)."""
+    family the first one registered (familielos.once); so is the form filled in again by the browser's Back and sent
+    with a new token (actions.registered_just_now)."""
     form = RegisterFamilyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
+            once.raise_if_sent(request)
+            if registered := actions.registered_just_now(request.user, **form.action_kwargs()):
+                # Sent again after the browser's Back filled the form in again, with a new token.
+                messages.info(
+                    request, _("You registered this family a moment ago: this is it. Nothing new was registered.")
+                )
+                return redirect(registered)
             with once.claim(request) as claimed:
                 case = actions.register_family(actor=request.user, **form.action_kwargs())
                 claimed.shown_at(case.family.get_absolute_url())

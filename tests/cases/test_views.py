@@ -49,6 +49,19 @@ def test_family_new__sent_twice__registers_the_family_once_and_shows_it(staff, s
     assert Case.objects.count() == 1
 
 
+def test_family_new__filled_in_again_by_back_with_a_new_token__registers_the_family_once(staff_client):
+    staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
+    family = Family.objects.get()
+
+    again = staff_client.post(
+        reverse("cases:family_new"), {**GOOD_FAMILY, "once": "eit-nytt-merke-etter-back"}, follow=True
+    )
+
+    assert again.redirect_chain == [(family.get_absolute_url(), 302)]
+    assert shown("You registered this family a moment ago: this is it. Nothing new was registered.") in again.text
+    assert Family.objects.count() == Case.objects.count() == 1
+
+
 def test_family_new__same_form_sent_again_with_other_content__registers_that_family_too(staff_client):
     staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
     # Back in the browser, the form (and its token) as it was, changed and sent: a family of its own.
