@@ -3,7 +3,7 @@ the clarifying conversation (booking one moves a level-0 case to level 1 through
 and the family's own logins to their pages (the portal) with the parental responsibility they depend on."""
 
 import secrets
-from datetime import date, timedelta
+from datetime import date
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -11,7 +11,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,10 +41,6 @@ from portal.models import PortalIdentity
 
 User = get_user_model()
 
-# A family registered again by the same person within this time, with the same child, is the first registration sent
-# again (registered_just_now).
-RESENT_WITHIN = timedelta(hours=1)
-
 
 @action
 def register_family(
@@ -66,19 +61,6 @@ def register_family(
     for guardian in guardians:
         Person.objects.create(family=family, role=PersonRole.GUARDIAN, parental_responsibility=True, **guardian)
     return workflow.open_case(actor=actor, family=family, children=[child_person], reason=reason, unit=unit)
-
-
-def registered_just_now(actor: User, *, family_name: str, child: dict, **_registration) -> Family | None:
-    """The family `actor` registered within RESENT_WITHIN with this name and this child, if any: the registration
-    form sent again after the browser's Back filled it in again, with a new one-time token (familielos.once cannot
-    tell). Asked by the form's page before register_family, with the same arguments."""
-    same_child = Person.objects.filter(family=OuterRef("pk"), role=PersonRole.CHILD, **child)
-    return (
-        Family.objects.filter(created_by=actor, created_at__gte=timezone.now() - RESENT_WITHIN, name=family_name)
-        .filter(Exists(same_child))
-        .order_by("-created_at")
-        .first()
-    )
 
 
 @action
@@ -300,12 +282,12 @@ def book_avklaringssamtale(
 
 def move_refusal(actor: User, samtale: Avklaringssamtale, *, can_change: bool | None = None) -> str:
     """Why `actor` may not move the booked conversation to another time or place ("" if they may): one not yet held
-    (notes written before it are its preparation), of a case where a conversation can be booked, by someone who may
-    book it."""
+    (notes written before it are its preparation; once its time has come with notes written, it was held), of a case
+    where a conversation can be booked, by someone who may book it."""
     if refusal := booking_refusal(actor, samtale.case, can_change=can_change):
         return refusal
-    if samtale.status != SamtaleStatus.PLANNED:
-        return _("The conversation is recorded, so its time and place stay as they were.")
+    if samtale.status != SamtaleStatus.PLANNED or (samtale.recorded_at and samtale.starts_at <= timezone.now()):
+        return _("The conversation has been held, so its time and place stay as they were.")
     return ""
 
 
@@ -313,7 +295,7 @@ def move_refusal(actor: User, samtale: Avklaringssamtale, *, can_change: bool | 
 def move_avklaringssamtale(
     *, actor: User, samtale: Avklaringssamtale, starts_at, place: str, participants: str = ""
 ) -> Avklaringssamtale:
-    """Move a booked conversation, not yet recorded, to another time or place; the case's history says where to.
+    """Move a booked conversation, not yet held, to another time or place; the case's history says where to.
     The invitation letter is made from the booking, so it names the new time. Sent twice, it changes nothing more."""
     access.require(actor, samtale.case.family, access.CHANGE)
     workflow.lock_family(samtale.case.family)
@@ -362,7 +344,7 @@ def record_avklaringssamtale(
         raise StaleEdit(
             _("Someone else saved this conversation while you were writing. Reload it to see their changes.")
         )
-    first_record = locked.recorded_at is None
+    was_held = locked.status == SamtaleStatus.HELD
     for name, value in fields.items():
         setattr(locked, name, value)
     if locked.starts_at <= timezone.now():
@@ -371,13 +353,15 @@ def record_avklaringssamtale(
     locked.version += 1
     locked.save()
     _record_agreements(actor, locked, agreements)
-    workflow.record_in_history(
-        actor=actor,
-        case=locked.case,
-        kind=ChangeKind.RECORDED,
-        reason_code=ReasonCode.SAMTALE_RECORDED if first_record else ReasonCode.SAMTALE_UPDATED,
-        reason_params={"when": locked.starts_at.isoformat()},
-    )
+    # Notes written before the conversation are its preparation: the history tells of the record once it is held.
+    if locked.status == SamtaleStatus.HELD:
+        workflow.record_in_history(
+            actor=actor,
+            case=locked.case,
+            kind=ChangeKind.RECORDED,
+            reason_code=ReasonCode.SAMTALE_UPDATED if was_held else ReasonCode.SAMTALE_RECORDED,
+            reason_params={"when": locked.starts_at.isoformat()},
+        )
     return locked
 
 

@@ -1,12 +1,14 @@
 """Reads of families and cases used by the views, with their joins, so no page's queries grow with the data."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cases import access, baton
 from cases.forms import ParentalResponsibilityForm, PortalLoginForm
@@ -14,6 +16,7 @@ from cases.models import (
     ActionPoint,
     Avklaringssamtale,
     Case,
+    ChangeKind,
     Family,
     Level,
     LevelChange,
@@ -80,6 +83,38 @@ def _cases(actor=None) -> QuerySet[Case]:
 def current_case(family: Family, *, actor=None) -> Case | None:
     """The family's open case, or else its most recently opened one."""
     return _cases(actor).filter(family=family).first()
+
+
+# A family registered again by the same person within this time, as it was, is the first registration sent again.
+RESENT_WITHIN = timedelta(hours=1)
+
+
+def registered_just_now(
+    actor, *, family_name: str, child: dict, guardians: list[dict], reason: str, unit=None
+) -> Family | None:
+    """The family `actor` registered within RESENT_WITHIN with exactly this registration (name, child, guardians,
+    reason and unit), if they still see it: the form sent again after the browser's Back filled it in again with a
+    new one-time token, which familielos.once cannot tell from a new form. Anything changed is a new registration.
+    Takes register_family's arguments."""
+    people = Person.objects.filter(family=OuterRef("pk"))
+    guardian_count = people.filter(role=PersonRole.GUARDIAN).order_by().values("family").annotate(n=Count("pk"))
+    opened = LevelChange.objects.filter(
+        case__family=OuterRef("pk"), case__opened_unit=unit, kind=ChangeKind.OPENED, reason=reason
+    )
+    families = (
+        Family.objects.filter(
+            created_by=actor,
+            created_at__gte=timezone.now() - RESENT_WITHIN,
+            name=family_name,
+            pk__in=access.visible_families(actor),
+        )
+        .filter(Exists(people.filter(role=PersonRole.CHILD, **child)), Exists(opened))
+        .alias(guardians=Subquery(guardian_count.values("n")))
+        .filter(guardians=len(guardians))
+    )
+    for guardian in guardians:
+        families = families.filter(Exists(people.filter(role=PersonRole.GUARDIAN, **guardian)))
+    return families.order_by("-created_at").first()
 
 
 def family_page_or_404(user, pk: int) -> tuple[Family, Case | None]:

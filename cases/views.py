@@ -57,12 +57,12 @@ def family_list(request):
 def family_new(request):
     """Register a family. The form sent twice (a double click) registers it once: the second post is shown the
     family the first one registered (familielos.once); so is the form filled in again by the browser's Back and sent
-    with a new token (actions.registered_just_now)."""
+    with a new token (selectors.registered_just_now)."""
     form = RegisterFamilyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             once.raise_if_sent(request)
-            if registered := actions.registered_just_now(request.user, **form.action_kwargs()):
+            if registered := selectors.registered_just_now(request.user, **form.action_kwargs()):
                 # Sent again after the browser's Back filled the form in again, with a new token.
                 messages.info(
                     request, _("You registered this family a moment ago: this is it. Nothing new was registered.")
@@ -329,7 +329,7 @@ def samtale_new(request, family_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def samtale_edit(request, family_pk, samtale_pk):
-    """Move a booked conversation, not yet recorded, to another time or place."""
+    """Move a booked conversation, not yet held, to another time or place."""
     family = access.family_or_404(request.user, family_pk, with_change=True)
     samtale = get_object_or_404(selectors.samtaler(family).select_related("case"), pk=samtale_pk)
     context = {"family": family, "samtale": samtale}

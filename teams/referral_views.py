@@ -69,7 +69,7 @@ def referral_new(request, family_pk):
         "screening": screening,
         "samtale": samtale,
         "drafts": Referral.objects.filter(case=case, sender=request.user, status=ReferralStatus.DRAFT),
-        "consent": (consent := _consent_state(request.user, family, covering)),
+        "consent": (consent := _consent_state(request.user, family, covering, draft=True)),
         "can_send": consent["complete"] if consent else _consent_covers_a_team(family, teams),
         "can_record_consent": _may_record_consent(request.user, family),
     }
@@ -132,8 +132,10 @@ def referral_edit(request, pk):
             family=family if access.can(request.user, family) else None,
             screening=referral.screening,
             samtale=referral.samtale,
-            consent=(consent := _consent_state(request.user, family, referral.team)),
-            can_send=consent["complete"],
+            consent=(consent := _consent_state(request.user, family, referral.team, draft=True)),
+            can_send=not workflow.send_refusal(
+                request.user, referral, consent_complete=consent["complete"] if consent else None
+            ),
         )
     return render(request, "teams/referral_form.html", context)
 
@@ -255,9 +257,10 @@ def _record(request, referral, action: AccessAction) -> None:
         audit.record(request, action=action, family_id=referral.case.family_id, obj=referral)
 
 
-def _consent_state(user, family, team) -> dict | None:
-    """The team's services and whether the guardians' consent covers each; a link to record consent if it may."""
-    if team is None:
+def _consent_state(user, family, team, *, draft: bool) -> dict | None:
+    """The team's services and whether the guardians' consent covers each, for someone who may see the family; a link
+    to record consent if they may, and for a `draft`, what to do while it does not cover them all."""
+    if team is None or not access.can(user, family):
         return None
     units = list(team.units.all())
     missing = {unit.pk for unit in consents.uncovered(family, units)}
@@ -266,14 +269,15 @@ def _consent_state(user, family, team) -> dict | None:
         "complete": not missing,
         "can_record": _may_record_consent(user, family),
         "family_pk": family.pk,
+        "draft": draft,
     }
 
 
 def _consent_covers_a_team(family, teams) -> bool:
     """Whether the guardians' consent covers every service of one of `teams` at least (what sending asks,
-    case_workflow.refer_to_ressursteam): with none, the page offers a draft only. One query per team, of the few a
-    municipality has."""
-    return any(not consents.uncovered(family, team.units.all()) for team in teams.prefetch_related("units"))
+    case_workflow.refer_to_ressursteam): with none, the page offers a draft only."""
+    covered = set(consents.active(family).values_list("units", flat=True))
+    return any(all(unit.pk in covered for unit in team.units.all()) for team in teams.prefetch_related("units"))
 
 
 def _may_record_consent(user, family) -> bool:
@@ -311,8 +315,9 @@ def _detail_context(request, referral, *, answer_form=None, refusal="") -> dict:
             screening_visible=screening is not None
             and access.visible_submissions(user).filter(pk=screening.pk).exists(),
             samtale=referral.samtale,
-            consent=(consent := _consent_state(user, family, referral.team)),
+            consent=(consent := _consent_state(user, family, referral.team, draft=status == ReferralStatus.DRAFT)),
         )
-        # A named draft goes only where the guardians' consent covers every service (the send refuses it otherwise).
-        context["can_send"] = context["can_send"] and consent["complete"]
+    if context["can_send"]:
+        complete = consent["complete"] if family is not None and consent else None
+        context["can_send"] = not workflow.send_refusal(user, referral, consent_complete=complete)
     return context

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cases import access
+from cases import access, consents
 from cases import workflow as case_workflow
 from cases.models import Case, ChangeKind, Level, ReasonCode, Status
 from familielos import roles
@@ -184,6 +184,28 @@ def update_referral(*, actor: User, referral: Referral, version: int, **texts) -
     referral.version += 1
     referral.save()
     return referral
+
+
+def send_refusal(actor: User, referral: Referral, *, consent_complete: bool | None = None) -> str:
+    """Why `actor` may not send the referral now ("" if they may), by send_referral's own checks, for the pages to
+    offer it only then: the sender's draft, of a case the actor may refer, whose guardians consent to every service in
+    the team. A page that has read the consent passes `consent_complete`."""
+    if not can_change_referral(actor, referral) or referral.status == ReferralStatus.WITHDRAWN:
+        return _("This referral cannot be sent.")
+    if not ReferralStatus(referral.status).can_send:
+        return _("This referral has already been sent.")
+    if referral.case is None:
+        return ""
+    if refusal := case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=actor, case=referral.case):
+        return refusal
+    if consent_complete is None:
+        consent_complete = not consents.uncovered(referral.case.family, referral.team.units.all())
+    if not consent_complete:
+        return _(
+            "Until the guardians' consent covers every service in the team, the referral cannot be sent with the "
+            "family's name. Without consent, ask the team anonymously instead."
+        )
+    return ""
 
 
 @action

@@ -324,7 +324,9 @@ def test_samtale_detail__the_familys_own_login__is_404(case, staff):
 def test_samtale_recorded__appears_in_the_case_history_and_its_agreements_on_the_family_page(case, staff, staff_client):
     from cases.models import ChangeKind
 
-    samtale = _book(case, staff)
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
     url = reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])
     staff_client.post(url, _record_data(samtale))
     staff_client.post(url, _record_data(Avklaringssamtale.objects.get(pk=samtale.pk), duk_hard="Matte"))
@@ -492,7 +494,7 @@ def test_samtale_edit__a_recorded_conversation__keeps_its_time_and_is_not_offere
 
     assert url not in detail.text
     assert (page.status_code, posted.status_code) == (403, 403)
-    assert shown("The conversation is recorded, so its time and place stay as they were.") in posted.text
+    assert shown("The conversation has been held, so its time and place stay as they were.") in posted.text
     assert Avklaringssamtale.objects.get(pk=samtale.pk).starts_at == samtale.starts_at
     with pytest.raises(Refused):
         actions.move_avklaringssamtale(
@@ -562,3 +564,16 @@ def test_samtale_record__notes_written_before_the_conversation__it_stays_planned
     assert staff_client.post(edit_url, _move_data()).status_code == 302
     samtale.refresh_from_db()
     assert timezone.localtime(samtale.starts_at).time() == time(13, 15)
+    # Preparation, not a record: the case's history tells of the conversation once it is held.
+    assert not case.level_changes.filter(reason_code="samtale_recorded").exists()
+
+
+def test_samtale_edit__notes_written_and_its_time_come__is_held_and_stays(case, staff, staff_client):
+    samtale = _book(case, staff)
+    staff_client.post(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk]), _record_data(samtale))
+    Avklaringssamtale.objects.filter(pk=samtale.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+
+    posted = staff_client.post(reverse("cases:samtale_edit", args=[case.family_id, samtale.pk]), _move_data())
+
+    assert posted.status_code == 403
+    assert shown("The conversation has been held, so its time and place stay as they were.") in posted.text

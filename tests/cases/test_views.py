@@ -62,6 +62,23 @@ def test_family_new__filled_in_again_by_back_with_a_new_token__registers_the_fam
     assert Family.objects.count() == Case.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "corrected",
+    [
+        {"guardian_last_name": "Dal"},
+        {"reason": "Ei anna uro."},
+        {"second_guardian_first_name": "Per", "second_guardian_last_name": "Berg"},
+    ],
+)
+def test_family_new__back_corrected_and_sent_again__registers_what_was_sent(staff_client, corrected):
+    staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
+
+    staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "once": "eit-nytt-merke", **corrected})
+
+    # What was corrected is kept: a family of its own, as the person sent it (they can close the first).
+    assert Family.objects.count() == 2
+
+
 def test_family_new__same_form_sent_again_with_other_content__registers_that_family_too(staff_client):
     staff_client.post(reverse("cases:family_new"), GOOD_FAMILY)
     # Back in the browser, the form (and its token) as it was, changed and sent: a family of its own.

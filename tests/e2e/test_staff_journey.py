@@ -111,7 +111,12 @@ def test_staff_journey__move_to_level_1_without_javascript__posts_and_redirects(
     screenshot(page, "family-after-move")
 
 
-def test_refer_to_ressursteam__no_consent__shows_refusal_and_keeps_level(page, check_page, staff):
+SAVE_AS_DRAFT = re.compile(r"^(Save as draft|Lagre som utkast)$")
+SEND_TO_THE_TEAM = re.compile(r"^(Send to the team|Send til teamet)$")
+RECORD_CONSENT = re.compile(r"^(Record consent|Registrer samtykke)$")
+
+
+def test_refer_to_ressursteam__no_consent__offers_a_draft_only_says_why_and_keeps_level(page, check_page, staff):
     case_obj, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Dahl")
     team = factories.RessursteamFactory(name="Ressursteam Sentrum")
     family_url = case_obj.family.get_absolute_url()
@@ -121,18 +126,21 @@ def test_refer_to_ressursteam__no_consent__shows_refusal_and_keeps_level(page, c
     expect(bti_level(case)).to_have_text(level(1))
 
     case.get_by_role("link", name=REFER_TO_RESSURSTEAM).click()
+    # Sending would be refused: the page offers the draft only, and says why and what to do.
+    expect(page.get_by_role("button", name=SAVE_AND_SEND)).to_have_count(0)
+    expect(page.get_by_role("note").filter(has_text=NOT_CONSENTED)).to_be_visible()
+    expect(page.get_by_role("link", name=RECORD_CONSENT)).to_be_visible()
     page.get_by_label(TEAM).select_option(label=team.name)
     page.get_by_label(QUESTION).fill("Treng hjelp frå PPT.")
-    page.get_by_role("button", name=SAVE_AND_SEND).click()
+    page.get_by_role("button", name=SAVE_AS_DRAFT).click()
 
-    status = page.get_by_role("status")
-    expect(status).to_contain_text(NOT_CONSENTED)
-    expect(status).to_contain_text(team.units.get().name)
-    # Nothing typed is lost: the referral is kept as a draft with the text.
-    expect(page.get_by_label(QUESTION)).to_have_value("Treng hjelp frå PPT.")
+    # Nothing typed is lost: the referral is kept as a draft with the text, and still not offered to send.
+    expect(page.get_by_text("Treng hjelp frå PPT.")).to_be_visible()
+    expect(page.get_by_role("button", name=SEND_TO_THE_TEAM)).to_have_count(0)
+    expect(page.get_by_text(team.units.get().name)).to_be_visible()
     case_obj.refresh_from_db()
     assert case_obj.level == Level.AVKLARING
-    check_page(page, "referral-refused")
+    check_page(page, "referral-draft-without-consent")
 
 
 def test_family_detail__staff_without_grant__sees_404(page, screenshot, family, outsider):
