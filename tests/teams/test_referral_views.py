@@ -628,3 +628,13 @@ def test_family_page__another_persons_draft__is_not_listed(level1, team, member,
     assert draft.get_absolute_url() not in response.text
     own = staff_client.get(level1.family.get_absolute_url())
     assert set(own.context["referrals"]) == {draft, sent}
+
+
+def test_referral_detail__a_draft_whose_case_has_moved_on__is_not_offered_to_send(level1, team, staff_client):
+    draft = _draft(level1, team, question="Eit eldre utkast.")
+    _sent(level1, team)
+
+    page = staff_client.get(draft.get_absolute_url()).text
+
+    assert reverse("teams:referral_send", args=[draft.pk]) not in page
+    assert SAVE_AND_SEND not in staff_client.get(reverse("teams:referral_edit", args=[draft.pk])).text
