@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from cases import actions
-from cases.models import Case, Level
+from cases.models import Avklaringssamtale, Case, Level
 from familielos.models import Membership, ServiceKind
 from tests import factories
 from tests.e2e.helpers import (
@@ -278,7 +278,9 @@ def test_teacher_journey__screening_to_recorded_samtale_with_consent__every_page
     days = {spelled_out, date_format(samtale_day, "DATE_FORMAT"), samtale_day.strftime("%d.%m.%Y")}
     assert any(day in text for day in days), f"none of {days} is in the letter: {text}"
 
-    # Recording the conversation, with samtaleduk 1 and an agreement.
+    # The day of the conversation has come: it is recorded afterwards, with samtaleduk 1 and an agreement.
+    Avklaringssamtale.objects.filter(case__family=hansen).update(starts_at=timezone.now() - timedelta(hours=1))
+    page.reload()
     page.get_by_label(CONCERN).fill("Emma er mykje åleine og har høgt fråvær.")
     page.get_by_label(GUARDIANS_SAID).fill("Foreldra ser det same heime: ho vil ikkje på skulen om måndagane.")
     page.locator("summary", has_text=SAMTALEDUK_1).click()
