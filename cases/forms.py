@@ -245,6 +245,10 @@ class StepDownForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["to_level"].choices = [(level.value, level.label) for level in Level if level < case.level]
         if case.level == Level.FAMILIELOS:
+            self.fields["to_level"].help_text = _(
+                "Below level 3 the familielos no longer works with the family, and their access to its pages ends at "
+                "once. The ressursteam can return the family to level 3, with the same familieteam and canvas."
+            )
             # The handover out of level 3 names who holds responsibility next.
             self.fields["responsible_next"] = forms.CharField(
                 label=_("Who holds responsibility for the family next"),

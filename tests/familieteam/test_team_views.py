@@ -814,3 +814,17 @@ def test_family_page__after_a_step_down__names_no_familielos_and_no_level_3(case
     # The case keeps its familielos and team for a reopening, but they no longer lead it.
     assert named not in page
     assert level_3 not in page
+
+
+def test_step_down_form__at_level_3__says_the_familielos_loses_access_and_who_can_return_it(case):
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, case_workflow.STEP_DOWN])
+
+    page = client_for(case.familielos).get(url, HTTP_HX_REQUEST="true").text
+
+    assert (
+        shown(
+            "Below level 3 the familielos no longer works with the family, and their access to its pages ends at once. "
+            "The ressursteam can return the family to level 3, with the same familieteam and canvas."
+        )
+        in page
+    )
