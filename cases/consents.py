@@ -25,8 +25,19 @@ def active(family: Family, on=None):
 
 def uncovered(family: Family, units: Iterable[ServiceUnit], on=None) -> list[ServiceUnit]:
     """The services among `units` that no active consent lets the case be shared with."""
-    covered = set(active(family, on).values_list("units", flat=True))
+    covered = _covered_unit_ids(family, on)
     return [unit for unit in units if unit.pk not in covered]
+
+
+def covers_one_of(family: Family, unit_sets: Iterable[Iterable[ServiceUnit]], on=None) -> bool:
+    """Whether the active consents cover every service of at least one of `unit_sets` (a ressursteam's services, say),
+    read in one query."""
+    covered = _covered_unit_ids(family, on)
+    return any(all(unit.pk in covered for unit in units) for units in unit_sets)
+
+
+def _covered_unit_ids(family: Family, on=None) -> set[int]:
+    return set(active(family, on).values_list("units", flat=True))
 
 
 def covers(family: Family, units: Iterable[ServiceUnit], on=None) -> bool:

@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -96,12 +95,9 @@ class FamilielosUserAdmin(VisibleNamesAdmin, UserAdmin):
     """
 
     def get_queryset(self, request):
-        # A family login: in the family role and no other group, and no admin account. An account given a staff role
-        # too stays here, where it can be seen to and switched off.
-        other_groups = User.groups.through.objects.filter(user=OuterRef("pk")).exclude(group__name=roles.FAMILY_MEMBER)
-        family_login = Q(is_staff=False, is_superuser=False) & ~Exists(other_groups)
-        family_logins = User.objects.filter(family_login, groups__name=roles.FAMILY_MEMBER)
-        return super().get_queryset(request).exclude(pk__in=family_logins.values("pk"))
+        # An account given a staff role too is shown with that role, and stays here where it can be seen to.
+        family_logins = roles.family_logins(User.objects.all()).values("pk")
+        return super().get_queryset(request).exclude(pk__in=family_logins)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

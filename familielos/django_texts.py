@@ -1,8 +1,7 @@
 """Django's own form messages that our catalogue words anew, in both languages: Django's Nynorsk catalogue spells
 the first in Bokmål ("Velg eit gyldig valg") and the second too, and its Bokmål one lacks a word ("Valget er ikke av de
-tilgjengelige valgene"). Our catalogue (LOCALE_PATHS) is read before
-Django's, so its wording wins. Marked here so that makemessages keeps them in it; tests/test_translations.py checks
-each in both languages."""
+tilgjengelige valgene"). Our catalogue (LOCALE_PATHS) is read before Django's, so its wording wins. Marked here so
+that makemessages keeps them in it; tests/test_translations.py checks each in both languages."""
 
 from django.utils.translation import gettext_noop
 

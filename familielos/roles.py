@@ -5,6 +5,7 @@ What a role may do in general lives here; which families a person may see lives 
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from familielos.backends import load_permissions_and_groups
@@ -99,6 +100,13 @@ def sync_roles_after_migrate(sender, app_config=None, **kwargs):
     # post_migrate fires once per app; after the last one every permission is in place.
     if app_config is list(apps.get_app_configs())[-1]:
         sync_roles()
+
+
+def family_logins(users: QuerySet) -> QuerySet:
+    """The users among `users` shown as family members (role_of's rule, in SQL): in the family role's group and in
+    none of a staff role."""
+    staff_roles = [role for role in PRECEDENCE if role != FAMILY_MEMBER]
+    return users.filter(groups__name=FAMILY_MEMBER).exclude(groups__name__in=staff_roles)
 
 
 def role_of(user) -> str:

@@ -276,8 +276,7 @@ def _consent_state(user, family, team, *, draft: bool) -> dict | None:
 def _consent_covers_a_team(family, teams) -> bool:
     """Whether the guardians' consent covers every service of one of `teams` at least (what sending asks,
     case_workflow.refer_to_ressursteam): with none, the page offers a draft only."""
-    covered = set(consents.active(family).values_list("units", flat=True))
-    return any(all(unit.pk in covered for unit in team.units.all()) for team in teams.prefetch_related("units"))
+    return consents.covers_one_of(family, (team.units.all() for team in teams.prefetch_related("units")))
 
 
 def _may_record_consent(user, family) -> bool:
