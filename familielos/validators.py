@@ -92,8 +92,34 @@ def shows_something(value: str) -> bool:
     )
 
 
+# Characters nobody types into a text: controls other than tab and the line breaks (BEL, ESC, DEL … pasted from a
+# terminal or a binary file), and the bidirectional embeddings, overrides and isolates, which make a text read in
+# another order than it is stored. NUL is Django's own refusal (every form CharField has it). The marks (U+200E,
+# U+200F) and joiners stay: right-to-left names and emoji use them.
+_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What bytes that were not UTF-8 became when Django decoded the form (errors="replace").
+REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
+
+
+def typed_characters(value: str) -> None:
+    """A text holds only what can be typed: no control characters but tab and line breaks, no bidirectional
+    override, and nothing that came in as bytes that were not text."""
+    if REPLACEMENT_CHARACTER in value:
+        raise ValidationError(
+            _("It holds a character that could not be read (shown as �): type that part in again."),
+            code="undecodable",
+        )
+    if _CONTROLS.search(value):
+        raise ValidationError(
+            _("It holds control characters that do not show (often from copying and pasting): type it in again."),
+            code="control_characters",
+        )
+
+
 def readable(value: str) -> None:
-    """A text holds something that shows (`shows_something`): the rest pass for text but leave nothing to read."""
+    """A free text holds only what can be typed (`typed_characters`) and something that shows (`shows_something`):
+    the rest pass for text but leave nothing to read."""
+    typed_characters(value)
     if value and not shows_something(value):
         raise ValidationError(
             _("It holds nothing that can be read: write it with letters or numbers."), code="unreadable"

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import pgettext_lazy
 
 from cases.forms import DateInput
-from familielos.validators import DateWithin, readable, shows_something
+from familielos.validators import DateWithin, readable, shows_something, typed_characters
 from familieteam.models import TEXT_MAX, Column, EvaluationResult, LifeArea
 
 
@@ -26,7 +26,7 @@ class CellForm(forms.Form):
     # A retired life area stays editable on a canvas that has text in it (the workflow decides).
     life_area = forms.ModelChoiceField(label=pgettext_lazy("canvas", "Life area"), queryset=LifeArea.objects.all())
     column = forms.ChoiceField(label=pgettext_lazy("canvas", "Column"), choices=Column.choices)
-    text = TypedTextField(label=pgettext_lazy("canvas", "Text"), widget=forms.Textarea)
+    text = TypedTextField(label=pgettext_lazy("canvas", "Text"), widget=forms.Textarea, validators=[typed_characters])
     due = forms.DateField(
         label=pgettext_lazy("canvas", "By date"),
         required=False,

@@ -10,7 +10,15 @@ from django.utils import timezone
 from cases.forms import AgreementForm, BookSamtaleForm, ConsentForm, RecordSamtaleForm, StepDownForm
 from cases.models import Avklaringssamtale, Case, Level
 from cases.print_forms import LetterTemplateForm
-from familielos.validators import DateWithin, local_moment, parse_id, readable, visible_name, years_from
+from familielos.validators import (
+    DateWithin,
+    local_moment,
+    parse_id,
+    readable,
+    typed_characters,
+    visible_name,
+    years_from,
+)
 from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
 from familieteam.canvas_forms import CellForm
 from familieteam.canvas_forms import EvaluationForm as GoalEvaluationForm
@@ -155,7 +163,7 @@ def test_booking_forms__a_time_the_clocks_skip__is_an_error_on_the_time(form):
         ("Trekkjer seg frå leik.", True),
         ("\u200fRønning\u200b", True),
         ("42", True),
-        ("\u202e\u0007\u200b", False),
+        ("\u00ad\u2060\u200b", False),
         ("\u200b \u3164\n\u2028", False),
         (" \u0301", False),
         ("\u2800\u17b4", False),
@@ -171,6 +179,39 @@ def test_readable__a_text_of_only_what_does_not_show__is_refused(text, ok):
         with pytest.raises(ValidationError) as refused:
             readable(text)
         assert refused.value.code == "unreadable"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Ringte mor\u0007", "control_characters"),
+        ("\u001b[31mrødt\u001b[0m", "control_characters"),
+        ("slett\u007f", "control_characters"),
+        ("ny linje\u0085", "control_characters"),
+        ("\u202eexe.txt", "control_characters"),
+        ("\u2066isolert\u2069", "control_characters"),
+        ("Familien L\ufffde", "undecodable"),
+        ("Linje én\r\nlinje to\tmed tab", None),
+        ("\u200fRønning", None),
+        ("👨\u200d👩\u200d👧", None),
+    ],
+)
+def test_typed_characters__controls_overrides_and_undecodable_bytes__are_refused(text, code):
+    if code is None:
+        typed_characters(text)
+        readable(text)
+        return
+    for validator in (typed_characters, readable):
+        with pytest.raises(ValidationError) as refused:
+            validator(text)
+        assert refused.value.code == code, validator.__name__
+
+
+def test_visible_name__bytes_that_were_not_text__are_refused():
+    with pytest.raises(ValidationError) as refused:
+        visible_name("Familien L\ufffde")
+
+    assert refused.value.code == "undecodable"
 
 
 # Nothing that shows: zero-width space, non-joiner and joiner; and accents with no letter to sit on.
@@ -237,6 +278,13 @@ def test_visible_name__accents_alone__are_refused():
         visible_name("\u0301\u0301")
 
     assert refused.value.code == "unreadable"
+
+
+def test_canvas_cell__control_characters__are_refused():
+    form = CellForm({"life_area": "", "column": "", "text": "Mål\u001b[31m", "version": "0"})
+    form.is_valid()
+
+    assert [error.code for error in form.errors.as_data()["text"]] == ["control_characters"]
 
 
 def test_canvas_cell__nothing_that_shows__is_an_empty_cell():
