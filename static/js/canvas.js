@@ -156,10 +156,11 @@
   });
 
   // A cell reached by Tab is scrolled wholly into the canvas's box, clear of the life areas kept in view
-  // (scroll-padding-left); the browser alone leaves a cell half outside the box when part of it shows.
+  // (scroll-padding-left); the browser alone leaves a cell half outside the box when part of it shows. Only from the
+  // keyboard: a button pressed with the mouse is focused before it is released, and moved away, the click is lost.
   document.addEventListener("focusin", function (event) {
     const cell = cellOf(event.target);
-    if (cell) {
+    if (cell && event.target.matches(":focus-visible")) {
       cell.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
   });

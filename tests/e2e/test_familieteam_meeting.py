@@ -40,6 +40,7 @@ NEXT_PLACE = re.compile(r"^(Sted for neste møte|Place of the next meeting)", IC
 MY_POINTS = re.compile(r"^(Mine aksjonspunkter?|My action points)$", IC)
 MARK_DONE = re.compile(r"^(Marker som gjort|Mark as done)", IC)
 DONE = re.compile(r"^(Utført|Gjort|Done)$", IC)
+USE_MINE = re.compile(r"^(Bruk min|Use mine)$", IC)
 
 
 @pytest.fixture
@@ -162,6 +163,30 @@ def test_familielos_runs_a_meeting_while_a_member_watches_the_canvas(new_page, m
     point.get_by_role("button", name=MARK_DONE).click()
     expect(member_page.locator(".action-point", has_text="Ringe PPT om skyss").get_by_text(DONE)).to_be_visible()
     assert ActionPoint.objects.get(what="Ringe PPT om skyss").status == ActionStatus.DONE
+
+
+def test_canvas_page__two_saves_of_one_cell__the_second_keeps_theirs_with_one_click(new_page, meeting):
+    member_user = meeting.team.members.get(user__isnull=False).user
+    los_page, member_page = new_page(), new_page()
+    for page in (los_page, member_page):
+        page.set_viewport_size({"width": 1280, "height": 720})
+    _log_in_and_open(los_page, meeting.team.case.familielos, meeting)
+    _log_in_and_open(member_page, member_user, meeting)
+    # The member's canvas hears of no change, so their save is made from the version before the familielos's.
+    member_page.route(re.compile(r"/endringar/"), lambda route: route.abort())
+
+    los_page.get_by_label(SCHOOL_NOW).fill("Skulen søkjer om skyss.")
+    expect(los_page.locator(".cell-state", has_text=SAVED).first).to_be_visible()
+    mine = "Kari går til skulen saman med Ola."
+    member_page.get_by_label(SCHOOL_NOW).fill(mine)
+    conflict = member_page.locator(".cell-conflict")
+    expect(conflict).to_be_visible()
+    # A mouse click, as at a projector: pressing the button focuses it, and the canvas must not move it away first.
+    conflict.get_by_role("button", name=USE_MINE).click()
+
+    expect(conflict).to_have_count(0)
+    expect(member_page.get_by_label(SCHOOL_NOW)).to_have_value(mine)
+    assert meeting.cells.get(life_area__name_nb="Skole/barnehage", column=Column.NOW).text == mine
 
 
 def test_canvas_page__at_1280_px__only_the_canvas_scrolls_sideways(page, meeting, screenshot):
