@@ -5,7 +5,8 @@ path or search text: the family sees what the service did, the municipality keep
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -13,6 +14,7 @@ from cases.models import Family, Person
 from familielos import audit
 from familielos.models import AccessAction, AccessEvent, Membership
 from familielos.roles import FAMILY_MEMBER, LABELS
+from stafettlogg.models import Entry, Visibility
 
 PAGE_SIZE = 50
 
@@ -88,9 +90,17 @@ class ReadPage:
 
 def others_events(family: Family) -> QuerySet[AccessEvent]:
     """The family's audit trail without their own logins' events (those linked to one of its persons now, and any
-    family-member login, such as one unlinked since)."""
+    family-member login, such as one unlinked since), and without the events of the team's own log entries: a line
+    at the time one was written would tell the family that it exists (the export says it does not)."""
     own = Person.objects.filter(family=family, user__isnull=False).values("user_id")
-    return audit.trail(family.pk).exclude(Q(actor_id__in=own) | Q(role=FAMILY_MEMBER))
+    team_only = (
+        Entry.objects.filter(family=family)
+        .exclude(visibility=Visibility.TEAM_AND_FAMILY)
+        .values(entry_id=Cast("pk", output_field=CharField()))
+    )
+    return audit.trail(family.pk).exclude(
+        Q(actor_id__in=own) | Q(role=FAMILY_MEMBER) | Q(object_type="entry", object_id__in=team_only)
+    )
 
 
 def read_page(family: Family, *, older: str = "", newer: str = "", size: int = PAGE_SIZE) -> ReadPage:

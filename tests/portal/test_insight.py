@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 
 from familielos import roles
 from familielos.models import AccessAction, AccessEvent, Membership
-from portal.insight import KINDS, read_page
+from portal.insight import ACTIONS, KINDS, read_page
+from stafettlogg.models import Entry, Kind, Visibility
 from tests import factories
 from tests.conftest import client_for
 
@@ -75,6 +76,23 @@ def test_insight__shows_a_staff_read_by_service_role_and_kind_without_staff_deta
     assert staff.username not in body
     assert "127.0.0.1" not in body
     assert staff_url not in body
+
+
+def test_insight__a_team_only_entry__leaves_no_line_the_family_could_tell_it_by(school, staff_client, family, parent_client):
+    post = reverse("stafettlogg:post", args=[family.pk])
+    for visibility in ("team_and_family", "team"):
+        written = staff_client.post(post, {"kind": "message", "message-text": "Hei", "message-visibility": visibility})
+        assert written.status_code == 302
+    shown, hidden = Entry.objects.filter(family=family, kind=Kind.MESSAGE).order_by("pk")
+    assert hidden.visibility == Visibility.TEAM
+    assert AccessEvent.objects.filter(object_type="entry", object_id=str(hidden.pk)).exists()
+
+    reads = read_page(family).reads
+
+    written = [read for read in reads if read.action == nb(ACTIONS[AccessAction.CHANGE])]
+    assert [(read.kind, read.times) for read in written] == [(nb(KINDS["entry"]), 1)]
+    body = parent_client.get(URL).content.decode()
+    assert body.count(nb(ACTIONS[AccessAction.CHANGE])) == 1
 
 
 def test_insight__reader_changed_service_since__shows_the_service_now_and_says_so(
