@@ -205,6 +205,17 @@ def evaluation_items(meeting: FamilieteamMeeting) -> list[CanvasCell]:
     return sorted(cells, key=lambda cell: (cell.life_area.position, cell.life_area_id, order[cell.column]))
 
 
+def unevaluated_count(meeting: FamilieteamMeeting) -> int:
+    """How many of the previous meeting's goals and actions (evaluation_items) have no evaluation yet."""
+    if meeting.previous_id is None:
+        return 0
+    return (
+        CanvasCell.objects.filter(meeting_id=meeting.previous_id, column__in=EVALUATED_COLUMNS, evaluation__isnull=True)
+        .exclude(text="")
+        .count()
+    )
+
+
 def timeline(meeting: FamilieteamMeeting) -> list[FamilieteamMeeting]:
     """The team's meetings, oldest first."""
     return list(meeting.team.meetings.order_by("starts_at", "pk"))

@@ -1,12 +1,13 @@
 """Dates of level 3: its planned length and when the next familieteam meeting is due. Pure functions."""
 
-from datetime import date
+from datetime import date, timedelta
 
 # Level 3 is planned to last 6 to 12 months (the familielos sets the end); the desk flags families past both.
 PLAN_MIN_MONTHS = 6
 PLAN_MAX_MONTHS = 12
 # Months between meetings by the team's planned frequency; none when the team meets by need.
 FREQUENCY_MONTHS = {"monthly": 1, "bimonthly": 2}
+FRIDAY = 4  # date.weekday()
 
 
 def add_months(day: date, months: int) -> date:
@@ -33,6 +34,10 @@ def plan_bounds(started_on: date) -> tuple[date, date]:
 
 
 def next_meeting_due(frequency: str, after: date) -> date | None:
-    """When the next meeting should be at the latest, by the team's planned frequency (None by need)."""
+    """When the next meeting should be at the latest, by the team's planned frequency (None by need): a working day,
+    so a Saturday or a Sunday moves back to the Friday before."""
     months = FREQUENCY_MONTHS.get(frequency)
-    return add_months(after, months) if months else None
+    if not months:
+        return None
+    due = add_months(after, months)
+    return due - timedelta(days=max(0, due.weekday() - FRIDAY))

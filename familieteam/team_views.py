@@ -23,7 +23,7 @@ from cases import access, consents
 from familielos import audit, once, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction, Membership
-from familieteam import workflow
+from familieteam import canvas, workflow
 from familieteam.models import Familieteam, FamilieteamMeeting, FamilieteamMember, MeetingStatus, MemberKind
 from familieteam.team_forms import FinishMeetingForm, MeetingForm, PlanForm, ServiceMemberForm, TrustedPersonForm
 
@@ -338,7 +338,12 @@ def meeting_finish(request, pk):
         template,
         change=change if form.is_valid() else None,
         viewed=meeting,
-        context=lambda: {"form": form, "meeting": meeting, "suggested": initial["next_date"]},
+        context=lambda: {
+            "form": form,
+            "meeting": meeting,
+            "suggested": initial["next_date"],
+            "unevaluated": canvas.unevaluated_count(meeting),
+        },
     )
 
 

@@ -52,11 +52,10 @@ def _text_fields():
                 continue
             fields = MADE[form]().fields if form in MADE else form.base_fields
             for name, field in fields.items():
-                if type(field).__name__ in {"CharField", "TypedTextField"} and not isinstance(
-                    field.widget, (forms.HiddenInput, forms.PasswordInput)
-                ):
-                    if (form, name) not in OWN_RULE:
-                        yield pytest.param(field, id=f"{form.__name__}.{name}")
+                typed = type(field).__name__ in {"CharField", "TypedTextField"}
+                shown = not isinstance(field.widget, (forms.HiddenInput, forms.PasswordInput))
+                if typed and shown and (form, name) not in OWN_RULE:
+                    yield pytest.param(field, id=f"{form.__name__}.{name}")
 
 
 TEXT_FIELDS = list(_text_fields())

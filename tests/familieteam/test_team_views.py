@@ -12,7 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import ngettext
 
 from cases import access, actions
 from cases import workflow as case_workflow
@@ -20,7 +22,15 @@ from cases.models import Case, Level
 from familielos.errors import Refused
 from familielos.models import AccessAction, AccessEvent, Membership
 from familieteam import plan, workflow
-from familieteam.models import FamilieteamMeeting, Frequency, MeetingStatus, MemberKind
+from familieteam.models import (
+    Column,
+    EvaluationResult,
+    FamilieteamMeeting,
+    Frequency,
+    LifeArea,
+    MeetingStatus,
+    MemberKind,
+)
 from stafettlogg.events import Event
 from stafettlogg.models import Entry
 from tests import factories
@@ -565,6 +575,62 @@ def test_meeting_finish__ticks_the_invited_and_suggests_the_next_date(case, los_
     assert f'value="{due.isoformat()}"' in html
     assert re.search(rf'value="{service_member[0].pk}"[^>]*checked', html)
     assert not re.search(rf'value="{trusted.pk}"[^>]*checked', html)
+
+
+def _meeting_after_one_with_goals(case, goals: int, evaluated: int):
+    """A meeting under way after one that set `goals` goals, `evaluated` of them evaluated in this meeting."""
+    los = case.familielos
+    previous = factories.familieteam_meeting(case, starts_at=timezone.now() - timedelta(days=30))
+    areas = list(LifeArea.objects.order_by("position")[:goals])
+    for area in areas:
+        workflow.save_cell(
+            actor=los, meeting=previous, life_area=area, column=Column.NOW, text="Eit mål", due=None, base_version=0
+        )
+    meeting = workflow.finish_meeting(
+        actor=los,
+        meeting=previous,
+        present=[],
+        family_present="",
+        next_starts_at=timezone.now() - timedelta(minutes=5),
+        next_place="Skulen",
+    )
+    for cell in previous.cells.order_by("pk")[:evaluated]:
+        workflow.evaluate(actor=los, meeting=meeting, cell=cell, result=EvaluationResult.DONE)
+    return meeting
+
+
+def test_meeting_finish__goals_not_evaluated__the_page_says_how_many_and_links_to_them(case, los_client):
+    meeting = _meeting_after_one_with_goals(case, goals=3, evaluated=1)
+
+    html = los_client.get(meeting_url(meeting, "meeting_finish")).content.decode()
+
+    with translation.override("nb"):
+        told = ngettext(
+            "%(counter)s goal or action from the previous meeting is not evaluated. Once this meeting is finished, "
+            "it can no longer be evaluated.",
+            "%(counter)s goals and actions from the previous meeting are not evaluated. Once this meeting is "
+            "finished, they can no longer be evaluated.",
+            2,
+        ) % {"counter": 2}
+    assert escape(told) in html
+    assert f'href="{meeting.get_absolute_url()}#evaluation-heading"' in html
+
+
+def test_meeting_finish__every_goal_evaluated__says_nothing_of_it(case, los_client):
+    meeting = _meeting_after_one_with_goals(case, goals=2, evaluated=2)
+
+    html = los_client.get(meeting_url(meeting, "meeting_finish")).content.decode()
+
+    assert "#evaluation-heading" not in html
+
+
+def test_meeting_page__the_minutes_are_offered_once_the_meeting_is_held(case, los_client):
+    meeting = _meeting_after_one_with_goals(case, goals=1, evaluated=0)
+    minutes = meeting_url(meeting, "minutes_pdf")
+
+    assert minutes not in los_client.get(meeting.get_absolute_url()).content.decode()
+    held = los_client.get(meeting.previous.get_absolute_url()).content.decode()
+    assert meeting_url(meeting.previous, "minutes_pdf") in held
 
 
 def test_meeting_finish__records_who_came_and_opens_the_next_meetings_canvas(case, team, los_client, service_member):

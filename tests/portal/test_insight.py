@@ -78,7 +78,9 @@ def test_insight__shows_a_staff_read_by_service_role_and_kind_without_staff_deta
     assert staff_url not in body
 
 
-def test_insight__a_team_only_entry__leaves_no_line_the_family_could_tell_it_by(school, staff_client, family, parent_client):
+def test_insight__a_team_only_entry__leaves_no_line_the_family_could_tell_it_by(
+    school, staff_client, family, parent_client
+):
     post = reverse("stafettlogg:post", args=[family.pk])
     for visibility in ("team_and_family", "team"):
         written = staff_client.post(post, {"kind": "message", "message-text": "Hei", "message-visibility": visibility})
