@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import access
-from cases.models import ACTION_COMMENT_MAX, ActionStatus
+from cases.models import ActionStatus
 from familielos import audit, once, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -80,9 +80,10 @@ def action_point_status(request, pk):
     form = ActionPointStatusForm(request.POST)
     refusal = ""
     if not form.is_valid():
-        refusal = _("Choose done, dropped or open, and keep the comment within %(max)s characters.") % {
-            "max": ACTION_COMMENT_MAX
-        }
+        # What was wrong, field by field: the comment's own rule, or a status or version that was not one offered.
+        refusal = " ".join(
+            f"{form.fields[name].label}: {message}" for name, messages in form.errors.items() for message in messages
+        )
     else:
         try:
             workflow.set_action_point_status(actor=request.user, point=point, **form.cleaned_data)
@@ -109,6 +110,8 @@ def action_point_status(request, pk):
         "next_url": next_url,
         "refusal": refusal,
         "changed": not refusal,
+        # A refused change keeps the comment as it was typed, to mend and send again.
+        "kept_comment": form.data.get("comment", "") if refusal else None,
     }
     # Refused for who they are (not for a stale version): htmx swaps a 403 in, marked as an error.
     response = render(request, ROW, context, status=403 if refusal and not point.can_tick else 200)

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from cases import actions
 from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
@@ -18,6 +19,7 @@ from familielos import once, roles
 from familielos.errors import Refused
 from familielos.models import AccessEvent
 from familieteam import workflow
+from familieteam.action_forms import ActionPointStatusForm
 from familieteam.canvas_views import action_points_context
 from familieteam.models import Column, LifeArea
 from tests import factories
@@ -476,13 +478,27 @@ def test_tick__from_an_older_version__is_refused_with_the_point_as_it_is_now(lev
     assert (point.status, point.version) == ("done", 2)
 
 
-@pytest.mark.parametrize("data", [{"status": "gone"}, {"base_version": "x"}, {"comment": "x" * 1001}])
-def test_tick__bad_input__changes_nothing(level3, data):
+@pytest.mark.parametrize(
+    ("data", "field", "code"),
+    [
+        ({"status": "gone"}, "status", "invalid_choice"),
+        ({"base_version": "x"}, "base_version", "invalid"),
+        ({"comment": "Ringte mor " + "x" * 1001}, "comment", "max_length"),
+        ({"comment": "Ringte mor\u0007"}, "comment", "control_characters"),
+        ({"comment": "\u200b"}, "comment", "unreadable"),
+    ],
+)
+def test_tick__bad_input__says_what_was_wrong_keeps_the_comment_and_changes_nothing(level3, data, field, code):
     point = _point(level3, level3["user"])
     response = _tick(level3["user"], point, **data)
     assert response.status_code == 200
-    message = shown("Choose done, dropped or open, and keep the comment within %(max)s characters.")
-    assert message % {"max": 1000} in response.text
+    form = ActionPointStatusForm({"status": "done", "base_version": point.version, **data})
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()[field]] == [code]
+    with translation.override("nb"):
+        assert escape(f"{form.fields[field].label}: {form.errors[field][0]}") in response.text
+    if "comment" in data:
+        assert f'name="comment" maxlength="1000" value="{escape(data["comment"])}"' in response.text
     point.refresh_from_db()
     assert point.status == "open"
 
