@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -300,6 +301,7 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
     if not can_plan_meetings(actor, team):
         raise Refused(_("Only the team's leader or secretary can plan meetings."))
     _lock_team(team)
+    _refuse_a_double_booking(team, starts_at)
     meeting = Meeting.objects.create(team=team, starts_at=starts_at, place=place, created_by=actor)
     # Locked, so a referral withdrawn or put on another agenda meanwhile is not proposed here too.
     proposed = list(
@@ -341,6 +343,8 @@ def reschedule_meeting(*, actor: User, meeting: Meeting, starts_at, place: str =
     """Move a meeting without decisions to another time or place, with its agenda: unless a referral on the agenda
     was sent (or answered) after the new day, which a meeting on that day cannot take."""
     meeting = _locked_meeting_to_move(actor, meeting)
+    _lock_team(meeting.team)
+    _refuse_a_double_booking(meeting.team, starts_at, moving=meeting)
     # Set before the agenda is checked against it: sent_in_time_for reads the meeting's new day.
     meeting.starts_at, meeting.place = starts_at, place
     late = meeting.items.exclude(referral__in=Referral.objects.filter(sent_in_time_for(meeting))).count()
@@ -687,6 +691,19 @@ def _lock_referral(referral: Referral, actor: User) -> Referral:
 
 def _lock_team(team: Ressursteam) -> Ressursteam:
     return Ressursteam.objects.select_for_update(no_key=True).get(pk=team.pk)
+
+
+def _refuse_a_double_booking(team: Ressursteam, starts_at, *, moving: Meeting | None = None) -> None:
+    """A second meeting of the team at the same time, planned or moved there (two people planning the team's
+    meeting from its schedule), is refused; the team is locked by the caller, so two at once cannot both pass."""
+    others = Meeting.objects.filter(team=team, starts_at=starts_at)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    other = others.first()
+    if other is not None:
+        text = _("The team already has a meeting on %(day)s at %(time)s: move that one, or choose another time.")
+        at = timezone.localtime(other.starts_at)
+        raise Refused(text % {"day": date_format(at, "d.m.Y"), "time": time_format(at, "H:i")})
 
 
 def _locked_meeting_to_move(actor: User, meeting: Meeting) -> Meeting:

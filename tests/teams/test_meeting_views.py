@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from cases import access
 from cases.models import Level, Status
@@ -850,6 +850,49 @@ def test_meeting_edit__to_a_day_before_a_referral_on_its_agenda_was_sent__is_ref
         ) % {"count": 1}
     assert response.context["refusal"] == said
     assert Meeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
+
+
+def _double_booking_refusal(at) -> str:
+    at = timezone.localtime(at)
+    with translation.override("nb"):
+        text = gettext("The team already has a meeting on %(day)s at %(time)s: move that one, or choose another time.")
+        return text % {"day": f"{at:%d.%m.%Y}", "time": f"{at:%H:%M}"}
+
+
+def test_meeting_new__at_the_time_of_the_teams_other_meeting__is_refused_and_keeps_the_input(team, leader):
+    url = reverse("teams:meeting_new", args=[team.pk])
+    client = client_for(leader)
+    assert client.post(url, {"date": NEXT_MONTH, "time": "09:30", "place": "Møterom 2"}).status_code == 302
+    first = Meeting.objects.get()
+
+    response = client.post(url, {"date": NEXT_MONTH, "time": "09:30", "place": "Rådhuset"})
+
+    assert response.status_code == 200
+    assert response.context["refusal"] == _double_booking_refusal(first.starts_at)
+    assert 'value="Rådhuset"' in response.text
+    assert list(Meeting.objects.all()) == [first]
+    # Another time that day is another meeting.
+    assert client.post(url, {"date": NEXT_MONTH, "time": "13:00", "place": "Rådhuset"}).status_code == 302
+
+
+def test_meeting_edit__onto_the_time_of_the_teams_other_meeting__is_refused(team, leader):
+    meeting = meeting_with(leader, team)
+    week_later = (meeting.starts_at + timedelta(days=7)).replace(second=0, microsecond=0)
+    other = workflow.create_meeting(actor=leader, team=team, starts_at=week_later)
+    other_at = timezone.localtime(other.starts_at)
+
+    response = client_for(leader).post(
+        reverse("teams:meeting_edit", args=[meeting.pk]),
+        _move(meeting, date=other_at.date().isoformat(), time=f"{other_at:%H:%M}"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["refusal"] == _double_booking_refusal(other.starts_at)
+    assert Meeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
+    # Saved again at its own time (a new place only), it is not its own double.
+    at = timezone.localtime(meeting.starts_at)
+    again = _move(meeting, date=at.date().isoformat(), time=f"{at:%H:%M}", place="Møterom 5")
+    assert client_for(leader).post(reverse("teams:meeting_edit", args=[meeting.pk]), again).status_code == 302
 
 
 def test_meeting_edit__plain_member__is_refused_readably_and_not_offered(meeting, member):
