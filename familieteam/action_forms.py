@@ -51,7 +51,8 @@ class ActionPointForm(forms.Form):
 
     what = forms.CharField(label=_("What is to be done"), max_length=WHAT_MAX, validators=[readable])
     owner = forms.ChoiceField(label=_("Who does it"))
-    due = forms.DateField(label=_("By"), widget=DateInput(), validators=[DateWithin(back=2, ahead=2)])
+    # A new point is due from today on: one due already would be overdue the moment it is set.
+    due = forms.DateField(label=_("By"), widget=DateInput(), validators=[DateWithin(back=0, ahead=2)])
     cell = forms.TypedChoiceField(
         label=_("From the canvas"),
         coerce=int,

@@ -50,7 +50,8 @@ class MeasureForm(forms.Form):
     )
     responsible = forms.CharField(label=_("Who is responsible"), max_length=RESPONSIBLE_MAX, validators=[readable])
     starts_on = forms.DateField(label=_("Start"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
-    evaluate_by = forms.DateField(label=_("Evaluate by"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
+    # A new measure is evaluated from today on (a reminder comes when the date has passed).
+    evaluate_by = forms.DateField(label=_("Evaluate by"), widget=DateInput(), validators=[DateWithin(back=0, ahead=2)])
     visibility = _visibility_field()
 
     def __init__(self, *args, **kwargs):

@@ -129,6 +129,17 @@ def test_parse_id__ascii_digits_that_fit_a_bigint__else_none(value, parsed):
     assert parse_id(value) == parsed
 
 
+@pytest.mark.parametrize(("form", "field"), [(ActionPointForm, "due"), (MeasureForm, "evaluate_by")])
+def test_dates_of_what_is_still_to_do__yesterday_is_refused_today_is_not(form, field):
+    today = timezone.localdate()
+    form.base_fields[field].clean(today.isoformat())
+    with pytest.raises(ValidationError) as refused:
+        form.base_fields[field].clean((today - timedelta(days=1)).isoformat())
+
+    assert [error.code for error in refused.value.error_list] == ["range"]
+    assert today.strftime("%d.%m.%Y") in refused.value.messages[0]
+
+
 # The night summer time begins in Norway in 2027 (the last Sunday of March): 02:00 becomes 03:00.
 SPRING_FORWARD = date(2027, 3, 28)
 # The night it ends: 03:00 becomes 02:00, so 02:30 comes twice.
