@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView, OIDCLogoutView
 
+from cases import access
 from familielos import ratelimit
 from familielos.audit import client_ip
 from portal import signin, tasks
@@ -79,16 +80,20 @@ def sign_in_link(request, token):
     next_url = _portal_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET":
         if not signin.usable(token):
-            return _link_invalid(request)
+            return _link_invalid(request, next_url)
         return render(request, "portal/signin_link.html", {"next": next_url})
     user = signin.consume(token)
     if user is None:
-        return _link_invalid(request)
+        return _link_invalid(request, next_url)
     login(request, user, backend=LINK_BACKEND)
     return redirect(next_url or reverse("portal:home"))
 
 
-def _link_invalid(request):
+def _link_invalid(request, next_url: str):
+    """A used, expired or unknown link. A family member signed in already (the link opened a second time) goes on to
+    their pages; anyone else is told to ask for a new link."""
+    if access.portal_person(request.user) is not None:
+        return redirect(next_url or reverse("portal:home"))
     return render(request, "portal/signin_link_invalid.html", status=410)
 
 

@@ -338,6 +338,9 @@ def test_link__post__signs_in_once_in_a_fresh_session(link, parent):
     assert f'href="{SIGN_IN}"' in response.text
     assert _signed_in_user_id(again) is None
     assert again.get(link).status_code == 410
+    # Opened again in the browser it signed in: on to the family's pages, not a dead end.
+    assert browser.get(link)["Location"] == reverse("portal:home")
+    assert browser.post(link)["Location"] == reverse("portal:home")
 
 
 def test_link__expired__does_not_sign_in(link, parent):
