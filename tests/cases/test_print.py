@@ -627,6 +627,16 @@ def test_letter_template_edit__bad_input__shows_field_error_and_saves_nothing(le
     assert (after.subject, after.body, after.updated_at) == (before.subject, before.body, before.updated_at)
 
 
+def test_letter_template_preview__a_word_longer_than_the_line__wraps_and_is_printed_whole(leader):
+    word = "".join(f"ord{number:04d}" for number in range(300))
+    set_letter(leader, subject="Samtale", body=f"Sjå {word} no.")
+
+    response = client_for(leader).get(reverse("print:letter_template_preview", args=[LetterKind.AVKLARING_INVITATION]))
+
+    # pdftotext reads the wrapped lines one after another: joined again, they hold the whole word.
+    assert word in pdf_text(response).replace(" ", "")
+
+
 def test_letter_template_preview__fills_the_saved_template_with_example_data(leader):
     set_letter(leader, subject="Samtale om {barn}", body="Til {foresatte} frå {avsender} i {kommune}.")
 
