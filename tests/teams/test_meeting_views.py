@@ -577,6 +577,9 @@ def test_decide__without_reasons__is_refused_on_the_card_and_nothing_is_saved(me
         response = client_for(member).post(decide_url(meeting, item), data, **headers)
         assert response.status_code == 200
         assert f'id="id_item-{item.pk}-reasons_error"' in response.text
+        # The card opens at its error summary, the one place that takes focus (on a phone it is off screen else).
+        assert len(re.findall(r"\bautofocus\b", response.text)) == 1
+        assert re.search(r'<div class="error-summary" role="alert"[^>]*autofocus>', response.text)
     assert not Decision.objects.exists()
     case = item.referral.case
     case.refresh_from_db()
