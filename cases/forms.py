@@ -341,9 +341,10 @@ class AgreementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("who") or data.get("follow_up")) and not data.get("what"):
+        # A field refused already (too long, unreadable) was written: it needs no "say what" besides its own error.
+        if (data.get("who") or data.get("follow_up")) and not data.get("what") and "what" not in self.errors:
             self.add_error("what", forms.ValidationError(_("Say what was agreed."), code="required"))
-        if data.get("what") and not data.get("who"):
+        if data.get("what") and not data.get("who") and "who" not in self.errors:
             self.add_error("who", forms.ValidationError(_("Say who will do it."), code="required"))
         return data
 

@@ -315,3 +315,18 @@ def test_free_texts__past_their_length__are_refused(form, field, limit):
         form.base_fields[field].clean("x" * (limit + 1))
 
     assert [error.code for error in refused.value.error_list] == ["max_length"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "code"),
+    [
+        ({"what": "x" * 301, "who": "Mor"}, "what", "max_length"),
+        ({"what": "Ringe PPT\u0007", "who": "Mor"}, "what", "control_characters"),
+        ({"what": "Ringe PPT", "who": "\u200b"}, "who", "unreadable"),
+    ],
+)
+def test_agreement__a_field_refused_for_what_was_written__has_that_error_alone(data, field, code):
+    form = AgreementForm(data)
+
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()[field]] == [code]
