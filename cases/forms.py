@@ -121,6 +121,7 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name"):
             self.fields[name].validators.append(visible_name)
+        self.fields["birth_date"].needed_when = _("needed for a child")
 
     def clean_birth_date(self):
         born = _not_in_future(self.cleaned_data["birth_date"])
@@ -175,6 +176,7 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.team = team
         self.fields["given_by"].queryset = family.persons.filter(parental_responsibility=True)
+        self.fields["units"].needed_when = _("needed when consent is given")
         self.fields["valid_from"].initial = timezone.localdate()
         if team is None:
             del self.fields["team_services"]

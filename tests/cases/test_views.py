@@ -253,6 +253,20 @@ def test_consent_new__good_input__records_consent(case, staff_client):
     assert (consent.given_by, list(consent.units.all()), consent.recorded_by) == (guardian, [unit], case.opened_by)
 
 
+@pytest.mark.parametrize(
+    ("url", "legend_or_label"),
+    [
+        ("cases:consent_new", r"<legend>(Tjenester som kan dele opplysninger.*?)</legend>"),
+        ("cases:person_new", r'<label for="id_birth_date">(.*?)</label>'),
+    ],
+)
+def test_forms__a_field_needed_in_some_cases__says_when_not_optional(case, staff_client, url, legend_or_label):
+    page = staff_client.get(reverse(url, args=[case.family_id])).text
+    label = re.search(legend_or_label, page, re.S).group(1)
+    assert shown("optional") not in label
+    assert re.search(r"\((må fylles ut|needed) ", label)
+
+
 def test_consent_new__sent_twice__is_recorded_once(case, staff_client):
     guardian = case.family.persons.get(role="guardian")
     data = {"given_by": guardian.pk, "decision": "given", "units": [factories.ServiceUnitFactory().pk]}
