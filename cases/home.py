@@ -51,7 +51,9 @@ def home(request):
     shown += [handover["family_id"] for handover in baton_desk["waiting"]]
     reminders = due.for_person(user, today) if roles.works_with_families(user) else None
     shown += [reminder.family_id for reminder in reminders or ()]
-    audit.record_listed(request, shown, object_type="overview")
+    # A family whose log entries the desk shows had its log read; the others, their name in a list.
+    read_log = {entry.family_id: "stafettlogg" for entry in desk["entries"]} if desk else {}
+    audit.record_shown(request, {**dict.fromkeys(shown, "overview"), **read_log})
     context = {
         "today": today,
         "decisions": decisions,

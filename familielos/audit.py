@@ -71,8 +71,7 @@ def record(request, *, action: AccessAction, family_id: int, obj=None, object_ty
     _insert(
         request,
         action=action,
-        family_ids=[family_id],
-        object_type=object_type or (obj._meta.model_name if obj is not None else "family"),
+        shown={family_id: object_type or (obj._meta.model_name if obj is not None else "family")},
         object_id=str(obj.pk) if obj is not None else None,
     )
 
@@ -80,17 +79,18 @@ def record(request, *, action: AccessAction, family_id: int, obj=None, object_ty
 def record_listed(request, family_ids, *, object_type: str, obj=None) -> None:
     """One view event for each family whose name a list page showed, written in one insert; `obj` is the record
     the page is of (a meeting), if any."""
-    _insert(
-        request,
-        action=AccessAction.VIEW,
-        family_ids=sorted(set(family_ids)),
-        object_type=object_type,
-        object_id=str(obj.pk) if obj is not None else None,
-    )
+    record_shown(request, dict.fromkeys(family_ids, object_type), obj=obj)
 
 
-def _insert(request, *, action: AccessAction, family_ids: list[int], object_type: str, object_id=None) -> None:
-    """Insert one event per family in one statement; object_id None: no record but the family (its page, a list).
+def record_shown(request, shown: dict[int, str], *, obj=None) -> None:
+    """One view event for each family a page showed something of, with the kind of record it showed of that family
+    (`shown`: family id → object type), written in one insert."""
+    _insert(request, action=AccessAction.VIEW, shown=shown, object_id=str(obj.pk) if obj is not None else None)
+
+
+def _insert(request, *, action: AccessAction, shown: dict[int, str], object_id=None) -> None:
+    """Insert one event per family (`shown`: family id → object type) in one statement; object_id None: no record
+    but the family (its page, a list).
 
     A view event written on its own (a page view, whose only write it is) commits asynchronously: the statement
     sets synchronous_commit off for its own transaction, so the request does not wait for the WAL flush (an fsync,
@@ -101,8 +101,9 @@ def _insert(request, *, action: AccessAction, family_ids: list[int], object_type
     transaction and every event with AUDIT_SYNCHRONOUS_COMMIT on (docs/deployment.md, "The access log's
     durability").
     """
-    if not family_ids:
+    if not shown:
         return
+    family_ids = sorted(shown)
     asynchronous = (
         action == AccessAction.VIEW and not settings.AUDIT_SYNCHRONOUS_COMMIT and not connection.in_atomic_block
     )
@@ -113,19 +114,19 @@ def _insert(request, *, action: AccessAction, family_ids: list[int], object_type
         cursor.execute(
             f"INSERT INTO {AccessEvent._meta.db_table} "
             "(at, actor_id, actor_username, role, action, family_id, object_type, object_id, path, ip) "
-            "SELECT %s, %s, %s, %s, %s, family.id, %s, COALESCE(%s, ''), %s, %s::inet "
-            f"FROM unnest(%s::bigint[]) AS family(id){commit_mode}",
+            "SELECT %s, %s, %s, %s, %s, family.id, family.object_type, COALESCE(%s, ''), %s, %s::inet "
+            f"FROM unnest(%s::bigint[], %s::text[]) AS family(id, object_type){commit_mode}",
             [
                 timezone.now(),
                 user.pk,
                 user.get_username(),
                 role_of(user),
                 action.value,
-                object_type,
                 object_id,
                 request.path[:500],
                 client_ip(request),
-                list(family_ids),
+                family_ids,
+                [shown[family_id] for family_id in family_ids],
             ],
         )
 

@@ -277,10 +277,17 @@ def test_desk__stafettlogg__newest_ten_with_coded_reasons_worded(one_family):
 def test_desk__families_shown__are_access_events(two_families):
     los, berg, dal = two_families
     before = AccessEvent.objects.count()
-    desk(los)
+    _response, panels = desk(los)
     events = AccessEvent.objects.order_by("pk")[before:]
     assert {event.family_id for event in events} >= {berg.family_id, dal.family_id}
-    assert {event.object_type for event in events} == {"overview"}
+    # A family whose log entries the desk shows had its log read (the family's "who has looked" says so).
+    log_shown = {entry.family_id for entry in panels["entries"]}
+    assert log_shown
+    assert {(event.family_id, event.object_type) for event in events} == {
+        (family_id, "stafettlogg" if family_id in log_shown else "overview")
+        for family_id in {event.family_id for event in events}
+    }
+    assert len(events) == len({event.family_id for event in events})
 
 
 def _busy_family(los, n):
