@@ -33,6 +33,8 @@ class TextEntryForm(forms.Form):
         if kind == Kind.MESSAGE:
             self.fields["text"].label = _("Message")
             self.fields["visibility"].label = _("To")
+            # An answer to the family's message is team-only until the writer says otherwise: say so where they choose.
+            self.fields["visibility"].help_text = _("The family reads only what is sent to the team and the family.")
 
     def action_kwargs(self) -> dict:
         return {"kind": self.kind, **self.cleaned_data}

@@ -125,6 +125,12 @@ def test_log__shows_entries_newest_first_with_author_role_service_and_time(clien
     assert AccessEvent.objects.filter(family_id=family.pk, action=AccessAction.VIEW, path=log_url(family)).exists()
 
 
+def test_log__the_message_form__says_the_family_reads_only_what_is_sent_to_them(client, writer, family):
+    page = client.get(log_url(family)).content.decode()
+    hint = shown("The family reads only what is sent to the team and the family.")
+    assert f'<p class="help" id="id_message-visibility_helptext">{hint}</p>' in page
+
+
 def test_log__filters_by_kind_author_and_life_area(client, writer, family):
     colleague = factories.unit_staff()
     from cases import access
