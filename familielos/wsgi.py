@@ -1,6 +1,11 @@
 import os
+from importlib import import_module
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familielos.settings")
 application = get_wsgi_application()
+# The URLs and the views behind them (WeasyPrint among them, seconds of imports) are loaded now, not by the first
+# request: with gunicorn's preload_app, once in the master for every worker.
+import_module(settings.ROOT_URLCONF)
