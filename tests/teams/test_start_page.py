@@ -1,5 +1,6 @@
 """The start page of a ressursteam member and of a sender: what waits for them, with names only where allowed."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,9 @@ def test_start_page__member__referrals_waiting_urgent_first_with_days(team, memb
     assert "Familien Berg" in response.text
     assert old.get_absolute_url() in response.text
     assert _nb("Urgent") in response.text
+    # The urgency next to the referral: on a phone the table's first columns are what shows.
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', response.text.split(_nb("Referrals waiting"), 1)[1])
+    assert headers[:2] == [_nb("Referral"), _nb("Urgency")]
 
 
 def test_start_page__member__decisions_to_carry_out_are_pending_familielos_and_due_follow_ups(team, leader, member):
