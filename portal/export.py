@@ -42,6 +42,7 @@ from cases.models import (
 from familielos.models import Membership
 from familielos.roles import LABELS, display_name, role_from
 from familieteam.models import CanvasCell, Column, Familieteam, FamilieteamMeeting, FamilieteamMember
+from portal.selectors import ENTRY_LABELS
 from stafettlogg.models import Entry, Visibility
 from teams.models import AgendaItem, Referral
 
@@ -576,11 +577,12 @@ def _entry(entry: Entry, numbers: dict, staff: _Staff) -> dict:
     return {
         "number": numbers[entry.pk],
         "at": _local(entry.at),
-        "kind": entry.get_kind_display(),
+        # In the words of the family's own log page (a task, not an action point; "how it went", not an evaluation).
+        "kind": str(ENTRY_LABELS.get(entry.kind, entry.get_kind_display())),
         "by": staff.of(entry.author_id),
         "role_then": entry.author_role_label,
         "service_then": entry.author_unit.name if entry.author_unit else "",
-        "text": entry.shown_text,
+        "text": entry.family_text,
         "corrects": numbers.get(entry.corrects_id),
         "life_area": entry.life_area.name if entry.life_area else "",
         "responsible": entry.responsible,

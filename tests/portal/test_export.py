@@ -24,6 +24,7 @@ from familieteam import workflow as familieteam_workflow
 from familieteam.models import Column, EvaluationResult, FamilieteamMeeting, LifeArea, MeetingStatus
 from portal import export
 from portal.export import family_data
+from portal.selectors import ENTRY_LABELS
 from screening import workflow as screening_workflow
 from screening.models import AgeGroup
 from stafettlogg import workflow as log_workflow
@@ -323,7 +324,8 @@ def test_export_json__guardian__leaves_out_what_the_team_keeps(world):
     assert all(set(change) == {"at", "change", "from_level", "to_level"} for change in history)
     assert nb(ChangeKind.REPORTED.label) not in body
     # Only the entries written for the family, and nothing of the team's: no mark, no gap in the numbering.
-    assert {entry["kind"] for entry in data["log"]} >= {nb(Kind.MESSAGE.label), nb(Kind.SYSTEM.label)}
+    # In the words of the family's own log page.
+    assert {entry["kind"] for entry in data["log"]} >= {nb(ENTRY_LABELS[Kind.MESSAGE]), nb(ENTRY_LABELS[Kind.SYSTEM])}
     assert [entry["number"] for entry in data["log"]] == list(range(1, len(data["log"]) + 1))
     with translation.override("nb"):
         assert event_text(Event.REFERRAL_SENT, {"team": "QQHANSEN ressursteam"}) not in body
@@ -353,6 +355,19 @@ def test_export_json__keeps_the_log_entries_references_and_names_the_writers(wor
     familielos = {"name": "QQHANSENLos Losen", "role": nb(roles.LABELS[roles.FAMILIELOS])}
     assert message["by"] == {**familielos, "service": factories.FAMILIELOS_SERVICE}
     assert log["QQHANSEN: melding frå familien"]["by"]["role"] == nb(roles.LABELS[roles.FAMILY_MEMBER])
+
+
+def test_export_json__the_log_is_in_the_words_of_the_familys_own_log_page(world):
+    los = Entry.objects.filter(family=world.family).exclude(author=None).first().author
+    Entry.objects.create_event(
+        family_id=world.family.pk, actor=los, event=Event.ACTION_POINT_DONE, params={"what": "QQHANSEN: ringje PPT"}
+    )
+
+    data = json.loads(export_json(world.parent))
+
+    done = next(entry for entry in data["log"] if "QQHANSEN: ringje PPT" in entry["text"])
+    # A task, as the family's pages call it, not an action point; the kind as their log page names it.
+    assert (done["kind"], done["text"]) == (nb(ENTRY_LABELS[Kind.SYSTEM]), "Oppgave utført: QQHANSEN: ringje PPT")
 
 
 def test_export_json__moments_are_local_and_dates_are_days(world):
