@@ -1,6 +1,7 @@
 """The start page: what waits for the person today, by what they do.
 
-Everyone sees the level-0 concerns waiting for their decision and the clarifying conversations coming up; a
+Everyone sees the level-0 concerns waiting for their decision and the clarifying conversations coming up (and the
+meetings of the familieteams they sit in, when they do); a
 ressursteam member also sees, per team, the next meeting, the referrals waiting and the decisions not yet carried
 out; a sender sees their referrals a team returned with a question; a familielos sees their desk: their families
 at level 3 against their capacity, the familieteams' next meetings, first meetings still to book, action points
@@ -36,10 +37,12 @@ def home(request):
     today = timezone.localdate(now)
     decisions = list(selectors.decisions_due(user)[:50])
     samtaler = list(selectors.upcoming_samtaler(user, since=now - timedelta(hours=2))[:20])
+    familieteam_meetings = list(familieteam_selectors.member_meetings(user, since=now - timedelta(hours=2))[:20])
     # Membership, not a role, puts a person in a team (TeamMember): ask it of everyone.
     panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")), now)
     returned = team_selectors.returned_to_sender(user) if user.has_perm("teams.add_referral") else []
     shown = [case.family_id for case in decisions] + [samtale.case.family_id for samtale in samtaler]
+    shown += [meeting.team.case.family_id for meeting in familieteam_meetings]
     for panel in panels:
         shown += _named_families(panel["waiting"], lambda referral: referral)
         shown += _named_families(panel["to_carry_out"], lambda decision: decision.item.referral)
@@ -58,6 +61,7 @@ def home(request):
         "today": today,
         "decisions": decisions,
         "samtaler": samtaler,
+        "familieteam_meetings": familieteam_meetings,
         "panels": panels,
         "returned": returned,
         "desk": desk,

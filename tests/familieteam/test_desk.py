@@ -342,3 +342,51 @@ def test_desk__query_count__the_same_for_2_and_10_families(los, django_assert_ma
         response = client.get(reverse("home"))
     assert len(response.context["desk"]["teams"]) == 10
     assert len(response.context["desk"]["points"]) == 20
+
+
+# A service member's start page ------------------------------------------------------------------------------------
+
+
+def test_start_page__service_member__has_their_familieteams_next_meetings(los):
+    case = level_3(los, "Familien Haugen")
+    member, user = factories.familieteam_member(case)
+    meeting = factories.familieteam_meeting(case, invited=[member], place="Skulen, møterom 2")
+    other = level_3(los, "Familien Vik")
+    factories.familieteam_meeting(other)
+
+    response = client_for(user).get(reverse("home"))
+
+    assert [shown.pk for shown in response.context["familieteam_meetings"]] == [meeting.pk]
+    assert f'href="{meeting.get_absolute_url()}"' in response.text
+    assert "Familien Haugen" in response.text
+    assert "Familien Vik" not in response.text
+    assert AccessEvent.objects.filter(actor=user, family_id=case.family_id, object_type="overview").exists()
+
+    # Taken off the team, they no longer have its meetings.
+    workflow.remove_member(actor=los, member=member)
+    assert not client_for(user).get(reverse("home")).context["familieteam_meetings"]
+
+
+def test_start_page__service_member__query_count_does_not_grow_with_the_teams(los):
+    user = factories.unit_staff()
+    client = client_for(user)
+
+    def sit_in(count, start):
+        for number in range(start, start + count):
+            case = level_3(los, f"Familien {number:02d}")
+            unit = factories.ServiceUnitFactory()
+            factories.MembershipFactory(user=user, unit=unit)
+            factories.give_consent(case, units=[unit], actor=los)
+            member = workflow.add_service_member(actor=los, team=case.familieteam, user=user, unit=unit, mandate="")
+            factories.familieteam_meeting(case, invited=[member])
+
+    sit_in(2, 0)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    sit_in(6, 2)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("home"))
+
+    assert len(response.context["familieteam_meetings"]) == 8
+    assert len(many) == len(few)
