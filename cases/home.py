@@ -36,13 +36,13 @@ def home(request):
     now = timezone.now()
     today = timezone.localdate(now)
     decisions = list(selectors.decisions_due(user)[:50])
-    samtaler = list(selectors.upcoming_samtaler(user, since=now - timedelta(hours=2))[:20])
-    familieteam_meetings = list(familieteam_selectors.member_meetings(user, since=now - timedelta(hours=2))[:20])
+    coming_up = selectors.coming_up(user, since=now - timedelta(hours=2))
+    samtaler = [meeting for meeting in coming_up if meeting.kind == "samtale"]
+    familieteam_meetings = [meeting for meeting in coming_up if meeting.kind == "familieteam"]
     # Membership, not a role, puts a person in a team (TeamMember): ask it of everyone.
     panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")), now)
     returned = team_selectors.returned_to_sender(user) if user.has_perm("teams.add_referral") else []
-    shown = [case.family_id for case in decisions] + [samtale.case.family_id for samtale in samtaler]
-    shown += [meeting.team.case.family_id for meeting in familieteam_meetings]
+    shown = [case.family_id for case in decisions] + [meeting.family_id for meeting in coming_up]
     for panel in panels:
         shown += _named_families(panel["waiting"], lambda referral: referral)
         shown += _named_families(panel["to_carry_out"], lambda decision: decision.item.referral)

@@ -1,13 +1,14 @@
 """Reads of families and cases used by the views, with their joins, so no page's queries grow with the data."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import access, baton
@@ -25,7 +26,7 @@ from cases.models import (
     SamtaleStatus,
     Status,
 )
-from familieteam.models import FamilieteamMember
+from familieteam.models import FamilieteamMeeting, FamilieteamMember, MeetingStatus
 from screening.models import Submission
 from teams.models import Ressursteam, TeamMember
 
@@ -187,14 +188,54 @@ def decisions_due(user):
     )
 
 
-def upcoming_samtaler(user, since):
-    """Planned clarifying conversations in the user's families from `since` on, the soonest first."""
-    return (
-        Avklaringssamtale.objects.filter(
-            case__family__in=access.visible_families(user), status=SamtaleStatus.PLANNED, starts_at__gte=since
-        )
-        .select_related("case__family")
-        .order_by("starts_at", "pk")
+@dataclass(frozen=True)
+class ComingUp:
+    """A meeting with a family coming up: a clarifying conversation (`kind` "samtale") or a meeting of a familieteam
+    the user sits in as a service member ("familieteam"; the familielos has those on the desk)."""
+
+    kind: str
+    meeting_id: int
+    family_id: int
+    family_name: str
+    starts_at: datetime
+    place: str
+
+    def get_absolute_url(self) -> str:
+        if self.kind == "familieteam":
+            return reverse("familieteam:meeting", args=[self.meeting_id])
+        return reverse("cases:samtale_detail", args=[self.family_id, self.meeting_id])
+
+
+def coming_up(user, since, *, limit: int = 20) -> list[ComingUp]:
+    """The planned clarifying conversations in the user's families and the planned meetings of the familieteams they
+    sit in, from `since` on, the soonest first: one query."""
+    samtaler = Avklaringssamtale.objects.filter(
+        case__family__in=access.visible_families(user), status=SamtaleStatus.PLANNED, starts_at__gte=since
+    )
+    meetings = FamilieteamMeeting.objects.filter(
+        team__in=access.visible_familieteams(user).filter(members__user=user),
+        status=MeetingStatus.PLANNED,
+        starts_at__gte=since,
+    )
+    rows = _coming_up_columns(samtaler, "samtale", "case").union(
+        _coming_up_columns(meetings, "familieteam", "team__case")
+    )
+    return [
+        ComingUp(**{name.removeprefix("coming_"): value for name, value in row.items()})
+        for row in rows.order_by("coming_starts_at", "coming_kind", "coming_meeting_id")[:limit]
+    ]
+
+
+def _coming_up_columns(queryset: QuerySet, kind: str, case: str) -> QuerySet:
+    """A part of `coming_up`'s UNION: every part the same columns (ComingUp's fields, prefixed so as not to clash
+    with the models' own), in the same order."""
+    return queryset.order_by().values(
+        coming_kind=Value(kind, output_field=CharField()),
+        coming_meeting_id=F("pk"),
+        coming_family_id=F(f"{case}__family_id"),
+        coming_family_name=F(f"{case}__family__name"),
+        coming_starts_at=F("starts_at"),
+        coming_place=F("place"),
     )
 
 

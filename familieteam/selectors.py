@@ -42,20 +42,6 @@ def led_familieteams(user) -> QuerySet[Familieteam]:
     )
 
 
-def member_meetings(user, since: datetime) -> QuerySet[FamilieteamMeeting]:
-    """The planned meetings from `since` on of the familieteams the user sits in as a service member (the
-    familielos has them on the desk), soonest first, each with its family."""
-    return (
-        FamilieteamMeeting.objects.filter(
-            team__in=access.visible_familieteams(user).filter(members__user=user),
-            status=MeetingStatus.PLANNED,
-            starts_at__gte=since,
-        )
-        .select_related("team__case__family")
-        .order_by("starts_at", "pk")
-    )
-
-
 def planned_meetings(teams) -> list[FamilieteamMeeting]:
     """The planned meetings of teams read by `led_familieteams`, soonest first (a team has at most one at a time),
     each with its team: no query. Read-only: each holds only what the desk shows, so it is never saved."""

@@ -356,7 +356,7 @@ def test_start_page__service_member__has_their_familieteams_next_meetings(los):
 
     response = client_for(user).get(reverse("home"))
 
-    assert [shown.pk for shown in response.context["familieteam_meetings"]] == [meeting.pk]
+    assert [shown.meeting_id for shown in response.context["familieteam_meetings"]] == [meeting.pk]
     assert f'href="{meeting.get_absolute_url()}"' in response.text
     assert "Familien Haugen" in response.text
     assert "Familien Vik" not in response.text
