@@ -17,6 +17,7 @@ from cases.models import HANDOVER_NOTE_MAX
 from familielos import audit, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
+from familielos.validators import readable
 
 
 class PersonField(forms.ChoiceField):
@@ -43,6 +44,7 @@ def _note_field():
         max_length=HANDOVER_NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[readable],
     )
 
 

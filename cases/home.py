@@ -23,6 +23,7 @@ from familielos import audit, roles
 from familieteam import selectors as familieteam_selectors
 from familieteam.plan import PLAN_MAX_MONTHS, PLAN_MIN_MONTHS
 from reminders import due
+from stafettlogg.models import read_type
 from teams import selectors as team_selectors
 
 # The desk lists the action points due within this many days, beside the overdue ones.
@@ -54,8 +55,13 @@ def home(request):
     shown += [handover["family_id"] for handover in baton_desk["waiting"]]
     reminders = due.for_person(user, today) if roles.works_with_families(user) else None
     shown += [reminder.family_id for reminder in reminders or ()]
-    # A family whose log entries the desk shows had its log read; the others, their name in a list.
-    read_log = {entry.family_id: "stafettlogg" for entry in desk["entries"]} if desk else {}
+    # A family whose log entries the desk shows had its log read (as a read of team-only entries when those are all
+    # it shows of the family: stafettlogg.models.read_type); the others, their name in a list.
+    desk_entries = desk["entries"] if desk else []
+    read_log = {
+        family_id: read_type([entry for entry in desk_entries if entry.family_id == family_id])
+        for family_id in {entry.family_id for entry in desk_entries}
+    }
     audit.record_shown(request, {**dict.fromkeys(shown, "overview"), **read_log})
     context = {
         "today": today,

@@ -93,18 +93,23 @@ def shows_something(value: str) -> bool:
 
 
 # Characters nobody types into a text: controls other than tab and the line breaks (BEL, ESC, DEL … pasted from a
-# terminal or a binary file), and the bidirectional embeddings, overrides and isolates, which make a text read in
-# another order than it is stored. NUL is Django's own refusal (every form CharField has it). The marks (U+200E,
-# U+200F) and joiners stay: right-to-left names and emoji use them.
-_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# terminal or a binary file); the bidirectional embeddings, overrides and isolates, which make a text read in
+# another order than it is stored; and the tag characters and interlinear annotations, which carry text that does
+# not show. NUL is Django's own refusal (every form CharField has it). The marks (U+200E, U+200F) and joiners stay:
+# right-to-left names and emoji use them.
+_CONTROLS = re.compile(
+    r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls but tab, line feed, carriage return; DEL
+    r"\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
+    r"\ufff9-\ufffb\U000e0000-\U000e007f]"  # interlinear annotations, tags
+)
 # What bytes that were not UTF-8 became when Django decoded the form (errors="replace").
-REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
+_REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
 
 
 def typed_characters(value: str) -> None:
     """A text holds only what can be typed: no control characters but tab and line breaks, no bidirectional
     override, and nothing that came in as bytes that were not text."""
-    if REPLACEMENT_CHARACTER in value:
+    if _REPLACEMENT_CHARACTER in value:
         raise ValidationError(
             _("It holds a character that could not be read (shown as �): type that part in again."),
             code="undecodable",

@@ -14,7 +14,7 @@ from cases.models import Family, Person
 from familielos import audit
 from familielos.models import AccessAction, AccessEvent, Membership
 from familielos.roles import FAMILY_MEMBER, LABELS
-from stafettlogg.models import Entry, Visibility
+from stafettlogg.models import TEAM_ONLY_READ, Entry, Visibility
 
 PAGE_SIZE = 50
 
@@ -91,7 +91,8 @@ class ReadPage:
 def others_events(family: Family) -> QuerySet[AccessEvent]:
     """The family's audit trail without their own logins' events (those linked to one of its persons now, and any
     family-member login, such as one unlinked since), and without the events of the team's own log entries: a line
-    at the time one was written would tell the family that it exists (the export says it does not)."""
+    at the time one was written would tell the family that it exists (the export says it does not), nor of reads
+    that showed only such entries (stafettlogg.models.TEAM_ONLY_READ)."""
     own = Person.objects.filter(family=family, user__isnull=False).values("user_id")
     team_only = (
         Entry.objects.filter(family=family)
@@ -99,7 +100,10 @@ def others_events(family: Family) -> QuerySet[AccessEvent]:
         .values(entry_id=Cast("pk", output_field=CharField()))
     )
     return audit.trail(family.pk).exclude(
-        Q(actor_id__in=own) | Q(role=FAMILY_MEMBER) | Q(object_type="entry", object_id__in=team_only)
+        Q(actor_id__in=own)
+        | Q(role=FAMILY_MEMBER)
+        | Q(object_type="entry", object_id__in=team_only)
+        | Q(object_type=TEAM_ONLY_READ)
     )
 
 

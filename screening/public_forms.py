@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from familielos.models import ServiceKind, ServiceUnit
-from familielos.validators import parse_id, readable, visible_name
+from familielos.validators import parse_id, readable, typed_characters, visible_name
 from screening import selectors
 from screening.models import AgeGroup, Audience, Factor, Instrument, InstrumentStatus
 
@@ -114,6 +114,8 @@ class SendForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("E-mail"),
         required=False,
+        # Django's e-mail check lets a right-to-left override through in the domain: shown as a link in the inbox.
+        validators=[typed_characters],
         # A text input styled like the others; the browser still offers e-mail keyboards and autofill.
         widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}),
     )

@@ -46,6 +46,20 @@ class Visibility(models.TextChoices):
     """Also the family's own logins, on their pages."""
 
 
+# The object types of the log's access events (familielos.audit): a read of the log, and a read that showed only
+# entries the team keeps to itself. The family's "who has looked" leaves the second out: a line at that moment would
+# tell them such an entry exists, and when it was written.
+LOG_READ = "stafettlogg"
+TEAM_ONLY_READ = "stafettlogg_team"
+
+
+def read_type(entries) -> str:
+    """The object type of a read that showed `entries`: TEAM_ONLY_READ when none of them is the family's to see."""
+    if any(entry.visibility == Visibility.TEAM_AND_FAMILY for entry in entries):
+        return LOG_READ
+    return TEAM_ONLY_READ
+
+
 class Outcome(models.TextChoices):
     WELL = "well", _("Went well")
     """The measure did what it was meant to."""

@@ -20,7 +20,7 @@ from familielos.middleware import background
 from familielos.models import AccessAction
 from familielos.validators import parse_id
 from stafettlogg import forms, selectors, workflow
-from stafettlogg.models import Entry, Kind
+from stafettlogg.models import LOG_READ, Entry, Kind, read_type
 
 PAGE = "stafettlogg/log.html"
 PAGE_SIZE = 25
@@ -52,8 +52,8 @@ def _log_url(family) -> str:
     return reverse("stafettlogg:log", args=[family.pk])
 
 
-def _audit(request, family, action=AccessAction.VIEW, entry=None) -> None:
-    audit.record(request, action=action, family_id=family.pk, obj=entry, object_type="" if entry else "stafettlogg")
+def _audit(request, family, action=AccessAction.VIEW, entry=None, object_type=LOG_READ) -> None:
+    audit.record(request, action=action, family_id=family.pk, obj=entry, object_type="" if entry else object_type)
 
 
 def _post_item(kind, family, form=None, refusal: str = "", posted: bool = False) -> dict:
@@ -203,7 +203,8 @@ def correct(request, family_pk):
 @require_GET
 def poll(request, family_pk):
     """The entries written since the newest the page shows (`etter`; without it, all), within its filters; nothing
-    (204) when there are none. Only an answer with entries shows family data, so only that is audited."""
+    (204) when there are none. Only an answer with entries shows family data, so only that is audited: as a read of
+    the team's own entries when they are all it shows (stafettlogg.models.read_type)."""
     family = _family(request, family_pk)
     after = parse_id(request.GET.get("etter", "0"))
     if after is None:
@@ -212,7 +213,7 @@ def poll(request, family_pk):
     new = list(filters.apply(selectors.newer_than(selectors.entries(family), after)).order_by("pk")[:PAGE_SIZE])
     if not new:
         return HttpResponse(status=204)
-    _audit(request, family)
+    _audit(request, family, object_type=read_type(new))
     new.reverse()
     corrected_ids = [entry.corrects_id for entry in new if entry.corrects_id]
     corrected = list(selectors.entries(family).filter(pk__in=corrected_ids)) if corrected_ids else []

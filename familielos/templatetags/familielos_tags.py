@@ -41,6 +41,7 @@ AUDITED_OBJECTS = {
     "actionpoint": _("Action point"),
     "action_points": _("Action points"),
     "stafettlogg": _("Stafettlogg"),
+    "stafettlogg_team": _("Stafettlogg (the team's own entries)"),
     "entry": _("Log entry"),
     "baton": _("The baton"),
     "handover": _("Baton handover"),

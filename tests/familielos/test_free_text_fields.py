@@ -36,12 +36,13 @@ OWN_RULE = {
 
 
 def _form_modules():
+    """Every module of the project's own apps (under BASE_DIR, not the virtualenv's packages there): forms are also
+    made in views (the baton's handover)."""
     for config in apps.get_app_configs():
-        # The project's own apps: under BASE_DIR, and not the virtualenv's packages there.
         if not config.path.startswith(str(settings.BASE_DIR)) or "site-packages" in config.path:
             continue
         for module in pkgutil.iter_modules([config.path]):
-            if "forms" in module.name:
+            if not module.ispkg:
                 yield importlib.import_module(f"{config.name}.{module.name}")
 
 
@@ -52,7 +53,7 @@ def _text_fields():
                 continue
             fields = MADE[form]().fields if form in MADE else form.base_fields
             for name, field in fields.items():
-                typed = type(field).__name__ in {"CharField", "TypedTextField"}
+                typed = isinstance(field, forms.CharField) and not isinstance(field, (forms.URLField, forms.SlugField))
                 shown = not isinstance(field.widget, (forms.HiddenInput, forms.PasswordInput))
                 if typed and shown and (form, name) not in OWN_RULE:
                     yield pytest.param(field, id=f"{form.__name__}.{name}")
@@ -84,4 +85,6 @@ def test_text_field__what_nobody_types__is_refused(field, typed, codes):
     with pytest.raises(ValidationError) as refused:
         field.clean(typed)
 
-    assert codes & {error.code for error in refused.value.error_list}
+    # An e-mail address may be refused by the address check first (not an address, or not ASCII): refused either way.
+    if not isinstance(field, forms.EmailField):
+        assert codes & {error.code for error in refused.value.error_list}

@@ -201,6 +201,8 @@ def test_readable__a_text_of_only_what_does_not_show__is_refused(text, ok):
         ("ny linje\u0085", "control_characters"),
         ("\u202eexe.txt", "control_characters"),
         ("\u2066isolert\u2069", "control_characters"),
+        ("Hei\U000e0068\U000e0069", "control_characters"),
+        ("\ufff9ord\ufffaforklaring\ufffb", "control_characters"),
         ("Familien L\ufffde", "undecodable"),
         ("Linje én\r\nlinje to\tmed tab", None),
         ("\u200fRønning", None),

@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from familielos import roles
 from familielos.models import AccessAction, AccessEvent, Membership
 from portal.insight import ACTIONS, KINDS, read_page
-from stafettlogg.models import Entry, Kind, Visibility
+from stafettlogg import workflow as log_workflow
+from stafettlogg.models import TEAM_ONLY_READ, Entry, Kind, Visibility
 from tests import factories
 from tests.conftest import client_for
 
@@ -95,6 +96,19 @@ def test_insight__a_team_only_entry__leaves_no_line_the_family_could_tell_it_by(
     assert [(read.kind, read.times) for read in written] == [(nb(KINDS["entry"]), 1)]
     body = parent_client.get(URL).content.decode()
     assert body.count(nb(ACTIONS[AccessAction.CHANGE])) == 1
+
+
+def test_insight__reads_that_showed_only_team_only_entries__leave_no_line(school, staff, staff_client, family):
+    shared = log_workflow.post_entry(actor=staff, family=family, kind=Kind.NOTE, visibility="team_and_family", text="A")
+    before = len(read_page(family).reads)
+    log_workflow.post_entry(actor=staff, family=family, kind=Kind.NOTE, visibility="team", text="Berre for teamet")
+
+    # The log page open elsewhere fetches what is new: only the team's entry.
+    poll = staff_client.get(reverse("stafettlogg:poll", args=[family.pk]), {"etter": shared.pk})
+
+    assert poll.status_code == 200
+    assert AccessEvent.objects.filter(family_id=family.pk, object_type=TEAM_ONLY_READ).exists()
+    assert len(read_page(family).reads) == before
 
 
 def test_insight__reader_changed_service_since__shows_the_service_now_and_says_so(
