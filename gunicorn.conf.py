@@ -21,7 +21,7 @@ graceful_timeout = 30
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # Django and the URLs (with WeasyPrint) are loaded once, in the master, before the workers are forked: a worker
 # started later (after a crash, or by max_requests) answers at once, not after some seconds of imports. Code is
-# therefore loaded at start only: a release restarts gunicorn (docs/operations.md), a HUP does not reload it.
+# read at start only: a release restarts gunicorn (docs/deployment.md, "Workers"); a HUP does not reload it.
 preload_app = True
 # A worker is replaced after this many requests (spread, so not all at once): WeasyPrint's caches grow a worker
 # from about 120 to 250 MB over the first few hundred PDFs; a fresh one starts small.

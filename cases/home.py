@@ -1,13 +1,13 @@
 """The start page: what waits for the person today, by what they do.
 
-Everyone sees the level-0 concerns waiting for their decision and the clarifying conversations coming up (and the
-meetings of the familieteams they sit in, when they do); a
-ressursteam member also sees, per team, the next meeting, the referrals waiting and the decisions not yet carried
-out; a sender sees their referrals a team returned with a question; a familielos sees their desk: their families
-at level 3 against their capacity, the familieteams' next meetings, first meetings still to book, action points
-overdue or due this week, families due to phase out, and the newest Stafettlogg entries. Everyone who works with
-families sees their reminders (reminders.due): measures to evaluate, handovers waiting, consents expiring, action points
-due. A named family's name shows only to someone holding its grant, and each name shown is an access event.
+Everyone sees the level-0 concerns waiting for their decision, the clarifying conversations coming up and the
+meetings of the familieteams they sit in as a service member; a ressursteam member also sees, per team, the next
+meeting, the referrals waiting and the decisions not yet carried out; a sender sees their referrals a team returned
+with a question; a familielos sees their desk: their families at level 3 against their capacity, the familieteams'
+next meetings, first meetings still to book, action points overdue or due this week, families due to phase out, and
+the newest Stafettlogg entries. Everyone who works with families sees their reminders (reminders.due): measures to
+evaluate, handovers waiting, consents expiring, action points due. A named family's name shows only to someone
+holding its grant, and each name shown is an access event.
 """
 
 from datetime import timedelta
@@ -38,8 +38,8 @@ def home(request):
     today = timezone.localdate(now)
     decisions = list(selectors.decisions_due(user)[:50])
     coming_up = selectors.coming_up(user, since=now - timedelta(hours=2))
-    samtaler = [meeting for meeting in coming_up if meeting.kind == "samtale"]
-    familieteam_meetings = [meeting for meeting in coming_up if meeting.kind == "familieteam"]
+    samtaler = [meeting for meeting in coming_up if meeting.kind == selectors.ComingUp.SAMTALE]
+    familieteam_meetings = [meeting for meeting in coming_up if meeting.kind == selectors.ComingUp.FAMILIETEAM]
     # Membership, not a role, puts a person in a team (TeamMember): ask it of everyone.
     panels = _team_panels(user, list(access.member_teams(user).order_by("name", "pk")), now)
     returned = team_selectors.returned_to_sender(user) if user.has_perm("teams.add_referral") else []

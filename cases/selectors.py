@@ -190,8 +190,11 @@ def decisions_due(user):
 
 @dataclass(frozen=True)
 class ComingUp:
-    """A meeting with a family coming up: a clarifying conversation (`kind` "samtale") or a meeting of a familieteam
-    the user sits in as a service member ("familieteam"; the familielos has those on the desk)."""
+    """A meeting with a family coming up: a clarifying conversation (`kind` SAMTALE) or a meeting of a familieteam
+    the user sits in as a service member (FAMILIETEAM; the familielos has those on the desk)."""
+
+    SAMTALE = "samtale"
+    FAMILIETEAM = "familieteam"
 
     kind: str
     meeting_id: int
@@ -201,14 +204,14 @@ class ComingUp:
     place: str
 
     def get_absolute_url(self) -> str:
-        if self.kind == "familieteam":
+        if self.kind == self.FAMILIETEAM:
             return reverse("familieteam:meeting", args=[self.meeting_id])
         return reverse("cases:samtale_detail", args=[self.family_id, self.meeting_id])
 
 
 def coming_up(user, since, *, limit: int = 20) -> list[ComingUp]:
     """The planned clarifying conversations in the user's families and the planned meetings of the familieteams they
-    sit in, from `since` on, the soonest first: one query."""
+    sit in, from `since` on, the soonest first, at most `limit` of each: one query."""
     samtaler = Avklaringssamtale.objects.filter(
         case__family__in=access.visible_families(user), status=SamtaleStatus.PLANNED, starts_at__gte=since
     )
@@ -217,26 +220,26 @@ def coming_up(user, since, *, limit: int = 20) -> list[ComingUp]:
         status=MeetingStatus.PLANNED,
         starts_at__gte=since,
     )
-    rows = _coming_up_columns(samtaler, "samtale", "case").union(
-        _coming_up_columns(meetings, "familieteam", "team__case")
+    rows = _coming_up_part(samtaler, ComingUp.SAMTALE, "case", limit).union(
+        _coming_up_part(meetings, ComingUp.FAMILIETEAM, "team__case", limit)
     )
     return [
         ComingUp(**{name.removeprefix("coming_"): value for name, value in row.items()})
-        for row in rows.order_by("coming_starts_at", "coming_kind", "coming_meeting_id")[:limit]
+        for row in rows.order_by("coming_starts_at", "coming_kind", "coming_meeting_id")
     ]
 
 
-def _coming_up_columns(queryset: QuerySet, kind: str, case: str) -> QuerySet:
-    """A part of `coming_up`'s UNION: every part the same columns (ComingUp's fields, prefixed so as not to clash
-    with the models' own), in the same order."""
-    return queryset.order_by().values(
+def _coming_up_part(queryset: QuerySet, kind: str, case: str, limit: int) -> QuerySet:
+    """A part of `coming_up`'s UNION, its first `limit` rows: every part the same columns (ComingUp's fields,
+    prefixed so as not to clash with the models' own), in the same order."""
+    return queryset.order_by("starts_at", "pk").values(
         coming_kind=Value(kind, output_field=CharField()),
         coming_meeting_id=F("pk"),
         coming_family_id=F(f"{case}__family_id"),
         coming_family_name=F(f"{case}__family__name"),
         coming_starts_at=F("starts_at"),
         coming_place=F("place"),
-    )
+    )[:limit]
 
 
 @dataclass

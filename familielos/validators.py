@@ -133,7 +133,8 @@ def readable(value: str) -> None:
 
 def visible_name(value: str) -> None:
     """A name (or a short text such as a relation) holds only characters that show, and something that shows (not
-    accents alone)."""
+    accents alone); pasted controls are told as in any text (typed_characters)."""
+    typed_characters(value)
     if any(character in BLANK_FILLERS or unicodedata.category(character) in HIDDEN_CATEGORIES for character in value):
         raise ValidationError(
             _("It holds characters that do not show (often from copying and pasting): type it in again."),

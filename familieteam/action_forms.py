@@ -96,4 +96,4 @@ class ActionPointStatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     comment = forms.CharField(label=_("Comment"), max_length=ACTION_COMMENT_MAX, required=False, validators=[readable])
-    base_version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

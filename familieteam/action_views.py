@@ -20,6 +20,7 @@ from cases import access
 from cases.models import ActionStatus
 from familielos import audit, once, roles
 from familielos.errors import Refused
+from familielos.forms import errors_text
 from familielos.models import AccessAction
 from familieteam import selectors, workflow
 from familieteam.action_forms import ActionPointForm, ActionPointStatusForm
@@ -80,10 +81,8 @@ def action_point_status(request, pk):
     form = ActionPointStatusForm(request.POST)
     refusal = ""
     if not form.is_valid():
-        # What was wrong, field by field: the comment's own rule, or a status or version that was not one offered.
-        refusal = " ".join(
-            f"{form.fields[name].label}: {message}" for name, messages in form.errors.items() for message in messages
-        )
+        # What was wrong: the comment's own rule, a status that was not one offered, or a page out of date.
+        refusal = errors_text(form)
     else:
         try:
             workflow.set_action_point_status(actor=request.user, point=point, **form.cleaned_data)

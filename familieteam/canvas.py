@@ -192,15 +192,16 @@ def changes_since(meeting: FamilieteamMeeting, cursor: str) -> tuple[list[Slot],
     return slots, _cursor_after(since, recent)
 
 
+def _evaluated_cells(meeting: FamilieteamMeeting):
+    """The previous meeting's goals and actions with a text: what the meeting evaluates."""
+    return CanvasCell.objects.filter(meeting_id=meeting.previous_id, column__in=EVALUATED_COLUMNS).exclude(text="")
+
+
 def evaluation_items(meeting: FamilieteamMeeting) -> list[CanvasCell]:
     """The previous meeting's goals and actions with a text, in canvas order, each with its evaluation if made."""
     if meeting.previous_id is None:
         return []
-    cells = (
-        CanvasCell.objects.filter(meeting_id=meeting.previous_id, column__in=EVALUATED_COLUMNS)
-        .exclude(text="")
-        .select_related("life_area", "evaluation__by")
-    )
+    cells = _evaluated_cells(meeting).select_related("life_area", "evaluation__by")
     order = {column.value: index for index, column in enumerate(COLUMNS)}
     return sorted(cells, key=lambda cell: (cell.life_area.position, cell.life_area_id, order[cell.column]))
 
@@ -209,11 +210,7 @@ def unevaluated_count(meeting: FamilieteamMeeting) -> int:
     """How many of the previous meeting's goals and actions (evaluation_items) have no evaluation yet."""
     if meeting.previous_id is None:
         return 0
-    return (
-        CanvasCell.objects.filter(meeting_id=meeting.previous_id, column__in=EVALUATED_COLUMNS, evaluation__isnull=True)
-        .exclude(text="")
-        .count()
-    )
+    return _evaluated_cells(meeting).filter(evaluation__isnull=True).count()
 
 
 def timeline(meeting: FamilieteamMeeting) -> list[FamilieteamMeeting]:

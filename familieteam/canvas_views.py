@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from cases import access
 from familielos import audit
 from familielos.errors import Refused
+from familielos.forms import errors_text
 from familielos.middleware import background
 from familielos.models import AccessAction
 from familieteam import workflow
@@ -91,13 +92,9 @@ def cell_save(request, pk):
     return render(request, f"{PAGE}#cell-result", {"slot": slot, "meeting": meeting})
 
 
-def _form_error(form) -> str:
-    return " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
-
-
 def _cell_invalid(request, meeting, form):
     """Bad input writes nothing: the error is shown at the cell, and the text typed stays in front of the person."""
-    error = _form_error(form)
+    error = errors_text(form)
     area, column = form.cleaned_data.get("life_area"), form.cleaned_data.get("column")
     slot = slot_for(meeting, area, Column(column)) if area and column else None
     if slot is not None:

@@ -34,8 +34,8 @@ def plan_bounds(started_on: date) -> tuple[date, date]:
 
 
 def next_meeting_due(frequency: str, after: date) -> date | None:
-    """When the next meeting should be at the latest, by the team's planned frequency (None by need): a working day,
-    so a Saturday or a Sunday moves back to the Friday before."""
+    """When the next meeting should be at the latest, by the team's planned frequency (None by need): a weekday, so
+    a Saturday or a Sunday moves back to the Friday before (public holidays are the familielos's to see)."""
     months = FREQUENCY_MONTHS.get(frequency)
     if not months:
         return None

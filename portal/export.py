@@ -578,7 +578,7 @@ def _entry(entry: Entry, numbers: dict, staff: _Staff) -> dict:
         "number": numbers[entry.pk],
         "at": _local(entry.at),
         # In the words of the family's own log page (a task, not an action point; "how it went", not an evaluation).
-        "kind": str(ENTRY_LABELS.get(entry.kind, entry.get_kind_display())),
+        "kind": str(ENTRY_LABELS[entry.kind]),
         "by": staff.of(entry.author_id),
         "role_then": entry.author_role_label,
         "service_then": entry.author_unit.name if entry.author_unit else "",

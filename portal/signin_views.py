@@ -90,8 +90,9 @@ def sign_in_link(request, token):
 
 
 def _link_invalid(request, next_url: str):
-    """A used, expired or unknown link. A family member signed in already (the link opened a second time) goes on to
-    their pages; anyone else is told to ask for a new link."""
+    """A used, expired or unknown link. A family member already signed in on this browser (most often: the link
+    opened a second time) goes on to their pages, as the link would have taken them; anyone else is told to ask for a
+    new link."""
     if access.portal_person(request.user) is not None:
         return redirect(next_url or reverse("portal:home"))
     return render(request, "portal/signin_link_invalid.html", status=410)

@@ -449,6 +449,11 @@ def _card(request, meeting, item_pk, *, failed=None):
             return redirect(reverse("teams:meeting_detail", args=[meeting.pk]) + f"#item-{item_pk}")
         return _board(request, meeting, failed=failed)
     item = _one_card(request, meeting, card, failed=failed)
+    # After a decision the form is gone: its heading takes the focus, not the page body. A refusal or the form's
+    # errors take it themselves (the first autofocus wins; on a phone the heading is far above them), except a
+    # decision taken meanwhile, which shows its refusal without taking the focus.
+    errors = item.form is not None and item.form.errors
+    item.focus_heading = item.taken is not None or not (item.refusal or errors)
     context = {"meeting": meeting, "item": item, "focus_card": True}
     return render(request, "teams/meeting_detail.html#card", context)
 

@@ -87,25 +87,25 @@ def test_visible_name__norwegian_and_sami_names__pass(name):
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "code"),
     [
-        "\u202egnp.exe",  # right-to-left override
-        "Nils\u200b",  # zero-width space
-        "Ni\u200dls",  # zero-width joiner
-        "Ni\u00adls",  # soft hyphen
-        "Ni\u061cls",  # Arabic letter mark
-        "Nils\U000e0041",  # tag character
-        "Ni\u2028ls",  # line separator
-        "Ni\x1bls",  # escape
-        "\u3164",  # Hangul filler: a name that draws as blank
+        ("\u202egnp.exe", "control_characters"),  # right-to-left override: refused in any text
+        ("Nils\u200b", "hidden_characters"),  # zero-width space
+        ("Ni\u200dls", "hidden_characters"),  # zero-width joiner
+        ("Ni\u00adls", "hidden_characters"),  # soft hyphen
+        ("Ni\u061cls", "hidden_characters"),  # Arabic letter mark
+        ("Nils\U000e0041", "control_characters"),  # tag character: refused in any text
+        ("Ni\u2028ls", "hidden_characters"),  # line separator
+        ("Ni\x1bls", "control_characters"),  # escape: refused in any text
+        ("\u3164", "hidden_characters"),  # Hangul filler: a name that draws as blank
     ],
     ids=["rlo", "zwsp", "zwj", "shy", "alm", "tag", "line-separator", "escape", "hangul-filler"],
 )
-def test_visible_name__characters_that_do_not_show__are_refused(name):
+def test_visible_name__characters_that_do_not_show__are_refused(name, code):
     with pytest.raises(ValidationError) as refused:
         visible_name(name)
 
-    assert refused.value.code == "hidden_characters"
+    assert refused.value.code == code
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from familieteam import plan
         (date(2026, 12, 5), "monthly", date(2027, 1, 5)),
     ],
 )
-def test_next_meeting_due__a_working_day_the_frequency_ahead(after, frequency, due):
+def test_next_meeting_due__a_weekday_the_frequency_ahead(after, frequency, due):
     assert plan.next_meeting_due(frequency, after) == due
 
 

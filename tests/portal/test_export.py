@@ -367,7 +367,11 @@ def test_export_json__the_log_is_in_the_words_of_the_familys_own_log_page(world)
 
     done = next(entry for entry in data["log"] if "QQHANSEN: ringje PPT" in entry["text"])
     # A task, as the family's pages call it, not an action point; the kind as their log page names it.
-    assert (done["kind"], done["text"]) == (nb(ENTRY_LABELS[Kind.SYSTEM]), "Oppgave utført: QQHANSEN: ringje PPT")
+    with translation.override("nb"):
+        as_family = event_text(Event.ACTION_POINT_DONE, {"what": "QQHANSEN: ringje PPT"}, for_family=True)
+        as_staff = event_text(Event.ACTION_POINT_DONE, {"what": "QQHANSEN: ringje PPT"})
+    assert as_family != as_staff
+    assert (done["kind"], done["text"]) == (nb(ENTRY_LABELS[Kind.SYSTEM]), as_family)
 
 
 def test_export_json__moments_are_local_and_dates_are_days(world):
