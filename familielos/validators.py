@@ -30,7 +30,9 @@ def years_from(day: date, years: int) -> date:
 
 class DateWithin:
     """A date the work plans or records: at most `back` years before today and `ahead` years after it. A mistyped
-    year (0001, 9999) is refused with the range it must lie in, rather than stored and shown in every list."""
+    year (0001, 9999) is refused with the range it must lie in, rather than stored and shown in every list. With
+    `back=0`, a date of what is still to do when it is set (a new action point's, a new measure's evaluation): today
+    or later. A record saved again keeps its dates, so its forms look back (an agreement's follow-up: five years)."""
 
     def __init__(self, *, back: int, ahead: int):
         self.back, self.ahead = back, ahead
