@@ -103,7 +103,7 @@ def test_service_unit_admin__name_or_contact_with_characters_that_do_not_show__i
     data = {"name": "Vestbygd skule", "kind": ServiceKind.SKOLE, "contact": "55 11 22 33"}
     response = client_for(administrator).post(
         reverse("admin:familielos_serviceunit_add"),
-        {**data, field: data[field] + "\u202e", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"},
+        {**data, field: data[field] + "\u200b", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"},
     )
     assert response.status_code == 200
     assert [error.code for error in response.context["adminform"].form.errors.as_data()[field]] == ["hidden_characters"]
