@@ -10,6 +10,7 @@ evaluate, handovers waiting, consents expiring, action points due. A named famil
 holding its grant, and each name shown is an access event.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -57,11 +58,10 @@ def home(request):
     shown += [reminder.family_id for reminder in reminders or ()]
     # A family whose log entries the desk shows had its log read (as a read of team-only entries when those are all
     # it shows of the family: stafettlogg.models.read_type); the others, their name in a list.
-    desk_entries = desk["entries"] if desk else []
-    read_log = {
-        family_id: read_type([entry for entry in desk_entries if entry.family_id == family_id])
-        for family_id in {entry.family_id for entry in desk_entries}
-    }
+    entries_by_family = defaultdict(list)
+    for entry in desk["entries"] if desk else ():
+        entries_by_family[entry.family_id].append(entry)
+    read_log = {family_id: read_type(entries) for family_id, entries in entries_by_family.items()}
     audit.record_shown(request, {**dict.fromkeys(shown, "overview"), **read_log})
     context = {
         "today": today,

@@ -200,7 +200,7 @@ def send_refusal(actor: User, referral: Referral, *, consent_complete: bool | No
     if refusal := case_workflow.step_refusal(case_workflow.RESSURSTEAM, actor=actor, case=referral.case):
         return refusal
     if consent_complete is None:
-        consent_complete = not consents.uncovered(referral.case.family, referral.team.units.all())
+        consent_complete = consents.covers(referral.case.family, referral.team.units.all())
     if not consent_complete:
         return _(
             "Until the guardians' consent covers every service in the team, the referral cannot be sent with the "
