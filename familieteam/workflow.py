@@ -87,8 +87,11 @@ def add_service_member(
 def add_trusted_person(
     *, actor: User, team: Familieteam, name: str, relation: str = "", contact: str = ""
 ) -> FamilieteamMember:
-    """Someone the family chose joins the team; they have no login and get no access."""
+    """Someone the family chose joins the team; they have no login and get no access. A name already in the team is
+    refused: the same person added twice would be given action points under two entries."""
     team = _lock_as_leader(actor, team)
+    if team.members.filter(kind=MemberKind.TRUSTED, name__iexact=name.strip()).exists():
+        raise Refused(_("%(name)s is already in the familieteam.") % {"name": name})
     return FamilieteamMember.objects.create(
         team=team, kind=MemberKind.TRUSTED, name=name, relation=relation, contact=contact
     )

@@ -134,7 +134,8 @@ def post(request, family_pk):
     kind = request.POST.get("kind", "")
     form = forms.post_form(kind, family, request.POST)
     if form is None:
-        return HttpResponseBadRequest(_("Choose what to write."))
+        # The form's hidden field: only a page from before a change, or one tampered with, sends another kind.
+        return HttpResponseBadRequest(_("The page is out of date. Reload it."))
     refusal = ""
     if form.is_valid():
         try:

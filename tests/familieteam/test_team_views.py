@@ -386,6 +386,18 @@ def test_trusted_add__sent_twice__adds_the_person_once(case, team, los_client):
     assert team.members.filter(kind=MemberKind.TRUSTED, name="Tante Test").count() == 1
 
 
+def test_trusted_add__a_name_already_in_the_team__is_refused_with_what_was_typed_kept(case, team, los_client):
+    workflow.add_trusted_person(actor=case.familielos, team=team, name="Tante Test", relation="Tante")
+
+    response = los_client.post(team_url(case, "trusted_add"), {"name": " tante test ", "relation": "Nabo"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "tante test er allerede med i familieteamet." in html
+    assert 'value="Nabo"' in html
+    assert team.members.filter(kind=MemberKind.TRUSTED).count() == 1
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [

@@ -409,10 +409,13 @@ def test_log_post__empty_or_too_long__is_said_and_nothing_is_saved_or_lost(paren
     assert Entry.objects.filter(family=family).count() == before
 
 
-def test_log_post__unknown_kind__is_a_message_at_most(parent, family):
-    client_for(parent).post(reverse("portal:log_post"), {"kind": "note", "message-text": "Berre ei melding"})
-    entry = Entry.objects.get(family=family, text="Berre ei melding")
-    assert entry.kind == Kind.MESSAGE
+@pytest.mark.parametrize("kind", ["note", "system", "", "abc", "1 OR 1=1"])
+def test_log_post__another_kind__says_the_page_is_out_of_date_and_writes_nothing(parent, family, kind):
+    before = Entry.objects.filter(family=family).count()
+    response = client_for(parent).post(reverse("portal:log_post"), {"kind": kind, "message-text": "Berre ei melding"})
+    assert response.status_code == 400
+    assert response.content.decode() == shown("The page is out of date. Reload it.")
+    assert Entry.objects.filter(family=family).count() == before
 
 
 # Query counts: flat as the family's log and tasks grow.

@@ -341,9 +341,11 @@ def test_post__evaluation__points_at_the_measure(client, writer, family):
     assert (evaluation.outcome, evaluation.next_steps) == (Outcome.NOT, "Prøv PPT.")
 
 
-def test_post__system_or_unknown_kind__is_a_bad_request(client, family):
-    for kind in ("system", "", "gossip"):
-        assert client.post(post_url(family), {"kind": kind, "system-text": "Hei"}).status_code == 400
+def test_post__system_or_unknown_kind__says_the_page_is_out_of_date(client, family):
+    for kind in ("system", "", "gossip", "1 OR 1=1"):
+        response = client.post(post_url(family), {"kind": kind, "system-text": "Hei"})
+        assert response.status_code == 400
+        assert response.content.decode() == "Siden er utdatert. Last den inn på nytt."
     assert not posted(family).exists()
 
 
