@@ -271,6 +271,17 @@ class FamilySearchForm(forms.Form):
     )
 
 
+class FollowUpYearForm(forms.Form):
+    """The year the follow-up page counts: one with a case opened in it."""
+
+    ar = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, data=None, *, years: list[int]):
+        super().__init__(data)
+        self.fields["ar"].choices = [(year, str(year)) for year in years]
+        self.fields["ar"].initial = years[0]
+
+
 class BookSamtaleForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[DateWithin(back=1, ahead=2)])
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))

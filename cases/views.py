@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import access, actions, baton, selectors, steps, workflow
+from cases import access, actions, baton, follow_up, selectors, steps, workflow
 from cases.forms import (
     AgreementFormSet,
     BookSamtaleForm,
     ConsentForm,
     FamilySearchForm,
+    FollowUpYearForm,
     PersonForm,
     RecordSamtaleForm,
     RegisterFamilyForm,
@@ -423,3 +424,14 @@ def _agreement_rows(points):
         for point in points
         if point.is_open
     ]
+
+
+@login_required
+@permission_required("familielos.view_statistics", raise_exception=True)
+@require_GET
+def follow_up_page(request):
+    """The pilot's follow-up figures for a year (cases.follow_up): counts over every family, none to point at one."""
+    years = follow_up.years()
+    form = FollowUpYearForm(request.GET if "ar" in request.GET else None, years=years)
+    year = form.cleaned_data["ar"] if form.is_bound and form.is_valid() else years[0]
+    return render(request, "cases/follow_up.html", {"form": form, "small": follow_up.SMALL, **follow_up.for_year(year)})

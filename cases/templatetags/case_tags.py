@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from cases import follow_up
 from cases.models import Level
 
 register = template.Library()
@@ -22,3 +23,12 @@ def level_badge(level, status, label):
         return format_html('<span class="badge">{}</span>', gettext("No case"))
     closed = format_html("{} · ", gettext("Closed")) if status == "closed" else ""
     return format_html('<span class="badge badge-level-{}">{}{}</span>', level, closed, label)
+
+
+@register.filter
+def figure(value):
+    """A follow-up count (cases.follow_up.Figure): the number, or "fewer than 5" for one that could point at a
+    family."""
+    if value.shown:
+        return value.count
+    return gettext("fewer than %(small)d") % {"small": follow_up.SMALL}

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from cases.models import Case
 from familielos import roles
 from screening.models import Audience, Instrument, InstrumentStatus
 from tests import factories
@@ -30,12 +32,14 @@ from tests.e2e.helpers import (
     FACTOR_LABEL,
     FACTOR_WEIGHT,
     FAMILY_NUMBER,
+    FEWER_THAN_5,
     FILTER,
     FILTER_USERNAME,
     LANGUAGE,
     LETTER_SAVED,
     LETTERS,
     NEVER_CHANGES,
+    PILOT_FOLLOW_UP,
     PREVIEW_PDF,
     PUBLISH,
     PUBLISHED,
@@ -45,9 +49,11 @@ from tests.e2e.helpers import (
     SAVE_DRAFT,
     SAVE_LETTER,
     SCREENING_TOOL,
+    SHOW,
     STAFF_PRIMARY_SCHOOL,
     SUBJECT,
     TO_LEVEL_1,
+    YEAR,
     bti_level,
     case_section,
     level,
@@ -328,3 +334,28 @@ def test_case_step__keyboard_only__opens_submits_and_keeps_the_case_section(page
         "document.activeElement.outerHTML.slice(0, 200)"
     )
     check_page(page, "family-after-keyboard-step")
+
+
+def opened_in(year: int) -> re.Pattern:
+    return re.compile(rf"^(Cases opened in|Saker åpnet i) {year}$")
+
+
+def test_pilot_follow_up__from_the_menu__counts_without_names_and_another_year(page, check_page, leader, family):
+    old = factories.open_case(family_name="Familien Fjor", child_name="Ivar")
+    Case.objects.filter(pk=old.pk).update(opened_at=old.opened_at.replace(year=old.opened_at.year - 1, month=6, day=15))
+    log_in(page, leader)
+    nav_link(page, PILOT_FOLLOW_UP).click()
+    expect(page.get_by_role("heading", level=1, name=PILOT_FOLLOW_UP)).to_be_visible()
+    this_year = timezone.localdate().year
+    expect(page.get_by_role("heading", level=2, name=opened_in(this_year))).to_be_visible()
+    # One case opened this year: a count that could point at the family is shown as "fewer than 5".
+    expect(page.get_by_role("row", name=level(0)).get_by_role("cell").first).to_have_text(FEWER_THAN_5)
+    assert family.name not in page.content()
+    check_page(page, "pilot-follow-up")
+
+    page.get_by_label(YEAR).select_option(str(this_year - 1))
+    page.get_by_role("button", name=SHOW).click()
+    expect(page.get_by_role("heading", level=2, name=opened_in(this_year - 1))).to_be_visible()
+    expect(page.get_by_role("row", name=level(0)).get_by_role("cell").first).to_have_text(FEWER_THAN_5)
+    assert "Familien Fjor" not in page.content()
+    check_page(page, "pilot-follow-up-last-year")
