@@ -140,3 +140,10 @@ def test_query_count_does_not_grow_with_the_data(researcher, django_assert_max_n
     # Session, user, permissions and groups; the years; the cases; the goals; the open cases.
     with django_assert_max_num_queries(7):
         assert client.get(URL).status_code == 200
+
+
+def test_a_researchers_start_page__leads_to_the_follow_up_and_lists_no_family_work(researcher):
+    html = client_for(researcher).get(reverse("home")).content.decode()
+    assert "Dine sider" in html
+    assert html.count(f'href="{URL}"') == 2
+    assert "Undringer som venter på avgjørelse" not in html
