@@ -1,5 +1,7 @@
 import sys
+from urllib.parse import urlsplit
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse
@@ -13,6 +15,17 @@ from django.views.decorators.http import require_GET
 from familielos import audit, http, outage
 from familielos.forms import AuditFilterForm
 from familielos.models import AccessEvent
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; a `next` back to the login page itself (an address saved from a signed-out page) leads
+    to the start page, where Django would answer a signed-in person with a redirect loop error."""
+
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if url and urlsplit(url).path == self.request.path else url
 
 
 @never_cache

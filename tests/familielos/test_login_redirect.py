@@ -61,3 +61,42 @@ def test_plain_post__signed_out_from_another_site__does_not_follow_its_referer(c
 def test_get__signed_out__keeps_the_requested_page_as_next(family, client):
     response = client.get(family.get_absolute_url())
     assert response.url == f"{reverse('login')}?next={family.get_absolute_url()}"
+
+
+def test_language_switch_on_the_login_page__returns_to_it_in_that_language(client):
+    response = client.post(reverse("set_language"), {"next": reverse("login"), "language": "nn"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert "Logg inn" in client.get(response.url, HTTP_ACCEPT_LANGUAGE="nb").text
+
+
+def test_log_out__the_next_person_starts_on_their_own_start_page(family, staff_client):
+    response = staff_client.post(reverse("logout"), HTTP_REFERER=f"http://testserver{family.get_absolute_url()}")
+
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+
+
+def test_log_in__with_the_login_page_as_next__goes_to_the_start_page(staff, client):
+    login = f"{reverse('login')}?next={reverse('login')}"
+
+    response = client.post(login, {"username": staff.username, "password": "correct-horse-battery"})
+
+    assert response.url == reverse("home")
+    # Signed in, the same address: the start page, not Django's redirect loop error.
+    assert client.get(login).url == reverse("home")
+
+
+@pytest.mark.parametrize("poll", ["canvas", "log"])
+def test_poll__signed_out__answers_nothing_and_leaves_the_page_with_what_is_typed(client, poll, family):
+    url = {
+        "canvas": reverse("familieteam:cell_changes", args=[1]),
+        "log": reverse("stafettlogg:poll", args=[family.pk]),
+    }[poll]
+    page = f"http://testserver{family.get_absolute_url()}"
+
+    response = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page)
+
+    assert response.status_code == 204
+    assert "HX-Redirect" not in response
