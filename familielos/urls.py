@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from cases import home
-from cases import views as case_views
 from familielos import views
 
 admin.site.site_header = _("Familielos administration")
@@ -28,7 +27,7 @@ urlpatterns = [
     path("stafett/", include("cases.baton_urls")),
     path("min-familie/", include("portal.urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
-    path("oppfolging/", case_views.follow_up_page, name="follow_up"),
+    path("oppfolging/", include("cases.follow_up_urls")),
     path("admin/", admin.site.urls),
 ]
 
