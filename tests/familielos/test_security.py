@@ -127,6 +127,17 @@ def test_htmx_config__page__keeps_no_history_and_needs_no_unsafe_csp(pages, page
     assert config["allowEval"] is False
 
 
+def test_htmx__under_debug_too__loads_no_handler_that_replaces_the_page_with_an_error_answer(
+    settings, staff_client, family
+):
+    settings.DEBUG = True
+
+    html = staff_client.get(family.get_absolute_url()).text
+
+    assert "django_htmx/htmx-2.min.js" in html
+    assert "django-htmx.js" not in html
+
+
 @pytest.mark.parametrize("page", ["login", "family_list", "family_detail"])
 def test_security_headers__page__forbid_framing_and_sniffing(pages, page):
     response = pages[page]
