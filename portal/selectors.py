@@ -2,7 +2,7 @@
 another family's rows."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -32,6 +32,11 @@ ENTRY_LABELS = {
 }
 
 
+# A booked meeting begun this long ago is still under way; one begun earlier is over, though it stays planned until
+# the staff record it (the staff's start page shows the same window).
+UNDER_WAY = timedelta(hours=2)
+
+
 @dataclass(frozen=True)
 class UpcomingMeeting:
     """A meeting the family is invited to, from either level: what it is, when and where."""
@@ -42,14 +47,14 @@ class UpcomingMeeting:
 
 
 def upcoming_meetings(family: Family) -> list[UpcomingMeeting]:
-    """The family's booked meetings from today on, soonest first: familieteam meetings (level 3) and clarifying
-    conversations (level 1). Two queries."""
-    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+    """The family's booked meetings to come, or under way (begun within UNDER_WAY), soonest first: familieteam
+    meetings (level 3) and clarifying conversations (level 1). Two queries."""
+    since = timezone.now() - UNDER_WAY
     team_meetings = FamilieteamMeeting.objects.filter(
-        team__case__family=family, status=MeetingStatus.PLANNED, starts_at__gte=start_of_today
+        team__case__family=family, status=MeetingStatus.PLANNED, starts_at__gte=since
     ).only("starts_at", "place")
     conversations = Avklaringssamtale.objects.filter(
-        case__family=family, status=SamtaleStatus.PLANNED, starts_at__gte=start_of_today
+        case__family=family, status=SamtaleStatus.PLANNED, starts_at__gte=since
     ).only("starts_at", "place")
     meetings = [UpcomingMeeting(_("Meeting with the familieteam"), m.starts_at, m.place) for m in team_meetings] + [
         UpcomingMeeting(_("Talk with the kindergarten or school"), s.starts_at, s.place) for s in conversations

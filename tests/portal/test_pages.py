@@ -207,6 +207,23 @@ def test_home__a_booked_clarifying_conversation_is_the_next_meeting(parent, case
     assert timezone.localtime(starts_at).strftime("%d.%m.%Y") in page
 
 
+@pytest.mark.parametrize(("begun_hours_ago", "shown"), [(1, True), (3, False)])
+def test_home__a_conversation_begun_this_morning__is_no_longer_the_next_meeting(
+    parent, case, staff, begun_hours_ago, shown
+):
+    from cases import workflow as case_workflow
+
+    case = case_workflow.move_to_avklaring(actor=staff, case=case, reason="Samtale.")
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() + timedelta(days=1), place="Nordvik skule, rom 2"
+    )
+    type(samtale).objects.filter(pk=samtale.pk).update(starts_at=timezone.now() - timedelta(hours=begun_hours_ago))
+
+    page = client_for(parent).get(reverse("portal:home")).content.decode()
+
+    assert ("Nordvik skule, rom 2" in page) is shown
+
+
 # The plan.
 
 
