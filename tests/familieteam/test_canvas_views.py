@@ -447,6 +447,16 @@ def test_evaluation__a_cell_not_on_the_previous_canvas_is_refused(setting, area)
     assert not Evaluation.objects.exists()
 
 
+def test_next_meeting__links_to_the_minutes_of_the_one_just_finished(setting, area):
+    meeting = setting["meeting"]
+    _write(setting["los"], meeting, area, Column.NOW, "Slik det var")
+    following = _finish(setting)
+
+    html = client_for(setting["los"]).get(following.get_absolute_url()).content.decode()
+
+    assert f'href="{_url("minutes_pdf", meeting)}"' in html
+
+
 def test_held_meeting__is_read_only_and_a_save_is_refused(setting, area):
     meeting = setting["meeting"]
     _write(setting["los"], meeting, area, Column.NOW, "Slik det var")
