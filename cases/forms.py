@@ -183,9 +183,9 @@ class ConsentForm(forms.Form):
         else:
             self.team_units = list(team.units.all())
             self.fields["team_services"].label = _("The services in %(team)s") % {"team": team.name}
-            self.fields["team_services"].help_text = _("Ticks all of them: %(services)s.") % {
-                "services": ", ".join(unit.name for unit in self.team_units)
-            }
+            self.fields["team_services"].help_text = _(
+                "Consent to all of them, whether their boxes below are ticked or not: %(services)s."
+            ) % {"services": ", ".join(unit.name for unit in self.team_units)}
 
     def clean(self):
         data = super().clean()
@@ -271,8 +271,9 @@ class FamilySearchForm(forms.Form):
     )
 
 
-class FollowUpYearForm(forms.Form):
-    """The year the follow-up page counts: one with a case opened in it."""
+class PilotYearForm(forms.Form):
+    """The year the pilot's figures count, among `years` (cases.pilot_figures.years). Named `ar` as the page's address
+    shows it (?ar=2026), in Norwegian as the other addresses are."""
 
     ar = forms.TypedChoiceField(label=_("Year"), coerce=int)
 

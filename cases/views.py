@@ -13,18 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import access, actions, baton, follow_up, selectors, steps, workflow
+from cases import access, actions, baton, pilot_figures, selectors, steps, workflow
 from cases.forms import (
     AgreementFormSet,
     BookSamtaleForm,
     ConsentForm,
     FamilySearchForm,
-    FollowUpYearForm,
     PersonForm,
+    PilotYearForm,
     RecordSamtaleForm,
     RegisterFamilyForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, SamtaleStatus, Status
+from cases.models import Avklaringssamtale, Case, Consent, Level, SamtaleStatus, Status
 from familielos import audit, once
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -429,9 +429,21 @@ def _agreement_rows(points):
 @login_required
 @permission_required("familielos.view_statistics", raise_exception=True)
 @require_GET
-def follow_up_page(request):
-    """The pilot's follow-up figures for a year (cases.follow_up): counts over every family, none to point at one."""
-    years = follow_up.years()
-    form = FollowUpYearForm(request.GET if "ar" in request.GET else None, years=years)
-    year = form.cleaned_data["ar"] if form.is_bound and form.is_valid() else years[0]
-    return render(request, "cases/follow_up.html", {"form": form, "small": follow_up.SMALL, **follow_up.for_year(year)})
+def pilot_figures_page(request):
+    """The pilot's figures for a year (cases.pilot_figures): counts over every family, up to the end of last month."""
+    cutoff = pilot_figures.until()
+    years = pilot_figures.years(cutoff)
+    form = PilotYearForm(request.GET if "ar" in request.GET else None, years=years)
+    year = form.cleaned_data["ar"] if form.is_valid() else years[0]
+    context = {
+        "form": form,
+        "year": year,
+        "last_day": pilot_figures.last_day(cutoff),
+        "smallest_shown": pilot_figures.SMALLEST_SHOWN,
+        "rounded_to": pilot_figures.ROUNDED_TO,
+        "median_cases": pilot_figures.MEDIAN_CASES,
+        "level_0": Level.UNDRING,
+        "cases": pilot_figures.opened_in(year, cutoff),
+        "goals": pilot_figures.goals_evaluated_in(year, cutoff),
+    }
+    return render(request, "cases/pilot_figures.html", context)

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -100,16 +100,13 @@ class LoginRedirectMiddleware:
         response = self.get_response(request)
         login_path = resolve_url(settings.LOGIN_URL)
         location = urlsplit(response.get("Location", ""))
-        # login_required's redirect names the page to come back to; the logout and the language switch (which
-        # answer a post with the login page) name none, and are not a session that ran out.
+        # login_required's redirect names this very request as the page to come back to; the logout and the language
+        # switch answer a post with the login page too (naming none, or another page), and are no session run out.
         to_login = response.status_code == 302 and location.path == login_path
-        if not to_login or REDIRECT_FIELD_NAME not in parse_qs(location.query):
+        if not to_login or parse_qs(location.query).get(REDIRECT_FIELD_NAME) != [request.get_full_path()]:
             return response
         if request.htmx:
             page = urlsplit(request.htmx.current_url_abs_path or "/").path
-            if getattr(request, "is_background", False):
-                # A poll: leaving the page would lose what is being typed in it; its next save says what happened.
-                return HttpResponse(status=204)
             if request.method == "GET":
                 return HttpResponseClientRedirect(redirect_to_login(page).url)
             # A form sent: the page stays, with what was typed in it.

@@ -27,7 +27,7 @@ urlpatterns = [
     path("stafett/", include("cases.baton_urls")),
     path("min-familie/", include("portal.urls")),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
-    path("oppfolging/", include("cases.follow_up_urls")),
+    path("oppfolging/", include("cases.pilot_figures_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from cases import follow_up
+from cases import pilot_figures
 from cases.models import Level
 
 register = template.Library()
@@ -27,8 +27,8 @@ def level_badge(level, status, label):
 
 @register.filter
 def figure(value):
-    """A follow-up count (cases.follow_up.Figure): the number, or "fewer than 5" for one that could point at a
-    family."""
+    """A count of the pilot's figures (cases.pilot_figures.Figure) as shown: rounded, or "fewer than …" for one that
+    could point at a family."""
     if value.shown:
-        return value.count
-    return gettext("fewer than %(small)d") % {"small": follow_up.SMALL}
+        return value.rounded
+    return gettext("fewer than %(smallest)d") % {"smallest": pilot_figures.SMALLEST_SHOWN}

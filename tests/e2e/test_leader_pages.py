@@ -340,7 +340,7 @@ def opened_in(year: int) -> re.Pattern:
     return re.compile(rf"^(Cases opened in|Saker åpnet i) {year}$")
 
 
-def test_pilot_follow_up__from_the_menu__counts_without_names_and_another_year(page, check_page, leader, family):
+def test_pilot_figures__from_the_menu__counts_without_names_and_another_year(page, check_page, leader, family):
     old = factories.open_case(family_name="Familien Fjor", child_name="Ivar")
     Case.objects.filter(pk=old.pk).update(opened_at=old.opened_at.replace(year=old.opened_at.year - 1, month=6, day=15))
     log_in(page, leader)
