@@ -1,13 +1,14 @@
 """The start page: what waits for the person today, by what they do.
 
-Everyone sees the level-0 concerns waiting for their decision, the clarifying conversations coming up and the
-meetings of the familieteams they sit in as a service member; a ressursteam member also sees, per team, the next
-meeting, the referrals waiting and the decisions not yet carried out; a sender sees their referrals a team returned
-with a question; a familielos sees their desk: their families at level 3 against their capacity, the familieteams'
-next meetings, first meetings still to book, action points overdue or due this week, families due to phase out, and
-the newest Stafettlogg entries. Everyone who works with families sees their reminders (reminders.due): measures to
-evaluate, handovers waiting, consents expiring, action points due. A named family's name shows only to someone
-holding its grant, and each name shown is an access event.
+Everyone who works with families sees the level-0 concerns waiting for their decision, the clarifying
+conversations coming up and the meetings of the familieteams they sit in as a service member; a ressursteam member
+also sees, per team, the next meeting, the referrals waiting and the decisions not yet carried out; a sender sees
+their referrals a team returned with a question; a familielos sees their desk: their families at level 3 against
+their capacity, the familieteams' next meetings, first meetings still to book, action points overdue or due this
+week, families due to phase out, and the newest Stafettlogg entries; and each sees their reminders (reminders.due):
+measures to evaluate, handovers waiting, consents expiring, action points due. A named family's name shows only to
+someone holding its grant, and each name shown is an access event. A role that works with no family (a researcher,
+an administrator) gets its own pages instead.
 """
 
 from collections import defaultdict
@@ -35,6 +36,8 @@ DUE_SOON_DAYS = 7
 @require_GET
 def home(request):
     user = request.user
+    if not roles.works_with_families(user):
+        return render(request, "home_own_pages.html")
     now = timezone.now()
     today = timezone.localdate(now)
     decisions = list(selectors.decisions_due(user)[:50])
@@ -54,8 +57,8 @@ def home(request):
         shown += [team.case.family_id for team in desk["teams"]]
     baton_desk = baton.desk_context(user)
     shown += [handover["family_id"] for handover in baton_desk["waiting"]]
-    reminders = due.for_person(user, today) if roles.works_with_families(user) else None
-    shown += [reminder.family_id for reminder in reminders or ()]
+    reminders = due.for_person(user, today)
+    shown += [reminder.family_id for reminder in reminders]
     # A family whose log entries the desk shows had its log read (as a read of team-only entries when those are all
     # it shows of the family: stafettlogg.models.read_type); the others, their name in a list.
     entries_by_family = defaultdict(list)
