@@ -41,7 +41,7 @@ def home(request):
     now = timezone.now()
     today = timezone.localdate(now)
     decisions = list(selectors.decisions_due(user)[:50])
-    coming_up = selectors.coming_up(user, since=now - timedelta(hours=2))
+    coming_up = selectors.coming_up(user, since=now - selectors.UNDER_WAY)
     samtaler = [meeting for meeting in coming_up if meeting.kind == selectors.ComingUp.SAMTALE]
     familieteam_meetings = [meeting for meeting in coming_up if meeting.kind == selectors.ComingUp.FAMILIETEAM]
     # Membership, not a role, puts a person in a team (TeamMember): ask it of everyone.

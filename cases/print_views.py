@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import access, actions, letters
 from cases.models import Avklaringssamtale, LetterKind, LetterTemplate
 from cases.print_forms import PLACEHOLDERS, LetterTemplateForm
-from familielos import audit, pdf, roles
+from familielos import audit, pdf, roles, workdays
 from familielos.errors import Refused
 from familielos.models import AccessAction
 
@@ -171,6 +171,6 @@ def _duk_rows(samtale: Avklaringssamtale | None) -> list[list[dict]]:
 
 def _next_weekday_at_ten():
     day = timezone.localdate() + timedelta(days=7)
-    while day.weekday() >= 5:
+    while not workdays.is_working_day(day):
         day += timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, time(10, 0)))

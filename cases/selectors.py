@@ -209,6 +209,11 @@ class ComingUp:
         return reverse("cases:samtale_detail", args=[self.family_id, self.meeting_id])
 
 
+# A booked meeting begun this long ago is still under way and listed as coming up; one begun earlier is over,
+# though it stays planned until it is recorded.
+UNDER_WAY = timedelta(hours=2)
+
+
 def coming_up(user, since, *, limit: int = 20) -> list[ComingUp]:
     """The planned clarifying conversations in the user's families and the planned meetings of the familieteams they
     sit in, from `since` on, the soonest first, at most `limit` of each: one query."""

@@ -90,7 +90,8 @@ def add_trusted_person(
     """Someone the family chose joins the team; they have no login and get no access. A name already in the team is
     refused: the same person added twice would be given action points under two entries."""
     team = _lock_as_leader(actor, team)
-    if team.members.filter(kind=MemberKind.TRUSTED, name__iexact=name.strip()).exists():
+    name = name.strip()
+    if team.members.filter(kind=MemberKind.TRUSTED, name__iexact=name).exists():
         raise Refused(_("%(name)s is already in the familieteam.") % {"name": name})
     return FamilieteamMember.objects.create(
         team=team, kind=MemberKind.TRUSTED, name=name, relation=relation, contact=contact

@@ -2,7 +2,7 @@
 another family's rows."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import ActionPoint, ActionStatus, Avklaringssamtale, Baton, Family, SamtaleStatus
+from cases.selectors import UNDER_WAY
 from familielos.models import Membership
 from familielos.roles import display_name
 from familieteam import canvas
@@ -32,11 +33,6 @@ ENTRY_LABELS = {
 }
 
 
-# A booked meeting begun this long ago is still under way; one begun earlier is over, though it stays planned until
-# the staff record it (the staff's start page shows the same window).
-UNDER_WAY = timedelta(hours=2)
-
-
 @dataclass(frozen=True)
 class UpcomingMeeting:
     """A meeting the family is invited to, from either level: what it is, when and where."""
@@ -47,7 +43,7 @@ class UpcomingMeeting:
 
 
 def upcoming_meetings(family: Family) -> list[UpcomingMeeting]:
-    """The family's booked meetings to come, or under way (begun within UNDER_WAY), soonest first: familieteam
+    """The family's booked meetings to come, or under way (cases.selectors.UNDER_WAY), soonest first: familieteam
     meetings (level 3) and clarifying conversations (level 1). Two queries."""
     since = timezone.now() - UNDER_WAY
     team_meetings = FamilieteamMeeting.objects.filter(

@@ -42,6 +42,11 @@ IN_THE_LOG = re.compile(r"Innlegget står i loggen|The entry is in the log", re.
 NOT_FOUND = re.compile(r"Not Found|(Fant|finnes) ikke|ikke funnet", re.IGNORECASE)
 
 
+def cases_opened_in(year: int) -> re.Pattern:
+    """The pilot figures' heading for a year's cases, in any of the three languages."""
+    return re.compile(rf"^(Cases opened in|Saker åpnet i|Saker opna i) {year}$")
+
+
 def level(number: int) -> re.Pattern:
     """A level's display name, e.g. "Level 1 – clarifying conversation" or "Nivå 1 – avklaringssamtale"."""
     return re.compile(rf"^(Level|Nivå) {number}\b")

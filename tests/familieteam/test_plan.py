@@ -1,6 +1,6 @@
 """plan.next_meeting_due: the date the finish form suggests for the next familieteam meeting, a working day."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -44,15 +44,6 @@ def test_next_meeting_due__on_a_weekend__is_the_friday_before(after, due):
 )
 def test_next_meeting_due__on_a_public_holiday__is_the_working_day_before(after, due):
     assert plan.next_meeting_due("monthly", after) == due
-
-
-@pytest.mark.parametrize(
-    ("year", "easter"), [(2025, date(2025, 4, 20)), (2026, date(2026, 4, 5)), (2027, date(2027, 3, 28))]
-)
-def test_public_holidays__follow_easter(year, easter):
-    good_friday, whit_monday = easter - timedelta(days=2), easter + timedelta(days=50)
-    assert {good_friday, easter, whit_monday, date(year, 5, 17), date(year, 12, 26)} <= plan.public_holidays(year)
-    assert easter + timedelta(days=7) not in plan.public_holidays(year)
 
 
 def test_next_meeting_due__by_need__is_none():
