@@ -84,9 +84,11 @@ def _days_since_opened(field: str) -> Func:
 
 
 def _share(part: Figure, whole: Figure) -> int | None:
+    """The part's share of the whole, from the rounded counts the page shows: one from the exact counts would let
+    them be worked out again."""
     if part.count < SMALLEST_SHOWN or whole.count - part.count < SMALLEST_SHOWN:
         return None
-    return round(100 * part.count / whole.count)
+    return round(100 * part.rounded / whole.rounded)
 
 
 def opened_in(year: int, cutoff: datetime) -> dict:

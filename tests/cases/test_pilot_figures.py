@@ -81,6 +81,16 @@ def test_a_share__only_when_the_counted_and_the_rest_are_5_or_more(researcher):
     assert "50 %" in row(client_for(researcher).get(URL, {"ar": YEAR}).text, "Nivå 1 – avklaringssamtale")
 
 
+def test_a_share__from_the_rounded_counts_so_it_does_not_give_the_exact_ones_away(researcher):
+    cases_at(Level.AVKLARING, 7)
+    cases_at(Level.UNDRING, 6)
+
+    reached = pilot_figures.opened_in(YEAR, CUTOFF)["reached"][0]
+
+    # 7 of 13 would be 54 %: shown as 5 of 15.
+    assert reached.share == 33
+
+
 @pytest.mark.parametrize(("cases", "median"), [(10, 5.5), (9, None)])
 def test_median_days__over_10_cases_or_more_only(researcher, cases, median):
     for days in range(1, cases + 1):
