@@ -72,10 +72,12 @@ class RessursteamFactory(factory.django.DjangoModelFactory):
 
 
 def begun_today():
-    """Half an hour ago, but not before today's midnight: a meeting under way today, whenever the test runs (a
-    meeting is over at the end of its day)."""
+    """Half an hour ago, or halfway back to midnight in the first hour of the day: a meeting under way today,
+    whenever the test runs (a meeting is over at the end of its day). No two calls give the same time, as no team has
+    two meetings at one time."""
     now = timezone.localtime()
-    return max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(now - timedelta(minutes=30), midnight + (now - midnight) / 2)
 
 
 def unit_staff(**kwargs):

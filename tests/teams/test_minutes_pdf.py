@@ -37,7 +37,7 @@ def decided_meeting():
     named_referral(team, family_name="Familien Dal", child_name="Ola")
     anonymous_referral(team, question="Eit barn er mykje borte.")
     meeting = workflow.create_meeting(
-        actor=leader, team=team, starts_at=timezone.now() - timedelta(hours=2), place="Rådhuset, møterom 3"
+        actor=leader, team=team, starts_at=factories.begun_today(), place="Rådhuset, møterom 3"
     )
     workflow.set_present(actor=leader, meeting=meeting, users=[leader])
     arena, service, anonymous = meeting.items.all()

@@ -59,8 +59,8 @@ def _sent(case, team, **texts):
 
 
 def _on_agenda(referral, leader, *, starts_at=None):
-    """The referral's item on the agenda of a meeting that began an hour ago (the team decides in the meeting)."""
-    starts_at = starts_at or timezone.now() - timedelta(hours=1)
+    """The referral's item on the agenda of a meeting under way today (the team decides in the meeting)."""
+    starts_at = starts_at or factories.begun_today()
     meeting = workflow.create_meeting(actor=leader, team=referral.team, starts_at=starts_at)
     return meeting.items.get(referral=referral)
 
