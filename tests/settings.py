@@ -15,7 +15,9 @@ os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "1")
 from familielos.settings import *  # noqa: E402,F403
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-WHITENOISE_USE_FINDERS = True
+# WhiteNoise serves nothing in tests: it would index every static file again for each test's Client (its middleware
+# is made per client), a tenth of a view test's time. The live server (e2e) serves them through Django's finders.
+WHITENOISE_USE_FINDERS = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run as they are enqueued, inside the test; "database" is the production backend, which
 # tests/reminders/test_tasks.py enqueues into and runs with the real worker (manage.py db_worker).

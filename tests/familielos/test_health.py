@@ -35,7 +35,9 @@ def test_healthz__post__is_refused(client):
     assert client.post(reverse("healthz")).status_code == 405
 
 
-def test_favicon_ico__anonymous__is_sent_to_the_icon(client):
+def test_favicon_ico__anonymous__is_sent_to_the_icon(client, settings):
+    # WhiteNoise serves the static files, from the finders here as there is no collectstatic in tests.
+    settings.WHITENOISE_USE_FINDERS = True
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response.url.endswith("favicon.svg")
