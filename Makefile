@@ -9,9 +9,6 @@ PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.1
 	&& break; done)
 UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
-# The installed packages are compiled once at install (--compile-bytecode): where PYTHONDONTWRITEBYTECODE is set
-# (as on our CI machines), every process would otherwise compile Django and the rest from source when it starts,
-# about 2.5 s each, and the suite starts dozens (the workers, manage.py in the settings tests).
 VENV_PY := .venv/bin/python
 DEMO_ENV := DEBUG=1 MUNICIPALITY_NAME="Øygarden kommune"
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
@@ -25,6 +22,9 @@ help:
 	@echo "make bench  hot pages at 1x and 10x seed_demo --scale data against their targets (exit 1 if one misses)"
 	@echo "make worker the task worker beside the demo (runs what manage.py daily_jobs enqueues; e-mails to the console)"
 
+# The installed packages are compiled once at install (--compile-bytecode): where PYTHONDONTWRITEBYTECODE is set
+# (as on our CI machines), every process would otherwise compile Django and the rest from source when it starts,
+# about 2.5 s each, and the suite starts dozens (the workers, manage.py in the settings tests).
 install:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed: pyenv install 3.13 (the .python-version file selects it)." >&2; exit 1; }
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv

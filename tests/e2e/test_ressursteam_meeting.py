@@ -168,7 +168,7 @@ def test_ressursteam_meeting__leader_plans_reorders_decides_with_keyboard_and_do
     page.get_by_role("main").get_by_role("button", name=MOVE_THE_MEETING).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(day.strftime("%d.%m.%Y") + " 10:30")
     expect(page.get_by_role("article")).to_have_count(3)
-    # The day of the meeting comes: it began a few minutes ago, and the team decides on the board.
+    # The day of the meeting comes: it is under way, and the team decides on the board.
     Meeting.objects.filter(team=team).update(starts_at=factories.begun_today())
     page.reload()
     expect(page.locator("summary", has_text=WRITE_DECISION)).to_have_count(3)
