@@ -1,8 +1,10 @@
 """Playwright in Debian's Chromium against pytest-django's live server, with an axe-core check per page.
 
-Each test gets a fresh browser context in one shared Chromium; `check_page` screenshots a page and runs axe-core.
+Each test gets a fresh browser context in one shared Chromium; `check_page` runs axe-core on a page, and with
+E2E_SCREENSHOTS=1 (`make screenshots`) saves a full-page screenshot of it to look at.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from playwright.sync_api import Page, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# A full-page screenshot takes half a second: a run that nobody looks at (`make test`, CI) takes none.
+TAKE_SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -61,10 +65,12 @@ def axe() -> Axe:
 
 @pytest.fixture
 def screenshot(request):
-    """Save a full-page screenshot to tests/e2e/screenshots/, named by the test and the step."""
-    SCREENSHOTS.mkdir(exist_ok=True)
+    """With E2E_SCREENSHOTS=1, save a full-page screenshot to tests/e2e/screenshots/, named by the test and the step."""
 
     def save(page: Page, name: str) -> None:
+        if not TAKE_SCREENSHOTS:
+            return
+        SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{request.node.name}--{name}.png", full_page=True)
 
     return save
@@ -72,7 +78,7 @@ def screenshot(request):
 
 @pytest.fixture
 def check_page(axe, screenshot):
-    """Screenshot the page as it is now and assert axe-core finds no violations on it.
+    """Assert axe-core finds no violations on the page as it is now (and screenshot it, with E2E_SCREENSHOTS=1).
 
     axe-core runs in the page, so only with JavaScript on (page.evaluate never returns in a context without it).
     """
