@@ -18,7 +18,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 help:
 	@echo "make demo   install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   install and run the whole test suite (lint, migrations check, pytest)"
-	@echo "make screenshots  the browser tests, saving a screenshot of every page they check to tests/e2e/screenshots/"
+	@echo "make screenshots  the browser tests, saving a screenshot of each page and step they look at to tests/e2e/screenshots/"
 	@echo "make test-dump  the test database's starting point, made again after a change to a migration"
 	@echo "make bench  hot pages at 1x and 10x seed_demo --scale data against their targets (exit 1 if one misses)"
 	@echo "make worker the task worker beside the demo (runs what manage.py daily_jobs enqueues; e-mails to the console)"
@@ -58,6 +58,9 @@ test:
 	.venv/bin/pytest
 
 screenshots:
+	scripts/system-deps.sh test
+	$(MAKE) messages
+	rm -rf tests/e2e/screenshots
 	E2E_SCREENSHOTS=1 .venv/bin/pytest tests/e2e
 
 # The test database's starting point (tests/template_database.py): make it again after a change to a migration.

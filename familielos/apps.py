@@ -3,12 +3,6 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _forget_permission_names(**kwargs):
-    from familielos import backends
-
-    backends.permission_names.cache_clear()
-
-
 class FamilielosConfig(AppConfig):
     name = "familielos"
     verbose_name = _("Organisation and audit")
@@ -23,5 +17,3 @@ class FamilielosConfig(AppConfig):
 
         # Permissions exist only after every app has migrated, so roles are synced after migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="familielos.sync_roles")
-        # A migrate or flush may make the permission rows again with new ids.
-        post_migrate.connect(_forget_permission_names, dispatch_uid="familielos.forget_permission_names")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 
@@ -39,49 +40,42 @@ class OneQueryModelBackend(ModelBackend):
 
 
 def load_permissions_and_groups(user) -> None:
-    """Set `user._perm_cache` ("app.codename") and `user._group_names`, from one query of the link tables; the
-    permissions' names come from `permission_names`.
+    """Set `user._perm_cache` ("app.codename") and `user._group_names`, from one query.
 
     Every request reads them (the role in the page header, the family-login check), so the query is plain SQL: the
-    ORM took over a millisecond to build its union, and joining the permissions and content types in it cost more
-    to plan than to run.
+    ORM took over a millisecond to build it as a union of two querysets, most of what it cost.
     """
-    groups, permission_ids = set(), set()
+    groups, perms = set(), set()
     with connection.cursor() as cursor:
         cursor.execute(_permissions_and_groups_sql(), [user.pk, user.pk])
-        for group_name, permission in cursor.fetchall():
+        for group_name, app_label, codename in cursor.fetchall():
             if group_name is not None:
                 groups.add(group_name)
-            if permission is not None:
-                permission_ids.add(permission)
-    names = permission_names()
-    if not permission_ids <= names.keys():
-        permission_names.cache_clear()
-        names = permission_names()
-    user._perm_cache = set(names.values()) if user.is_superuser else {names[pk] for pk in permission_ids}
+            if codename is not None:
+                perms.add(f"{app_label}.{codename}")
+    if user.is_superuser:
+        perms = {f"{app}.{code}" for app, code in Permission.objects.values_list("content_type__app_label", "codename")}
+    user._perm_cache = perms
     user._group_names = groups
 
 
 @functools.cache
 def _permissions_and_groups_sql() -> str:
-    user_groups = get_user_model().groups.through._meta.db_table
+    """The user's groups with their permissions, then the user's own permissions (the user's id twice)."""
+    user_model = get_user_model()
+    user_groups = user_model.groups.through._meta.db_table
     group_permissions = Group.permissions.through._meta.db_table
-    user_permissions = get_user_model().user_permissions.through._meta.db_table
+    user_permissions = user_model.user_permissions.through._meta.db_table
+    permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
     return (
-        f"SELECT grp.name, granted.permission_id FROM {user_groups} membership "
+        f"SELECT grp.name, kind.app_label, perm.codename FROM {user_groups} membership "
         f"JOIN {Group._meta.db_table} grp ON grp.id = membership.group_id "
         f"LEFT JOIN {group_permissions} granted ON granted.group_id = grp.id "
+        f"LEFT JOIN {permission} perm ON perm.id = granted.permission_id "
+        f"LEFT JOIN {content_type} kind ON kind.id = perm.content_type_id "
         "WHERE membership.user_id = %s "
-        f"UNION ALL SELECT NULL, permission_id FROM {user_permissions} WHERE user_id = %s"
+        f"UNION ALL SELECT NULL, kind.app_label, perm.codename FROM {user_permissions} own "
+        f"JOIN {permission} perm ON perm.id = own.permission_id "
+        f"JOIN {content_type} kind ON kind.id = perm.content_type_id "
+        "WHERE own.user_id = %s"
     )
-
-
-@functools.cache
-def permission_names() -> dict[int, str]:
-    """Every model permission's "app.codename" by its id, read once per process.
-
-    The rows change only by a migrate, or a flush (a test's) that makes them again with new ids: post_migrate clears
-    this (familielos.apps), and a load that meets an id it does not know reads them again.
-    """
-    rows = Permission.objects.values_list("pk", "content_type__app_label", "codename")
-    return {pk: f"{app_label}.{codename}" for pk, app_label, codename in rows}

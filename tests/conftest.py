@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import escape
 from pytest_django.plugin import blocking_manager_key
 
-from familielos import backends, once
+from familielos import once
 from tests import factories, template_database
 from tests.perf.database import comment_on_database, migrations_fingerprint
 
@@ -31,8 +31,6 @@ def install_default_data() -> None:
     defaults.install(Instrument, FactorGroup, Factor)
     importlib.import_module("cases.migrations.0003_default_letters").add_letters(apps, None)
     importlib.import_module("familieteam.migrations.0002_default_life_areas").install(apps, None)
-    # What a process reads once (the flush cleared it): read here, not inside a test that counts its queries.
-    backends.permission_names()
 
 
 def _database_note(name: str) -> str:
