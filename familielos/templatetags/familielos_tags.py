@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from familielos import http, once, roles
@@ -53,6 +54,13 @@ AUDITED_OBJECTS = {
 @register.filter
 def audited_object(value):
     return AUDITED_OBJECTS.get(value, value)
+
+
+@register.filter
+def break_after_slashes(value):
+    """The text escaped, with a line break allowed after each slash: in a narrow column "Skule/barnehage" wraps after
+    the slash, not inside a word (a browser does not break there by itself)."""
+    return mark_safe(escape(value).replace("/", "/<wbr>"))  # noqa: S308 - escaped first; only <wbr> is added
 
 
 @register.simple_tag

@@ -264,6 +264,20 @@ def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_ar
     screenshot(page, "canvas-phone-focus")
     assert covered["cell"] >= covered["area"] - 1, covered
     assert covered["right"] <= covered["box"] + 1, covered
+    # "Skole/barnehage" in the narrow column wraps after the slash: each word stays on one line.
+    for word in ("Skole", "barnehage"):
+        lines = page.evaluate(
+            """(word) => {
+                const area = [...document.querySelectorAll('.canvas-area')].find(el => el.textContent.includes(word));
+                const text = [...area.childNodes].find(node => node.nodeType === 3 && node.textContent.includes(word));
+                const range = document.createRange();
+                range.setStart(text, text.textContent.indexOf(word));
+                range.setEnd(text, text.textContent.indexOf(word) + word.length);
+                return range.getClientRects().length;
+            }""",
+            word,
+        )
+        assert lines == 1, word
 
 
 def test_canvas_page__a_cell_far_down__has_the_column_headings_above_it(page, meeting, screenshot):
