@@ -269,18 +269,16 @@ def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_ar
 def test_canvas_page__on_a_phone__a_life_area_wraps_after_its_slash_not_inside_a_word(page, meeting):
     page.set_viewport_size({"width": 390, "height": 844})
     _log_in_and_open(page, meeting.team.case.familielos, meeting)
-    expect(page.get_by_role("rowheader", name="Skole/barnehage")).to_be_visible()
-    lines = page.evaluate(
-        """() => {
-            const area = [...document.querySelectorAll('.canvas-area')].find(el => el.textContent.includes('/'));
-            return ['Skole', 'barnehage'].map(word => {
-                const text = [...area.childNodes].find(node => node.nodeType === 3 && node.textContent.includes(word));
-                const range = document.createRange();
-                range.setStart(text, text.textContent.indexOf(word));
-                range.setEnd(text, text.textContent.indexOf(word) + word.length);
-                return [...range.getClientRects()].map(rect => Math.round(rect.top));
-            });
-        }"""
+    area = page.get_by_role("rowheader", name="Skole/barnehage")
+    expect(area).to_be_visible()
+    lines = area.evaluate(
+        """(area) => ['Skole', 'barnehage'].map(word => {
+            const text = [...area.childNodes].find(node => node.nodeType === 3 && node.textContent.includes(word));
+            const range = document.createRange();
+            range.setStart(text, text.textContent.indexOf(word));
+            range.setEnd(text, text.textContent.indexOf(word) + word.length);
+            return [...range.getClientRects()].map(rect => Math.round(rect.top));
+        })"""
     )
     assert [len(rects) for rects in lines] == [1, 1], lines  # each word on one line
     assert lines[0][0] < lines[1][0], lines  # "barnehage" on the line below "Skole/"
