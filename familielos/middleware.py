@@ -194,7 +194,7 @@ class FamilyLoginConfinementMiddleware:
     # Namespaces and URL names a family login may open beside the portal: the self-assessment for parents is open to
     # everyone, a parent signed in to the family's pages too.
     OPEN_NAMESPACES = frozenset({"portal", "selfassessment"})
-    OPEN_NAMES = frozenset({"logout", "set_language", "healthz", "favicon"})
+    OPEN_NAMES = frozenset({"logout", "set_language", "healthz", "favicon", "still_here"})
     # Pages that send a signed-in family login to its own start page instead.
     TO_PORTAL = frozenset({"home", "login"})
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("aktiv/", views.still_here, name="still_here"),
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

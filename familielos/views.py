@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from familielos import audit, http, outage
 from familielos.forms import AuditFilterForm
@@ -38,6 +38,16 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_required
+@require_POST
+def still_here(request):
+    """The person is still working in a page (static/js/activity.js): typing a long text into a form sends no request
+    of its own, and the session's idle expiry would end it before the form is sent, losing the text. Answering here
+    pushes the expiry forward (SessionRefreshMiddleware). A signed-out person gets the login redirect, which the
+    page reads as "signed out" and says so while the text is still in the form. Nothing is read or logged."""
+    return HttpResponse(status=204)
 
 
 @require_GET

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,13 @@ def break_after_slashes(value):
     the slash, not inside a word (a browser does not break there by itself)."""
     # Escaped first (no entity holds a slash), so the only markup in the result is the <wbr> added here.
     return mark_safe(escape(value).replace("/", "/<wbr>"))
+
+
+@register.simple_tag
+def still_here_every() -> int:
+    """At most how often, in seconds, a page that is worked in says so (familielos.views.still_here): a sixth of the
+    idle expiry, five minutes of thirty, so a person typing in a form for longer is not signed out meanwhile."""
+    return max(1, settings.SESSION_COOKIE_AGE // 6)
 
 
 @register.simple_tag
