@@ -43,10 +43,8 @@ def healthz(request):
 @login_required
 @require_POST
 def still_here(request):
-    """The person is still working in a page (static/js/activity.js): typing a long text into a form sends no request
-    of its own, and the session's idle expiry would end it before the form is sent, losing the text. Answering here
-    pushes the expiry forward (SessionRefreshMiddleware). A signed-out person gets the login redirect, which the
-    page reads as "signed out" and says so while the text is still in the form. Nothing is read or logged."""
+    """The person is still working in a page (static/js/still_here.js): the idle expiry moves on, as for any request
+    of theirs (SessionRefreshMiddleware). Reads and logs nothing."""
     return HttpResponse(status=204)
 
 
@@ -80,7 +78,9 @@ def permission_denied(request, exception=None):
 
 def csrf_failure(request, reason=""):
     """A readable page when a form is stale, instead of Django's debug text; for htmx a notice put before the form,
-    which keeps what was typed (familielos.http.not_saved)."""
+    which keeps what was typed (familielos.http.not_saved). A refused post does not keep the session alive
+    (SessionRefreshMiddleware): only a post with the page's token does, as a person's own."""
+    request.is_background = True
     if request.htmx:
         return http.not_saved(
             title=_("The form has expired"),

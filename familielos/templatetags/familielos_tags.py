@@ -67,8 +67,8 @@ def break_after_slashes(value):
 
 @register.simple_tag
 def still_here_every() -> int:
-    """At most how often, in seconds, a page that is worked in says so (familielos.views.still_here): a sixth of the
-    idle expiry, five minutes of thirty, so a person typing in a form for longer is not signed out meanwhile."""
+    """At most how often, in seconds, a page worked in says so (static/js/still_here.js): a sixth of the idle expiry,
+    five minutes of thirty; never more often than every second (a test's idle expiry of a few seconds)."""
     return max(1, settings.SESSION_COOKIE_AGE // 6)
 
 

@@ -1,7 +1,6 @@
 """Sessions: the idle expiry moves forward with use, but the session row is written at most once a minute."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -9,7 +8,6 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import Level
 from tests import factories
@@ -18,22 +16,6 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 IDLE = timedelta(seconds=settings.SESSION_COOKIE_AGE)
-
-
-class Clock:
-    def __init__(self):
-        self.now = timezone.now()
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-@pytest.fixture
-def clock():
-    """Django's idea of now (session expiry, the refresh stamp), moved forward by the test."""
-    frozen = Clock()
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: frozen.now):
-        yield frozen
 
 
 @pytest.fixture
