@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from cases import access, actions, baton, workflow
+from cases import access, actions, baton, selectors, workflow
 from cases.models import Baton, Case, Handover, HandoverStatus, Level
 from familielos import roles
 from familielos.errors import Refused
@@ -345,6 +345,29 @@ def test_baton_context__what_each_person_may_do(level2, staff, colleague, django
         colleague.get_full_name(),
     )
     assert (theirs["can_hand_over"], theirs["can_cancel"], theirs["is_asked"]) == (False, False, True)
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name"), [("", ""), ("Kari", ""), ("", "Nordmann"), ("  Kari ", " Nordmann  ")]
+)
+def test_baton_context__names__read_as_the_pages_name_people(level2, staff, colleague, first_name, last_name):
+    """The page's row reads the names in SQL (baton_annotations): as roles.display_name says them, the username
+    when a person has no name."""
+    for person in (staff, colleague):
+        person.first_name, person.last_name = first_name, last_name
+        person.save()
+    ask(level2, colleague)
+    family = access.family_or_404(staff, level2.family_id, with_change=True)
+    _family, case = selectors.family_page_or_404(staff, level2.family_id)
+
+    context = baton.baton_context(staff, family, case=case, row=case)
+
+    assert context["baton"].holder_name == roles.display_name(staff)
+    assert (context["pending"].from_name, context["pending"].to_name, context["pending"].requested_name) == (
+        roles.display_name(staff),
+        roles.display_name(colleague),
+        roles.display_name(staff),
+    )
 
 
 def test_baton_context__times__are_the_stored_moments(level2, staff, colleague):
