@@ -54,8 +54,7 @@ def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Fami
 
 @functools.cache
 def _covering_team_sql(column: str) -> str:
-    """The SQL of `_covering_team`, reading the team's `column`, for the case whose opening unit is in {0} and whose
-    id is in {1}."""
+    """The SQL of `_covering_team`, reading the team's `column`, for the case %(case)s opened by the unit %(unit)s."""
     teams, covers = Ressursteam._meta.db_table, Ressursteam.covers.through._meta.db_table
 
     def first_team_covering(units: str) -> str:
@@ -66,18 +65,20 @@ def _covering_team_sql(column: str) -> str:
 
     screened_units = (
         f"SELECT screening.unit_id FROM {Submission._meta.db_table} screening "
-        f"JOIN {Case.children.through._meta.db_table} child ON child.person_id = screening.child_id "
-        "WHERE child.case_id = {1}"
+        f"JOIN {Case.children.through._meta.db_table} named ON named.person_id = screening.child_id "
+        "WHERE named.case_id = %(case)s"
     )
-    return f"COALESCE(({first_team_covering('{0}')}), ({first_team_covering(screened_units)}))"
+    return f"COALESCE(({first_team_covering('%(unit)s')}), ({first_team_covering(screened_units)}))"
 
 
 def _covering_team(field: str) -> CorrelatedSQL:
     """The ressursteam covering the case's kindergarten or school: the unit that opened the case, else the unit of
-    a screening of its children (the first team by name, as `teams.selectors.ressursteam_for_unit` chooses).
-    Written as SQL: the family page's case query carries it, and the ORM took 3 ms to build and compile it."""
-    model_field = Ressursteam._meta.pk if field == "pk" else Ressursteam._meta.get_field(field)
-    return CorrelatedSQL(_covering_team_sql(model_field.column), F("opened_unit_id"), F("pk"), output_field=model_field)
+    a screening of its children (the first team by name, as `teams.selectors.ressursteam_for_unit` chooses). As SQL
+    (CorrelatedSQL): every family page's case query carries it."""
+    model_field = Ressursteam._meta.get_field(field)
+    return CorrelatedSQL(
+        _covering_team_sql(model_field.column), unit=F("opened_unit_id"), case=F("pk"), output_field=model_field
+    )
 
 
 def _cases(actor=None) -> QuerySet[Case]:
@@ -164,7 +165,7 @@ def covering_ressursteam(case: Case | None) -> Ressursteam | None:
     """The ressursteam covering the child's kindergarten or school, with its services."""
     if case is None:
         return None
-    team_id = Case.objects.filter(pk=case.pk).annotate(team=_covering_team("pk")).values("team")
+    team_id = Case.objects.filter(pk=case.pk).annotate(team=_covering_team("id")).values("team")
     return Ressursteam.objects.filter(pk__in=team_id).prefetch_related("units").first()
 
 

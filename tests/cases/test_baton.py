@@ -350,24 +350,34 @@ def test_baton_context__what_each_person_may_do(level2, staff, colleague, django
 @pytest.mark.parametrize(
     ("first_name", "last_name"), [("", ""), ("Kari", ""), ("", "Nordmann"), ("  Kari ", " Nordmann  ")]
 )
-def test_baton_context__names__read_as_the_pages_name_people(level2, staff, colleague, first_name, last_name):
-    """The page's row reads the names in SQL (baton_annotations): as roles.display_name says them, the username
-    when a person has no name."""
-    for person in (staff, colleague):
+def test_family_page_row__baton_and_handover__name_each_person_as_pages_do(
+    level2, staff, colleague, team, first_name, last_name
+):
+    """The family page's case row reads the baton and the handover waiting in SQL (baton_annotations): each person
+    by their own name as roles.display_name gives it (the username when they have none), and this family's, not
+    another's."""
+    leader = factories.ressursteam_member(team, username="leiar-vik")
+    leader.groups.add(factories.Group.objects.get(name=roles.LEADER))
+    for person in (staff, colleague, leader):
         person.first_name, person.last_name = first_name, last_name
         person.save()
-    ask(level2, colleague)
-    family = access.family_or_404(staff, level2.family_id, with_change=True)
-    _family, case = selectors.family_page_or_404(staff, level2.family_id)
+    other, *_ = factories.case_at(
+        Level.RESSURSTEAM, opener=factories.unit_staff(username="laerer-berg"), team=team, family_name="Familien Berg"
+    )
+    ask(other, factories.ressursteam_member(team))
+    ask(level2, colleague, actor=leader)
+    family, case = selectors.family_page_or_404(staff, level2.family_id)
 
     context = baton.baton_context(staff, family, case=case, row=case)
 
-    assert context["baton"].holder_name == roles.display_name(staff)
-    assert (context["pending"].from_name, context["pending"].to_name, context["pending"].requested_name) == (
+    assert (context["baton"].holder_id, context["baton"].holder_name) == (staff.pk, roles.display_name(staff))
+    pending = context["pending"]
+    assert (pending.from_name, pending.to_name, pending.requested_name) == (
         roles.display_name(staff),
         roles.display_name(colleague),
-        roles.display_name(staff),
+        roles.display_name(leader),
     )
+    assert (pending.to_user_id, pending.requested_by_id) == (colleague.pk, leader.pk)
 
 
 def test_baton_context__times__are_the_stored_moments(level2, staff, colleague):

@@ -491,6 +491,26 @@ def test_family_detail__no_unit_on_the_case__names_the_team_covering_the_screene
     assert "Ressursteam Sør" in response.text
 
 
+def test_family_detail__a_unit_on_the_case_and_a_screened_unit__names_the_team_of_the_unit_on_the_case(
+    staff, staff_client
+):
+    from screening.models import Instrument, Submission
+
+    school, _team = _covered_school(staff)
+    kindergarten = factories.ServiceUnitFactory(name="Vestbygd barnehage")
+    factories.RessursteamFactory(name="Ressursteam Aust").covers.add(kindergarten)
+    staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "unit": school.pk})
+    case = Family.objects.get(name="Familien Berg").cases.get()
+    Submission.objects.create(
+        instrument=Instrument.objects.first(), unit=kindergarten, child=case.children.get(), created_by=staff
+    )
+
+    response = staff_client.get(case.family.get_absolute_url())
+
+    assert "Ressursteam Vest" in response.text
+    assert "Ressursteam Aust" not in response.text
+
+
 def test_consent_new__team_box__ticks_every_service_in_the_covering_team(staff, staff_client):
     school, team = _covered_school(staff)
     staff_client.post(reverse("cases:family_new"), {**GOOD_FAMILY, "unit": school.pk})
