@@ -79,9 +79,9 @@ def once_token():
 
 
 @register.simple_tag(takes_context=True)
-def language_next(context) -> str:
-    """Where the language switch returns to: this page, or on the answer to a sent form (an address that may take
-    only posts) the page the form was on."""
+def return_path(context) -> str:
+    """Where the language switch, or a sign-in from the page, returns to: this page, or on the answer to a sent form
+    (an address that may take only posts) the page the form was on."""
     request = context["request"]
     if request.method == "GET":
         return request.get_full_path()

@@ -3,6 +3,7 @@ form does not outlast the session: the answer moves the idle expiry on; a signed
 which the page reads as "signed out"."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -93,3 +94,9 @@ def test_still_here__the_familys_own_login__may_use_it(clock, family):
 def test_page__only_signed_in__carries_the_script(staff_client, client):
     assert "js/still_here.js" in staff_client.get(reverse("cases:family_list")).text
     assert "js/still_here.js" not in client.get(reverse("login")).text
+
+
+def test_page__the_signed_out_notices_sign_in__leads_back_to_the_page(staff_client, family):
+    page = staff_client.get(family.get_absolute_url()).text
+
+    assert f'href="{reverse("login")}?next={quote(family.get_absolute_url())}"' in page
