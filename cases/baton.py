@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, JSONField, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
+from django.db.models import Count, F, JSONField, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,12 +58,6 @@ def may_hand_over(user, family: Family, *, holder_id: int, case: Case | None) ->
         return False
     can_change = getattr(family, "can_change", None)
     return can_change if can_change is not None else access.can(user, family, access.CHANGE)
-
-
-def _display_name(user_field: str):
-    """A user's name as pages show it (roles.display_name), as an ORM expression: the full name, or the username."""
-    full = Trim(Concat(f"{user_field}__first_name", Value(" "), f"{user_field}__last_name"))
-    return Coalesce(NullIf(full, Value("")), f"{user_field}__username")
 
 
 def _name_sql(alias: str) -> str:
@@ -342,12 +336,25 @@ def pending_by_family(family_ids: Iterable[int]) -> dict[int, Handover]:
     return {handover.family_id: handover for handover in pending.select_related("to_user")}
 
 
+@functools.cache
+def _waiting_row_sql() -> str:
+    """The SQL of a handover on the start page's desk: its family %(family)s (id, name), and who asks, %(from_user)s."""
+    return (
+        "SELECT jsonb_build_object('family_id', family.id, 'family_name', family.name, "
+        f"'from_name', {_name_sql('from_user')}) "
+        f"FROM {Family._meta.db_table} family, {User._meta.db_table} from_user "
+        "WHERE family.id = %(family)s AND from_user.id = %(from_user)s"
+    )
+
+
 def desk_context(user) -> dict:
     """What the start page shows, in one query: the handovers waiting for `user` (family id and name, and who asks)
     and how many families they hold the baton for."""
     held = held_batons(user).order_by().values("holder").annotate(count=Count("pk")).values("count")
     waiting = waiting_for(user).values(
-        json=JSONObject(family_id="family_id", family_name="family__name", from_name=_display_name("from_user"))
+        json=CorrelatedSQL(
+            _waiting_row_sql(), family=F("family_id"), from_user=F("from_user_id"), output_field=JSONField()
+        )
     )
     row = (
         User.objects.filter(pk=user.pk)

@@ -353,9 +353,9 @@ def test_baton_context__what_each_person_may_do(level2, staff, colleague, django
 def test_family_page_row__baton_and_handover__name_each_person_as_pages_do(
     level2, staff, colleague, team, first_name, last_name
 ):
-    """The family page's case row reads the baton and the handover waiting in SQL (baton_annotations): each person
-    by their own name as roles.display_name gives it (the username when they have none), and this family's, not
-    another's."""
+    """The family page's case row reads the baton and the handover waiting in SQL (baton_annotations), and the start
+    page's desk its handovers (desk_context): each person by their name as roles.display_name gives it (the username
+    when they have none), and this family's, not another's."""
     leader = factories.ressursteam_member(team, username="leiar-vik")
     leader.groups.add(factories.Group.objects.get(name=roles.LEADER))
     for person in (staff, colleague, leader):
@@ -378,6 +378,10 @@ def test_family_page_row__baton_and_handover__name_each_person_as_pages_do(
         roles.display_name(leader),
     )
     assert (pending.to_user_id, pending.requested_by_id) == (colleague.pk, leader.pk)
+    # The start page's desk names the one who holds it the same way.
+    assert baton.desk_context(colleague)["waiting"] == [
+        {"family_id": family.pk, "family_name": family.name, "from_name": roles.display_name(staff)}
+    ]
 
 
 def test_baton_context__times__are_the_stored_moments(level2, staff, colleague):
