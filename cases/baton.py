@@ -338,7 +338,8 @@ def pending_by_family(family_ids: Iterable[int]) -> dict[int, Handover]:
 
 @functools.cache
 def _waiting_row_sql() -> str:
-    """The SQL of a handover on the start page's desk: its family %(family)s (id, name), and who asks, %(from_user)s."""
+    """The SQL of a handover on the start page's desk: its family %(family)s (id, name), and who holds the baton now,
+    %(from_user)s."""
     return (
         "SELECT jsonb_build_object('family_id', family.id, 'family_name', family.name, "
         f"'from_name', {_name_sql('from_user')}) "
@@ -348,7 +349,7 @@ def _waiting_row_sql() -> str:
 
 
 def desk_context(user) -> dict:
-    """What the start page shows, in one query: the handovers waiting for `user` (family id and name, and who asks)
+    """What the start page shows, in one query: the handovers waiting for `user` (family id and name, and who holds it)
     and how many families they hold the baton for."""
     held = held_batons(user).order_by().values("holder").annotate(count=Count("pk")).values("count")
     waiting = waiting_for(user).values(

@@ -364,7 +364,7 @@ def test_family_page_row__baton_and_handover__name_each_person_as_pages_do(
     other, *_ = factories.case_at(
         Level.RESSURSTEAM, opener=factories.unit_staff(username="laerer-berg"), team=team, family_name="Familien Berg"
     )
-    ask(other, factories.ressursteam_member(team))
+    ask(other, colleague)
     ask(level2, colleague, actor=leader)
     family, case = selectors.family_page_or_404(staff, level2.family_id)
 
@@ -378,9 +378,12 @@ def test_family_page_row__baton_and_handover__name_each_person_as_pages_do(
         roles.display_name(leader),
     )
     assert (pending.to_user_id, pending.requested_by_id) == (colleague.pk, leader.pk)
-    # The start page's desk names the one who holds it the same way.
+    # The start page's desk names the one who holds each family's baton the same way, the oldest asked first.
+    berg = {"family_id": other.family_id, "family_name": "Familien Berg"}
+    vik = {"family_id": family.pk, "family_name": family.name}
     assert baton.desk_context(colleague)["waiting"] == [
-        {"family_id": family.pk, "family_name": family.name, "from_name": roles.display_name(staff)}
+        {**berg, "from_name": roles.display_name(other.opened_by)},
+        {**vik, "from_name": roles.display_name(staff)},
     ]
 
 
