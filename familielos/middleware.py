@@ -61,8 +61,9 @@ class SessionRefreshMiddleware:
 
 
 def background(view):
-    """For a view a page calls by itself (a poll every few seconds): its requests are not the person's activity, so
-    a page left open does not keep the session alive past its idle expiry."""
+    """For a view a page calls by itself (a poll every few seconds), or one that refuses what was sent (a stale form):
+    its requests are not the person's activity, so a page left open does not keep the session alive past its idle
+    expiry."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):

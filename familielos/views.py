@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from familielos import audit, http, outage
 from familielos.forms import AuditFilterForm
+from familielos.middleware import background
 from familielos.models import AccessEvent
 
 
@@ -76,11 +77,11 @@ def permission_denied(request, exception=None):
     return render(request, template, status=403)
 
 
+@background
 def csrf_failure(request, reason=""):
     """A readable page when a form is stale, instead of Django's debug text; for htmx a notice put before the form,
-    which keeps what was typed (familielos.http.not_saved). A refused post does not keep the session alive
-    (SessionRefreshMiddleware): only a post with the page's token does, as a person's own."""
-    request.is_background = True
+    which keeps what was typed (familielos.http.not_saved). A refused post is no activity that keeps the session
+    alive (`background`)."""
     if request.htmx:
         return http.not_saved(
             title=_("The form has expired"),
