@@ -8,6 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -15,7 +16,7 @@ from cases.models import ActionPoint, ActionStatus, Level
 from familieteam import workflow
 from familieteam.models import Column, Evaluation, EvaluationResult, LifeArea, MeetingStatus
 from tests import factories
-from tests.e2e.helpers import OVERVIEW, log_in, pdf_text
+from tests.e2e.helpers import pdf_text, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -77,9 +78,8 @@ def meeting(default_data):
     )
 
 
-def _log_in_and_open(page: Page, user, meeting) -> None:
-    log_in(page, user)
-    page.goto(meeting.get_absolute_url())
+def _sign_in_and_open(page: Page, user, meeting) -> None:
+    sign_in(page, user, meeting.get_absolute_url())
     expect(page.get_by_role("heading", level=1, name=re.compile("Samtaleduk 2"))).to_be_visible()
 
 
@@ -100,8 +100,7 @@ def test_familielos_runs_a_meeting_while_a_member_watches_the_canvas(new_page, m
     member_user = team.members.get(user__isnull=False).user
     los_page, member_page = new_page(), new_page()
     # The familielos starts from the desk: today's meeting is there, one click from the family's team.
-    log_in(los_page, los)
-    los_page.get_by_role("navigation").get_by_role("link", name=OVERVIEW).click()
+    sign_in(los_page, los, reverse("home"))
     check_page(los_page, "desk")
     los_page.get_by_role("link", name=re.compile(r"^(Familieteam) – Familien Lie$")).click()
     expect(los_page.get_by_role("heading", level=1, name=re.compile("Familien Lie"))).to_be_visible()
@@ -111,7 +110,7 @@ def test_familielos_runs_a_meeting_while_a_member_watches_the_canvas(new_page, m
     ).first.click()
     expect(los_page.get_by_role("heading", level=1, name=re.compile("Samtaleduk 2"))).to_be_visible()
     check_page(los_page, "canvas")
-    _log_in_and_open(member_page, member_user, meeting)
+    _sign_in_and_open(member_page, member_user, meeting)
 
     # The familielos writes; the member's browser shows it within a few seconds, without reloading.
     text = "Kari tek skulebussen sjølv tre dagar i veka."
@@ -170,8 +169,8 @@ def test_canvas_page__two_saves_of_one_cell__the_second_keeps_theirs_with_one_cl
     los_page, member_page = new_page(), new_page()
     for page in (los_page, member_page):
         page.set_viewport_size({"width": 1280, "height": 720})
-    _log_in_and_open(los_page, meeting.team.case.familielos, meeting)
-    _log_in_and_open(member_page, member_user, meeting)
+    _sign_in_and_open(los_page, meeting.team.case.familielos, meeting)
+    _sign_in_and_open(member_page, member_user, meeting)
     # The member's canvas hears of no change, so their save is made from the version before the familielos's.
     member_page.route(re.compile(r"/endringar/"), lambda route: route.abort())
 
@@ -192,7 +191,7 @@ def test_canvas_page__two_saves_of_one_cell__the_second_keeps_theirs_with_one_cl
 def test_canvas_page__at_1280_px__only_the_canvas_scrolls_sideways(page, meeting, screenshot):
     """The canvas scrolls inside its own box, the life areas kept in view; the page itself never gets wider than the
     window (the cells' visually hidden labels once widened it to 1632 px)."""
-    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    _sign_in_and_open(page, meeting.team.case.familielos, meeting)
 
     widths = page.evaluate(
         "() => ({page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,"
@@ -205,7 +204,7 @@ def test_canvas_page__at_1280_px__only_the_canvas_scrolls_sideways(page, meeting
 
 
 def test_canvas_page__leaving_before_a_cell_is_saved__the_browser_asks_first(page, meeting):
-    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    _sign_in_and_open(page, meeting.team.case.familielos, meeting)
     # The autosave waits a second after the last key: leaving at once would lose the text.
     page.get_by_label(SCHOOL_NOW).press_sequentially("Kari les kvar dag")
 
@@ -214,6 +213,9 @@ def test_canvas_page__leaving_before_a_cell_is_saved__the_browser_asks_first(pag
 
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()
+    # Staying keeps the text, and the autosave then saves it: nothing is left for the browser to ask about.
+    cell = page.locator(".cell", has=page.get_by_label(SCHOOL_NOW))
+    expect(cell.locator(".cell-state")).to_have_text(SAVED)
 
 
 NOT_SAVED_CELL = re.compile(r"^(Ikke lagret: du har ikke lenger|Not saved: you no longer have)", IC)
@@ -223,7 +225,7 @@ def test_canvas_page__a_member_taken_off_the_team_while_typing__the_cell_says_no
     page, meeting, screenshot
 ):
     member = meeting.team.members.exclude(user=None).get()
-    _log_in_and_open(page, member.user, meeting)
+    _sign_in_and_open(page, member.user, meeting)
     cell = page.get_by_label(SCHOOL_NOW)
     cell.press_sequentially("Kari les kvar dag")
     expect(page.get_by_text(SAVED).first).to_be_visible()
@@ -244,7 +246,7 @@ def test_canvas_page__a_member_taken_off_the_team_while_typing__the_cell_says_no
 def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_areas(page, meeting, screenshot):
     """The life areas stay in view as the canvas scrolls sideways; on a phone they must not cover the cell in focus."""
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    _sign_in_and_open(page, meeting.team.case.familielos, meeting)
     first = page.locator(".cell-text").first
     first.focus()
     for _ in range(6):
@@ -268,7 +270,7 @@ def test_canvas_page__on_a_phone__a_cell_reached_by_tab_is_not_under_the_life_ar
 
 def test_canvas_page__on_a_phone__a_life_area_wraps_after_its_slash_not_inside_a_word(page, meeting):
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    _sign_in_and_open(page, meeting.team.case.familielos, meeting)
     area = page.get_by_role("rowheader", name="Skole/barnehage")
     expect(area).to_be_visible()
     lines = area.evaluate(
@@ -288,7 +290,7 @@ def test_canvas_page__a_cell_far_down__has_the_column_headings_above_it(page, me
     """A row is taller than a third of a laptop's screen: deep in the canvas the column headings stay in view above
     the cell in focus, as the life areas stay beside it."""
     page.set_viewport_size({"width": 1280, "height": 800})
-    _log_in_and_open(page, meeting.team.case.familielos, meeting)
+    _sign_in_and_open(page, meeting.team.case.familielos, meeting)
     cells = page.locator(".cell-text")
     cells.nth(cells.count() - 3).focus()
     where = page.evaluate(

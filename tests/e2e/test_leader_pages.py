@@ -59,8 +59,8 @@ from tests.e2e.helpers import (
     case_section,
     cases_opened_in,
     level,
-    log_in,
     pdf_text,
+    sign_in,
     step,
     trail_heading,
     version,
@@ -99,7 +99,7 @@ def test_instrument_editor__draft_edit_and_publish_version_2__version_1_stays_re
 ):
     version_1 = Instrument.objects.get(audience=Audience.STAFF, age_group="barneskole", version=1)
     old_weight = version_1.factors.get(label=CHANGED_FACTOR).weight
-    log_in(page, leader)
+    sign_in(page, leader, reverse("home"))
     nav_link(page, SCREENING_TOOL).click()
     versions = page.get_by_role("table", name=STAFF_PRIMARY_SCHOOL)
     expect(versions.get_by_role("row")).to_have_count(2)  # the header row and version 1
@@ -171,7 +171,7 @@ def test_instrument_editor__draft_edit_and_publish_version_2__version_1_stays_re
 def test_letter_template_editor__empty_subject_then_valid__summary_links_and_preview_shows_subject(
     page, check_page, leader, default_data, tmp_path
 ):
-    log_in(page, leader)
+    sign_in(page, leader, reverse("home"))
     nav_link(page, LETTERS).click()
     check_page(page, "letter-list")
     page.get_by_role("link", name=EDIT_LETTER).click()
@@ -215,12 +215,12 @@ def test_access_log__staff_viewed_family__listed_filtered_and_trail_by_number_wi
     factories.open_case(opener=colleague, family_name="Familien Berg", child_name="Nora")
     for user, name in ((staff, family.name), (colleague, "Familien Berg")):
         staff_page = new_page()
-        log_in(staff_page, user)
+        sign_in(staff_page, user, reverse("cases:family_list"))
         staff_page.get_by_role("link", name=name).click()
         expect(staff_page.get_by_role("heading", level=1, name=name)).to_be_visible()
 
     page = new_page()
-    log_in(page, leader)
+    sign_in(page, leader, reverse("home"))
     nav_link(page, ACCESS_LOG).click()
     events = page.get_by_role("table")
     viewed = events.get_by_role("row").filter(has=page.get_by_role("cell", name=staff.username, exact=True))
@@ -259,8 +259,7 @@ def test_access_log__staff_viewed_family__listed_filtered_and_trail_by_number_wi
 
 
 def test_language__staff_switches_to_nynorsk_and_back__family_page_follows(page, check_page, staff, family):
-    log_in(page, staff)
-    page.goto(family.get_absolute_url())
+    sign_in(page, staff, family.get_absolute_url())
     expect(page.locator("html")).to_have_attribute("lang", "nb")
     expect(page.get_by_role("heading", level=2, name="Personer", exact=True)).to_be_visible()
 
@@ -291,8 +290,7 @@ def test_language__staff_switches_to_nynorsk_and_back__family_page_follows(page,
 
 
 def test_case_step__keyboard_only__opens_submits_and_keeps_the_case_section(page, check_page, staff, family):
-    log_in(page, staff)
-    page.goto(family.get_absolute_url())
+    sign_in(page, staff, family.get_absolute_url())
     case = case_section(page)
     expect(bti_level(case)).to_have_text(level(0))
     disclosure = step(case, TO_LEVEL_1)
@@ -345,7 +343,7 @@ def test_pilot_figures__from_the_menu__counts_without_names_and_another_year(pag
     Case.objects.filter(family=family).update(opened_at=cutoff - timedelta(days=20))
     old = factories.open_case(family_name="Familien Fjor", child_name="Ivar")
     Case.objects.filter(pk=old.pk).update(opened_at=old.opened_at.replace(year=latest - 1, month=6, day=15))
-    log_in(page, leader)
+    sign_in(page, leader, reverse("home"))
     nav_link(page, PILOT_FOLLOW_UP).click()
     expect(page.get_by_role("heading", level=1, name=PILOT_FOLLOW_UP)).to_be_visible()
     expect(page.get_by_role("heading", level=2, name=cases_opened_in(latest))).to_be_visible()

@@ -81,6 +81,7 @@ from tests.e2e.helpers import (
     level,
     log_in,
     select_option_containing,
+    sign_in,
 )
 
 pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -345,7 +346,7 @@ def test_teacher_journey__screening_to_recorded_samtale_with_consent__every_page
 def test_screening__abuse_factor_ticked__live_recommendation_says_report_to_barnevern(
     page, check_page, staff, school, services
 ):
-    log_in(page, staff)
+    sign_in(page, staff, reverse("home"))
     open_new_screening(page)
     page.get_by_role("radio", name=PRIMARY_SCHOOL).check()
     page.get_by_role("button", name=CONTINUE).click()
@@ -370,7 +371,7 @@ def test_screening_without_javascript__submit__shows_the_result_with_the_recomme
     new_page, screenshot, staff, hansen
 ):
     page = new_page(java_script_enabled=False)
-    log_in(page, staff)
+    sign_in(page, staff, reverse("home"))
     open_new_screening(page)
     choose_emma(page)
     recommendation = recommendation_so_far(page)
@@ -427,7 +428,7 @@ def test_self_assessment__guardian_sends_it__arrives_anonymous_in_the_school_inb
 
     # The teacher finds it in the school's inbox, anonymous until opened.
     teacher = new_page()
-    log_in(teacher, staff)
+    sign_in(teacher, staff, reverse("home"))
     teacher.get_by_role("banner").get_by_role("link", name=FROM_GUARDIANS).click()
     expect(teacher.get_by_role("heading", level=1, name=CONCERNS_FROM_GUARDIANS)).to_be_visible()
     rows = teacher.get_by_role("main").get_by_role("table").get_by_role("row")

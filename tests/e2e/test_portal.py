@@ -26,7 +26,7 @@ from tests.e2e.helpers import (
     START,
     TEAM_AND_FAMILY,
     WHAT_IS_DONE,
-    log_in,
+    sign_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -68,8 +68,7 @@ def test_guardian_signs_in_by_link_and_uses_the_familys_own_pages(
     )
 
     staff_page = new_page()
-    log_in(staff_page, los)
-    staff_page.goto(case.family.get_absolute_url())
+    sign_in(staff_page, los, case.family.get_absolute_url())
     staff_page.get_by_role("link", name=STAFETTLOGG).click()
     staff_page.get_by_text(ADD_MEASURE).first.click()
     form = staff_page.locator("#log-post-measure")

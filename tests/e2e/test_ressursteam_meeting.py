@@ -13,7 +13,7 @@ from cases.models import Level, Status
 from teams import workflow
 from teams.models import Decision, Meeting, Outcome, ReferralStatus, TeamRole
 from tests import factories
-from tests.e2e.helpers import DATE, LOG_IN, PASSWORD, PASSWORD_LABEL, TIME, USERNAME, pdf_text
+from tests.e2e.helpers import DATE, LOG_IN, PASSWORD, PASSWORD_LABEL, TIME, USERNAME, pdf_text, sign_in
 from tests.teams.test_meeting_views import named_referral
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -230,7 +230,7 @@ def test_agenda_and_board__a_place_typed_as_one_long_word__wraps_inside_the_wind
     meeting = workflow.create_meeting(
         actor=leader, team=team, starts_at=timezone.now() + timedelta(days=2), place="Møterom" + "x" * 190
     )
-    log_in_to_meetings(page, leader)
+    sign_in(page, leader)
     pages = (
         reverse("teams:meeting_agenda", args=[meeting.pk]),
         meeting.get_absolute_url(),
@@ -249,8 +249,7 @@ def test_board__the_meeting_cancelled_while_a_decision_is_written__keeps_the_tex
     page, screenshot, team, leader, referrals
 ):
     meeting = workflow.create_meeting(actor=leader, team=team, starts_at=factories.begun_today(), place="Rådhuset")
-    log_in_to_meetings(page, leader)
-    page.goto(meeting.get_absolute_url())
+    sign_in(page, leader, meeting.get_absolute_url())
     article = card(page, "Aune")
     article.locator("summary", has_text=WRITE_DECISION).click()
     article.locator(f'input[type="radio"][value="{Outcome.NO_ACTION.value}"]').check()

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from familielos.models import Membership, ServiceKind
 from tests import factories
-from tests.e2e.helpers import CHANGE_LANGUAGE, CONTINUE, LANGUAGE, NEW_SCREENING, SCREENINGS, UNIT, log_in
+from tests.e2e.helpers import CHANGE_LANGUAGE, CONTINUE, LANGUAGE, NEW_SCREENING, SCREENINGS, UNIT, sign_in
 
 pytestmark = [pytest.mark.usefixtures("empty_cache"), pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def in_nynorsk(page: Page) -> None:
 def test_screening__anonymous_in_nynorsk__school_proposes_the_tool_and_factors_read_in_nynorsk(
     page, check_page, staff, school
 ):
-    log_in(page, staff)
+    sign_in(page, staff, reverse("home"))
     in_nynorsk(page)
     page.get_by_role("banner").get_by_role("link", name=SCREENINGS).click()
     page.get_by_role("main").get_by_role("link", name=NEW_SCREENING).click()

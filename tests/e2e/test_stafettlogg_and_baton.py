@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,7 +25,7 @@ from tests.e2e.helpers import (
     START,
     TEAM_AND_FAMILY,
     WHAT_IS_DONE,
-    log_in,
+    sign_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -57,8 +58,7 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     )
 
     page = new_page()
-    log_in(page, teacher)
-    page.goto(case.family.get_absolute_url())
+    sign_in(page, teacher, case.family.get_absolute_url())
     page.get_by_role("link", name=STAFETTLOGG).click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Familien Strand"))).to_be_visible()
     check_page(page, "log")
@@ -96,7 +96,7 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     page.get_by_role("button", name=ASK).click()
 
     other = new_page()
-    log_in(other, member)
+    sign_in(other, member, reverse("home"))
     other.get_by_role("navigation").get_by_role("link", name=THE_BATON).click()
     check_page(other, "baton-waiting")
     other.get_by_role("button", name=ACCEPT).first.click()
@@ -107,8 +107,7 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
 def test_a_note_sent_after_the_session_ended__stays_in_the_form_with_a_notice(page, default_data):
     teacher = factories.unit_staff(username="laerar-nord")
     case = factories.open_case(opener=teacher, family_name="Familien Nord")
-    log_in(page, teacher)
-    page.goto(f"/familier/{case.family_id}/logg/")
+    sign_in(page, teacher, f"/familier/{case.family_id}/logg/")
     page.locator("summary").filter(has_text=re.compile(r"^(Skriv en merknad|Write a note)$", IC)).click()
     form = page.locator("#log-post-note")
     form.locator("textarea").fill("Ein lang merknad som ikkje må gå tapt.")

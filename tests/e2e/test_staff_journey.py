@@ -5,6 +5,7 @@ A step's form loads when the step is opened (htmx), or without JavaScript on a p
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from cases.models import Level
@@ -26,6 +27,7 @@ from tests.e2e.helpers import (
     level,
     log_in,
     open_step,
+    sign_in,
     step,
 )
 
@@ -88,8 +90,7 @@ def test_staff_journey__search_open_and_move_to_level_1__updates_case_in_place(
 
 def test_staff_journey__move_to_level_1_without_javascript__posts_and_redirects(new_page, screenshot, staff, family):
     page = new_page(java_script_enabled=False)
-    log_in(page, staff)
-    page.goto(family.get_absolute_url())
+    sign_in(page, staff, family.get_absolute_url())
     case = case_section(page)
     expect(bti_level(case)).to_have_text(level(0))
 
@@ -120,8 +121,7 @@ def test_refer_to_ressursteam__no_consent__offers_a_draft_only_says_why_and_keep
     case_obj, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Dahl")
     team = factories.RessursteamFactory(name="Ressursteam Sentrum")
     family_url = case_obj.family.get_absolute_url()
-    log_in(page, staff)
-    page.goto(family_url)
+    sign_in(page, staff, family_url)
     case = case_section(page)
     expect(bti_level(case)).to_have_text(level(1))
 
@@ -144,7 +144,7 @@ def test_refer_to_ressursteam__no_consent__offers_a_draft_only_says_why_and_keep
 
 
 def test_family_detail__staff_without_grant__sees_404(page, screenshot, family, outsider):
-    log_in(page, outsider)
+    sign_in(page, outsider, reverse("cases:family_list"))
     expect(page.get_by_role("link", name=family.name)).to_have_count(0)
 
     response = page.goto(family.get_absolute_url())
@@ -161,7 +161,7 @@ def test_staff_pages_on_a_phone__wide_tables_scroll_in_their_box_not_the_page(pa
         family.cases.get(), units=[factories.ServiceUnitFactory(name="Pedagogisk-psykologisk teneste")]
     )
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, staff)
+    sign_in(page, staff)
     for name, url in (("family-list", "/familier/"), ("family", family.get_absolute_url()), ("start", "/")):
         page.goto(url)
         widths = page.evaluate(

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from familielos import middleware
 from tests import factories
-from tests.e2e.helpers import CONCERN, log_in
+from tests.e2e.helpers import CONCERN, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +32,7 @@ SIGNED_OUT = re.compile(r"^(Du ble logget ut|You were signed out)$", IC)
 def signed_in(page, default_data, settings, monkeypatch) -> Page:
     settings.SESSION_COOKIE_AGE = IDLE_SECONDS
     monkeypatch.setattr(middleware, "SESSION_REFRESH_SECONDS", 0)
-    log_in(page, factories.unit_staff(username="laerer"))
-    page.goto(reverse("cases:family_new"))
+    sign_in(page, factories.unit_staff(username="laerer"), reverse("cases:family_new"))
     return page
 
 
