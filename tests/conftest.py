@@ -10,8 +10,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core.cache import cache
-from django.db import connection
-from django.test import Client
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection, connections, transaction
+from django.test import Client, TransactionTestCase
 from django.utils import translation
 from django.utils.html import escape
 from pytest_django.plugin import blocking_manager_key
@@ -143,6 +144,40 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
             with connection.cursor() as cursor:
                 name = connection.settings_dict["NAME"]
                 cursor.execute(comment_on_database(connection, name, migrations_fingerprint()))
+
+
+# Rows the migrations make and nothing else writes: kept when a transactional test's tables are emptied, so the
+# post_migrate signal finds them and makes none again (their ids stay the same for the whole run, too).
+KEPT_TABLES = {"django_content_type", "auth_permission"}
+
+
+def _empty_the_written_tables(test_case: TransactionTestCase) -> None:
+    """What a transactional test's teardown does, in a third of the time: empty every table, then send post_migrate
+    (the role groups). Django's `flush` truncates all of them, also the many the test never wrote (each a new file
+    for the table and for each index), and the content types and permissions, which post_migrate then makes again
+    row by row: about 650 ms after every e2e test. Here the written tables are found in one query and truncated."""
+    for alias in test_case._databases_names(include_mirrors=False):
+        database = connections[alias]
+        quote = database.ops.quote_name
+        tables = [
+            table
+            for table in database.introspection.django_table_names(only_existing=True, include_views=False)
+            if table not in KEPT_TABLES
+        ]
+        with transaction.atomic(using=alias), database.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(f"(SELECT %s FROM {quote(table)} LIMIT 1)" for table in tables), tables)
+            written = [table for (table,) in cursor.fetchall()]
+            if written:
+                # CASCADE: a table the test left empty may still point at one it wrote.
+                cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in written)} CASCADE")
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=alias)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _faster_transactional_teardown():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _empty_the_written_tables)
+        yield
 
 
 def _transactional(item) -> bool:
