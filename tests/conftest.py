@@ -152,7 +152,7 @@ KEPT_TABLES = {"django_content_type", "auth_permission"}
 
 
 def _empty_the_written_tables(test_case: TransactionTestCase) -> None:
-    """What a transactional test's teardown does, in a third of the time: empty every table, then send post_migrate
+    """What a transactional test's teardown does, in half the time: empty every table, then send post_migrate
     (the role groups). Django's `flush` truncates all of them, also the many the test never wrote (each a new file
     for the table and for each index), and the content types and permissions, which post_migrate then makes again
     row by row: about 650 ms after every e2e test. Here the written tables are found in one query and truncated."""
@@ -175,6 +175,9 @@ def _empty_the_written_tables(test_case: TransactionTestCase) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _faster_transactional_teardown():
+    """pytest-django runs a transactional test (transaction=True, the live server) as Django's TransactionTestCase,
+    which empties the tables in `_fixture_teardown`: that method, replaced for the run (no serialized rollback and
+    no `available_apps` here, which it also handles). tests/test_transactional_teardown.py checks it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", _empty_the_written_tables)
         yield
