@@ -146,38 +146,66 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
                 cursor.execute(comment_on_database(connection, name, migrations_fingerprint()))
 
 
-# Rows the migrations make and nothing else writes: kept when a transactional test's tables are emptied, so the
-# post_migrate signal finds them and makes none again (their ids stay the same for the whole run, too).
-KEPT_TABLES = {"django_content_type", "auth_permission"}
+# Rows post_migrate makes and no test writes: kept when a transactional test's tables are emptied, so post_migrate
+# finds them and makes none again, and their ids stay the same for the run. A test that changed them after all gets
+# Django's own teardown (`_kept_rows` tells).
+KEPT_TABLES = ("django_content_type", "auth_permission")
+_DJANGO_TEARDOWN = TransactionTestCase._fixture_teardown
+
+
+def tables_with_rows(database) -> list[str]:
+    """The model tables of `database` that hold a row, in one query."""
+    tables = database.introspection.django_table_names(only_existing=True, include_views=False)
+    quote = database.ops.quote_name
+    with database.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"(SELECT %s FROM {quote(table)} LIMIT 1)" for table in tables), tables)
+        return [table for (table,) in cursor.fetchall()]
+
+
+def _kept_rows(database) -> tuple:
+    with database.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"(SELECT count(*), max(id) FROM {table})" for table in KEPT_TABLES))
+        return tuple(cursor.fetchall())
 
 
 def _empty_the_written_tables(test_case: TransactionTestCase) -> None:
-    """What a transactional test's teardown does, in half the time: empty every table, then send post_migrate
-    (the role groups). Django's `flush` truncates all of them, also the many the test never wrote (each a new file
-    for the table and for each index), and the content types and permissions, which post_migrate then makes again
-    row by row: about 650 ms after every e2e test. Here the written tables are found in one query and truncated."""
+    """Django's teardown of a transactional test, which empties every table and sends post_migrate (the role
+    groups), with less work: its `flush` truncates every table, also the many the test never wrote (a new file for
+    each table and index), and the content types and permissions, which post_migrate then makes again row by row.
+    Here only the tables holding a row are truncated, and the kept ones are left as they are.
+
+    Every table is locked first, as the truncation would: a write the live server has not committed yet is waited
+    for and then emptied, not left in a table that looked empty."""
+    if test_case.serialized_rollback or test_case.available_apps is not None:
+        return _DJANGO_TEARDOWN(test_case)
     for alias in test_case._databases_names(include_mirrors=False):
         database = connections[alias]
+        if _kept_rows(database) != _KEPT_ROWS[alias]:
+            _DJANGO_TEARDOWN(test_case)
+            _KEPT_ROWS[alias] = _kept_rows(database)
+            continue
         quote = database.ops.quote_name
-        tables = [
-            table
-            for table in database.introspection.django_table_names(only_existing=True, include_views=False)
-            if table not in KEPT_TABLES
-        ]
+        tables = database.introspection.django_table_names(only_existing=True, include_views=False)
         with transaction.atomic(using=alias), database.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(f"(SELECT %s FROM {quote(table)} LIMIT 1)" for table in tables), tables)
-            written = [table for (table,) in cursor.fetchall()]
+            cursor.execute(f"LOCK TABLE {', '.join(quote(table) for table in tables)} IN SHARE MODE")
+            written = [table for table in tables_with_rows(database) if table not in KEPT_TABLES]
             if written:
                 # CASCADE: a table the test left empty may still point at one it wrote.
                 cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in written)} CASCADE")
         emit_post_migrate_signal(verbosity=0, interactive=False, db=alias)
 
 
+# The kept tables' rows as the run found them, by database.
+_KEPT_ROWS: dict[str, tuple] = {}
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _faster_transactional_teardown():
+def _faster_transactional_teardown(django_db_setup, django_db_blocker):
     """pytest-django runs a transactional test (transaction=True, the live server) as Django's TransactionTestCase,
-    which empties the tables in `_fixture_teardown`: that method, replaced for the run (no serialized rollback and
-    no `available_apps` here, which it also handles). tests/test_transactional_teardown.py checks it."""
+    which empties the tables in `_fixture_teardown`: that method is replaced for the run (the version of Django 6.1;
+    tests/test_transactional_teardown.py checks it)."""
+    with django_db_blocker.unblock():
+        _KEPT_ROWS.update({alias: _kept_rows(connections[alias]) for alias in connections})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", _empty_the_written_tables)
         yield
@@ -255,16 +283,15 @@ def client_for(user) -> Client:
     tests, signing in thousands of times, do not need."""
     session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = _SESSION_BACKEND
+    # The backend `Client.force_login` records: the first that can load a user from the session.
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
-
-
-# The backend `Client.force_login` records: the first that can load a user from the session.
-_SESSION_BACKEND = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
 
 
 def waiting_on_a_lock(seconds: float) -> bool:
