@@ -81,12 +81,13 @@ def _attempt(step, *, actor, case, data):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_every_step__offered_on_the_page_iff_the_action_lets_this_role_take_it(scenario):
+def test_every_step__offered_on_the_page_iff_the_action_lets_this_role_take_it(scenario, subtests):
     """Every role in one test, the case made once: a step that goes through is rolled back, so each role meets the
-    same case."""
+    same case. Each role is a subtest of its own: one that fails does not hide the others."""
     case, people, extra = _scenario(scenario)
     for role in ROLES:
-        _offered_iff_allowed(role, people[role], case, extra)
+        with subtests.test(role=role):
+            _offered_iff_allowed(role, people[role], case, extra)
 
 
 def _offered_iff_allowed(role, actor, case, extra):

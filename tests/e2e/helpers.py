@@ -53,7 +53,8 @@ def level(number: int) -> re.Pattern:
 
 
 def log_in(page: Page, user, *, check_page=None) -> None:
-    """Log in through the real login form (django-axes sees a normal request) then go to "My families"."""
+    """Log in through the real login form on screen (django-axes sees a normal request) then go to "My families".
+    For the journeys, which a person starts at the login page; the other tests use `sign_in`."""
     page.goto(reverse("login"))
     expect(page.get_by_role("heading", level=1, name=LOG_IN)).to_be_visible()
     if check_page:
@@ -68,15 +69,16 @@ def log_in(page: Page, user, *, check_page=None) -> None:
 
 
 def sign_in(page: Page, user, path: str | None = None) -> None:
-    """Log in through the login form's address from the page's own cookies, without showing the form, then open
-    `path` if given. For the tests about something after the login: the journeys log in on screen (`log_in`), and
-    this saves each of the others the login page, the start page and "My families" (about a second and a half)."""
+    """Log in by posting the login form through the page's browser context (which keeps the session cookie), without
+    showing the form, then open `path` if given. For the tests of what comes after the login: it spares each of them
+    the login page, the start page and "My families"."""
     request = page.context.request
     form = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', request.get(reverse("login")).text())
     assert form, "the login page has no form"
     sent = {"csrfmiddlewaretoken": form.group(1), "username": user.username, "password": PASSWORD}
     response = request.post(reverse("login"), form=sent, max_redirects=0)
-    assert response.status == 302, f"{user.username} was not logged in: {response.status}"
+    refused = re.search(r'<div class="error-summary".*?</div>', response.text(), re.DOTALL)
+    assert response.status == 302, f"{user.username} was not logged in ({response.status}): {refused and refused[0]}"
     if path:
         page.goto(path)
 

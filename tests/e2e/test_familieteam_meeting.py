@@ -16,7 +16,7 @@ from cases.models import ActionPoint, ActionStatus, Level
 from familieteam import workflow
 from familieteam.models import Column, Evaluation, EvaluationResult, LifeArea, MeetingStatus
 from tests import factories
-from tests.e2e.helpers import pdf_text, sign_in
+from tests.e2e.helpers import OVERVIEW, pdf_text, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -100,7 +100,8 @@ def test_familielos_runs_a_meeting_while_a_member_watches_the_canvas(new_page, m
     member_user = team.members.get(user__isnull=False).user
     los_page, member_page = new_page(), new_page()
     # The familielos starts from the desk: today's meeting is there, one click from the family's team.
-    sign_in(los_page, los, reverse("home"))
+    sign_in(los_page, los, reverse("cases:family_list"))
+    los_page.get_by_role("navigation").get_by_role("link", name=OVERVIEW).click()
     check_page(los_page, "desk")
     los_page.get_by_role("link", name=re.compile(r"^(Familieteam) – Familien Lie$")).click()
     expect(los_page.get_by_role("heading", level=1, name=re.compile("Familien Lie"))).to_be_visible()

@@ -12,6 +12,7 @@ from cases.models import Level
 from tests import factories
 from tests.e2e.helpers import (
     CASE_UPDATED,
+    MY_FAMILIES,
     NOT_CONSENTED,
     NOT_FOUND,
     QUESTION,
@@ -145,6 +146,7 @@ def test_refer_to_ressursteam__no_consent__offers_a_draft_only_says_why_and_keep
 
 def test_family_detail__staff_without_grant__sees_404(page, screenshot, family, outsider):
     sign_in(page, outsider, reverse("cases:family_list"))
+    expect(page.get_by_role("heading", level=1, name=MY_FAMILIES)).to_be_visible()
     expect(page.get_by_role("link", name=family.name)).to_have_count(0)
 
     response = page.goto(family.get_absolute_url())

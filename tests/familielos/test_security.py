@@ -193,6 +193,21 @@ def test_login__right_password__signs_in(staff):
     assert is_signed_in(client)
 
 
+def test_login__a_session_from_before__gets_a_new_key_so_a_planted_key_signs_no_one_in(staff):
+    """Session fixation: a key someone made the browser use before the login is not the key of the signed-in
+    session."""
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    client.get(reverse("login"))
+    client.session.save()
+    planted = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    log_in(client, staff.username, PASSWORD)
+
+    assert is_signed_in(client)
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted
+    assert not Session.objects.filter(session_key=planted).exists()
+
+
 def test_login__one_failure_below_limit__still_signs_in(staff):
     client = Client(REMOTE_ADDR="10.1.1.1")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
