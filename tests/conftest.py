@@ -151,11 +151,14 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
 # Django's own teardown (`_kept_rows` tells).
 KEPT_TABLES = ("django_content_type", "auth_permission")
 _DJANGO_TEARDOWN = TransactionTestCase._fixture_teardown
+# The kept tables' rows as the run found them, by database.
+_KEPT_ROWS: dict[str, tuple] = {}
 
 
-def tables_with_rows(database) -> list[str]:
-    """The model tables of `database` that hold a row, in one query."""
-    tables = database.introspection.django_table_names(only_existing=True, include_views=False)
+def tables_with_rows(database, tables: list[str] | None = None) -> list[str]:
+    """Those of `tables` (by default every model table of `database`) that hold a row, in one query."""
+    if tables is None:
+        tables = database.introspection.django_table_names(only_existing=True, include_views=False)
     quote = database.ops.quote_name
     with database.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(f"(SELECT %s FROM {quote(table)} LIMIT 1)" for table in tables), tables)
@@ -188,15 +191,11 @@ def _empty_the_written_tables(test_case: TransactionTestCase) -> None:
         tables = database.introspection.django_table_names(only_existing=True, include_views=False)
         with transaction.atomic(using=alias), database.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {', '.join(quote(table) for table in tables)} IN SHARE MODE")
-            written = [table for table in tables_with_rows(database) if table not in KEPT_TABLES]
+            written = [table for table in tables_with_rows(database, tables) if table not in KEPT_TABLES]
             if written:
                 # CASCADE: a table the test left empty may still point at one it wrote.
                 cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in written)} CASCADE")
         emit_post_migrate_signal(verbosity=0, interactive=False, db=alias)
-
-
-# The kept tables' rows as the run found them, by database.
-_KEPT_ROWS: dict[str, tuple] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
