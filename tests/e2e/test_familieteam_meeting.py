@@ -16,11 +16,10 @@ from cases.models import ActionPoint, ActionStatus, Level
 from familieteam import workflow
 from familieteam.models import Column, Evaluation, EvaluationResult, LifeArea, MeetingStatus
 from tests import factories
-from tests.e2e.helpers import OVERVIEW, pdf_text, sign_in
+from tests.e2e.helpers import IC, OVERVIEW, pdf_text, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-IC = re.IGNORECASE
 OSLO = ZoneInfo("Europe/Oslo")
 SCHOOL_NOW = re.compile(r"^(Skole/barnehage|School) – (Dette skal vi gjøre nå|This we do now)$", IC)
 SAVED = re.compile(r"(Lagret|Saved) \d\d:\d\d", IC)

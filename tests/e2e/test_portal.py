@@ -20,6 +20,7 @@ from tests import factories
 from tests.e2e.helpers import (
     ADD_MEASURE,
     EVALUATE_BY,
+    IC,
     IN_THE_LOG,
     RESPONSIBLE,
     STAFETTLOGG,
@@ -31,7 +32,6 @@ from tests.e2e.helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-IC = re.IGNORECASE
 PHONE = {"width": 390, "height": 844}
 SIGN_IN_HEADING = re.compile(r"^(Logg inn på sidene til familien din|Sign in to your family's pages)$", IC)
 EMAIL = re.compile(r"^(E-postadressen din|Your e-mail address)", IC)

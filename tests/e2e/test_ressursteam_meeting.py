@@ -13,12 +13,11 @@ from cases.models import Level, Status
 from teams import workflow
 from teams.models import Decision, Meeting, Outcome, ReferralStatus, TeamRole
 from tests import factories
-from tests.e2e.helpers import DATE, LOG_IN, PASSWORD, PASSWORD_LABEL, TIME, USERNAME, pdf_text, sign_in
+from tests.e2e.helpers import DATE, IC, LOG_IN, PASSWORD, PASSWORD_LABEL, TIME, USERNAME, pdf_text, sign_in
 from tests.teams.test_meeting_views import named_referral
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-IC = re.IGNORECASE
 PLACE = re.compile(r"^(Place|Sted)\b", IC)  # the label goes on with "(optional)"
 MEETINGS = re.compile(r"^(Ressursteam meetings|Ressursteammøter)$", IC)
 PLAN_A_MEETING = re.compile(r"^(Plan a meeting|Planlegg et møte)", IC)

@@ -19,6 +19,7 @@ from tests import factories
 from tests.e2e.helpers import (
     ADD_MEASURE,
     EVALUATE_BY,
+    IC,
     IN_THE_LOG,
     RESPONSIBLE,
     STAFETTLOGG,
@@ -30,7 +31,6 @@ from tests.e2e.helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-IC = re.IGNORECASE
 HAND_OVER = re.compile(r"^(Gi stafettpinnen videre|Hand over the baton)$", IC)
 NEW_HOLDER = re.compile(r"^(Ny stafettholder|New baton holder)", IC)
 ASK = re.compile(r"^(Be dem ta over|Ask them to take over)$", IC)

@@ -11,13 +11,12 @@ from playwright.sync_api import Page, expect
 
 from familielos import middleware
 from tests import factories
-from tests.e2e.helpers import CONCERN, sign_in
+from tests.e2e.helpers import CONCERN, IC, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # A page says the person is still there at most every second at this idle age (familielos_tags.still_here_every).
 IDLE_SECONDS = 4
-IC = re.IGNORECASE
 FAMILY_NAME = re.compile(r"^(Familienavn|Family name)", IC)
 CHILD_FIRST = re.compile(r"^(Barnets fornavn|Child's first name)", IC)
 CHILD_LAST = re.compile(r"^(Barnets etternavn|Child's last name)", IC)
