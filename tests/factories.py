@@ -16,6 +16,8 @@ from familieteam import workflow as familieteam_workflow
 from teams.models import Ressursteam, TeamMember, TeamRole
 
 User = get_user_model()
+# Every test user's password.
+PASSWORD = "correct-horse-battery"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Tilsett{n}")
     last_name = "Prøvesen"
     # Hashed as the user is built, so the user row is written once (2,900 users a run).
-    password = factory.LazyFunction(lambda: make_password("correct-horse-battery"))
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):

@@ -10,7 +10,7 @@ import subprocess
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-PASSWORD = "correct-horse-battery"
+from tests.factories import PASSWORD
 
 USERNAME = re.compile(r"^(Brukernavn|Username)$")
 PASSWORD_LABEL = re.compile(r"^(Passord|Password)$")

@@ -15,9 +15,9 @@ from familielos.admin import assignable_groups
 from portal import tasks
 from tests import factories
 from tests.conftest import client_for, shown
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
 class _FormFields(HTMLParser):

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from familielos import roles
 from familielos.backends import OneQueryModelBackend
 from tests import factories
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
 def authenticate(**credentials):

@@ -6,9 +6,9 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from familielos.audit import client_ip
+from tests.factories import PASSWORD
 
 PROXY = "10.0.0.1"
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from cases import actions
 from cases.models import PersonRole
 from familielos import roles
 from tests import factories
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import shown
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_log_out__the_next_person_starts_on_their_own_start_page(family, staff_c
 def test_log_in__with_the_login_page_as_next__goes_to_the_start_page(staff, client):
     login = f"{reverse('login')}?next={reverse('login')}"
 
-    response = client.post(login, {"username": staff.username, "password": "correct-horse-battery"})
+    response = client.post(login, {"username": staff.username, "password": PASSWORD})
 
     assert response.url == reverse("home")
     # Signed in, the same address: the start page, not Django's redirect loop error.

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,7 +104,7 @@ def test_htmx_request__database_down__is_503_fragment(signed_in, caplog):
 
 def test_login__database_down__is_503(caplog):
     with database_down():
-        response = Client().post(reverse("login"), {"username": "laerer", "password": "correct-horse-battery"})
+        response = Client().post(reverse("login"), {"username": "laerer", "password": PASSWORD})
 
     assert response.status_code == 503
     assert TEXT_NB in response.text

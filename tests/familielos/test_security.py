@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from tests import factories
 from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 
 
 class InlineCode(HTMLParser):

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.models import PortalIdentity
+from tests.factories import PASSWORD
 from tests.portal.oidc_provider import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, TEST_PID, RunningProvider
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_id_porten__a_school_full_of_failed_attempts__does_not_lock_out_the_next
 
 
 def test_id_porten__on__staff_still_log_in_with_a_password(client, oidc, staff):
-    response = client.post(reverse("login"), {"username": "laerer", "password": "correct-horse-battery"})
+    response = client.post(reverse("login"), {"username": "laerer", "password": PASSWORD})
     assert response.status_code == 302
     assert _signed_in(client) == str(staff.pk)
     assert client.session[BACKEND_SESSION_KEY] == "familielos.backends.OneQueryModelBackend"
