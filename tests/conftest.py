@@ -10,14 +10,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, connections, transaction
 from django.test import Client, TransactionTestCase
 from django.utils import translation
 from django.utils.html import escape
-from pytest_django.plugin import blocking_manager_key
 
 from familielos import once
 from tests import factories, template_database
@@ -25,10 +23,8 @@ from tests.perf.database import comment_on_database, migrations_fingerprint
 
 
 def install_default_data() -> None:
-    """The rows the data migrations ship (the default screening tools, the letter templates, the life areas).
-
-    A transactional test empties every table when it ends, so the migrations' rows exist only until the first one.
-    """
+    """The rows the data migrations ship (the default screening tools, the letter templates, the life areas), those
+    missing made again."""
     from screening import defaults
     from screening.models import Factor, FactorGroup, Instrument
 
@@ -138,8 +134,8 @@ def django_db_createdb(
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
-    """With --reuse-db: put back the shipped rows the last run's transactional tests emptied, and note the
-    migrations the database is made from."""
+    """With --reuse-db: put back the shipped rows, should the last run have stopped in a transactional test's
+    teardown, and note the migrations the database is made from."""
     if django_db_keepdb:
         with django_db_blocker.unblock():
             install_default_data()
@@ -155,31 +151,10 @@ KEPT_TABLES = ("django_content_type", "auth_permission")
 _DJANGO_TEARDOWN = TransactionTestCase._fixture_teardown
 # The kept tables' rows as the run found them, by database.
 _KEPT_ROWS: dict[str, tuple] = {}
-# Where the shipped rows are copied to (`shipped_rows_copy`), out of the tables Django knows: a schema of its own.
+# The schema the shipped rows are copied to, out of the tables Django knows (see _copy_shipped_rows).
 SHIPPED_COPY_SCHEMA = "tests_shipped_rows"
-# The databases whose shipped rows are copied, for this run and since their kept rows last changed.
-_SHIPPED_COPIED: set[str] = set()
-
-
-def shipped_tables() -> list[str]:
-    """The tables of the rows a transactional test's teardown puts back: the role groups post_migrate makes and the
-    rows install_default_data ships."""
-    from cases.models import LetterTemplate
-    from familieteam.models import LifeArea
-    from screening.models import Factor, FactorGroup, Instrument
-
-    models = (Group, Group.permissions.through, Instrument, FactorGroup, Factor, LetterTemplate, LifeArea)
-    return [model._meta.db_table for model in models]
-
-
-def copy_shipped_rows(database) -> None:
-    """Copy the shipped tables as they are now, in full, to SHIPPED_COPY_SCHEMA (replacing an older copy)."""
-    quote = database.ops.quote_name
-    with transaction.atomic(using=database.alias), database.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {SHIPPED_COPY_SCHEMA} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {SHIPPED_COPY_SCHEMA}")
-        for table in shipped_tables():
-            cursor.execute(f"CREATE UNLOGGED TABLE {SHIPPED_COPY_SCHEMA}.{quote(table)} AS TABLE {quote(table)}")
+# The tables holding the shipped rows, by database, once they are copied.
+_SHIPPED: dict[str, list[str]] = {}
 
 
 def tables_with_rows(database, tables: list[str] | None = None) -> list[str]:
@@ -192,100 +167,96 @@ def tables_with_rows(database, tables: list[str] | None = None) -> list[str]:
         return [table for (table,) in cursor.fetchall()]
 
 
-def _kept_rows(database) -> tuple:
-    with database.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(f"(SELECT count(*), max(id) FROM {table})" for table in KEPT_TABLES))
-        return tuple(cursor.fetchall())
+def shipped_tables(alias: str = "default") -> list[str]:
+    """The tables a transactional test's teardown puts back as the run's first teardown made them."""
+    return _SHIPPED[alias]
 
 
-def _empty_the_written_tables(test_case: TransactionTestCase) -> None:
-    """Django's teardown of a transactional test, which empties every table and sends post_migrate (the role
-    groups), with less work (0.6 s less a test):
-    - Django's `flush` truncates every table, also the many the test never wrote. Here the rows of the tables
-      holding any are deleted: a TRUNCATE makes new files for a table and each of its indexes (6 ms a table), a
-      DELETE of a test's few rows takes a fraction of a millisecond. The triggers are set aside for it, as the
-      truncation does not fire them: the history would record each deletion, and the append-only tables refuse it.
-      The foreign keys are checked at the commit (they are deferred), when every row pointing at a deleted one is
-      gone too.
-    - The content types and permissions are kept, rather than made again row by row by post_migrate.
-    - The role groups and the shipped rows are put back from their copy as they were (ids too), one statement a
-      table, rather than made again by post_migrate and install_default_data. The first teardown of a run makes
-      them that way and copies them.
+def _fast_fixture_teardown(test_case: TransactionTestCase) -> None:
+    """Django's teardown of a transactional test empties every table with `flush` (a TRUNCATE makes new files for
+    each table and index: 6 ms a table) and makes the content types, permissions and role groups again through
+    post_migrate; install_default_data then makes the shipped rows again. Here the rows of the tables that hold any
+    are deleted, the content types and permissions are kept, and the rest is put back from a copy: 90 ms, not 620.
 
-    Every table is locked first: a write the live server has not committed yet is waited for and then emptied, not
-    left in a table that looked empty."""
+    The first teardown of a run makes the shipped rows the old way and copies them (`_copy_shipped_rows`)."""
     if test_case.serialized_rollback or test_case.available_apps is not None:
+        # Django's own, rows and all (no test here asks for either): the shipped rows are its to put back.
         return _DJANGO_TEARDOWN(test_case)
     for alias in test_case._databases_names(include_mirrors=False):
         database = connections[alias]
         if _kept_rows(database) != _KEPT_ROWS[alias]:
             _DJANGO_TEARDOWN(test_case)
             _KEPT_ROWS[alias] = _kept_rows(database)
-            _SHIPPED_COPIED.discard(alias)
-            continue
-        quote = database.ops.quote_name
-        tables = database.introspection.django_table_names(only_existing=True, include_views=False)
-        with transaction.atomic(using=alias), database.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {', '.join(quote(table) for table in tables)} IN SHARE MODE")
-            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [_every_trigger()])
-            for table in tables_with_rows(database, tables):
-                if table not in KEPT_TABLES:
-                    cursor.execute(f"DELETE FROM {quote(table)}")
-            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-            if alias in _SHIPPED_COPIED:
-                for table in shipped_tables():
-                    cursor.execute(f"INSERT INTO {quote(table)} TABLE {SHIPPED_COPY_SCHEMA}.{quote(table)}")
-        if alias not in _SHIPPED_COPIED:
-            emit_post_migrate_signal(verbosity=0, interactive=False, db=alias)
+            _SHIPPED.pop(alias, None)
             install_default_data()
-            copy_shipped_rows(database)
-            _SHIPPED_COPIED.add(alias)
+            continue
+        quote, schema = database.ops.quote_name, database.ops.quote_name(SHIPPED_COPY_SCHEMA)
+        with transaction.atomic(using=alias), database.cursor() as cursor:
+            _delete_every_row(database, cursor)
+            if alias in _SHIPPED:
+                shipped = _SHIPPED[alias]
+                for table in shipped:
+                    cursor.execute(f"INSERT INTO {quote(table)} TABLE {schema}.{quote(table)}")
+            else:
+                # Still under the locks, so no write of the live server's gets into the copy; with the triggers
+                # again, so the history of the shipped rows is made and copied too.
+                cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+                emit_post_migrate_signal(verbosity=0, interactive=False, db=alias)
+                install_default_data()
+                shipped = _copy_shipped_rows(database, cursor)
+        _SHIPPED[alias] = shipped
 
 
-def _every_trigger() -> str:
-    """Every trigger of django-pgtrigger (django-pghistory's too), as the array `pgtrigger.ignore` names the triggers
-    that are to do nothing (pgtrigger.ignore() sets it in the statement, which a statement bound on the server
-    cannot hold)."""
-    return "{" + ",".join(sorted(trigger.get_pgid(model) for model, trigger in pgtrigger.registered())) + "}"
+def _delete_every_row(database, cursor) -> None:
+    """Delete the rows of every table but the kept ones, in the transaction of `cursor`.
+
+    Every table is locked first, as a truncation would: a write the live server has not committed yet is waited for
+    and then deleted, not left in a table that looked empty. django-pgtrigger's triggers (django-pghistory's too) do
+    nothing until the transaction ends, as for a truncation: the history would record each deletion, and the
+    append-only tables refuse it. The foreign keys are checked at the commit (Django makes them deferred), when the
+    rows pointing at a deleted one are gone too. A row left all the same (a trigger of another kind, a row security
+    policy) fails the teardown."""
+    quote = database.ops.quote_name
+    tables = database.introspection.django_table_names(only_existing=True, include_views=False)
+    cursor.execute(f"LOCK TABLE {', '.join(quote(table) for table in tables)} IN SHARE MODE")
+    # pgtrigger.ignore() would put this in front of each statement, which a statement bound on the server cannot hold.
+    triggers = sorted(trigger.get_pgid(model) for model, trigger in pgtrigger.registered())
+    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(triggers) + "}"])
+    for table in tables_with_rows(database, tables):
+        if table not in KEPT_TABLES:
+            cursor.execute(f"DELETE FROM {quote(table)}")
+    left = set(tables_with_rows(database, tables)) - set(KEPT_TABLES)
+    assert not left, f"Rows are left after the teardown deleted them, in {sorted(left)}"
+
+
+def _copy_shipped_rows(database, cursor) -> list[str]:
+    """Copy every table holding a row but the kept ones, just after post_migrate and install_default_data made the
+    rows: the role groups, the shipped rows and their history. The copy replaces the last run's; returns the tables."""
+    quote, schema = database.ops.quote_name, database.ops.quote_name(SHIPPED_COPY_SCHEMA)
+    tables = [table for table in tables_with_rows(database) if table not in KEPT_TABLES]
+    cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    cursor.execute(f"CREATE SCHEMA {schema}")
+    for table in tables:
+        cursor.execute(f"CREATE TABLE {schema}.{quote(table)} AS TABLE {quote(table)}")
+    return tables
+
+
+def _kept_rows(database) -> tuple:
+    with database.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"(SELECT count(*), max(id) FROM {table})" for table in KEPT_TABLES))
+        return tuple(cursor.fetchall())
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _faster_transactional_teardown(django_db_setup, django_db_blocker):
     """pytest-django runs a transactional test (transaction=True, the live server) as Django's TransactionTestCase,
-    which empties the tables in `_fixture_teardown`: that method is replaced for the run (the version of Django 6.1;
-    tests/test_transactional_teardown.py checks it)."""
+    which empties the tables in `_fixture_teardown`: that method is replaced for the run (tests/
+    test_transactional_teardown.py runs it)."""
     with django_db_blocker.unblock():
         _KEPT_ROWS.update({alias: _kept_rows(connections[alias]) for alias in connections})
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TransactionTestCase, "_fixture_teardown", _empty_the_written_tables)
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _fast_fixture_teardown)
         yield
-
-
-def _transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    transaction = bool(marker and marker.kwargs.get("transaction"))
-    return transaction or "transactional_db" in fixtures or "live_server" in fixtures
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test empties every table when it ends. pytest-django runs those after the other database
-    tests, but a worker that steals work (--dist worksteal) may run another database test after one: the shipped
-    rows are put back for it."""
-    try:
-        return (yield)
-    finally:
-        # Not between two transactional tests (each empties the tables again), and after a failed teardown too.
-        if _transactional(item) and not (nextitem is not None and _transactional(nextitem)):
-            with item.config.stash[blocking_manager_key].unblock():
-                install_default_data()
-
-
-@pytest.fixture
-def default_data(db):
-    """The shipped rows, for a transactional test (an e2e test) that runs after another one emptied the tables."""
-    install_default_data()
 
 
 @pytest.fixture(autouse=True)

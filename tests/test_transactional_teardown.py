@@ -1,5 +1,5 @@
 """The suite's own teardown of a transactional test (tests/conftest.py): nothing a test wrote reaches the next, and
-the next finds the rows the migrations ship as they were."""
+the next finds the rows the migrations and post_migrate make, as they were."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -16,29 +16,44 @@ from tests.conftest import KEPT_TABLES, shipped_tables, tables_with_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# What post_migrate makes when the tables are empty: the content types, the permissions and the role groups.
-AFTER_POST_MIGRATE = {*KEPT_TABLES, "auth_group", "auth_group_permissions"}
+# The rows every test starts from, besides the kept content types and permissions: the role groups post_migrate
+# makes, and what install_default_data ships (the screening tools, the letter templates and the life areas, these
+# two with their history). A table added here is a change to what every test starts from.
+SHIPPED = {
+    "auth_group",
+    "auth_group_permissions",
+    "screening_instrument",
+    "screening_factorgroup",
+    "screening_factor",
+    "cases_lettertemplate",
+    "cases_lettertemplateevent",
+    "familieteam_lifearea",
+    "familieteam_lifeareaevent",
+}
 
 
 def teardown() -> None:
     TransactionTestCase()._fixture_teardown()
 
 
-def shipped_rows() -> dict[str, list[tuple]]:
-    """Every row of the shipped tables, in full."""
+def rows(tables) -> dict[str, list[tuple]]:
+    """Every row of `tables`, in full."""
     with connection.cursor() as cursor:
-        rows = {}
-        for table in shipped_tables():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1, 2")
-            rows[table] = cursor.fetchall()
-        return rows
+        found = {}
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")
+            found[table] = cursor.fetchall()
+        return found
+
+
+def permission_rows() -> list[tuple]:
+    return list(Permission.objects.order_by("pk").values_list("pk", "content_type_id", "codename"))
 
 
 def test_teardown__a_level_3_case_written_and_shipped_rows_changed__leaves_the_shipped_rows_as_they_were():
-    teardown()  # whatever ran before, the shipped rows are in place now
-    permissions = list(Permission.objects.order_by("pk").values_list("pk", "content_type_id", "codename"))
-    shipped, with_rows = shipped_rows(), set(tables_with_rows(connection))
-    assert {"screening_instrument", "cases_lettertemplate", "familieteam_lifearea"} < with_rows
+    teardown()  # whatever ran before, the shipped rows are copied now
+    assert set(shipped_tables()) == SHIPPED
+    permissions, shipped = permission_rows(), rows(SHIPPED)
     case, *_ = factories.case_at(Level.FAMILIELOS)
     LetterTemplate.objects.update(subject="Changed by a test", updated_by=case.opened_by)
     LifeArea.objects.filter(position=1).delete()
@@ -47,11 +62,11 @@ def test_teardown__a_level_3_case_written_and_shipped_rows_changed__leaves_the_s
 
     teardown()
 
-    assert set(tables_with_rows(connection)) == with_rows
-    assert shipped_rows() == shipped
+    assert set(tables_with_rows(connection)) == {*KEPT_TABLES, *SHIPPED}
+    assert rows(SHIPPED) == shipped
     assert set(Group.objects.values_list("name", flat=True)) == set(roles.PERMISSIONS)
     # Kept, not made again (as Django's flush would, with new ids).
-    assert list(Permission.objects.order_by("pk").values_list("pk", "content_type_id", "codename")) == permissions
+    assert permission_rows() == permissions
 
 
 def test_teardown__done__the_triggers_set_aside_for_it_act_again():
@@ -70,17 +85,19 @@ def test_teardown__done__the_triggers_set_aside_for_it_act_again():
         AccessEvent.objects.all().delete()
 
 
-def test_teardown__a_permission_added__empties_the_kept_tables_too_and_then_puts_the_shipped_rows_back():
+def test_teardown__a_permission_added__empties_the_kept_tables_too_and_makes_the_shipped_rows_again():
     content_type = ContentType.objects.get_for_model(Group)
     Permission.objects.create(codename="extra_for_a_test", name="Extra", content_type=content_type)
 
     teardown()
 
     assert not Permission.objects.filter(codename="extra_for_a_test").exists()
-    assert set(tables_with_rows(connection)) == AFTER_POST_MIGRATE
-    # The next teardown makes the shipped rows and the groups anew, with the permissions as they are now.
+    assert set(tables_with_rows(connection)) == {*KEPT_TABLES, *SHIPPED}
+    # The next teardown copies them again, with the permissions as they are now (the old copy's would be gone).
+    permissions = permission_rows()
     factories.case_at(Level.FAMILIELOS)
     teardown()
-    assert {"screening_instrument", "cases_lettertemplate", "familieteam_lifearea"} < set(tables_with_rows(connection))
-    for name, permissions in roles.PERMISSIONS.items():
-        assert Group.objects.get(name=name).permissions.count() == len(permissions)
+    assert set(tables_with_rows(connection)) == {*KEPT_TABLES, *SHIPPED}
+    assert permission_rows() == permissions
+    for name, codenames in roles.PERMISSIONS.items():
+        assert Group.objects.get(name=name).permissions.count() == len(codenames)

@@ -44,7 +44,7 @@ USE_MINE = re.compile(r"^(Bruk min|Use mine)$", IC)
 
 
 @pytest.fixture
-def meeting(default_data):
+def meeting():
     """A family at level 3 whose familieteam met a month ago (a goal set then, to evaluate now) and meets now: the
     meeting began a few minutes ago, so the familielos can finish it."""
     case, *_ = factories.case_at(Level.FAMILIELOS, family_name="Familien Lie", child_name="Kari")

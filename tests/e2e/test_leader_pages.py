@@ -94,9 +94,7 @@ def factor_weight(page: Page, label: str):
     return page.locator(f'xpath=//tr[td[1][normalize-space(text()[1])="{label}"]]/td[3]')
 
 
-def test_instrument_editor__draft_edit_and_publish_version_2__version_1_stays_readable(
-    page, check_page, leader, default_data
-):
+def test_instrument_editor__draft_edit_and_publish_version_2__version_1_stays_readable(page, check_page, leader):
     version_1 = Instrument.objects.get(audience=Audience.STAFF, age_group="barneskole", version=1)
     old_weight = version_1.factors.get(label=CHANGED_FACTOR).weight
     sign_in(page, leader, reverse("home"))
@@ -169,7 +167,7 @@ def test_instrument_editor__draft_edit_and_publish_version_2__version_1_stays_re
 
 
 def test_letter_template_editor__empty_subject_then_valid__summary_links_and_preview_shows_subject(
-    page, check_page, leader, default_data, tmp_path
+    page, check_page, leader, tmp_path
 ):
     sign_in(page, leader, reverse("home"))
     nav_link(page, LETTERS).click()

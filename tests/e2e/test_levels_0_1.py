@@ -108,7 +108,7 @@ SCHOOL = "Vestbygd skule"
 
 
 @pytest.fixture
-def school(staff, default_data):
+def school(staff):
     """The teacher's school: the unit the screening is made in and the guardians send their answers to."""
     unit = factories.ServiceUnitFactory(name=SCHOOL, kind=ServiceKind.SKOLE, contact="55 11 22 33")
     Membership.objects.create(user=staff, unit=unit)

@@ -48,9 +48,7 @@ WHO_HAS_LOOKED = re.compile(r"^(Hvem har sett|Who has looked)", IC)
 SIGN_IN_LINK = re.compile(r"http://[^\s]+/min-familie/logg-inn/[^\s/]+/")
 
 
-def test_guardian_signs_in_by_link_and_uses_the_familys_own_pages(
-    new_page, default_data, check_page, live_server, settings
-):
+def test_guardian_signs_in_by_link_and_uses_the_familys_own_pages(new_page, check_page, live_server, settings):
     # The e-mail's link points at the address the app is served on (SITE_URL): here the live server.
     settings.SITE_URL = live_server.url
     los = factories.familielos(username="los-lund", first_name="Kari", last_name="Los")

@@ -23,7 +23,7 @@ GUARDIAN_NN = ["Barnet mitt har ingen eller få vener", "Barnet mitt er mykje bo
 
 
 @pytest.fixture
-def school(staff, default_data):
+def school(staff):
     unit = factories.ServiceUnitFactory(name=SCHOOL, kind=ServiceKind.SKOLE)
     Membership.objects.create(user=staff, unit=unit)
     return unit

@@ -42,7 +42,7 @@ MEASURE = re.compile(r"^(Tiltak|Measure)$", IC)
 EVALUATION = re.compile(r"^(Evaluering|Evaluation)$", IC)
 
 
-def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, default_data, check_page):
+def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, check_page):
     team = factories.RessursteamFactory(name="Ressursteam Vest")
     teacher = factories.unit_staff(username="laerar-vest", first_name="Liv", last_name="Lærar")
     case, *_ = factories.case_at(Level.RESSURSTEAM, opener=teacher, team=team, family_name="Familien Strand")
@@ -104,7 +104,7 @@ def test_teacher_posts_a_measure_and_hands_the_baton_to_the_team(new_page, defau
     assert baton.current_holder(case.family) == member
 
 
-def test_a_note_sent_after_the_session_ended__stays_in_the_form_with_a_notice(page, default_data):
+def test_a_note_sent_after_the_session_ended__stays_in_the_form_with_a_notice(page):
     teacher = factories.unit_staff(username="laerar-nord")
     case = factories.open_case(opener=teacher, family_name="Familien Nord")
     sign_in(page, teacher, f"/familier/{case.family_id}/logg/")

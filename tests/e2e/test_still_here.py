@@ -28,7 +28,7 @@ SIGNED_OUT = re.compile(r"^(Du ble logget ut|You were signed out)$", IC)
 
 
 @pytest.fixture
-def signed_in(page, default_data, settings, monkeypatch) -> Page:
+def signed_in(page, settings, monkeypatch) -> Page:
     settings.SESSION_COOKIE_AGE = IDLE_SECONDS
     monkeypatch.setattr(middleware, "SESSION_REFRESH_SECONDS", 0)
     sign_in(page, factories.unit_staff(username="laerer"), reverse("cases:family_new"))

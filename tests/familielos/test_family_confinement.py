@@ -85,7 +85,7 @@ def test_a_person_with_a_staff_role_too__is_not_confined(confined):
     assert client_for(teacher).get(reverse("cases:family_list")).status_code == 200
 
 
-def test_self_assessment_for_parents__the_familys_own_login__may_use_it(confined, default_data):
+def test_self_assessment_for_parents__the_familys_own_login__may_use_it(confined):
     """Open to everyone without a login, so to a parent signed in to the family's pages too."""
     response = client_for(confined.login).get(reverse("selfassessment:start"))
 

@@ -14,7 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_saves_of_one_cell_at_once__one_wins_and_the_other_is_kept(default_data):
+def test_two_saves_of_one_cell_at_once__one_wins_and_the_other_is_kept():
     case, *_ = factories.case_at(Level.FAMILIELOS)
     _member, member = factories.familieteam_member(case)
     meeting = factories.familieteam_meeting(case)

@@ -296,7 +296,7 @@ def test_record_avklaringssamtale__stale_version__is_refused_and_keeps_the_newer
 
 
 @pytest.mark.django_db(transaction=True)
-def test_draft_new_version__two_at_once__one_draft_and_the_second_is_refused_readably(default_data, monkeypatch):
+def test_draft_new_version__two_at_once__one_draft_and_the_second_is_refused_readably(monkeypatch):
     leader = factories.UserFactory(username="leiar", role=roles.LEADER)
     published = workflow.current_instrument("barneskole")
     # The first holds its transaction open (the versions locked, its draft not committed) while the second comes.
