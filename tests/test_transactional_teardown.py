@@ -1,5 +1,5 @@
 """The suite's own teardown of a transactional test (tests/conftest.py): nothing a test wrote reaches the next, and
-the next finds the rows the migrations and post_migrate make, as they were."""
+the next finds the rows post_migrate and install_default_data made at the run's first teardown, as they were."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
