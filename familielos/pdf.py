@@ -1,32 +1,28 @@
 """PDFs from Django templates with WeasyPrint, reading nothing but our own static files.
 
 Print templates link their stylesheet as `{{ print_css }}`: a URL in a namespace of our own,
-file:///static/<name>, which the fetcher below resolves through the staticfiles finders. Every other URL
-(http, https, data, any other file) is refused, so neither a template nor text a user typed can make the
-server fetch from the network or read a file outside the static files.
+file:///static/<name>, which the fetcher (familielos.pdf_engine) resolves through the staticfiles finders.
+Every other URL (http, https, data, any other file) is refused, so neither a template nor text a user typed
+can make the server fetch from the network or read a file outside the static files.
 
 A layout that must keep its size whatever the text (samtaleduk 1 fits one sheet) uses fixed-size frames:
 an element with `id="fit-<key>"`, a fixed height and `overflow: hidden`, holding an element with
 `id="fit-<key>-content"`. When a frame's content does not fit, the document is laid out once more with `<key>`
 in the context's `overflowing` set, so the template can shorten the frame and print the whole text after it:
 the measurement is WeasyPrint's own layout, so nothing is cut off by a guess.
+
+WeasyPrint itself (familielos.pdf_engine) is imported at the first PDF, not with this module: the URLconf imports
+the print views, and WeasyPrint's import (its C libraries, its user-agent stylesheets) takes a second, which every
+process loading the URLs paid (`manage.py check`, `migrate`, the task worker) whether or not it made a PDF.
 """
 
-import logging
-import mimetypes
 import re
 import unicodedata
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-logger = logging.getLogger(__name__)
 
 # The one base URL a PDF document sees; `/static/<name>` below it is a static file, nothing else is served.
 STATIC_BASE_URL = "file:///static/"
@@ -59,36 +55,6 @@ def static_name(url: str) -> str:
     return name
 
 
-class StaticFilesFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher (the class-based API of WeasyPrint 70), limited to our static files.
-
-    WeasyPrint catches what `fetch` raises, logs it and renders on without the resource.
-    """
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False)
-
-    def fetch(self, url, headers=None):
-        try:
-            name = static_name(url)
-            found = finders.find(name)
-            if not found:
-                raise URLRefused(f"No such static file: {url}")
-        except URLRefused:
-            logger.warning("PDF resource refused: %s", url)
-            raise
-        path = Path(found)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/"):
-            content_type += "; charset=utf-8"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
-
-
-# One for every PDF: making a URLFetcher loads the system's CA certificates for its HTTPS handler (tens of
-# milliseconds), which this one never uses; its `fetch` keeps no state, so threads can share it.
-STATIC_FILES_FETCHER = StaticFilesFetcher()
-
-
 def static_url(name: str) -> str:
     """The URL a print template links a static file by (another stylesheet than `{{ print_css }}`, say)."""
     return STATIC_BASE_URL + name
@@ -107,8 +73,10 @@ def render_pdf_bytes(template: str, context: dict, request=None) -> bytes:
 
 
 def _layout(template: str, context: dict, request):
+    from familielos import pdf_engine  # at the first PDF: see the module docstring
+
     html = render_to_string(template, {**context, "print_css": static_url(PRINT_CSS)}, request=request)
-    return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=STATIC_FILES_FETCHER).render(**PDF_OPTIONS)
+    return pdf_engine.layout(html, **PDF_OPTIONS)
 
 
 def overflowing_frames(document) -> frozenset[str]:

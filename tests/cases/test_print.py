@@ -12,7 +12,7 @@ from weasyprint import HTML
 
 from cases import actions
 from cases.models import Avklaringssamtale, LetterKind, LetterTemplate, PersonRole
-from familielos import pdf, roles
+from familielos import pdf, pdf_engine, roles
 from familielos.models import AccessAction, AccessEvent, Membership
 from tests import factories
 from tests.conftest import client_for
@@ -468,18 +468,18 @@ def test_samtaleduk_blank__has_the_headings_no_family_data_and_writes_no_audit_e
 )
 def test_static_files_fetcher__anything_but_a_static_file__is_refused(url):
     with pytest.raises(pdf.URLRefused):
-        pdf.StaticFilesFetcher().fetch(url)
+        pdf_engine.StaticFilesFetcher().fetch(url)
 
 
 def test_static_files_fetcher__a_static_file__is_read_through_the_finders():
-    response = pdf.StaticFilesFetcher().fetch("file:///static/css/print.css")
+    response = pdf_engine.StaticFilesFetcher().fetch("file:///static/css/print.css")
 
     assert response.content_type == "text/css"
     assert b"@page letter" in response.read()
     response.close()
 
 
-class RecordingFetcher(pdf.StaticFilesFetcher):
+class RecordingFetcher(pdf_engine.StaticFilesFetcher):
     def __init__(self):
         super().__init__()
         self.asked = []

