@@ -11,9 +11,10 @@ an element with `id="fit-<key>"`, a fixed height and `overflow: hidden`, holding
 in the context's `overflowing` set, so the template can shorten the frame and print the whole text after it:
 the measurement is WeasyPrint's own layout, so nothing is cut off by a guess.
 
-WeasyPrint itself (familielos.pdf_engine) is imported at the first PDF, not with this module: the URLconf imports
-the print views, and WeasyPrint's import (its C libraries, its user-agent stylesheets) takes a second, which every
-process loading the URLs paid (`manage.py check`, `migrate`, the task worker) whether or not it made a PDF.
+WeasyPrint itself (familielos.pdf_engine) is imported at the first PDF, or up front by familielos/wsgi.py for the
+web workers, not with this module: the URLconf imports the print views, and WeasyPrint's import (its C libraries,
+its user-agent stylesheets) takes a second, which every process loading the URLs paid (`manage.py check`,
+`migrate`, the task worker) whether or not it made a PDF.
 """
 
 import re

