@@ -1,8 +1,8 @@
 """Playwright in Debian's Chromium against pytest-django's live server, with an axe-core check per page.
 
-Each page a test opens has a browser context of its own in one shared Chromium, kept for later tests and reset between
-them (`new_page`); `check_page` runs axe-core on a page, and with E2E_SCREENSHOTS=1 (`make screenshots`) saves a
-full-page screenshot of it to look at.
+Each page a test opens has a browser context of its own in one shared Chromium, kept for later tests and reset
+between them (`new_page`, tests/e2e/pages.py); `check_page` runs axe-core on a page, and with E2E_SCREENSHOTS=1
+(`make screenshots`) saves a full-page screenshot of it to look at.
 """
 
 import os
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, sync_playwright
+
+from tests.e2e.pages import PagePool
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -34,71 +35,27 @@ def browser():
             browser.close()
 
 
-VIEWPORT = {"width": 1280, "height": 900}
-# The inert page a page kept for the next test is left on: on the live server's own site, so the next test's first
-# page loads in the same renderer process, and without a script that could go on running.
-BLANK = "/static/favicon.svg"
-
-
 @pytest.fixture(scope="session")
-def _kept_pages() -> dict[bool, list[Page]]:
-    """The pages (each in a context of its own) that tests have given back, by whether JavaScript is on."""
-    return {True: [], False: []}
+def page_pool(browser, live_server) -> PagePool:
+    pool = PagePool(browser, live_server.url)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture
-def new_page(browser, live_server, _kept_pages):
-    """Open a page in a browser context of its own (own cookies and storage), as a fresh context has it.
-
-    A context and its page are kept for later tests, reset (`_reset`): a new context's first page starts two renderer
-    processes, 1.8 s of CPU, which most tests would spend again on their one page. What a later test still shares
-    with an earlier one is the HTTP cache (static files; the app's pages are not stored) and nothing it can see.
-    """
+def new_page(page_pool):
+    """Open a page in a browser context of its own (own cookies and storage), as a new context's first page is; it
+    is given back after the test, to be reset and kept for a later one (tests/e2e/pages.py)."""
     taken = []
 
     def open_page(*, java_script_enabled: bool = True) -> Page:
-        kept = _kept_pages[java_script_enabled]
-        page = kept.pop() if kept else _new_context(browser, live_server, java_script_enabled).new_page()
-        taken.append((java_script_enabled, page))
+        page = page_pool.take(java_script_enabled=java_script_enabled)
+        taken.append((page, java_script_enabled))
         return page
 
     yield open_page
-    for java_script_enabled, page in taken:
-        if _reset(page, java_script_enabled):
-            _kept_pages[java_script_enabled].append(page)
-        else:
-            page.context.close()
-
-
-def _new_context(browser, live_server, java_script_enabled: bool) -> BrowserContext:
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=java_script_enabled, locale="nb-NO", viewport=VIEWPORT
-    )
-    context.set_default_timeout(10_000)
-    return context
-
-
-def _reset(page: Page, java_script_enabled: bool) -> bool:
-    """Leave `page` and its context as a new context and page would be for the next test: no cookies, nothing in the
-    site's storage, no routes or permissions, the first viewport, an empty history, an inert document. False if it
-    cannot be (the test closed the page, or the page will not be left): the caller closes the context instead."""
-    if page.is_closed() or len(page.context.pages) != 1:
-        return False
-    try:
-        page.unroute_all(behavior="ignoreErrors")
-        page.goto(BLANK, timeout=2_000)
-        if java_script_enabled:  # without JavaScript, nothing the site stores in the browser but its cookies
-            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-        context = page.context
-        context.clear_cookies()
-        context.clear_permissions()
-        page.set_viewport_size(VIEWPORT)
-        session = context.new_cdp_session(page)
-        session.send("Page.resetNavigationHistory")
-        session.detach()
-    except PlaywrightError:
-        return False
-    return True
+    for page, java_script_enabled in taken:
+        page_pool.give_back(page, java_script_enabled=java_script_enabled)
 
 
 @pytest.fixture
