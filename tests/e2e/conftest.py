@@ -6,6 +6,7 @@ between them (`new_page`, tests/e2e/pages.py); `check_page` runs axe-core on a p
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,9 @@ def page_pool(browser, live_server) -> PagePool:
     pool = PagePool(browser, live_server.url)
     yield pool
     pool.close()
+    if pool.failed_resets:
+        # Each cost a later test a new context: a reset that failed every time would otherwise go unnoticed.
+        warnings.warn(f"{pool.failed_resets} e2e pages could not be reset for a later test", stacklevel=1)
 
 
 @pytest.fixture
