@@ -243,8 +243,9 @@ def _copy_shipped_rows(database, cursor) -> list[str]:
 
 
 def _kept_rows(database) -> tuple:
+    quote = database.ops.quote_name
     with database.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(f"(SELECT count(*), max(id) FROM {table})" for table in KEPT_TABLES))
+        cursor.execute(" UNION ALL ".join(f"(SELECT count(*), max(id) FROM {quote(table)})" for table in KEPT_TABLES))
         return tuple(cursor.fetchall())
 
 

@@ -48,8 +48,8 @@ def page_pool(browser, live_server) -> PagePool:
 
 @pytest.fixture
 def new_page(page_pool):
-    """Open a page in a browser context of its own (own cookies and storage), as a new context's first page is; it
-    is given back after the test, to be reset and kept for a later one (tests/e2e/pages.py)."""
+    """Open a page in a browser context of its own (own cookies and storage); it is given back after the test, to be
+    reset and kept for a later one (tests/e2e/pages.py says what the reset undoes)."""
     taken = []
 
     def open_page(*, java_script_enabled: bool = True) -> Page:

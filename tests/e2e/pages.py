@@ -6,8 +6,8 @@ page are given back after a test, reset, and taken by a later test.
 
 The reset undoes what the site can leave in the browser (cookies, every kind of storage, `window.name`, the history,
 permissions) and what the tests set on a page through Playwright: routes and the viewport. The kept page starts on an
-inert page of the site, not on about:blank. What else Playwright can set on a page or context is not undone; the
-tests that use it are listed in NOT_UNDONE, which tests/e2e/test_kept_pages.py keeps empty. Still shared with earlier
+inert page of the site, not on about:blank. What else Playwright can set on a page or context is not undone: those
+calls are NOT_UNDONE, and tests/e2e/test_kept_pages.py fails when an e2e test makes one. Still shared with earlier
 tests: the HTTP cache, which holds the static files (the pages of a signed-in person are sent as not to be stored).
 """
 
@@ -89,7 +89,7 @@ class PagePool:
             session.detach()
             if java_script_enabled:  # a window's name is no storage type
                 page.evaluate("() => { window.name = ''; }")
-            context.clear_cookies()
+            context.clear_cookies()  # any other host's too
             context.clear_permissions()
             page.set_viewport_size(VIEWPORT)
         except PlaywrightError:
