@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -182,15 +182,16 @@ def sync_case_grants(case) -> None:
 
     A closed case keeps the grants of the level it left, so the short way back needs no new grants; but not the
     familieteam's members, who are no longer working with the family (reopening gives their access back, under the
-    consent as it is then).
+    consent as it is then). Below level 3 no rule reads the members, so they are not read either.
     """
     family = case.family
+    open_at_3 = case.status == Status.OPEN and case.level >= Level.FAMILIELOS
     wanted = desired_grants(
         level=case.level if case.status == Status.OPEN else case.closed_from_level,
         openers=family.cases.values_list("opened_by", flat=True),
         team_group=case.ressursteam.group_id if case.ressursteam_id else None,
         familielos=case.familielos_id,
-        familieteam_members=_covered_familieteam_members(case) if case.status == Status.OPEN else (),
+        familieteam_members=_covered_familieteam_members(case) if open_at_3 else (),
     )
     _apply_grants(family, wanted)
 
@@ -218,14 +219,19 @@ def _apply_grants(family: Family, wanted: dict[Holder, frozenset[str]]) -> None:
     needs_by_id = {permission_id(need): need for need in STAFF_PERMS}
     tables = {"user": (FamilyUserObjectPermission, "user_id"), "group": (FamilyGroupObjectPermission, "group_id")}
     wanted_rows = {(kind, holder, need) for (kind, holder), needs in wanted.items() for need in needs}
+    user_rows, group_rows = (
+        model.objects.filter(content_object=family, permission_id__in=needs_by_id).values_list(
+            Value(kind, output_field=CharField()), "pk", holder_field, "permission_id"
+        )
+        for kind, (model, holder_field) in tables.items()
+    )
+    # Both tables' rows in one query.
+    held = {
+        (kind, holder, needs_by_id[permission]): pk
+        for kind, pk, holder, permission in user_rows.union(group_rows, all=True)
+    }
     for kind, (model, holder_field) in tables.items():
-        held = {
-            (kind, holder, needs_by_id[permission]): pk
-            for pk, holder, permission in model.objects.filter(
-                content_object=family, permission_id__in=needs_by_id
-            ).values_list("pk", holder_field, "permission_id")
-        }
-        stale = [pk for row, pk in held.items() if row not in wanted_rows]
+        stale = [pk for row, pk in held.items() if row[0] == kind and row not in wanted_rows]
         if stale:
             model.objects.filter(pk__in=stale).delete()
         missing = sorted(row for row in wanted_rows if row[0] == kind and row not in held)

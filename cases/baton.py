@@ -246,7 +246,12 @@ def follow_case(*, case: Case, actor: User, to_familielos: bool = False) -> None
     Handover.objects.filter(family_id=case.family_id, status=HandoverStatus.PENDING).update(
         status=HandoverStatus.CANCELLED, decided_by=actor, decided_at=now
     )
-    Baton.objects.update_or_create(family_id=case.family_id, defaults={"holder_id": holder_id, "since": now})
+    # The baton row read above is locked, and the family with it (no other change can make its first row meanwhile).
+    if baton is None:
+        Baton.objects.create(family_id=case.family_id, holder_id=holder_id, since=now)
+    else:
+        baton.holder_id, baton.since = holder_id, now
+        baton.save(update_fields=["holder", "since"])
 
 
 def _holder_after(case: Case, actor: User) -> int:

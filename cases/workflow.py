@@ -210,7 +210,7 @@ def open_case(
     if not children or any(child.family_id != family.pk or child.role != PersonRole.CHILD for child in children):
         raise Refused(_("Choose at least one child in the family."))
     case = Case.objects.create(family=family, opened_by=actor, opened_unit=unit, decision_deadline=_new_deadline())
-    case.children.set(children)
+    case.children.add(*children)
     _log(case, ChangeKind.OPENED, None, actor, _reason(reason, reason_code, reason_params))
     access.sync_case_grants(case)
     return case

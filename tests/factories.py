@@ -142,9 +142,11 @@ def give_consent(case, *, units, actor=None):
 def case_at(level, *, opener=None, team=None, los=None, **kwargs):
     """A case walked through the workflow to `level`; returns (case, team, familielos, team member)."""
     case = open_case(opener=opener, **kwargs)
+    # The opener takes every step up to level 2, as one signed-in person would (one user object, its roles read once).
+    opener = case.opened_by
     member = None
     if level >= Level.AVKLARING:
-        case = workflow.move_to_avklaring(actor=case.opened_by, case=case, reason="Samtale med foreldra.")
+        case = workflow.move_to_avklaring(actor=opener, case=case, reason="Samtale med foreldra.")
     if level >= Level.RESSURSTEAM:
         team = team or RessursteamFactory()
         units = list(team.units.all())
@@ -152,8 +154,8 @@ def case_at(level, *, opener=None, team=None, los=None, **kwargs):
             # One consent covers both the team and the familielos's service, as the decision asks for.
             los = los or familielos()
             units += list(workflow.familielos_units(los))
-        give_consent(case, units=units)
-        case = workflow.refer_to_ressursteam(actor=case.opened_by, case=case, team=team, reason="Treng meir hjelp.")
+        give_consent(case, units=units, actor=opener)
+        case = workflow.refer_to_ressursteam(actor=opener, case=case, team=team, reason="Treng meir hjelp.")
     if level >= Level.FAMILIELOS:
         member = ressursteam_member(team)
         case = workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Familielos er rett.")

@@ -1,4 +1,5 @@
-"""No page's query count grows with the data (5 against 25 of everything), and the hot pages stay within 12."""
+"""No page's query count grows with the data (5 against 25 of everything), the hot pages stay within 12, and the steps
+that walk a case up to level 3 within their statement budgets."""
 
 import pytest
 from django.db import connection
@@ -96,3 +97,34 @@ def test_pages__use_no_server_side_cursor(staff):
     for page_client, url in pages:
         sql = [query["sql"] for query in _queries(page_client, url)]
         assert not [statement for statement in sql if "DECLARE" in statement], url
+
+
+# The statements (savepoints included) each step takes to walk a case up to level 3, once the process has read what
+# it reads once (the permission ids). A step is one request's work: a budget that grows is a step grown slower.
+STEP_BUDGETS = {"register": 17, "avklaring": 16, "consent": 11, "refer": 18, "assign": 29}
+
+
+def _walk_to_level_3(opener, team, los, member, statements):
+    def step(name, take):
+        with CaptureQueriesContext(connection) as captured:
+            result = take()
+        statements[name] = len(captured)
+        return result
+
+    case = step("register", lambda: factories.open_case(opener=opener))
+    case = step("avklaring", lambda: workflow.move_to_avklaring(actor=opener, case=case, reason="Samtale."))
+    units = [*team.units.all(), *workflow.familielos_units(los)]
+    step("consent", lambda: factories.give_consent(case, units=units, actor=opener))
+    case = step("refer", lambda: workflow.refer_to_ressursteam(actor=opener, case=case, team=team, reason="Hjelp."))
+    return step("assign", lambda: workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Los."))
+
+
+def test_steps_to_level_3__each_within_its_statement_budget():
+    opener, team, los = factories.unit_staff(), factories.RessursteamFactory(), factories.familielos()
+    member = factories.ressursteam_member(team)
+    _walk_to_level_3(opener, team, los, member, {})
+    statements = {}
+    case = _walk_to_level_3(opener, team, los, member, statements)
+    assert case.level == Level.FAMILIELOS
+    over = {name: f"{count} > {STEP_BUDGETS[name]}" for name, count in statements.items() if count > STEP_BUDGETS[name]}
+    assert not over, f"steps over their statement budget: {over}"
