@@ -100,7 +100,7 @@ def record_consent(
         note=note,
         recorded_by=actor,
     )
-    consent.units.set(units)
+    consent.units.add(*units)
     access.sync_family_grants(family)
     return consent
 

@@ -414,7 +414,7 @@ def _new_meeting(actor, team: Familieteam, starts_at, place: str, invited) -> Fa
     meeting = FamilieteamMeeting.objects.create(
         team=team, starts_at=starts_at, place=place, previous=previous, created_by=actor
     )
-    meeting.invited.set(_own_members(team, invited))
+    meeting.invited.add(*_own_members(team, invited))
     if previous is not None:
         _carry_over(previous, meeting, actor)
     return meeting

@@ -177,7 +177,7 @@ def send_self_assessment(
     )
     _set_result(submission, factors)
     submission.save()
-    submission.factors.set(factors)
+    submission.factors.add(*factors)
     return submission
 
 
