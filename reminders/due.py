@@ -13,6 +13,7 @@ Who is reminded, kept simple:
 Only while the person holds the change grant on the family: someone no longer working with it is reminded of nothing.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -65,7 +66,7 @@ def for_person(user, today: date) -> list[Reminder]:
 def for_everyone(today: date) -> dict[User, list[Reminder]]:
     """What is due for every active person on `today`, of the families they hold the change grant on; four queries
     however many people and families."""
-    rows = list(_union(_parts(today)))
+    rows = list(_union([part.all() for part in _parts(today)]))
     holders = access.users_with_grant({row["remind_family"] for row in rows}, access.CHANGE)
     due = defaultdict(list)
     for row in rows:
@@ -92,8 +93,14 @@ def _reminder(row: dict) -> Reminder:
     )
 
 
-def _parts(today: date) -> list[QuerySet]:
-    """One query per kind of reminder and way of being reminded, each with the same columns, for a UNION."""
+@functools.lru_cache(maxsize=2)
+def _parts(today: date) -> tuple[QuerySet, ...]:
+    """One query per kind of reminder and way of being reminded, each with the same columns, for a UNION.
+
+    Built once a day in each process: building them was most of the start page's reminder time. They are never
+    evaluated here; every use takes a copy (filter(), all()) and evaluates that, as Django's generic views do with
+    a class-level queryset.
+    """
     measures = (
         Entry.objects.filter(kind=EntryKind.MEASURE, evaluate_by__lt=today)
         .exclude(Exists(Entry.objects.filter(corrects=OuterRef("pk"))))
@@ -109,7 +116,7 @@ def _parts(today: date) -> list[QuerySet]:
     consent_holder = Coalesce(
         F("family__baton__holder_id"), Subquery(current_case.values("opened_by_id")[:1]), output_field=IntegerField()
     )
-    return [
+    return (
         _columns(measures, Kind.MEASURE, user=F("author_id"), due=F("evaluate_by"), title=measure_title),
         _columns(
             measures.filter(family__baton__isnull=False),
@@ -121,7 +128,7 @@ def _parts(today: date) -> list[QuerySet]:
         _columns(handovers, Kind.HANDOVER, user=F("to_user_id"), due=TruncDate("requested_at")),
         _columns(_expiring_consents(today), Kind.CONSENT, user=consent_holder, due=F("valid_to")),
         _columns(points, Kind.ACTION_POINT, user=F("owner_user_id"), due=F("due"), title=F("what")),
-    ]
+    )
 
 
 def _columns(queryset: QuerySet, kind: Kind, *, user, due, title=None) -> QuerySet:
