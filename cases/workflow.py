@@ -461,9 +461,14 @@ def _start_familieteam(case: Case) -> Familieteam:
     first time, kept after that (stepping down and reopening keep the team, its members and its canvases), each
     new stretch at level 3 with its own start and plan, which the familielos then sets."""
     today = timezone.localdate()
-    team, _created = Familieteam.objects.update_or_create(
-        case=case, defaults={"started_on": today, "planned_end": add_months(today, PLAN_MIN_MONTHS)}
-    )
+    plan = {"started_on": today, "planned_end": add_months(today, PLAN_MIN_MONTHS)}
+    # The family is locked (the step's _lock_for): no other change can make the case's team meanwhile.
+    team = Familieteam.objects.filter(case=case).first()
+    if team is None:
+        return Familieteam.objects.create(case=case, **plan)
+    for name, value in plan.items():
+        setattr(team, name, value)
+    team.save(update_fields=list(plan))
     return team
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cases import access, action_points, consents
@@ -383,13 +383,15 @@ def _hold_family(family_id: int) -> None:
 
 
 def _locked_cell(meeting: FamilieteamMeeting, life_area: LifeArea, column: Column) -> CanvasCell:
-    """The cell, made empty (version 0) the first time anyone saves it, and locked for this transaction."""
-    try:
-        with transaction.atomic():
-            CanvasCell.objects.get_or_create(meeting=meeting, life_area=life_area, column=column)
-    except IntegrityError:
-        pass  # Made by a concurrent first save; the lock below waits for it.
-    return CanvasCell.objects.select_for_update(no_key=True).get(meeting=meeting, life_area=life_area, column=column)
+    """The cell, made empty (version 0) the first time anyone saves it, and locked for this transaction: one
+    statement once the cell exists (every save but the first), with no savepoint."""
+    where = {"meeting": meeting, "life_area": life_area, "column": column}
+    cells = CanvasCell.objects.select_for_update(no_key=True).filter(**where)
+    if (cell := cells.first()) is not None:
+        return cell
+    # Two first saves at once make one cell: the second insert waits for the first to commit, then does nothing.
+    CanvasCell.objects.bulk_create([CanvasCell(**where)], ignore_conflicts=True)
+    return cells.get()
 
 
 def _write(cell: CanvasCell, actor: User, text: str, due: date | None) -> CanvasCell:

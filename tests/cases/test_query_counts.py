@@ -101,7 +101,7 @@ def test_pages__use_no_server_side_cursor(staff):
 
 # The statements (savepoints included) each step takes to walk a case up to level 3, once the process has read what
 # it reads once (the permission ids). A step is one request's work: a budget that grows is a step grown slower.
-STEP_BUDGETS = {"register": 17, "avklaring": 16, "consent": 10, "refer": 18, "assign": 29}
+STEP_BUDGETS = {"register": 17, "avklaring": 16, "consent": 10, "refer": 18, "assign": 25}
 
 
 def _walk_to_level_3(opener, team, los, member, statements):
