@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,11 @@ class FamilieteamMeeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("familieteam:meeting", args=[self.pk])
+
+    @cached_property
+    def cell_save_url(self) -> str:
+        """Where each of its canvas's cells is saved: worked out once for the page's cells, not once a cell."""
+        return reverse("familieteam:cell_save", args=[self.pk])
 
     @property
     def is_held(self) -> bool:
