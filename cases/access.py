@@ -170,6 +170,7 @@ def desired_grants(
         wanted["group", team_group].update(STAFF_PERMS)
     if level >= Level.FAMILIELOS and familielos is not None:
         wanted["user", familielos].update(STAFF_PERMS)
+    # sync_case_grants reads the members for an open case at level 3 only: grant them at another level, read them there.
     if level >= Level.FAMILIELOS:
         for user_id in familieteam_members:
             wanted["user", user_id].update(STAFF_PERMS)
@@ -182,16 +183,16 @@ def sync_case_grants(case) -> None:
 
     A closed case keeps the grants of the level it left, so the short way back needs no new grants; but not the
     familieteam's members, who are no longer working with the family (reopening gives their access back, under the
-    consent as it is then). Below level 3 no rule reads the members, so they are not read either.
+    consent as it is then). The members are read only where desired_grants gives them grants (an open case at level
+    3): every step syncs the grants, and most steps are below level 3.
     """
     family = case.family
-    open_at_3 = case.status == Status.OPEN and case.level >= Level.FAMILIELOS
     wanted = desired_grants(
         level=case.level if case.status == Status.OPEN else case.closed_from_level,
         openers=family.cases.values_list("opened_by", flat=True),
         team_group=case.ressursteam.group_id if case.ressursteam_id else None,
         familielos=case.familielos_id,
-        familieteam_members=_covered_familieteam_members(case) if open_at_3 else (),
+        familieteam_members=_covered_familieteam_members(case) if case.at_level_3 else (),
     )
     _apply_grants(family, wanted)
 
@@ -219,16 +220,16 @@ def _apply_grants(family: Family, wanted: dict[Holder, frozenset[str]]) -> None:
     needs_by_id = {permission_id(need): need for need in STAFF_PERMS}
     tables = {"user": (FamilyUserObjectPermission, "user_id"), "group": (FamilyGroupObjectPermission, "group_id")}
     wanted_rows = {(kind, holder, need) for (kind, holder), needs in wanted.items() for need in needs}
-    user_rows, group_rows = (
+    # Both tables' rows in one round trip: every step syncs the grants.
+    parts = [
         model.objects.filter(content_object=family, permission_id__in=needs_by_id).values_list(
             Value(kind, output_field=CharField()), "pk", holder_field, "permission_id"
         )
         for kind, (model, holder_field) in tables.items()
-    )
-    # Both tables' rows in one query.
+    ]
     held = {
         (kind, holder, needs_by_id[permission]): pk
-        for kind, pk, holder, permission in user_rows.union(group_rows, all=True)
+        for kind, pk, holder, permission in parts[0].union(*parts[1:], all=True)
     }
     for kind, (model, holder_field) in tables.items():
         stale = [pk for row, pk in held.items() if row[0] == kind and row not in wanted_rows]

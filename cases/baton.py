@@ -246,7 +246,8 @@ def follow_case(*, case: Case, actor: User, to_familielos: bool = False) -> None
     Handover.objects.filter(family_id=case.family_id, status=HandoverStatus.PENDING).update(
         status=HandoverStatus.CANCELLED, decided_by=actor, decided_at=now
     )
-    # The baton row read above is locked, and the family with it (no other change can make its first row meanwhile).
+    # The caller holds the family's lock, so no one else can make the family's baton between the read above and
+    # this write; a baton that exists is locked by that read.
     if baton is None:
         Baton.objects.create(family_id=case.family_id, holder_id=holder_id, since=now)
     else:

@@ -386,7 +386,9 @@ def _locked_cell(meeting: FamilieteamMeeting, life_area: LifeArea, column: Colum
     """The cell, made empty (version 0) the first time anyone saves it, and locked for this transaction: one
     statement once the cell exists (every save but the first), with no savepoint."""
     where = {"meeting": meeting, "life_area": life_area, "column": column}
-    cells = CanvasCell.objects.select_for_update(no_key=True).filter(**where)
+    # No ordering (a cell's default one joins its life area) and the cell's row only: a lock on the life area would
+    # make every save of that row in the municipality wait for the others.
+    cells = CanvasCell.objects.select_for_update(no_key=True, of=("self",)).filter(**where).order_by()
     if (cell := cells.first()) is not None:
         return cell
     # Two first saves at once make one cell: the second insert waits for the first to commit, then does nothing.

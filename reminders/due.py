@@ -66,7 +66,7 @@ def for_person(user, today: date) -> list[Reminder]:
 def for_everyone(today: date) -> dict[User, list[Reminder]]:
     """What is due for every active person on `today`, of the families they hold the change grant on; four queries
     however many people and families."""
-    rows = list(_union([part.all() for part in _parts(today)]))
+    rows = list(_union(_parts(today)))
     holders = access.users_with_grant({row["remind_family"] for row in rows}, access.CHANGE)
     due = defaultdict(list)
     for row in rows:
@@ -93,13 +93,17 @@ def _reminder(row: dict) -> Reminder:
     )
 
 
-@functools.lru_cache(maxsize=2)
-def _parts(today: date) -> tuple[QuerySet, ...]:
-    """One query per kind of reminder and way of being reminded, each with the same columns, for a UNION.
+def _parts(today: date) -> list[QuerySet]:
+    """One query per kind of reminder and way of being reminded, each with the same columns, for a UNION: copies
+    of the day's queries, for the caller to filter and run."""
+    return [part.all() for part in _built_parts(today)]
 
-    Built once a day in each process: building them was most of the start page's reminder time. They are never
-    evaluated here; every use takes a copy (filter(), all()) and evaluates that, as Django's generic views do with
-    a class-level queryset.
+
+@functools.lru_cache(maxsize=2)
+def _built_parts(today: date) -> tuple[QuerySet, ...]:
+    """The day's queries, built once a day in each process (building them was about a third of the start page's
+    reminder time) and never run themselves: `_parts` hands out copies, as Django's generic views do with a
+    class-level queryset. So they may depend on `today` only: nothing of the person, the request or the language.
     """
     measures = (
         Entry.objects.filter(kind=EntryKind.MEASURE, evaluate_by__lt=today)

@@ -95,7 +95,8 @@ def save_screening(
     if child is not None:
         _require_child(actor, child)
     factors = check_factors(instrument, factor_ids)
-    if submission is None:
+    new = submission is None
+    if new:
         submission = Submission(instrument=instrument, created_by=actor, audience=Audience.STAFF)
     else:
         submission = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
@@ -110,7 +111,10 @@ def save_screening(
     if submit:
         _set_result(submission, factors)
     submission.save()
-    submission.factors.set(factors)
+    if new:
+        submission.factors.add(*factors)
+    else:
+        submission.factors.set(factors)
     if submit and child is not None:
         _open_case(actor, submission)
     return submission

@@ -312,7 +312,7 @@ def create_meeting(*, actor: User, team: Ressursteam, starts_at, place: str = ""
     for position, referral in enumerate(proposed, start=1):
         AgendaItem.objects.create(meeting=meeting, referral=referral, position=position)
     Referral.objects.filter(pk__in=[referral.pk for referral in proposed]).update(status=ReferralStatus.ON_AGENDA)
-    meeting.present.add(*User.objects.filter(team_memberships__team=team, is_active=True))
+    meeting.present.add(*User.objects.filter(team_memberships__team=team, is_active=True).values_list("pk", flat=True))
     return meeting
 
 

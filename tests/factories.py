@@ -142,7 +142,8 @@ def give_consent(case, *, units, actor=None):
 def case_at(level, *, opener=None, team=None, los=None, **kwargs):
     """A case walked through the workflow to `level`; returns (case, team, familielos, team member)."""
     case = open_case(opener=opener, **kwargs)
-    # The opener takes every step up to level 2, as one signed-in person would (one user object, its roles read once).
+    # One user object for the opener's steps up to level 2: its roles are read once, not once a step (fewer queries
+    # in every test that builds a case).
     opener = case.opened_by
     member = None
     if level >= Level.AVKLARING:

@@ -1,18 +1,23 @@
 """No page's query count grows with the data (5 against 25 of everything), the hot pages stay within 12, and the steps
 that walk a case up to level 3 within their statement budgets."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import actions, workflow
-from cases.models import Level
+from cases.models import Case, ConsentDecision, Level, PersonRole
 from tests import factories
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 MAX_QUERIES = 12
 
@@ -99,32 +104,59 @@ def test_pages__use_no_server_side_cursor(staff):
         assert not [statement for statement in sql if "DECLARE" in statement], url
 
 
-# The statements (savepoints included) each step takes to walk a case up to level 3, once the process has read what
-# it reads once (the permission ids). A step is one request's work: a budget that grows is a step grown slower.
-STEP_BUDGETS = {"register": 17, "avklaring": 16, "consent": 10, "refer": 18, "assign": 25}
+# The statements (savepoints included) each step takes to walk a case up to level 3: its action's work as one request
+# does it, with the user loaded afresh, once the process has read what it reads once (the permission ids). The
+# request's own statements (session, user, audit event) are not counted. A budget that grows is a step grown slower.
+STEP_BUDGETS = {"register": 18, "avklaring": 17, "consent": 10, "refer": 19, "assign": 26}
 
 
-def _walk_to_level_3(opener, team, los, member, statements):
+def _walk_to_level_3(opener, team, los, member) -> tuple[Case, dict[str, list[str]]]:
+    """The case walked up to level 3, and the statements of each step."""
+    statements = {}
+
     def step(name, take):
         with CaptureQueriesContext(connection) as captured:
             result = take()
-        statements[name] = len(captured)
+        statements[name] = [query["sql"] for query in captured]
         return result
 
-    case = step("register", lambda: factories.open_case(opener=opener))
-    case = step("avklaring", lambda: workflow.move_to_avklaring(actor=opener, case=case, reason="Samtale."))
+    def fresh(user):
+        return User.objects.get(pk=user.pk)
+
+    actor = fresh(opener)
+    case = step("register", lambda: factories.open_case(opener=actor))
+    actor = fresh(opener)
+    case = step("avklaring", lambda: workflow.move_to_avklaring(actor=actor, case=case, reason="Samtale."))
+    actor, guardian = fresh(opener), case.family.persons.get(role=PersonRole.GUARDIAN)
     units = [*team.units.all(), *workflow.familielos_units(los)]
-    step("consent", lambda: factories.give_consent(case, units=units, actor=opener))
-    case = step("refer", lambda: workflow.refer_to_ressursteam(actor=opener, case=case, team=team, reason="Hjelp."))
-    return step("assign", lambda: workflow.assign_familielos(actor=member, case=case, familielos=los, reason="Los."))
+    today = timezone.localdate()
+    step(
+        "consent",
+        lambda: actions.record_consent(
+            actor=actor,
+            family=case.family,
+            given_by=guardian,
+            decision=ConsentDecision.GIVEN,
+            units=units,
+            valid_from=today,
+            valid_to=today + timedelta(days=365),
+        ),
+    )
+    actor = fresh(opener)
+    case = step("refer", lambda: workflow.refer_to_ressursteam(actor=actor, case=case, team=team, reason="Hjelp."))
+    actor = fresh(member)
+    case = step("assign", lambda: workflow.assign_familielos(actor=actor, case=case, familielos=los, reason="Los."))
+    return case, statements
 
 
 def test_steps_to_level_3__each_within_its_statement_budget():
     opener, team, los = factories.unit_staff(), factories.RessursteamFactory(), factories.familielos()
     member = factories.ressursteam_member(team)
-    _walk_to_level_3(opener, team, los, member, {})
-    statements = {}
-    case = _walk_to_level_3(opener, team, los, member, statements)
+    _walk_to_level_3(opener, team, los, member)
+    case, statements = _walk_to_level_3(opener, team, los, member)
     assert case.level == Level.FAMILIELOS
-    over = {name: f"{count} > {STEP_BUDGETS[name]}" for name, count in statements.items() if count > STEP_BUDGETS[name]}
-    assert not over, f"steps over their statement budget: {over}"
+    over = {name: sqls for name, sqls in statements.items() if len(sqls) > STEP_BUDGETS[name]}
+    assert not over, "\n\n".join(
+        f"{name}: {len(sqls)} statements, over its budget of {STEP_BUDGETS[name]}:\n" + "\n".join(sqls)
+        for name, sqls in over.items()
+    )

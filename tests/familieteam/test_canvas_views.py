@@ -548,6 +548,9 @@ def test_reading_and_saving_are_in_the_audit_log(setting, area):
 
 PAGE_BUDGET = 16
 CHANGES_BUDGET = 8
+# An autosave of a cell saved before, the request sent while someone types: its transaction's statements with the
+# session, the user and the audit event.
+SAVE_BUDGET = 13
 
 
 def _slots():
@@ -602,6 +605,14 @@ def test_cell_changes__queries_are_the_same_with_2_and_30_changed_cells(setting,
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_url("cell_changes", meeting), {"cursor": cursor}, headers=HTMX)
     assert response.content.decode().count('hx-swap-oob="true"') == 32 + 1
+
+
+def test_cell_save__of_a_saved_cell__within_its_budget(setting, area, django_assert_max_num_queries):
+    meeting = setting["meeting"]
+    client = client_for(setting["los"])
+    assert _save(client, meeting, area, Column.NOW, "Kari søv betre", 0).status_code == 200
+    with django_assert_max_num_queries(SAVE_BUDGET):
+        assert _save(client, meeting, area, Column.NOW, "Kari søv betre om natta", 1).status_code == 200
 
 
 def test_cell_changes__a_cursor_past_any_date_is_a_bad_request_not_an_error(setting):

@@ -4,7 +4,7 @@ conflict and offered back; the text on the canvas is never the loser's written o
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.models import Level
 from familieteam import workflow
@@ -48,3 +48,45 @@ def test_two_saves_of_one_cell_at_once__one_wins_and_the_other_is_kept():
     assert results[loser].cell.text == winner
     kept = {(version.text, version.conflict) for version in CellVersion.objects.filter(cell=cell)}
     assert kept == {(winner, False), (loser, True)}
+
+
+def test_a_save_held_open_in_one_family__does_not_hold_up_a_save_of_the_same_life_area_in_another():
+    cell = {"life_area": LifeArea.objects.filter(active=True).first(), "column": Column.NOW, "due": None}
+    saves = []
+    for _ in range(2):
+        case, *_ = factories.case_at(Level.FAMILIELOS)
+        meeting = factories.familieteam_meeting(case)
+        first = workflow.save_cell(actor=case.familielos, meeting=meeting, text="Først", base_version=0, **cell)
+        saves.append({"actor": case.familielos, "meeting": meeting, "base_version": first.cell.version, **cell})
+    saved, done = threading.Event(), threading.Event()
+    results = {}
+
+    def hold_open():
+        try:
+            with transaction.atomic():
+                workflow.save_cell(text="Held open", **saves[0])
+                saved.set()
+                done.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def save_meanwhile():
+        try:
+            saved.wait(timeout=10)
+            with transaction.atomic():
+                # A lock held by the other family's save fails this save within a second, rather than waiting.
+                connection.cursor().execute("SET LOCAL lock_timeout = '1s'")
+                results["saved"] = workflow.save_cell(text="Meanwhile", **saves[1]).saved
+        except Exception as error:
+            results["error"] = error
+        finally:
+            done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=hold_open), threading.Thread(target=save_meanwhile)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == {"saved": True}

@@ -6,8 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import access, actions
@@ -91,23 +89,6 @@ def test_the_same_save_sent_twice_from_one_version__is_saved_once_and_no_conflic
     again = _save(case.familielos, meeting, "Kari søv betre", 0)
     assert (first.saved, again.saved) == (True, True)
     assert [(v.text, v.conflict) for v in again.cell.versions.all()] == [("Kari søv betre", False)]
-
-
-# A save of a cell that has been saved before: what every autosave while typing sends.
-# (Savepoint and release included: the test's transaction makes them of what is a transaction of its own.)
-CELL_SAVE_STATEMENTS = 7
-
-
-def test_a_save_of_a_saved_cell__within_its_statement_budget(case):
-    meeting = factories.familieteam_meeting(case)
-    first = _save(case.familielos, meeting, "Kari søv betre", 0)
-    cell = {"meeting": meeting, "life_area": first.cell.life_area, "column": Column.NOW, "due": None}
-    with CaptureQueriesContext(connection) as captured:
-        again = workflow.save_cell(
-            actor=case.familielos, text="Kari søv betre om natta", base_version=first.cell.version, **cell
-        )
-    assert again.saved
-    assert len(captured) <= CELL_SAVE_STATEMENTS, "\n".join(query["sql"][:120] for query in captured)
 
 
 def _finish(case, meeting, *, next_starts_at=None):
