@@ -183,8 +183,8 @@ def sync_case_grants(case) -> None:
 
     A closed case keeps the grants of the level it left, so the short way back needs no new grants; but not the
     familieteam's members, who are no longer working with the family (reopening gives their access back, under the
-    consent as it is then). The members are read only where desired_grants gives them grants (an open case at level
-    3): every step syncs the grants, and most steps are below level 3.
+    consent as it is then). So the members are read only for an open case at level 3, the only case they get grants
+    for: every step syncs the grants, and most steps are below level 3.
     """
     family = case.family
     wanted = desired_grants(

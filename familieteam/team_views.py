@@ -145,7 +145,7 @@ def _team_context(request, team: Familieteam, *, plan_form=None) -> dict:
         "case": case,
         "family": family,
         "can_lead": can_lead,
-        "at_level_3": workflow.at_level_3(case),
+        "at_level_3": case.at_level_3,
         "service_members": [member for member in members if member.kind == MemberKind.SERVICE],
         "trusted_persons": [member for member in members if member.kind == MemberKind.TRUSTED],
         "meetings": meetings,

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cases import access, action_points, consents
-from cases.models import ActionPoint, ActionStatus, Case, Family, Level, OwnerKind, Person, Status
+from cases.models import ActionPoint, ActionStatus, Case, Family, OwnerKind, Person
 from cases.workflow import lock_family
 from familielos import roles
 from familielos.errors import Refused
@@ -48,7 +48,7 @@ def is_leader(user, team: Familieteam) -> bool:
 def can_lead(user, team: Familieteam) -> bool:
     """Whether the user may change the team now: its familielos, while the case is open at level 3 (the team's
     pages offer their forms by this; the actions check it again)."""
-    return is_leader(user, team) and at_level_3(team.case)
+    return is_leader(user, team) and team.case.at_level_3
 
 
 def can_tick(user, point: ActionPoint) -> bool:
@@ -340,15 +340,11 @@ def can_restore(user, meeting: FamilieteamMeeting) -> bool:
 def can_edit_canvas(meeting: FamilieteamMeeting) -> bool:
     """Whether the meeting's canvas can be written (and its previous one evaluated): a planned meeting of a case open
     at level 3. The guard of save_cell, restore_cell, evaluate and set_action_point; pages offer their forms by it."""
-    return MeetingStatus(meeting.status).can_edit_canvas and at_level_3(meeting.team.case)
-
-
-def at_level_3(case: Case) -> bool:
-    return case.status == Status.OPEN and case.level == Level.FAMILIELOS
+    return MeetingStatus(meeting.status).can_edit_canvas and meeting.team.case.at_level_3
 
 
 def _require_level_3(case: Case) -> None:
-    if not at_level_3(case):
+    if not case.at_level_3:
         raise Refused(_("The familieteam works while the case is open at level 3."))
 
 

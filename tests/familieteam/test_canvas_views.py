@@ -613,6 +613,8 @@ def test_cell_save__of_a_saved_cell__within_its_budget(setting, area, django_ass
     assert _save(client, meeting, area, Column.NOW, "Kari søv betre", 0).status_code == 200
     with django_assert_max_num_queries(SAVE_BUDGET):
         assert _save(client, meeting, area, Column.NOW, "Kari søv betre om natta", 1).status_code == 200
+    cell = CanvasCell.objects.get(meeting=meeting, life_area=area, column=Column.NOW)
+    assert (cell.text, cell.version) == ("Kari søv betre om natta", 2)
 
 
 def test_cell_changes__a_cursor_past_any_date_is_a_bad_request_not_an_error(setting):

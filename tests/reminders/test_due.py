@@ -268,7 +268,7 @@ def test_for_everyone__an_inactive_person__is_left_out(staff, level_2):
     assert everyone() == {}
 
 
-def test_the_same_day__what_became_due_since_the_last_look_is_there_for_the_person_and_the_e_mail(staff, level_2):
+def test_for_person_and_for_everyone__the_same_day__show_what_became_due_since_the_last_look(staff, level_2):
     case, member = level_2
     assert keys(member) == []
     assert member.pk not in everyone()
