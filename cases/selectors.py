@@ -46,7 +46,8 @@ def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Fami
         )
         families = families.filter(Q(name__icontains=q) | Exists(person_match))
     if level is not None:
-        families = families.filter(case_level=level, case_status=Status.OPEN)
+        # The open case is the current one (one open case per family: case_one_open_per_family).
+        families = families.filter(Exists(Case.objects.filter(family=OuterRef("pk"), status=Status.OPEN, level=level)))
     return families.prefetch_related(
         Prefetch("persons", queryset=Person.objects.filter(role=PersonRole.CHILD), to_attr="children")
     ).order_by("name", "pk")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import workflow
 from cases.models import Case, Consent, Family, Level, LevelChange, Person
 from familielos.models import AccessEvent, Membership, SentForm
 from tests import factories
@@ -404,6 +405,16 @@ def test_family_list__search_and_level_filter(staff, staff_client):
     assert [f.name for f in response.context["page"]] == ["Familien Bakke"]
     response = staff_client.get(reverse("cases:family_list"), {"level": "9"})
     assert response.status_code == 200
+
+
+def test_family_list__level_filter__goes_by_the_open_case_only(staff, staff_client):
+    closed, *_ = factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Lukka")
+    workflow.close_case(actor=staff, case=closed, reason="Tiltaket hjelpte.")
+    factories.case_at(Level.AVKLARING, opener=staff, family_name="Familien Open")
+    everyone = staff_client.get(reverse("cases:family_list"))
+    assert {f.name for f in everyone.context["page"]} == {"Familien Lukka", "Familien Open"}
+    at_level_1 = staff_client.get(reverse("cases:family_list"), {"level": "1"})
+    assert [f.name for f in at_level_1.context["page"]] == ["Familien Open"]
 
 
 def test_family_list__htmx__answers_with_the_results_fragment(staff_client, family):
