@@ -72,7 +72,7 @@ bench:
 	$(MAKE) install
 	$(TEST_ENV) $(VENV_PY) tests/perf/pdf.py
 	$(TEST_ENV) $(VENV_PY) tests/perf/audit_log.py
-	$(TEST_ENV) $(VENV_PY) tests/perf/run.py
+	$(TEST_ENV) $(VENV_PY) tests/perf/run.py --split
 
 clean-db:
 	rm -rf .pgdata

@@ -242,7 +242,7 @@ def _is_transaction(query) -> bool:
     return query["sql"].split(" ", 1)[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK"}
 
 
-def _get(scenario: Scenario):
+def request_page(scenario: Scenario):
     return scenario.client.get(scenario.path, **scenario.headers)
 
 
@@ -250,7 +250,7 @@ def measure(rows: list[Scenario], *, requests: int, warmup: int) -> list[Result]
     """Time every page `requests` times, in rounds over all pages, so a busy moment on the machine is shared out."""
     for scenario in rows:
         for _ in range(warmup):
-            _check(scenario, _get(scenario))
+            _check(scenario, request_page(scenario))
     calls = [(row.client.get, row.path, row.headers) for row in rows]
     times: list[list[float]] = [[] for _ in rows]
     perf_counter = time.perf_counter
@@ -284,7 +284,7 @@ def _captured_queries(scenario: Scenario, runs: int = CAPTURED_RUNS) -> list[dic
     for _ in range(runs):
         timer = _QueryTimer()
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-            _get(scenario)
+            request_page(scenario)
         timed = iter(timer.seconds)
         samples.append(
             [

@@ -45,6 +45,11 @@ def parse_args():
     parser.add_argument("--reseed", action="store_true", help="drop the bench databases and seed them again")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of every page")
     parser.add_argument("--queries", action="store_true", help="list every query of every page, with its time")
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="where each page's time goes at the largest scale: database, SQL, templates, the rest (perf/split.py)",
+    )
     return parser.parse_args()
 
 
@@ -237,6 +242,13 @@ def main() -> int:
     if args.queries:
         print()
         for line in pages.all_queries(largest):
+            print(line)
+    if args.split:
+        from tests.perf import split
+
+        print()
+        print(f"At {args.scales[-1]}×, where the time goes ({args.requests} more requests per page, instrumented):")
+        for line in split.table(split.measure(scenarios, requests=args.requests, get=pages.request_page)):
             print(line)
     print()
     print("Every page meets the targets." if passed else "Some pages miss a target (FAIL above): exit status 1.")
