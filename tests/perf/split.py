@@ -1,13 +1,16 @@
-"""Where a page's server time goes (`run.py --split`): in the database, in turning querysets into SQL and rows, in
-rendering templates, and the rest (the view's own Python, building querysets, making model objects from rows, the
-middleware). Measured on requests of their own, apart from the timed ones: the instruments cost time of their own.
+"""Where a page's server time goes (`run.py --split`), measured on requests of their own, apart from the timed ones
+(the instruments cost time of their own):
 
-- database: every statement's execute, as the connection's execute wrapper sees it (sent, run, answered);
-- SQL: the outermost `SQLCompiler.execute_sql` less the database time in it (compiling the query to SQL, fetching
-  and converting the rows);
-- templates: the outermost Django template render, less the SQL and database time of the queries it ran (a lazy
-  queryset evaluated by the template);
-- rest: the request's time less the three.
+- database: every statement sent through a cursor, as the connection's execute wrapper sees it (sent, run,
+  answered);
+- orm: the outermost `SQLCompiler.execute_sql` less the database time in it: compiling a query to SQL and fetching
+  its rows, for reads, updates and deletes (an insert's compiler has an execute_sql of its own: its compiling is in
+  rest, its database time is counted);
+- templates: the outermost Django template render, less the orm and database time of the queries run inside it (a
+  lazy queryset the template evaluates);
+- rest: the request's time less the three. The view's own Python, building querysets, making model objects from
+  rows (Django's value converters included), the middleware, COMMIT and ROLLBACK (sent without a cursor), the test
+  client's own work and the instruments'.
 """
 
 import time
@@ -24,18 +27,18 @@ class Split:
     requests: int = 0
     total: float = 0.0
     database: float = 0.0
-    sql: float = 0.0
+    orm: float = 0.0
     templates: float = 0.0
 
     def per_request_ms(self) -> dict[str, float]:
         n = max(self.requests, 1)
-        rest = self.total - self.database - self.sql - self.templates
+        rest = self.total - self.database - self.orm - self.templates
         return {
             name: seconds / n * 1000
             for name, seconds in (
                 ("total", self.total),
                 ("database", self.database),
-                ("sql", self.sql),
+                ("orm", self.orm),
                 ("templates", self.templates),
                 ("rest", rest),
             )
@@ -48,9 +51,9 @@ def instruments(split: Split):
     execute_sql, render = SQLCompiler.execute_sql, Template.render
     clock = time.perf_counter
     # How deep inside execute_sql and a template render the request is: only the outermost call counts.
-    depth = {"sql": 0, "render": 0}
-    # Database and SQL time spent inside the template render now under way, to take off its time.
-    in_render = {"database": 0.0, "sql": 0.0}
+    depth = {"orm": 0, "render": 0}
+    # Database and orm time spent inside the template render now under way, to take off its time.
+    in_render = {"database": 0.0, "orm": 0.0}
 
     def timed_execute(execute, sql, params, many, context):
         started = clock()
@@ -63,31 +66,31 @@ def instruments(split: Split):
                 in_render["database"] += spent
 
     def timed_execute_sql(self, *args, **kwargs):
-        if depth["sql"]:
+        if depth["orm"]:
             return execute_sql(self, *args, **kwargs)
-        depth["sql"] += 1
+        depth["orm"] += 1
         database_before = split.database
         started = clock()
         try:
             return execute_sql(self, *args, **kwargs)
         finally:
-            depth["sql"] -= 1
+            depth["orm"] -= 1
             spent = clock() - started - (split.database - database_before)
-            split.sql += spent
+            split.orm += spent
             if depth["render"]:
-                in_render["sql"] += spent
+                in_render["orm"] += spent
 
     def timed_render(self, *args, **kwargs):
         if depth["render"]:
             return render(self, *args, **kwargs)
         depth["render"] += 1
-        in_render.update(database=0.0, sql=0.0)
+        in_render.update(database=0.0, orm=0.0)
         started = clock()
         try:
             return render(self, *args, **kwargs)
         finally:
             depth["render"] -= 1
-            split.templates += clock() - started - in_render["database"] - in_render["sql"]
+            split.templates += clock() - started - in_render["database"] - in_render["orm"]
 
     SQLCompiler.execute_sql, Template.render = timed_execute_sql, timed_render
     try:
@@ -112,7 +115,7 @@ def measure(rows, *, requests: int, get) -> list[tuple[str, dict[str, float]]]:
 
 def table(measured: list[tuple[str, dict[str, float]]]) -> list[str]:
     width = max(len(label) for label, _ in measured)
-    names = ("total", "database", "sql", "templates", "rest")
+    names = ("total", "database", "orm", "templates", "rest")
     lines = [f"{'page':<{width}}  " + "  ".join(f"{name:>9}" for name in names) + "   (ms per request, mean)"]
     lines.append("-" * len(lines[0]))
     for label, ms in measured:
