@@ -181,20 +181,35 @@ def sync_case_grants(case) -> None:
     """Bring the family's grant rows in line with `desired_grants` for its case: add what is missing and remove
     what no rule gives any more (a former team, a former familielos, a grant made by hand).
 
-    A closed case keeps the grants of the level it left, so the short way back needs no new grants; but not the
-    familieteam's members, who are no longer working with the family (reopening gives their access back, under the
-    consent as it is then). So the members are read only for an open case at level 3, the only case they get grants
-    for: every step syncs the grants, and most steps are below level 3.
+    A closed case keeps the grants of the level it left, so the short way back needs no new grants, as far as the
+    guardians' consent still reaches (`kept_level`); but not the familieteam's members, who are no longer working with
+    the family (reopening gives their access back, under the consent as it is then). So the members are read only for
+    an open case at level 3, the only case they get grants for: every step syncs the grants, and most steps are below
+    level 3.
     """
     family = case.family
     wanted = desired_grants(
-        level=case.level if case.status == Status.OPEN else case.closed_from_level,
+        level=case.level if case.status == Status.OPEN else kept_level(case),
         openers=family.cases.values_list("opened_by", flat=True),
         team_group=case.ressursteam.group_id if case.ressursteam_id else None,
         familielos=case.familielos_id,
         familieteam_members=_covered_familieteam_members(case) if case.at_level_3 else (),
     )
     _apply_grants(family, wanted)
+
+
+def kept_level(case) -> int:
+    """The level whose grants a closed case keeps: the one it left, as far as the guardians' consent still reaches.
+    The rule that steps an open case down (workflow.enforce_consent): without consent to every service in the team,
+    the team's access ends; without consent to the familielos's service, the familielos's access ends."""
+    from cases import consents, workflow
+
+    level = case.closed_from_level
+    if level >= Level.RESSURSTEAM and not consents.covers(case.family, case.ressursteam.units.all()):
+        return Level.AVKLARING
+    if level >= Level.FAMILIELOS and not consents.covers(case.family, workflow.familielos_units(case.familielos)):
+        return Level.RESSURSTEAM
+    return level
 
 
 def _covered_familieteam_members(case) -> list[int]:

@@ -3,6 +3,7 @@ and the worker (`manage.py db_worker`) runs it (docs/operations.md); `manage.py 
 Safe to run twice: it changes only what still needs changing."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.tasks import task
 
 from cases import workflow
@@ -15,8 +16,9 @@ SYSTEM_USERNAME = "familielos-system"
 @task(priority=10)
 def enforce_consents() -> int:
     """Step down every open case at level 2 or 3 whose guardians' consent no longer covers its ressursteam (or the
-    familielos's service); returns how many stepped down. Before the reminders (a higher priority), so that nobody is
-    reminded of a family they have just lost access to."""
+    familielos's service), and end a closed case's kept access as far as its consent has run out (access.kept_level);
+    returns how many stepped down. Before the reminders (a higher priority), so that nobody is reminded of a family
+    they have just lost access to."""
     system, created = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME,
         defaults={"first_name": "Familielos", "last_name": "(automatisk)", "is_active": False},
@@ -25,8 +27,14 @@ def enforce_consents() -> int:
         system.set_unusable_password()
         system.save(update_fields=["password"])
     shared = Case.objects.filter(status=Status.OPEN, level__gte=Level.RESSURSTEAM).values("family")
+    open_cases = Case.objects.filter(status=Status.OPEN).values("family")
+    kept = (
+        Case.objects.filter(status=Status.CLOSED, closed_from_level__gte=Level.RESSURSTEAM)
+        .exclude(family__in=open_cases)
+        .values("family")
+    )
     stepped = 0
-    for family in Family.objects.filter(pk__in=shared):
+    for family in Family.objects.filter(Q(pk__in=shared) | Q(pk__in=kept)):
         if workflow.enforce_consent(actor=system, family=family):
             stepped += 1
     return stepped

@@ -301,7 +301,8 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
         .first()
     )
     if case is None:
-        # A closed case's grants (the team's, the familielos's) follow the consent the day the case reopens.
+        # A closed case keeps its team's and familielos's access only as far as the consent reaches (kept_level).
+        access.sync_family_grants(family)
         return None
     if not consents.covers(family, case.ressursteam.units.all()):
         return _move(case, Level.AVKLARING, actor, {"reason_code": ReasonCode.CONSENT_TEAM})

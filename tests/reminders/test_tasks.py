@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from cases import access
 from cases import tasks as case_tasks
+from cases import workflow as case_workflow
 from cases.models import Level, LevelChange
 from familieteam import workflow as familieteam_workflow
 from reminders import tasks
@@ -183,3 +185,16 @@ def test_send_reminders__two_runs_at_once__email_once(staff, settings, mailoutbo
     second.join(timeout=30)
     assert sorted(sent) == [0, 1]
     assert [message.to for message in mailoutbox] == [["laerer@example.org"]]
+
+
+def test_enforce_consents__consent_expired_on_a_case_closed_at_level_2__ends_the_teams_access(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    case_workflow.close_case(actor=member, case=case, reason="Familien flytta.")
+    assert access.can(member, case.family)
+    case.family.consents.update(valid_from=days(-30), valid_to=days(-1))
+
+    assert case_tasks.enforce_consents.call() == 0  # nothing stepped down: the case is closed
+
+    assert not access.can(member, case.family)
+    assert access.can(staff, case.family)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import access, actions
@@ -15,6 +16,7 @@ from stafettlogg.models import Entry
 from teams import workflow
 from teams.models import AgendaItem, Decision, Outcome, ReferralStatus, TeamRole, Urgency
 from tests import factories
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -404,3 +406,32 @@ def test_confirm_familielos__case_closed_meanwhile__is_not_offered_and_is_refuse
     with pytest.raises(workflow.Refused, match="no longer with this ressursteam"):
         workflow.confirm_familielos(actor=member, decision=decision)
     assert not Decision.objects.filter(workflow.awaiting_familielos()).exists()
+
+
+def test_consent_withdrawn__case_closed_at_level_2__the_team_loses_access_and_it_comes_back_with_consent(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    case_workflow.close_case(actor=member, case=case, reason="Familien flytta.")
+    page = reverse("cases:family_detail", args=[case.family_id])
+    assert client_for(member).get(page).status_code == 200
+
+    actions.withdraw_consent(actor=staff, consent=case.family.consents.get())
+
+    assert client_for(member).get(page).status_code == 404
+    assert not FamilyGroupObjectPermission.objects.filter(content_object=case.family).exists()
+    case.refresh_from_db()
+    assert (case.status, case.closed_from_level) == (Status.CLOSED, Level.RESSURSTEAM)
+    factories.give_consent(case, units=team.units.all())
+    assert client_for(member).get(page).status_code == 200
+
+
+def test_consent_withdrawn__case_closed_at_level_3__the_familielos_loses_access_and_the_team_keeps_it(staff):
+    case, team, los, member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    case_workflow.close_case(actor=los, case=case, reason="Målet er nådd.")
+    page = reverse("cases:family_detail", args=[case.family_id])
+    consent = case.family.consents.get()
+    actions.withdraw_consent(actor=staff, consent=consent)
+    factories.give_consent(case, units=team.units.all())
+
+    assert client_for(los).get(page).status_code == 404
+    assert client_for(member).get(page).status_code == 200
