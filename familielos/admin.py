@@ -1,9 +1,14 @@
+from collections import Counter
+
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
@@ -64,7 +69,25 @@ class NotOneselfInline(admin.TabularInline):
         return formset
 
 
-class VisibleNamesAdmin(admin.ModelAdmin):
+class CountedDeletionAdmin(admin.ModelAdmin):
+    """Deleting (one, or the selected) names only the objects chosen, and counts per kind what would go with them or
+    stops it. Django's confirmation lists each related row by its text: a user's, a unit's or a team's rows are cases,
+    consents, log entries and canvas cells that name families and children, which no administrator may read
+    (cases.access: a superuser opens no family). Every admin of a model that other rows point to is one
+    (tests/familielos/test_admin_hardening.py)."""
+
+    def get_deleted_objects(self, objs, request):
+        _named, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        chosen = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in objs]
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            kinds = Counter(capfirst(obj._meta.verbose_name_plural) for obj in collector.protected)
+            protected = [f"{kind}: {count}" for kind, count in sorted(kinds.items())]
+        return chosen, model_count, perms_needed, protected
+
+
+class VisibleNamesAdmin(CountedDeletionAdmin):
     """An admin whose `name_fields` hold only characters that show (familielos.validators.visible_name), as every
     name typed in the app's own forms: a person's, a unit's or a team's name is shown on pages about families, and
     to guardians."""
@@ -76,6 +99,14 @@ class VisibleNamesAdmin(admin.ModelAdmin):
         if formfield is not None and db_field.name in self.name_fields:
             formfield.validators.append(visible_name)
         return formfield
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class FamilielosGroupAdmin(CountedDeletionAdmin, GroupAdmin):
+    """Django's group admin: a team's group holds the team's family grants, which name the families."""
 
 
 admin.site.unregister(User)
@@ -151,7 +182,7 @@ class ServiceUnitAdmin(VisibleNamesAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(CountedDeletionAdmin):
     """Read-only: the audit log is append-only, and the database refuses changes anyway.
 
     The address is not shown: rows written before it was stored without a query string may still name a family
@@ -178,7 +209,7 @@ admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(DBTaskResultAdmin):
+class TaskResultAdmin(CountedDeletionAdmin, DBTaskResultAdmin):
     """The task queue for those who run it: what ran and how it ended, without a task's arguments and result, which
     can say who is a client of the service (a sign-in link's address, and whether a login had it)."""
 

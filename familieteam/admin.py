@@ -6,11 +6,12 @@ access follows the team and every read is audited, never in the administration.
 
 from django.contrib import admin
 
+from familielos.admin import CountedDeletionAdmin
 from familieteam.models import LifeArea
 
 
 @admin.register(LifeArea)
-class LifeAreaAdmin(admin.ModelAdmin):
+class LifeAreaAdmin(CountedDeletionAdmin):
     """A life area used on a canvas is kept (its cells point to it): take it out of use instead of deleting it."""
 
     list_display = ["position", "name_nb", "name_nn", "active"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from cases import actions
-from cases.models import Level, Person, PersonRole
+from cases.models import Case, Level, Person, PersonRole
 from familielos import roles
 from familielos.admin import assignable_groups
 from portal import tasks
@@ -455,3 +455,51 @@ def test_unit_admin__superuser_adds_itself_as_staff__is_refused_and_nothing_is_s
     assert response.status_code == 200
     assert shown("Nobody can add themselves to a unit: membership opens the unit's screenings.") in response.text
     assert not unit.memberships.exists()
+
+
+def _delete_pages(case, team, los, unit):
+    yield reverse("admin:auth_user_delete", args=[case.opened_by.pk])
+    yield reverse("admin:auth_user_delete", args=[los.pk])
+    yield reverse("admin:familielos_serviceunit_delete", args=[unit.pk])
+    yield reverse("admin:teams_ressursteam_delete", args=[team.pk])
+    yield reverse("admin:auth_group_delete", args=[team.group_id])
+
+
+def test_delete_pages__superuser__count_the_related_rows_and_name_no_family_or_person(superuser_client):
+    case, team, los, _member = factories.case_at(Level.FAMILIELOS, family_name="Familien Gulbrandsen")
+    unit = factories.ServiceUnitFactory()
+    Case.objects.filter(pk=case.pk).update(opened_unit=unit)
+    child = case.family.persons.get(role=PersonRole.CHILD)
+    for url in _delete_pages(case, team, los, unit):
+        page = superuser_client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert "Gulbrandsen" not in text, url
+        assert child.first_name not in text, url
+
+    unit_page = superuser_client.get(reverse("admin:familielos_serviceunit_delete", args=[unit.pk]))
+    assert "<li>Saker: 1</li>" in unit_page.content.decode()  # the case that stops the unit's deletion, counted
+
+
+def test_bulk_delete__superuser__names_no_family(superuser_client):
+    case, *_ = factories.case_at(Level.AVKLARING, family_name="Familien Gulbrandsen")
+    page = superuser_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [case.opened_by.pk]},
+    )
+    assert page.status_code == 200
+    assert "Gulbrandsen" not in page.content.decode()
+
+
+def test_every_admin_of_a_model_other_rows_point_to__counts_instead_of_naming_on_delete():
+    from django.contrib import admin
+
+    from familielos.admin import CountedDeletionAdmin
+
+    # django-axes' login attempts are pointed to by their own expiry rows only.
+    pointed_to = [
+        model for model in admin.site._registry if model._meta.related_objects and model._meta.app_label != "axes"
+    ]
+    assert pointed_to
+    for model in pointed_to:
+        assert isinstance(admin.site._registry[model], CountedDeletionAdmin), model
