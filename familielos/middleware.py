@@ -126,9 +126,10 @@ class LoginRedirectMiddleware:
 
 
 class FailedHtmxFormMiddleware:
-    """The answer to an htmx request that failed with a 404 (what it was for was removed or changed meanwhile, or is
-    not the person's) or a 500 (an error of ours). base.html's htmx-config swaps these two, so every such answer is
-    given a place here (HX-Reswap), wherever in the stack it was made (a view, a middleware, Django's debug pages):
+    """The answer to an htmx request that failed with a 400 (what was sent could not be taken), a 404 (what it was for
+    was removed or changed meanwhile, or is not the person's) or a 500 (an error of ours). base.html's htmx-config
+    swaps these, so every such answer is given a place here (HX-Reswap), wherever in the stack it was made (a view, a
+    middleware, Django's debug pages):
     - a form sent (not GET): a notice put before the request's target, which keeps what was typed;
     - anything else (a fragment loaded, a poll): swapped nowhere, as a poll every few seconds would stack notices.
     An answer that already says where it goes is left alone. Outermost but for SecurityMiddleware, so it reads the
@@ -140,11 +141,13 @@ class FailedHtmxFormMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         htmx = request.headers.get("HX-Request") == "true"
-        if response.status_code not in (404, 500) or not htmx or "HX-Reswap" in response:
+        if response.status_code not in (400, 404, 500) or not htmx or "HX-Reswap" in response:
             return response
         if request.method == "GET":
             return reswap(response, "none")
-        if response.status_code == 404:
+        if response.status_code == 400:
+            notice = http.not_saved(title=_("Not saved"), text=http.NOT_TAKEN, status=400)
+        elif response.status_code == 404:
             notice = http.not_saved(
                 title=_("Not saved"),
                 text=_(

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+# The screening tool's editor posts up to 500 factors (screening.forms.FactorFormSet) of 9 fields each: Django's
+# default of 1,000 fields refused a draft of about 140 factors. A post over a limit gets familielos.views.bad_request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "familielos.middleware.FailedHtmxFormMiddleware",

@@ -32,5 +32,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "familielos.views.bad_request"
 handler403 = "familielos.views.permission_denied"
 handler500 = "familielos.views.server_error"

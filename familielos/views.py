@@ -68,6 +68,14 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+def bad_request(request, exception=None):
+    """handler400: what was sent could not be taken (more than a form takes: DATA_UPLOAD_MAX_MEMORY_SIZE or
+    DATA_UPLOAD_MAX_NUMBER_FIELDS; or malformed): our page, with the person's menu, where Django's default renders it
+    without the request. For htmx, FailedHtmxFormMiddleware makes it a notice before the form. It must not read
+    request.POST: that is what failed."""
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     """handler403: our page (or its fragment, for htmx) when a role may not do something, never Django's bare text.
 

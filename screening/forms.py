@@ -333,7 +333,13 @@ class BaseFactorFormSet(forms.BaseModelFormSet):
 
 
 FactorFormSet = forms.modelformset_factory(
-    Factor, form=FactorForm, formset=BaseFactorFormSet, extra=0, can_delete=True, max_num=500, absolute_max=500
+    Factor,
+    form=FactorForm,
+    formset=BaseFactorFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=workflow.MAX_FACTORS,
+    absolute_max=workflow.MAX_FACTORS,
 )
 
 

@@ -285,6 +285,8 @@ def _open_case(actor: User, submission: Submission) -> Case:
 INSTRUMENT_TEXTS = ("title", "title_nn", "introduction", "introduction_nn")
 THRESHOLDS = ("avklaring_threshold", "ressursteam_threshold")
 FACTOR_FIELDS = ("label", "label_nn", "help_text", "help_text_nn", "weight", "kind", "signals_abuse")
+# The editor's form takes this many factors (screening.forms.FactorFormSet; settings.DATA_UPLOAD_MAX_NUMBER_FIELDS).
+MAX_FACTORS = 500
 
 
 def instrument_fields(instrument: Instrument) -> tuple[str, ...]:
@@ -342,6 +344,8 @@ def add_factor(
     """Add a factor at the end of a draft's group, with a new key unique in the version."""
     instrument = Instrument.objects.select_for_update(no_key=True).get(pk=group.instrument_id)
     require_draft(actor, instrument)
+    if instrument.factors.count() >= MAX_FACTORS:
+        raise Refused(_("A version of the tool holds at most %(max)d factors.") % {"max": MAX_FACTORS})
     last = group.factors.aggregate(Max("position"))["position__max"]
     return Factor.objects.create(
         instrument=instrument,

@@ -364,3 +364,26 @@ def test_draft_version__raw_sql_update_of_its_factors__is_allowed(draft):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE screening_factor SET weight = 2 WHERE instrument_id = %s", [draft.pk])
     assert set(draft.factors.values_list("weight", flat=True)) == {2}
+
+
+def test_instrument_edit__a_draft_of_many_factors__saves(leader, leader_client, draft):
+    """Django's default of 1,000 posted fields refused the editor's own form from about 140 factors."""
+    group = draft.groups.order_by("position").first()
+    existing = draft.factors.count()
+    Factor.objects.bulk_create(
+        Factor(
+            instrument=draft, group=group, key=f"many-{n}", label=f"Faktor {n}", kind=FactorKind.RISK, position=1000 + n
+        )
+        for n in range(200 - existing)
+    )
+    response = leader_client.post(
+        reverse("screening:instrument_edit", args=[draft.pk]), _edit_data(draft, **{"factor-0-label": "Endra"})
+    )
+    assert response.status_code == 302
+    assert draft.factors.filter(label="Endra").exists()
+
+
+def test_add_factor__a_draft_at_the_most_factors_the_editor_takes__is_refused(leader, draft, monkeypatch):
+    monkeypatch.setattr(workflow, "MAX_FACTORS", draft.factors.count())
+    with pytest.raises(workflow.Refused, match="at most"):
+        workflow.add_factor(actor=leader, group=draft.groups.first(), label="Ein til", kind=FactorKind.RISK)
