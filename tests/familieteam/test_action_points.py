@@ -715,3 +715,22 @@ def test_meeting_page__a_cell_that_is_not_on_this_canvas_starts_an_empty_point(l
     page = client_for(level3["los"]).get(level3["meeting"].get_absolute_url(), {"cell": cell})
     assert page.status_code == 200
     assert 'name="aksjon-what" maxlength="300" required' in page.content.decode()
+
+
+def test_new__refused_with_htmx__offers_the_cells_in_the_canvas_order(level3):
+    meeting, los = level3["meeting"], level3["los"]
+    area = LifeArea.objects.first()
+    columns = [Column.HELPERS, Column.DREAM, Column.HARD, Column.WORKS]
+    cells = {
+        column: workflow.save_cell(
+            actor=los, meeting=meeting, life_area=area, column=column, text=f"Tekst {n}", due=None, base_version=0
+        ).cell.pk
+        for n, column in enumerate(columns)
+    }
+
+    response = client_for(los).post(_new_url(meeting), _point_data("", what=""), **HTMX)
+
+    offered = [
+        int(pk) for pk in re.findall(r'<option value="(\d+)"', response.content.decode()) if int(pk) in cells.values()
+    ]
+    assert offered == [cells[Column.WORKS], cells[Column.HARD], cells[Column.DREAM], cells[Column.HELPERS]]
