@@ -5,6 +5,7 @@ marks a msgid the catalogue lacks as untranslated, or as fuzzy when it guesses f
 """
 
 import contextlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -100,3 +101,16 @@ def test_djangos_choice_messages__are_worded_by_our_catalogue(field, language, e
         shown = refused.value.messages
 
     assert shown == [expected]
+
+
+# Words that are Bokmål and never Nynorsk (Nynorsk: ikkje, kva, kven, kvar, korleis, eg, brukar, vart).
+BOKMAL_ONLY = re.compile(r"\b(ikke|hva|hvem|hvor|hvordan|jeg|bruker|brukere|ble)\b", re.IGNORECASE)
+
+
+def test_nynorsk_catalogue__has_no_bokmal_only_words():
+    po_file = Path(settings.BASE_DIR, "locale", "nn", "LC_MESSAGES", "django.po")
+    out = subprocess.run(
+        ["msgattrib", "--no-obsolete", "--no-wrap", str(po_file)], capture_output=True, text=True, check=True
+    ).stdout
+    bokmal = [line for line in out.splitlines() if line.startswith("msgstr") and BOKMAL_ONLY.search(line)]
+    assert not bokmal, "\n".join(bokmal)
