@@ -3,7 +3,7 @@ meeting in words, and the context of the shared letter template (cases/print/let
 PDFs and the familieteam's."""
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,12 @@ from cases.print_forms import fill_letter
 from familielos import roles
 
 LETTER_TEMPLATE = "cases/print/letter.html"
+
+
+def in_letter_language():
+    """A letter is in the municipality's language (LANGUAGE_CODE), as its template is written, whoever prints it:
+    the weekday and date, names joined and its headings too, not in the language the printer reads the app in."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def invitation_context(template: LetterTemplate, *, sender, case, starts_at, place: str) -> dict:

@@ -33,11 +33,12 @@ def invitation_letter(request, family_pk, samtale_pk):
     family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
     samtale = _samtale_or_404(family, samtale_pk)
     template = get_object_or_404(LetterTemplate, kind=LetterKind.AVKLARING_INVITATION)
-    context = letters.invitation_context(
-        template, sender=request.user, case=samtale.case, starts_at=samtale.starts_at, place=samtale.place
-    )
     filename = pdf.pdf_filename("invitasjon", "samtale", timezone.localtime(samtale.starts_at).date().isoformat())
-    response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
+    with letters.in_letter_language():
+        context = letters.invitation_context(
+            template, sender=request.user, case=samtale.case, starts_at=samtale.starts_at, place=samtale.place
+        )
+        response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
     audit.record(request, action=AccessAction.PDF, family_id=family.pk, obj=samtale)
     return response
 
@@ -111,19 +112,20 @@ def letter_template_preview(request, kind):
     _require_letter_editor(request.user)
     template = get_object_or_404(LetterTemplate, kind=kind)
     unit = next(iter(access.user_units(request.user)), None)
-    guardians = [_("Kari Example"), _("Per Example")]
-    values = {
-        "barn": _("Emma Example"),
-        "foresatte": letters.join_names(guardians),
-        "tidspunkt": letters.meeting_time(_next_weekday_at_ten()),
-        "sted": _("Meeting room 1"),
-        "avsender": roles.display_name(request.user),
-        "enhet": unit.name if unit else _("Example School"),
-        "kommune": settings.MUNICIPALITY_NAME,
-    }
-    context = letters.letter_context(template, values, recipients=guardians, unit=unit)
-    filename = pdf.pdf_filename("brevmal", kind, "forhandsvisning")
-    return pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
+    with letters.in_letter_language():
+        guardians = [_("Kari Example"), _("Per Example")]
+        values = {
+            "barn": _("Emma Example"),
+            "foresatte": letters.join_names(guardians),
+            "tidspunkt": letters.meeting_time(_next_weekday_at_ten()),
+            "sted": _("Meeting room 1"),
+            "avsender": roles.display_name(request.user),
+            "enhet": unit.name if unit else _("Example School"),
+            "kommune": settings.MUNICIPALITY_NAME,
+        }
+        context = letters.letter_context(template, values, recipients=guardians, unit=unit)
+        filename = pdf.pdf_filename("brevmal", kind, "forhandsvisning")
+        return pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
 
 
 def _require_letter_editor(user) -> None:

@@ -86,11 +86,12 @@ def invitation_pdf(request, pk):
     meeting = access.familieteam_meeting_or_404(request.user, pk)
     case = meeting.team.case
     template = get_object_or_404(LetterTemplate, kind=LetterKind.FAMILIETEAM_INVITATION)
-    context = letters.invitation_context(
-        template, sender=request.user, case=case, starts_at=meeting.starts_at, place=meeting.place
-    )
     filename = pdf.pdf_filename("invitasjon", "familieteam", timezone.localtime(meeting.starts_at).date().isoformat())
-    response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
+    with letters.in_letter_language():
+        context = letters.invitation_context(
+            template, sender=request.user, case=case, starts_at=meeting.starts_at, place=meeting.place
+        )
+        response = pdf.render_pdf(request, letters.LETTER_TEMPLATE, context, filename)
     audit.record(request, action=AccessAction.PDF, family_id=case.family_id, obj=meeting)
     return response
 

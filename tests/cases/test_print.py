@@ -668,3 +668,14 @@ def test_letter_template_preview__fills_the_saved_template_with_example_data(lea
     assert "Øygarden kommune" in text
     assert response["Content-Disposition"] == 'attachment; filename="brevmal-avklaring-forhandsvisning.pdf"'
     assert not AccessEvent.objects.exists()
+
+
+def test_invitation__printed_by_someone_reading_the_app_in_nynorsk__is_all_in_the_municipalitys_language(
+    samtale, staff_client
+):
+    """The letter template is written in the municipality's language: its weekday and headings are too (3 March 2026
+    is a Tuesday: "tirsdag" in Bokmål, "tysdag" in Nynorsk)."""
+    text = pdf_text(staff_client.get(invitation_url(samtale), HTTP_ACCEPT_LANGUAGE="nn"))
+    assert "tirsdag" in text
+    assert "tysdag" not in text
+    assert in_page_language("Our date") in text
