@@ -353,6 +353,11 @@ class AgreementForm(forms.Form):
         label=_("Follow up by"), widget=DateInput(), required=False, validators=[DateWithin(back=5, ahead=2)]
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not required, so that a row left empty is no agreement; a row that is one needs both (clean).
+        self.fields["what"].needed_when = self.fields["who"].needed_when = _("needed for an agreement")
+
     def clean(self):
         data = super().clean()
         # A field refused already (too long, unreadable) was written: it needs no "say what" besides its own error.

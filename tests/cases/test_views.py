@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import workflow
+from cases import actions, workflow
 from cases.models import Case, Consent, Family, Level, LevelChange, Person
 from familielos.models import AccessEvent, Membership, SentForm
 from tests import factories
@@ -268,6 +268,19 @@ def test_forms__a_field_needed_in_some_cases__says_when_not_optional(case, staff
     assert label is not None
     assert f"({shown(needed_when)})" in label.group(1)
     assert shown("optional") not in label.group(1)
+
+
+def test_samtale_record__an_agreements_what_and_who__say_they_are_needed_for_one_not_optional(case, staff_client):
+    samtale = actions.book_avklaringssamtale(
+        actor=case.opened_by, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
+    page = staff_client.get(reverse("cases:samtale_detail", args=[case.family_id, samtale.pk])).text
+    for label_text in ("What", "Who"):
+        labels = re.findall(rf"<label[^>]*>({re.escape(shown(label_text))} <span.*?)</label>", page, re.S)
+        assert labels, label_text
+        for label in labels:
+            assert f"({shown('needed for an agreement')})" in label
+            assert shown("optional") not in label
 
 
 def test_consent_new__sent_twice__is_recorded_once(case, staff_client):
