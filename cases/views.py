@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -194,10 +194,16 @@ def consent_new(request, family_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consent_withdraw(request, family_pk, consent_pk):
+    """GET: what withdrawing the consent does to the case now, to confirm; POST: withdraw it."""
     family = access.family_or_404(request.user, family_pk, need=access.CHANGE)
-    consent = get_object_or_404(Consent, pk=consent_pk, family=family)
+    consent = get_object_or_404(Consent.objects.select_related("given_by"), pk=consent_pk, family=family)
+    if request.method == "GET":
+        audit.record(request, action=AccessAction.VIEW, family_id=family.pk, obj=consent)
+        case, steps_to = workflow.level_after_withdrawal(consent)
+        context = {"family": family, "consent": consent, "case": case, "steps_to": steps_to}
+        return render(request, "cases/consent_withdraw.html", context)
     try:
         actions.withdraw_consent(actor=request.user, consent=consent)
     except Refused as refused:

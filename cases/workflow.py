@@ -19,7 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, baton, consents
-from cases.models import Case, ChangeKind, Family, Level, LevelChange, Person, PersonRole, ReasonCode, Status
+from cases.models import (
+    Case,
+    ChangeKind,
+    Consent,
+    Family,
+    Level,
+    LevelChange,
+    Person,
+    PersonRole,
+    ReasonCode,
+    Status,
+)
 from familielos import roles
 from familielos.errors import Refused
 from familielos.history import action
@@ -312,6 +323,24 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
         access.sync_case_grants(case)
         baton.follow_case(case=case, actor=actor)
     return None
+
+
+def level_after_withdrawal(consent: Consent) -> tuple[Case | None, Level | None]:
+    """The family's shared open case (level 2 or 3) and the level withdrawing `consent` now would step it down to
+    (None: it stays), by enforce_consent's rule with the family's other consents: what the confirmation says."""
+    case = (
+        Case.objects.select_related("ressursteam", "familielos")
+        .filter(family_id=consent.family_id, status=Status.OPEN, level__gte=Level.RESSURSTEAM)
+        .first()
+    )
+    if case is None:
+        return None, None
+    others = set(consents.active(consent.family).exclude(pk=consent.pk).values_list("units", flat=True))
+    if any(unit.pk not in others for unit in case.ressursteam.units.all()):
+        return case, Level.AVKLARING
+    if case.level == Level.FAMILIELOS and any(unit.pk not in others for unit in familielos_units(case.familielos)):
+        return case, Level.RESSURSTEAM
+    return case, None
 
 
 def capacity_of(familielos: User) -> int:

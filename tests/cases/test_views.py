@@ -360,6 +360,47 @@ def test_consent_withdraw__active_consent__is_withdrawn_and_then_stops_covering(
     assert consent.state == "withdrawn"
 
 
+def test_consent_withdraw__opened_from_the_family_page__says_what_it_does_and_changes_nothing(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    consent = case.family.consents.get()
+    family_page = client_for(staff).get(case.family.get_absolute_url()).text
+    url = reverse("cases:consent_withdraw", args=[case.family_id, consent.pk])
+    assert f'href="{url}"' in family_page
+
+    page = client_for(staff).get(url).text
+
+    assert shown("Yes, withdraw the consent") in page
+    assert team.name in page  # named in what the withdrawal does: the case goes back to level 1
+    assert workflow.level_after_withdrawal(consent) == (case, Level.AVKLARING)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+
+
+def test_consent_withdraw__other_consents_cover_the_team__says_the_case_stays(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    second = factories.give_consent(case, units=team.units.all())
+    case_now, steps_to = workflow.level_after_withdrawal(second)
+    assert (case_now, steps_to) == (case, None)
+
+
+def test_consent_withdraw__level_3_and_only_it_covers_the_familielos__steps_to_level_2(staff):
+    case, team, *_ = factories.case_at(Level.FAMILIELOS, opener=staff)
+    only = case.family.consents.get()
+    factories.give_consent(case, units=team.units.all())
+    assert workflow.level_after_withdrawal(only) == (case, Level.RESSURSTEAM)
+
+
+def test_consent_withdraw__another_familys_consent_or_an_outsider__is_404(case, staff_client, outsider_client):
+    other = factories.case_at(Level.AVKLARING)[0]
+    foreign = factories.give_consent(other, units=[factories.ServiceUnitFactory()])
+    own = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
+    assert staff_client.get(reverse("cases:consent_withdraw", args=[case.family_id, foreign.pk])).status_code == 404
+    assert outsider_client.get(reverse("cases:consent_withdraw", args=[case.family_id, own.pk])).status_code == 404
+    assert outsider_client.post(reverse("cases:consent_withdraw", args=[case.family_id, own.pk])).status_code == 404
+    own.refresh_from_db()
+    assert own.withdrawn_at is None
+
+
 def test_consent_state__expired_and_future__are_not_active(case):
     consent = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
     today = timezone.localdate()

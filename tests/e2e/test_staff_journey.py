@@ -173,3 +173,21 @@ def test_staff_pages_on_a_phone__wide_tables_scroll_in_their_box_not_the_page(pa
         screenshot(page, f"phone-{name}")
         assert widths["page"] <= widths["window"], (name, widths)
     assert widths["tables"] > 0
+
+
+WITHDRAW = re.compile(r"^(Withdraw|Trekk tilbake)\b")
+YES_WITHDRAW = re.compile(r"^(Yes, withdraw the consent|Ja, trekk tilbake samtykket)$")
+
+
+def test_consent_withdrawn__asks_first_says_the_case_goes_back_and_then_does_it(page, check_page, staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    sign_in(page, staff, case.family.get_absolute_url())
+
+    page.get_by_role("link", name=WITHDRAW).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("(Withdraw the consent|Trekk tilbake)"))
+    expect(page.get_by_text(team.name)).to_be_visible()
+    check_page(page, "consent-withdraw")
+    page.get_by_role("button", name=YES_WITHDRAW).click()
+
+    expect(page).to_have_url(re.compile(re.escape(case.family.get_absolute_url()) + "$"))
+    expect(bti_level(case_section(page))).to_have_text(level(1))
