@@ -193,9 +193,10 @@ def member_add(request, family_pk):
         return _Done(team, message, [(AccessAction.CREATE, member)])
 
     def context():
-        # A valid form is shown again only when the workflow refused it: say whether the consent is what is missing.
-        needs_consent = form.is_valid() and bool(consents.uncovered(team.case.family, [form.chosen().unit]))
-        return {"form": form, "adding_trusted": False, "needs_consent": needs_consent}
+        # A valid form is shown again only when the workflow refused it: the service, if its consent is what is
+        # missing (the page links to the consent form with the service ticked).
+        uncovered = consents.uncovered(team.case.family, [form.chosen().unit]) if form.is_valid() else []
+        return {"form": form, "adding_trusted": False, "needs_consent": next(iter(uncovered), None)}
 
     return _leader_page(
         request, team, template, change=change if form.is_valid() else None, viewed=team, context=context

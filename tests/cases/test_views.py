@@ -360,6 +360,16 @@ def test_consent_withdraw__active_consent__is_withdrawn_and_then_stops_covering(
     assert consent.state == "withdrawn"
 
 
+def test_consent_new__opened_for_a_service__has_it_ticked_and_ignores_a_bad_value(case, staff_client):
+    unit, other = factories.ServiceUnitFactory(), factories.ServiceUnitFactory()
+    url = reverse("cases:consent_new", args=[case.family_id])
+
+    page = staff_client.get(url, {"tjeneste": [str(unit.pk), "abc", "1" * 40]}).text
+
+    assert re.search(rf'<input[^>]*value="{unit.pk}"[^>]*checked', page)
+    assert not re.search(rf'<input[^>]*value="{other.pk}"[^>]*checked', page)
+
+
 def test_consent_withdraw__opened_from_the_family_page__says_what_it_does_and_changes_nothing(staff):
     case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
     consent = case.family.consents.get()

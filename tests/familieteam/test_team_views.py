@@ -317,7 +317,8 @@ def test_member_add__service_without_consent__refusal_links_to_consent_and_keeps
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert reverse("cases:consent_new", args=[case.family_id]) in html
+    consent_link = f'href="{reverse("cases:consent_new", args=[case.family_id])}?tjeneste={membership.unit_id}"'
+    assert f'{consent_link} target="_blank"' in html  # a tab of its own: this form keeps what was typed
     assert "Barnevernet" in html.split('role="alert"')[1]
     assert "Råd om tiltak i heimen." in html
     assert f'value="{membership.pk}" selected' in html
