@@ -54,7 +54,7 @@ def register_family(
 ) -> Case:
     """Register a family with the child of concern and its guardians, and open its case at level 0 (with its
     decision deadline, as every level-0 case has)."""
-    if not actor.has_perm("cases.add_family"):
+    if not roles.may_register_families(actor):
         raise Refused(_("Your role cannot register families."))
     family = Family.objects.create(name=family_name, created_by=actor)
     child_person = Person.objects.create(family=family, role=PersonRole.CHILD, **child)

@@ -134,6 +134,13 @@ def works_with_families(user) -> bool:
     return user.is_authenticated and not _group_names(user).isdisjoint(WORKS_WITH_FAMILIES)
 
 
+def may_register_families(user) -> bool:
+    """Whether the user may register a family (and so open it to themselves): by a role that works with families
+    and holds cases.add_family. A superuser holds every model permission, but its status opens no family
+    (cases.access), nor registers one."""
+    return works_with_families(user) and user.has_perm("cases.add_family")
+
+
 def _group_names(user) -> set[str]:
     if not hasattr(user, "_group_names"):
         # Read with the permissions, which every page asks for anyway.

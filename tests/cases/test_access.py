@@ -4,9 +4,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases import access
+from cases import access, actions
 from cases.models import Family
 from familielos import roles
+from familielos.errors import Refused
 from familielos.models import AccessEvent
 from tests import factories
 from tests.conftest import client_for
@@ -133,6 +134,19 @@ def test_visible_families__superuser_and_global_permission__see_nothing(family):
     assert not access.visible_families(superuser).exists()
     assert not access.visible_families(global_viewer).exists()
     assert client_for(superuser).get(family.get_absolute_url()).status_code == 404
+
+
+def test_family_new__superuser_without_a_role_that_works_with_families__is_403_and_registers_nothing(db):
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    client = client_for(superuser)
+    data = {"family_name": "Familien Gulbrandsen", "child_first_name": "Emma", "reason": "Uro"}
+
+    assert client.get(reverse("cases:family_new")).status_code == 403
+    assert client.post(reverse("cases:family_new"), data).status_code == 403
+    assert f'href="{reverse("cases:family_new")}"' not in client.get(reverse("home")).text
+    with pytest.raises(Refused):
+        actions.register_family(actor=superuser, family_name="Familien Gulbrandsen", child={}, guardians=[], reason="")
+    assert not Family.objects.filter(name="Familien Gulbrandsen").exists()
 
 
 def test_visible_families__through_a_team_group__sees_the_family_only_while_referred(staff):
