@@ -114,7 +114,8 @@ def action_point_status(request, pk):
     }
     # Refused for who they are (not for a stale version): htmx swaps a 403 in, marked as an error.
     response = render(request, ROW, context, status=403 if refusal and not point.can_tick else 200)
-    if context["layout"] == "mine" and not refusal:
+    if context["layout"] == "mine":
+        # Refused too: a point changed in another tab (the usual refusal) has changed the count as well.
         response.content += _open_count(request.user).encode()
     return response
 

@@ -646,6 +646,21 @@ def test_mine__a_point_ticked_there__comes_back_in_place_with_focus_and_the_coun
     assert shown("You have no open action points.") in last.text
 
 
+def test_mine__a_point_ticked_in_another_tab_first__is_refused_and_the_count_line_changes_still(level3):
+    user = level3["user"]
+    today = timezone.localdate()
+    overdue = _point(level3, user, what="For seint", due=today - timedelta(days=3))
+    _point(level3, user, what="Snart", due=today + timedelta(days=2))
+    _tick(user, overdue, layout="mine")
+
+    stale = _tick(user, overdue, layout="mine", base_version=overdue.version)
+
+    assert shown("Someone else changed this just now. Look at it again and repeat your change.") in stale.text
+    count_line = re.search(r'<p class="meta" id="open-points-count" hx-swap-oob="true">(.*?)</p>', stale.text, re.S)
+    assert count_line
+    assert "1 åpent aksjonspunkt" in count_line[1]
+
+
 def test_mine__a_family_whose_team_the_user_left__is_not_listed(level3):
     _point(level3, level3["user"], what="Mitt punkt")
     workflow.remove_member(actor=level3["los"], member=level3["member"])
