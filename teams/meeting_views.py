@@ -139,9 +139,15 @@ def meeting_edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
-    """A leader or secretary cancels a meeting without decisions; its referrals wait for another meeting."""
+    """A leader or secretary cancels a meeting without decisions (GET: what that does, to confirm); its referrals
+    wait for another meeting."""
+    if request.method == "GET":
+        meeting = access.meeting_or_404(request.user, pk)
+        refusal = workflow.meeting_move_refusal(request.user, meeting)
+        context = {"meeting": meeting, "refusal": refusal, "on_agenda": meeting.items.count()}
+        return render(request, "teams/meeting_cancel.html", context, status=403 if refusal else 200)
     try:
         once.raise_if_sent(request)
         meeting = access.meeting_or_404(request.user, pk)

@@ -107,6 +107,7 @@ def _meeting_urls(meeting):
         ("get", reverse("teams:meeting_minutes_pdf", args=[meeting.pk]), {}),
         ("get", reverse("teams:meeting_edit", args=[meeting.pk]), {}),
         ("post", reverse("teams:meeting_edit", args=[meeting.pk]), {"date": NEXT_MONTH, "time": "10:00"}),
+        ("get", reverse("teams:meeting_cancel", args=[meeting.pk]), {}),
         ("post", reverse("teams:meeting_cancel", args=[meeting.pk]), {}),
     ]
 
@@ -1029,6 +1030,16 @@ def test_decide__in_a_meeting_cancelled_before_it_was_sent__is_a_not_saved_notic
     assert not Decision.objects.exists()
 
 
-def test_meeting_cancel__get__is_not_allowed(meeting, leader):
-    assert client_for(leader).get(reverse("teams:meeting_cancel", args=[meeting.pk])).status_code == 405
+def test_meeting_cancel__opened_from_the_edit_page__asks_first_and_changes_nothing(meeting, leader, member):
+    url = reverse("teams:meeting_cancel", args=[meeting.pk])
+    assert f'href="{url}"' in client_for(leader).get(reverse("teams:meeting_edit", args=[meeting.pk])).text
+
+    page = client_for(leader).get(url)
+
+    assert page.status_code == 200
+    assert shown("Yes, cancel the meeting") in page.text
     assert Meeting.objects.filter(pk=meeting.pk).exists()
+    refused = client_for(member).get(url)
+    assert refused.status_code == 403
+    assert LEADER_OR_SECRETARY.search(refused.text)
+    assert shown("Yes, cancel the meeting") not in refused.text
