@@ -199,17 +199,11 @@ def sync_case_grants(case) -> None:
 
 
 def kept_level(case) -> int:
-    """The level whose grants a closed case keeps: the one it left, as far as the guardians' consent still reaches.
-    The rule that steps an open case down (workflow.enforce_consent): without consent to every service in the team,
-    the team's access ends; without consent to the familielos's service, the familielos's access ends."""
-    from cases import consents, workflow
+    """The level whose grants a closed case keeps: the one it left, as far as the guardians' consent still reaches
+    (consents.level_shared_at, the rule that steps an open case down)."""
+    from cases import consents
 
-    level = case.closed_from_level
-    if level >= Level.RESSURSTEAM and not consents.covers(case.family, case.ressursteam.units.all()):
-        return Level.AVKLARING
-    if level >= Level.FAMILIELOS and not consents.covers(case.family, workflow.familielos_units(case.familielos)):
-        return Level.RESSURSTEAM
-    return level
+    return consents.level_shared_at(case, case.closed_from_level, consents.covered_unit_ids(case.family))
 
 
 def _covered_familieteam_members(case) -> list[int]:
@@ -224,11 +218,18 @@ def _covered_familieteam_members(case) -> list[int]:
     return [member.user_id for member in members if member.unit_id not in uncovered]
 
 
-def sync_family_grants(family: Family) -> None:
-    """`sync_case_grants` for the family's current case (after a change that is not a case step)."""
-    case = family.cases.select_related("ressursteam").order_by("-status", "-opened_at").first()
+def current_case_for_grants(family: Family):
+    """The case whose grants the family holds: its open case, else the one closed last (close_case and reopen_case
+    sync the grants of the case they act on, so a later sync must take the same one)."""
+    return family.cases.select_related("ressursteam", "familielos").order_by("-status", "-updated_at", "-pk").first()
+
+
+def sync_family_grants(family: Family):
+    """`sync_case_grants` for the family's current case (after a change that is not a case step); returns that case."""
+    case = current_case_for_grants(family)
     if case is not None:
         sync_case_grants(case)
+    return case
 
 
 def _apply_grants(family: Family, wanted: dict[Holder, frozenset[str]]) -> None:

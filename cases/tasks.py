@@ -3,11 +3,11 @@ and the worker (`manage.py db_worker`) runs it (docs/operations.md); `manage.py 
 Safe to run twice: it changes only what still needs changing."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 
 from cases import workflow
-from cases.models import Case, Family, Level, Status
+from cases.models import Case, Family, FamilyGroupObjectPermission, FamilyUserObjectPermission, Level, Status
 
 # The user the system's own changes are made as (a case stepped down for lack of consent).
 SYSTEM_USERNAME = "familielos-system"
@@ -27,10 +27,16 @@ def enforce_consents() -> int:
         system.set_unusable_password()
         system.save(update_fields=["password"])
     shared = Case.objects.filter(status=Status.OPEN, level__gte=Level.RESSURSTEAM).values("family")
-    open_cases = Case.objects.filter(status=Status.OPEN).values("family")
+    # A family with an open case holds that case's grants; one without keeps a closed case's team's or familielos's
+    # grants as far as the consent reaches: only the families that still hold such a grant need a look.
+    families_with_open_case = Case.objects.filter(status=Status.OPEN).values("family")
+    familielos_granted = FamilyUserObjectPermission.objects.filter(
+        content_object=OuterRef("family"), user=OuterRef("familielos")
+    )
     kept = (
         Case.objects.filter(status=Status.CLOSED, closed_from_level__gte=Level.RESSURSTEAM)
-        .exclude(family__in=open_cases)
+        .exclude(family__in=families_with_open_case)
+        .filter(Q(family__in=FamilyGroupObjectPermission.objects.values("content_object")) | Exists(familielos_granted))
         .values("family")
     )
     stepped = 0

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, baton, consents
+from cases.consents import familielos_units
 from cases.models import (
     Case,
     ChangeKind,
@@ -183,11 +184,6 @@ def familieloser_with_caseload() -> QuerySet[User]:
     )
 
 
-def familielos_units(familielos: User) -> QuerySet[ServiceUnit]:
-    """The Familielos service a familielos works in: the guardians' consent must cover it before they get access."""
-    return ServiceUnit.objects.filter(memberships__user=familielos, kind=ServiceKind.FAMILIELOS).distinct()
-
-
 def familielos_services_to_consent(case: Case) -> list[ServiceUnit]:
     """The Familielos services (of the active familieloser) the guardians' consent does not cover yet.
 
@@ -313,11 +309,14 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
     )
     if case is None:
         # A closed case keeps its team's and familielos's access only as far as the consent reaches (kept_level).
-        access.sync_family_grants(family)
+        closed = access.sync_family_grants(family)
+        if closed is not None and closed.status == Status.CLOSED:
+            baton.follow_case(case=closed, actor=actor)
         return None
-    if not consents.covers(family, case.ressursteam.units.all()):
+    shared_at = consents.level_shared_at(case, case.level, consents.covered_unit_ids(family))
+    if shared_at == Level.AVKLARING:
         return _move(case, Level.AVKLARING, actor, {"reason_code": ReasonCode.CONSENT_TEAM})
-    if case.level == Level.FAMILIELOS and not consents.covers(family, familielos_units(case.familielos)):
+    if shared_at < case.level:
         return _move(case, Level.RESSURSTEAM, actor, {"reason_code": ReasonCode.CONSENT_FAMILIELOS})
     if case.level == Level.FAMILIELOS:
         access.sync_case_grants(case)
@@ -325,22 +324,19 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
     return None
 
 
-def level_after_withdrawal(consent: Consent) -> tuple[Case | None, Level | None]:
-    """The family's shared open case (level 2 or 3) and the level withdrawing `consent` now would step it down to
-    (None: it stays), by enforce_consent's rule with the family's other consents: what the confirmation says."""
-    case = (
-        Case.objects.select_related("ressursteam", "familielos")
-        .filter(family_id=consent.family_id, status=Status.OPEN, level__gte=Level.RESSURSTEAM)
-        .first()
-    )
+def level_after_withdrawal(consent: Consent) -> tuple[Case | None, int | None]:
+    """The family's case whose access depends on consent (an open one at level 2 or 3, or a closed one that left
+    such a level) and the level whose access withdrawing `consent` now would leave it (None: no change), by
+    consents.level_shared_at with the family's other consents: what the confirmation says."""
+    case = access.current_case_for_grants(consent.family)
     if case is None:
         return None, None
-    others = set(consents.active(consent.family).exclude(pk=consent.pk).values_list("units", flat=True))
-    if any(unit.pk not in others for unit in case.ressursteam.units.all()):
-        return case, Level.AVKLARING
-    if case.level == Level.FAMILIELOS and any(unit.pk not in others for unit in familielos_units(case.familielos)):
-        return case, Level.RESSURSTEAM
-    return case, None
+    level = case.level if case.status == Status.OPEN else case.closed_from_level
+    if level < Level.RESSURSTEAM:
+        return None, None
+    now = consents.level_shared_at(case, level, consents.covered_unit_ids(consent.family))
+    after = consents.level_shared_at(case, level, consents.covered_unit_ids(consent.family, without=consent))
+    return case, (after if after < now else None)
 
 
 def capacity_of(familielos: User) -> int:

@@ -386,20 +386,6 @@ def test_consent_withdraw__opened_from_the_family_page__says_what_it_does_and_ch
     assert consent.withdrawn_at is None
 
 
-def test_consent_withdraw__other_consents_cover_the_team__says_the_case_stays(staff):
-    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
-    second = factories.give_consent(case, units=team.units.all())
-    case_now, steps_to = workflow.level_after_withdrawal(second)
-    assert (case_now, steps_to) == (case, None)
-
-
-def test_consent_withdraw__level_3_and_only_it_covers_the_familielos__steps_to_level_2(staff):
-    case, team, *_ = factories.case_at(Level.FAMILIELOS, opener=staff)
-    only = case.family.consents.get()
-    factories.give_consent(case, units=team.units.all())
-    assert workflow.level_after_withdrawal(only) == (case, Level.RESSURSTEAM)
-
-
 def test_consent_withdraw__another_familys_consent_or_an_outsider__is_404(case, staff_client, outsider_client):
     other = factories.case_at(Level.AVKLARING)[0]
     foreign = factories.give_consent(other, units=[factories.ServiceUnitFactory()])

@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
-from cases import access, workflow
-from cases.models import ChangeKind, Level, LevelChange, ReasonCode, Status, reason_text
+from cases import access, actions, workflow
+from cases import tasks as case_tasks
+from cases.models import Case, ChangeKind, Level, LevelChange, ReasonCode, Status, reason_text
 from familielos.errors import Refused
-from familielos.models import ServiceUnit
+from familielos.models import Membership, ServiceUnit
 from stafettlogg.models import Entry
 from tests import factories
 
@@ -445,3 +446,70 @@ def test_reason_text__every_code__has_a_sentence_that_takes_its_parameters(code)
         "points": 3,
     }
     assert reason_text(code, params)
+
+
+# The one consent rule (consents.level_shared_at): what the withdrawal's confirmation says is what it then does.
+
+
+@pytest.mark.parametrize(
+    ("level", "team_consent_too", "predicted"),
+    [
+        (Level.RESSURSTEAM, False, Level.AVKLARING),
+        (Level.RESSURSTEAM, True, None),
+        (Level.FAMILIELOS, False, Level.AVKLARING),
+        (Level.FAMILIELOS, True, Level.RESSURSTEAM),
+    ],
+)
+def test_level_after_withdrawal__is_the_level_the_withdrawal_leaves(staff, level, team_consent_too, predicted):
+    """The case's consent (the team's services, and at level 3 the familielos's) withdrawn, with or without a second
+    consent to the team's services alone."""
+    case, team, *_ = factories.case_at(level, opener=staff)
+    consent = case.family.consents.get()
+    if team_consent_too:
+        factories.give_consent(case, units=team.units.all())
+
+    assert workflow.level_after_withdrawal(consent) == (case, predicted)
+
+    actions.withdraw_consent(actor=staff, consent=consent)
+    case.refresh_from_db()
+    assert case.level == (predicted or level)
+
+
+def test_level_after_withdrawal__a_closed_case__says_the_kept_access_ends(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    workflow.close_case(actor=member, case=case, reason="Flytta.")
+    consent = case.family.consents.get()
+
+    assert workflow.level_after_withdrawal(consent) == (case, Level.AVKLARING)
+
+
+def test_enforce_consent__the_familielos_in_no_familielos_service_any_more__loses_access(staff):
+    """A familielos whose Familielos service was taken away is covered by no consent (before: by any)."""
+    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, opener=staff)
+    Membership.objects.filter(user=los).delete()
+
+    workflow.enforce_consent(actor=staff, family=case.family)
+
+    case.refresh_from_db()
+    assert case.level == Level.RESSURSTEAM
+    assert not access.can(los, case.family)
+
+
+def test_daily_job__after_an_older_case_is_reopened_and_closed_again__gives_no_team_access_back(staff):
+    older = factories.open_case(opener=staff, family_name="Familien Eldre")
+    workflow.close_case(actor=staff, case=older, reason="Ingen uro no.")
+    newer = workflow.open_case(actor=staff, family=older.family, children=list(older.children.all()), reason="Uro")
+    newer = workflow.move_to_avklaring(actor=staff, case=newer, reason="Samtale.")
+    team = factories.RessursteamFactory()
+    factories.give_consent(newer, units=team.units.all())
+    newer = workflow.refer_to_ressursteam(actor=staff, case=newer, team=team, reason="Hjelp.")
+    member = factories.ressursteam_member(team)
+    workflow.close_case(actor=member, case=newer, reason="Flytta.")
+    workflow.reopen_case(actor=staff, case=Case.objects.get(pk=older.pk), reason="Ny uro.")
+    workflow.close_case(actor=staff, case=Case.objects.get(pk=older.pk), reason="Ordna seg.")
+    assert not access.can(member, older.family)
+
+    case_tasks.enforce_consents.call()
+
+    assert not access.can(member, older.family)
