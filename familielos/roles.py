@@ -136,9 +136,9 @@ def works_with_families(user) -> bool:
 
 def may_register_families(user) -> bool:
     """Whether the user may register a family (and so open it to themselves): by a role that works with families
-    and holds cases.add_family. A superuser holds every model permission, but its status opens no family
-    (cases.access), nor registers one."""
-    return works_with_families(user) and user.has_perm("cases.add_family")
+    and holds cases.add_family. Superuser status passes every has_perm, but it opens no family (cases.access), nor
+    registers one: a superuser with a role too registers none."""
+    return works_with_families(user) and not user.is_superuser and user.has_perm("cases.add_family")
 
 
 def _group_names(user) -> set[str]:

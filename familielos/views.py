@@ -3,8 +3,9 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, DisallowedHost
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -69,11 +70,20 @@ def server_error(request):
 
 
 def bad_request(request, exception=None):
-    """handler400: what was sent could not be taken (more than a form takes: DATA_UPLOAD_MAX_MEMORY_SIZE or
-    DATA_UPLOAD_MAX_NUMBER_FIELDS; or malformed): our page, with the person's menu, where Django's default renders it
-    without the request. For htmx, FailedHtmxFormMiddleware makes it a notice before the form. It must not read
-    request.POST: that is what failed."""
-    return render(request, "400.html", status=400)
+    """handler400: what was sent could not be taken: more than a form takes (DATA_UPLOAD_MAX_MEMORY_SIZE or
+    DATA_UPLOAD_MAX_NUMBER_FIELDS), or a form a view refused as out of date (BadRequest, with its reason). Our page,
+    with the person's menu, where Django's default renders it without the request; for htmx a notice before the form
+    that keeps what was typed. It must not read request.POST: that may be what failed.
+
+    A request for a host not in ALLOWED_HOSTS (none of the municipality's users sends one) gets a bare answer: any
+    page would ask the request for its host and fail again."""
+    if isinstance(exception, DisallowedHost):
+        return HttpResponseBadRequest("Bad Request (400)", content_type="text/plain")
+    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    if request.headers.get("HX-Request") == "true" and request.method != "GET":
+        # A fragment or a poll asked for (GET) is swapped nowhere (FailedHtmxFormMiddleware).
+        return http.not_saved(title=_("Not saved"), text=reason or http.NOT_TAKEN, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def permission_denied(request, exception=None):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from familielos import roles
 from familielos.decorators import permission_or_404
 from screening import selectors, workflow
 from screening.models import FactorKind
@@ -37,7 +38,7 @@ def concern_detail(request, pk):
         factors = list(concern.factors.select_related("group").order_by("group__position", "position", "pk"))
         context["risk_factors"] = [factor for factor in factors if factor.kind == FactorKind.RISK]
         context["protective_factors"] = [factor for factor in factors if factor.kind == FactorKind.PROTECTIVE]
-        context["can_register_family"] = request.user.has_perm("cases.add_family")
+        context["can_register_family"] = roles.may_register_families(request.user)
         query = {"unit": concern.unit_id, "age_group": concern.instrument.age_group, "fra": concern.pk}
         context["screening_url"] = f"{reverse('screening:submission_new')}?{urlencode(query)}"
     return render(request, "screening/inbox/detail.html", context)

@@ -136,8 +136,9 @@ def test_visible_families__superuser_and_global_permission__see_nothing(family):
     assert client_for(superuser).get(family.get_absolute_url()).status_code == 404
 
 
-def test_family_new__superuser_without_a_role_that_works_with_families__is_403_and_registers_nothing(db):
-    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+@pytest.mark.parametrize("role", [None, roles.UNIT_STAFF, roles.LEADER])
+def test_family_new__superuser__is_403_and_registers_nothing_whatever_its_role(db, role):
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True, **({"role": role} if role else {}))
     client = client_for(superuser)
     data = {"family_name": "Familien Gulbrandsen", "child_first_name": "Emma", "reason": "Uro"}
 

@@ -32,7 +32,7 @@ def test_post__larger_than_a_form_takes__is_our_400_page_and_saves_nothing(famil
 
     assert response.status_code == 400
     assert shown("What you sent could not be taken") in response.text
-    assert 'class="site-header"' in response.text
+    assert f'href="{reverse("cases:family_list")}"' in response.text  # the person's menu
     assert "Bad Request" not in response.text
     assert Entry.objects.count() == entries
 
@@ -52,13 +52,24 @@ def test_post__too_large_with_htmx__is_a_notice_put_before_the_form(family, staf
     assert "<html" not in response.text
 
 
-def test_post__a_views_own_400_with_htmx__is_the_same_notice(family, staff_client):
-    response = staff_client.post(reverse("stafettlogg:post", args=[family.pk]), {"kind": "abc"}, **HTMX)
+def test_post__a_view_refuses_it_as_out_of_date__says_so_on_the_page_or_in_the_htmx_notice(family, staff_client):
+    url = reverse("stafettlogg:post", args=[family.pk])
+    page = staff_client.post(url, {"kind": "abc"})
+    notice = staff_client.post(url, {"kind": "abc"}, **HTMX)
+
+    assert page.status_code == notice.status_code == 400
+    assert shown("The page is out of date. Reload it.") in page.text
+    assert 'class="site-header"' in page.text
+    assert notice["HX-Reswap"] == "beforebegin"
+    assert shown("The page is out of date. Reload it.") in notice.text
+
+
+def test_poll__refused_as_out_of_date_with_htmx__is_swapped_nowhere(family, staff_client):
+    response = staff_client.get(reverse("stafettlogg:poll", args=[family.pk]), {"etter": "abc"}, **HTMX)
     assert response.status_code == 400
-    assert response["HX-Reswap"] == "beforebegin"
-    assert _not_taken() in response.text
+    assert response["HX-Reswap"] == "none"
 
 
-def test_post__too_large__the_page_shows_the_persons_menu(family, staff_client):
-    response = staff_client.post(reverse("stafettlogg:post", args=[family.pk]), _note("Å" * 1_400_000))
-    assert f'href="{reverse("cases:family_list")}"' in response.text
+def test_post__a_host_not_allowed__is_a_plain_400_not_an_error(client):
+    response = client.post(reverse("login"), {"username": "x"}, HTTP_HOST="evil.example")
+    assert response.status_code == 400
