@@ -95,3 +95,15 @@ def test_public_post__untampered__still_works(client, good_post, url):
     response = client.post(reverse(url), good_post)
 
     assert response.status_code == (302 if url == "selfassessment:send" else 200)
+
+
+@pytest.mark.parametrize("url", ["selfassessment:result", "selfassessment:send"])
+def test_public_post__thousands_of_made_up_factor_ids__are_refused_in_a_few_queries(
+    client, good_post, url, django_assert_max_num_queries
+):
+    """4,000 ids (under the posted-field limit) on a form anyone may post: refused, in a few queries."""
+    made_up = [str(10_000_000 + n) for n in range(4000)]
+    with django_assert_max_num_queries(15):
+        response = client.post(reverse(url), {**good_post, "factors": [*good_post["factors"], *made_up]})
+
+    _assert_out_of_date(response)
