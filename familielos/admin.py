@@ -80,6 +80,7 @@ class CountedDeletionAdmin(admin.ModelAdmin):
         _named, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         chosen = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in objs]
         if protected:
+            # Django's list names the protected rows; collecting again counts them by kind (deleting is rare).
             collector = NestedObjects(using=router.db_for_write(self.model))
             collector.collect(objs)
             kinds = Counter(capfirst(obj._meta.verbose_name_plural) for obj in collector.protected)
@@ -182,7 +183,7 @@ class ServiceUnitAdmin(VisibleNamesAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(CountedDeletionAdmin):
+class AccessEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only, and the database refuses changes anyway.
 
     The address is not shown: rows written before it was stored without a query string may still name a family
@@ -209,7 +210,7 @@ admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(CountedDeletionAdmin, DBTaskResultAdmin):
+class TaskResultAdmin(DBTaskResultAdmin):
     """The task queue for those who run it: what ran and how it ended, without a task's arguments and result, which
     can say who is a client of the service (a sign-in link's address, and whether a login had it)."""
 
