@@ -172,7 +172,7 @@ def consent_new(request, family_pk):
     case = selectors.current_case(family)
     team = (case.ressursteam if case else None) or selectors.covering_ressursteam(case)
     # Opened for a service that needs the consent (a familieteam member's): that service ticked.
-    ticked = [unit for unit in (parse_id(pk) for pk in request.GET.getlist("tjeneste")) if unit is not None]
+    ticked = [unit_pk for unit_pk in map(parse_id, request.GET.getlist("tjeneste")) if unit_pk is not None]
     form = ConsentForm(request.POST or None, family=family, team=team, initial={"units": ticked})
     # Recorded from a clarifying conversation: go back to it afterwards.
     samtale = selectors.samtaler(family).filter(pk=parse_id(request.GET.get("samtale"))).first()

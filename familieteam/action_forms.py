@@ -7,6 +7,7 @@ from cases.forms import DateInput
 from cases.models import ACTION_COMMENT_MAX, ActionStatus, OwnerKind, PersonRole
 from familielos.roles import display_name
 from familielos.validators import DateWithin, parse_id, readable
+from familieteam import canvas
 from familieteam.models import Column, FamilieteamMeeting, MemberKind
 from familieteam.workflow import Owner
 
@@ -67,13 +68,7 @@ class ActionPointForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = owner_choices(meeting)
         if cells is None:
-            # As the canvas shows them: the life areas in order, each row's columns left to right (the model's own
-            # ordering sorts the columns by their values).
-            columns = {column: index for index, column in enumerate(Column.values)}
-            cells = sorted(
-                meeting.cells.select_related("life_area"),
-                key=lambda cell: (cell.life_area.position, cell.life_area_id, columns[cell.column]),
-            )
+            cells = canvas.in_canvas_order(meeting.cells.select_related("life_area"))
         self.cells = {cell.pk: cell for cell in cells if cell.text}
         self.fields["cell"].choices = [("", _("Not from a cell"))] + [
             (cell.pk, _cell_label(cell)) for cell in self.cells.values()

@@ -6,11 +6,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from familieteam.models import CanvasCell, Column, FamilieteamMeeting, LifeArea
 
 COLUMNS = list(Column)
+# The cells of a canvas in its order (in_canvas_order), for a queryset's order_by.
+CANVAS_ORDER = (
+    "life_area__position",
+    "life_area_id",
+    Case(*(When(column=column.value, then=Value(index)) for index, column in enumerate(Column))),
+)
 TODAY_COLUMNS = [column for column in COLUMNS if column.group == "today"]
 OTHER_COLUMNS = [column for column in COLUMNS if column.group != "today"]
 EVALUATED_COLUMNS = [column for column in COLUMNS if column.is_evaluated]
@@ -201,7 +207,12 @@ def evaluation_items(meeting: FamilieteamMeeting) -> list[CanvasCell]:
     """The previous meeting's goals and actions with a text, in canvas order, each with its evaluation if made."""
     if meeting.previous_id is None:
         return []
-    cells = _evaluated_cells(meeting).select_related("life_area", "evaluation__by")
+    return in_canvas_order(_evaluated_cells(meeting).select_related("life_area", "evaluation__by"))
+
+
+def in_canvas_order(cells) -> list[CanvasCell]:
+    """Cells (with their life area) as the canvas shows them: the life areas in order, each row's columns left to
+    right. The model's own ordering sorts the columns by their values; CANVAS_ORDER is this order in SQL."""
     order = {column.value: index for index, column in enumerate(COLUMNS)}
     return sorted(cells, key=lambda cell: (cell.life_area.position, cell.life_area_id, order[cell.column]))
 

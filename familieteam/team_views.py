@@ -196,7 +196,7 @@ def member_add(request, family_pk):
         # A valid form is shown again only when the workflow refused it: the service, if its consent is what is
         # missing (the page links to the consent form with the service ticked).
         uncovered = consents.uncovered(team.case.family, [form.chosen().unit]) if form.is_valid() else []
-        return {"form": form, "adding_trusted": False, "needs_consent": next(iter(uncovered), None)}
+        return {"form": form, "adding_trusted": False, "consent_missing_for": uncovered[0] if uncovered else None}
 
     return _leader_page(
         request, team, template, change=change if form.is_valid() else None, viewed=team, context=context

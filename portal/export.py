@@ -41,6 +41,7 @@ from cases.models import (
 )
 from familielos.models import Membership
 from familielos.roles import LABELS, display_name, role_from
+from familieteam import canvas
 from familieteam.models import CanvasCell, Column, Familieteam, FamilieteamMeeting, FamilieteamMember
 from portal.selectors import ENTRY_LABELS
 from stafettlogg.models import Entry, Visibility
@@ -184,9 +185,7 @@ def _head(person: Person) -> dict:
 
 
 def _cells():
-    return CanvasCell.objects.select_related("life_area", "evaluation").order_by(
-        "life_area__position", "life_area_id", "column"
-    )
+    return CanvasCell.objects.select_related("life_area", "evaluation").order_by(*canvas.CANVAS_ORDER)
 
 
 def _action_points(family: Family) -> list[ActionPoint]:

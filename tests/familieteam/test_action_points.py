@@ -18,7 +18,7 @@ from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
 from familielos import once, roles
 from familielos.errors import Refused
 from familielos.models import AccessEvent
-from familieteam import workflow
+from familieteam import canvas, workflow
 from familieteam.action_forms import ActionPointStatusForm
 from familieteam.canvas_views import action_points_context
 from familieteam.models import Column, LifeArea
@@ -749,3 +749,19 @@ def test_new__refused_with_htmx__offers_the_cells_in_the_canvas_order(level3):
         int(pk) for pk in re.findall(r'<option value="(\d+)"', response.content.decode()) if int(pk) in cells.values()
     ]
     assert offered == [cells[Column.WORKS], cells[Column.HARD], cells[Column.DREAM], cells[Column.HELPERS]]
+
+
+def test_canvas_order__in_sql_and_in_python__is_the_canvas_left_to_right(level3):
+    """The export orders its cells in SQL (CANVAS_ORDER), the forms in Python (in_canvas_order): both as the canvas."""
+    meeting, los = level3["meeting"], level3["los"]
+    area = LifeArea.objects.first()
+    for column in (Column.HELPERS, Column.DREAM, Column.HARD, Column.WORKS):
+        workflow.save_cell(
+            actor=los, meeting=meeting, life_area=area, column=column, text="Tekst", due=None, base_version=0
+        )
+    cells = meeting.cells.filter(life_area=area).select_related("life_area")
+
+    in_sql = [cell.column for cell in cells.order_by(*canvas.CANVAS_ORDER)]
+    in_python = [cell.column for cell in canvas.in_canvas_order(cells)]
+
+    assert in_sql == in_python == [Column.WORKS, Column.HARD, Column.DREAM, Column.HELPERS]
