@@ -516,8 +516,13 @@ def _reason(reason: str, reason_code: str, reason_params: dict | None) -> dict:
     return {"reason": reason}
 
 
-def _require_consent(case: Case, units) -> None:
-    _refuse_uncovered(consents.uncovered(case.family, units))
+def _require_consent(case: Case, team_units) -> None:
+    """The guardians' consent covers every service in the team; a team with no service is covered by none
+    (consents.level_shared_at)."""
+    team_units = list(team_units)
+    if not team_units:
+        raise Refused(_("The team has no services, so no consent can cover it. An administrator adds them first."))
+    _refuse_uncovered(consents.uncovered(case.family, team_units))
 
 
 def _refuse_uncovered(missing: list[ServiceUnit]) -> None:

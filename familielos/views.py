@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, DisallowedHost
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from familielos import audit, http, outage
+from familielos.errors import OutOfDate
 from familielos.forms import AuditFilterForm
 from familielos.middleware import background
 from familielos.models import AccessEvent
@@ -71,7 +72,7 @@ def server_error(request):
 
 def bad_request(request, exception=None):
     """handler400: what was sent could not be taken: more than a form takes (DATA_UPLOAD_MAX_MEMORY_SIZE or
-    DATA_UPLOAD_MAX_NUMBER_FIELDS), or a form a view refused as out of date (BadRequest, with its reason). Our page,
+    DATA_UPLOAD_MAX_NUMBER_FIELDS), or a form a view refused as out of date (OutOfDate, with its reason). Our page,
     with the person's menu, where Django's default renders it without the request; for htmx a notice before the form
     that keeps what was typed. It must not read request.POST: that may be what failed.
 
@@ -79,7 +80,7 @@ def bad_request(request, exception=None):
     page would ask the request for its host and fail again."""
     if isinstance(exception, DisallowedHost):
         return HttpResponseBadRequest("Bad Request (400)", content_type="text/plain")
-    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    reason = str(exception) if isinstance(exception, OutOfDate) else ""
     if request.headers.get("HX-Request") == "true" and request.method != "GET":
         # A fragment or a poll asked for (GET) is swapped nowhere (FailedHtmxFormMiddleware).
         return http.not_saved(title=_("Not saved"), text=reason or http.NOT_TAKEN, status=400)

@@ -2,7 +2,6 @@
 own family (`request.person.family`, set by portal_view) and writes an audit event for every read and write."""
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from familielos import audit, once
-from familielos.errors import Refused
+from familielos.errors import OutOfDate, Refused
 from familielos.models import AccessAction
 from portal import forms, selectors, workflow
 from portal.decorators import portal_view
@@ -123,7 +122,7 @@ def log_post(request):
     kind = request.POST.get("kind", "")
     if kind not in log_workflow.FAMILY_KINDS:
         # The form's hidden field: only a page from before a change, or one tampered with, sends another.
-        raise BadRequest(_("The page is out of date. Reload it."))
+        raise OutOfDate(_("The page is out of date. Reload it."))
     post_forms = forms.post_forms(request.POST, kind=kind)
     form = post_forms[kind]
     if form.is_valid():

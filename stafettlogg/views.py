@@ -4,7 +4,6 @@ pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django_htmx.http import trigger_client_event
 
 from cases import access
 from familielos import audit, once
-from familielos.errors import Refused
+from familielos.errors import OutOfDate, Refused
 from familielos.middleware import background
 from familielos.models import AccessAction
 from familielos.validators import parse_id
@@ -136,7 +135,7 @@ def post(request, family_pk):
     form = forms.post_form(kind, family, request.POST)
     if form is None:
         # The form's hidden field: only a page from before a change, or one tampered with, sends another kind.
-        raise BadRequest(_("The page is out of date. Reload it."))
+        raise OutOfDate(_("The page is out of date. Reload it."))
     refusal = ""
     if form.is_valid():
         try:
@@ -173,7 +172,7 @@ def correct(request, family_pk):
     family = _family(request, family_pk)
     pk = parse_id(request.POST.get("entry"))
     if pk is None:
-        raise BadRequest(_("Choose the entry to correct."))
+        raise OutOfDate(_("Choose the entry to correct."))
     entry = get_object_or_404(selectors.entries(family), pk=pk)
     form = forms.CorrectionForm(request.POST, entry=entry)
     refusal = ""
@@ -210,7 +209,7 @@ def poll(request, family_pk):
     family = _family(request, family_pk)
     after = parse_id(request.GET.get("etter", "0"))
     if after is None:
-        raise BadRequest(_("The page is out of date. Reload it."))
+        raise OutOfDate(_("The page is out of date. Reload it."))
     filters = selectors.Filters.from_query(request.GET)
     new = list(filters.apply(selectors.newer_than(selectors.entries(family), after)).order_by("pk")[:PAGE_SIZE])
     if not new:

@@ -513,3 +513,17 @@ def test_daily_job__after_an_older_case_is_reopened_and_closed_again__gives_no_t
     case_tasks.enforce_consents.call()
 
     assert not access.can(member, older.family)
+
+
+def test_refer_and_reopen__a_team_with_no_service__are_refused_as_no_consent_can_cover_it(staff):
+    case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
+    team = factories.RessursteamFactory()
+    team.units.clear()
+    with pytest.raises(Refused, match="no services"):
+        workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="Hjelp.")
+
+    at_2, team_2, *_ = factories.case_at(Level.RESSURSTEAM, opener=factories.unit_staff())
+    workflow.close_case(actor=factories.ressursteam_member(team_2), case=at_2, reason="Flytta.")
+    team_2.units.clear()
+    with pytest.raises(Refused, match="no services"):
+        workflow.reopen_case(actor=at_2.opened_by, case=Case.objects.get(pk=at_2.pk), reason="Tilbake.")

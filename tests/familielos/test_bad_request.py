@@ -3,11 +3,13 @@ htmx a notice before the form that keeps what was typed; never Django's bare "Ba
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from familielos import http
+from familielos import http, views
+from familielos.errors import OutOfDate
 from stafettlogg.models import Entry
 from tests.conftest import shown
 
@@ -73,3 +75,13 @@ def test_poll__refused_as_out_of_date_with_htmx__is_swapped_nowhere(family, staf
 def test_post__a_host_not_allowed__is_a_plain_400_not_an_error(client):
     response = client.post(reverse("login"), {"username": "x"}, HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+def test_bad_request__djangos_own_reason__is_not_shown_ours_is(staff, rf):
+    request = rf.post("/")
+    request.user = staff
+    django_reason = views.bad_request(request, BadRequest("Invalid Content-Type header."))
+    our_reason = views.bad_request(request, OutOfDate("Siden er utdatert."))
+    assert django_reason.status_code == our_reason.status_code == 400
+    assert "Content-Type" not in django_reason.content.decode()
+    assert "Siden er utdatert." in our_reason.content.decode()
