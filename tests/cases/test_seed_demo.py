@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from cases import access, consents, workflow
+from cases import access, consents, pilot_figures, workflow
 from cases.management.commands import seed_demo
 from cases.models import (
     ActionPoint,
@@ -33,11 +33,20 @@ from cases.models import (
     Person,
     PersonRole,
     ReasonCode,
+    Status,
     age_on,
 )
 from familielos import roles
 from familielos.models import ServiceKind
-from familieteam.models import Column, Evaluation, EvaluationResult, Familieteam, MeetingStatus, MemberKind
+from familieteam.models import (
+    Column,
+    Evaluation,
+    EvaluationResult,
+    Familieteam,
+    FamilieteamMeeting,
+    MeetingStatus,
+    MemberKind,
+)
 from screening.models import Submission
 from stafettlogg.models import Entry, Kind, Visibility
 from stafettlogg.selectors import family_visible_entries
@@ -474,3 +483,28 @@ def test_demo__reminders__something_due_today_for_the_familielos_and_the_kinderg
     points = ActionPoint.objects.filter(owner_kind=OwnerKind.STAFF, owner_user=user, status=ActionStatus.OPEN)
     assert points.filter(due=today).exists()
     assert Handover.objects.filter(status=HandoverStatus.PENDING).exists()
+
+
+def test_demo__history__opened_before_what_followed_and_counted_by_the_pilot_figures(demo):
+    """Every case moved on by the demo was opened before its conversations, referrals and familieteam meetings, and
+    its level changes are in the past in their order (the pilot's figures count them once a month has passed)."""
+    now = timezone.now()
+    moved = Case.objects.exclude(status=Status.OPEN, level=Level.UNDRING)
+    assert moved.exists()
+    for case in moved:
+        firsts = [
+            *case.samtaler.filter(starts_at__lt=now).values_list("starts_at", flat=True),
+            *FamilieteamMeeting.objects.filter(team__case=case).values_list("starts_at", flat=True),
+        ]
+        assert all(case.opened_at < moment for moment in firsts), case
+        changes = list(case.level_changes.order_by("pk").values_list("at", flat=True))
+        assert changes == sorted(changes)
+        assert changes[0] >= case.opened_at
+        assert changes[-1] <= now
+
+
+def test_demo__pilot_figures__count_the_cases_opened_before_this_month(demo):
+    cutoff = pilot_figures.until()
+    figures = pilot_figures.opened_in(timezone.localtime(cutoff - timedelta(days=1)).year, cutoff)
+    assert figures["opened"].count > 0
+    assert any(reached.figure.count > 0 for reached in figures["reached"])

@@ -33,6 +33,7 @@ from faker import Faker
 from cases import access, actions, baton, workflow
 from cases.models import (
     ActionStatus,
+    Avklaringssamtale,
     Baton,
     Case,
     ConsentDecision,
@@ -41,6 +42,7 @@ from cases.models import (
     HandoverStatus,
     LetterTemplate,
     Level,
+    LevelChange,
     OwnerKind,
     Person,
     PersonRole,
@@ -527,6 +529,7 @@ class Command(BaseCommand):
         self.fake = Faker("no_NO")
         Faker.seed(SEED)
         self.random = random.Random(SEED)
+        started = timezone.now()
         with transaction.atomic():
             roles.sync_roles()
             self.units = self._units()
@@ -549,12 +552,15 @@ class Command(BaseCommand):
             self._demo_log()
             self._family_posts()
             self._expiring_consents()
+            self._date_the_history(since=started)
         for batch in range(scale):
             if Ressursteam.objects.filter(name=scale_team_name(batch)).exists():
                 self.stdout.write(f"Scale batch {batch + 1}/{scale} is already in place.")
                 continue
             with transaction.atomic():
+                batch_started = timezone.now()
                 self._scale_batch(batch)
+                self._date_the_history(since=batch_started)
             self.stdout.write(f"Scale batch {batch + 1}/{scale} done.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Demo logins (password «{DEMO_PASSWORD}» for all):")
@@ -945,6 +951,34 @@ class Command(BaseCommand):
             user = User.objects.get(username=username)
             if not Entry.objects.filter(author=user, kind=kind).exists():
                 log_workflow.post_from_family(actor=user, kind=kind, text=text.format(**words))
+
+    def _date_the_history(self, *, since):
+        """Date the history of the cases made since `since` among what was seeded with them: each case opened two to
+        six weeks before its first conversation, referral or familieteam meeting in the past (or today), its level
+        changes spread in order from then until the last of those. Made by the steps now, they were all dated today,
+        after meetings held weeks ago, and the pilot's figures, which stop at the last whole month, counted no case.
+        An open level-0 case keeps today: its decision deadline counts from it."""
+        now = timezone.now()
+        for case in Case.objects.filter(opened_at__gte=since).exclude(status=Status.OPEN, level=Level.UNDRING):
+            events = [
+                *Avklaringssamtale.objects.filter(case=case, starts_at__lt=now).values_list("starts_at", flat=True),
+                *Referral.objects.filter(case=case, sent_at__lt=now).values_list("sent_at", flat=True),
+                *FamilieteamMeeting.objects.filter(team__case=case, starts_at__lt=now).values_list(
+                    "starts_at", flat=True
+                ),
+                *(
+                    timezone.make_aware(datetime.combine(day, time(9)))
+                    for day in Familieteam.objects.filter(case=case).values_list("started_on", flat=True)
+                ),
+            ]
+            opened = min([*events, now]) - timedelta(days=14 + case.pk % 29)
+            last = max(events, default=now)
+            Case.objects.filter(pk=case.pk).update(opened_at=opened)
+            changes = list(LevelChange.objects.filter(case=case).order_by("at", "pk").values_list("pk", flat=True))
+            # The first is the opening itself; the others follow by even steps until the last event.
+            step = (last - opened) / max(len(changes), 1)
+            for index, change in enumerate(changes):
+                LevelChange.objects.filter(pk=change).update(at=opened + step * index)
 
     def _expiring_consents(self):
         """Consents that run out within the month (EXPIRING_CONSENTS), unless one already does."""
