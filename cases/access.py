@@ -30,6 +30,7 @@ from cases.models import (
     PersonRole,
     Status,
     age_on,
+    current_case_first,
 )
 from familielos import roles
 from teams.models import Ressursteam
@@ -219,9 +220,9 @@ def _covered_familieteam_members(case) -> list[int]:
 
 
 def current_case_for_grants(family: Family):
-    """The case whose grants the family holds: its open case, else the one closed last (close_case and reopen_case
-    sync the grants of the case they act on, so a later sync must take the same one)."""
-    return family.cases.select_related("ressursteam", "familielos").order_by("-status", "-updated_at", "-pk").first()
+    """The case whose grants the family holds: its current case (close_case and reopen_case sync the grants of the
+    case they act on, so a later sync must take the same one)."""
+    return family.cases.select_related("ressursteam", "familielos").order_by(*current_case_first()).first()
 
 
 def sync_family_grants(family: Family):
@@ -388,7 +389,7 @@ def familieteam_or_404(user, family_pk):
             visible_familieteams(user)
             .select_related("case__family", "case__familielos")
             .filter(case__family_id=family_pk)
-            .order_by("-case__status", "-case__opened_at")
+            .order_by(*current_case_first("case__"))
             .first()
         )
     except (ValueError, TypeError):

@@ -129,6 +129,14 @@ class Person(models.Model):
         return None if self.birth_date is None else age_on(self.birth_date, timezone.localdate())
 
 
+def current_case_first(path: str = "") -> tuple[str, ...]:
+    """The order that puts a family's current case first (`path`: the way to the case, such as "case__"): its open
+    case (at most one; "open" sorts after "closed"), else the one closed last. Only closing and reopening save a
+    closed case, so its updated_at says when it was closed. Its grants are the ones the family holds
+    (cases.access.sync_family_grants), and its pages show it."""
+    return tuple(f"-{path}{field}" for field in ("status", "updated_at", "pk"))
+
+
 @tracked()
 class Case(models.Model):
     """A family's BTI case. Only cases/workflow.py changes its level and status."""

@@ -25,6 +25,7 @@ from cases.models import (
     PersonRole,
     SamtaleStatus,
     Status,
+    current_case_first,
 )
 from familielos.expressions import CorrelatedSQL
 from familieteam.models import FamilieteamMeeting, FamilieteamMember, MeetingStatus
@@ -34,8 +35,7 @@ from teams.models import Ressursteam, TeamMember
 
 def family_list(user, *, q: str = "", level: int | None = None) -> QuerySet[Family]:
     """The families the user works with, each with its current case's level and status."""
-    # "open" sorts after "closed": descending status puts the open case first.
-    current = Case.objects.filter(family=OuterRef("pk")).order_by("-status", "-opened_at")
+    current = Case.objects.filter(family=OuterRef("pk")).order_by(*current_case_first())
     families = access.visible_families(user).annotate(
         case_level=Subquery(current.values("level")[:1]),
         case_status=Subquery(current.values("status")[:1]),
@@ -83,13 +83,13 @@ def _covering_team(field: str) -> CorrelatedSQL:
 
 
 def _cases(actor=None) -> QuerySet[Case]:
-    """Cases newest-open first, with what their page shows: `covering_team_name`, the familieteam, and with an
+    """Cases current first, with what their page shows: `covering_team_name`, the familieteam, and with an
     `actor`, whether the actor is in the case's ressursteam (`actor_in_team`), so the step guards need no query, in
     its familieteam (`actor_in_familieteam`), and the family's baton (`cases.baton.baton_annotations`)."""
     cases = (
         Case.objects.select_related("ressursteam", "familielos", "opened_by", "opened_unit", "familieteam")
         .annotate(covering_team_name=_covering_team("name"))
-        .order_by("-status", "-opened_at")
+        .order_by(*current_case_first())
     )
     if actor is not None:
         # The same membership the step guards ask (workflow.standing), so the page offers what they allow.
@@ -104,7 +104,7 @@ def _cases(actor=None) -> QuerySet[Case]:
 
 
 def current_case(family: Family, *, actor=None) -> Case | None:
-    """The family's open case, or else its most recently opened one."""
+    """The family's current case: its open one, else the one closed last (models.current_case_first)."""
     return _cases(actor).filter(family=family).first()
 
 

@@ -24,7 +24,16 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Left, TruncDate
 
 from cases import access
-from cases.models import ActionPoint, ActionStatus, Case, Consent, ConsentDecision, Handover, HandoverStatus
+from cases.models import (
+    ActionPoint,
+    ActionStatus,
+    Case,
+    Consent,
+    ConsentDecision,
+    Handover,
+    HandoverStatus,
+    current_case_first,
+)
 from reminders.models import Kind
 from stafettlogg.models import Entry
 from stafettlogg.models import Kind as EntryKind
@@ -116,7 +125,7 @@ def _built_parts(today: date) -> tuple[QuerySet, ...]:
     points = ActionPoint.objects.filter(status=ActionStatus.OPEN, due__lte=today, owner_user__isnull=False).filter(
         access.in_points_team_q(F("owner_user_id"))
     )
-    current_case = Case.objects.filter(family=OuterRef("family")).order_by("-status", "-opened_at", "-pk")
+    current_case = Case.objects.filter(family=OuterRef("family")).order_by(*current_case_first())
     consent_holder = Coalesce(
         F("family__baton__holder_id"), Subquery(current_case.values("opened_by_id")[:1]), output_field=IntegerField()
     )

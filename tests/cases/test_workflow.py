@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
-from cases import access, actions, workflow
+from cases import access, actions, selectors, workflow
 from cases import tasks as case_tasks
 from cases.models import Case, ChangeKind, Level, LevelChange, ReasonCode, Status, reason_text
 from familielos.errors import Refused
@@ -496,7 +496,7 @@ def test_enforce_consent__the_familielos_in_no_familielos_service_any_more__lose
     assert not access.can(los, case.family)
 
 
-def test_daily_job__after_an_older_case_is_reopened_and_closed_again__gives_no_team_access_back(staff):
+def test_older_case_reopened_and_closed_again__is_the_current_one_and_the_daily_job_gives_no_team_access_back(staff):
     older = factories.open_case(opener=staff, family_name="Familien Eldre")
     workflow.close_case(actor=staff, case=older, reason="Ingen uro no.")
     newer = workflow.open_case(actor=staff, family=older.family, children=list(older.children.all()), reason="Uro")
@@ -509,6 +509,8 @@ def test_daily_job__after_an_older_case_is_reopened_and_closed_again__gives_no_t
     workflow.reopen_case(actor=staff, case=Case.objects.get(pk=older.pk), reason="Ny uro.")
     workflow.close_case(actor=staff, case=Case.objects.get(pk=older.pk), reason="Ordna seg.")
     assert not access.can(member, older.family)
+    # The family's pages show the case whose grants it holds: the one closed last.
+    assert selectors.current_case(older.family) == older == access.current_case_for_grants(older.family)
 
     case_tasks.enforce_consents.call()
 
