@@ -266,3 +266,34 @@ def test_board__the_meeting_cancelled_while_a_decision_is_written__keeps_the_tex
     expect(article.get_by_label(REASONS)).to_have_value("Familien har fått hjelp frå helsestasjonen.")
     screenshot(page, "board-cancelled-meanwhile")
     assert not Decision.objects.exists()
+
+
+CANCEL_THE_MEETING = re.compile(r"^(Cancel the meeting|Avlys møtet)$", IC)
+YES_CANCEL = re.compile(r"^(Yes, cancel the meeting|Ja, avlys møtet)$", IC)
+
+
+def test_cancel__the_leader_reads_what_follows_then_cancels__the_referrals_wait_again(
+    page, check_page, team, leader, referrals
+):
+    meeting = workflow.create_meeting(
+        actor=leader, team=team, starts_at=timezone.now() + timedelta(days=2), place="Rådhuset"
+    )
+    sign_in(page, leader, reverse("teams:meeting_edit", args=[meeting.pk]))
+    page.get_by_role("link", name=CANCEL_THE_MEETING).click()
+
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile(r"^(Cancel the meeting|Avlys møtet) – ", IC))
+    ).to_be_visible()
+    expect(page.locator("main")).to_contain_text("3")
+    check_page(page, "meeting-cancel-confirm")
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+    page.get_by_role("button", name=YES_CANCEL).click()
+
+    expect(page).to_have_url(re.compile(reverse("teams:team_detail", args=[team.pk]) + "$"))
+    expect(page.locator(".messages")).to_contain_text("3")
+    check_page(page, "meeting-cancelled")
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+    for referral in referrals:
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.SENT

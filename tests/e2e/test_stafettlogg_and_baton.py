@@ -121,3 +121,38 @@ def test_a_note_sent_after_the_session_ended__stays_in_the_form_with_a_notice(pa
     ).to_be_visible()
     expect(page.locator("#log-post-note textarea")).to_have_value("Ein lang merknad som ikkje må gå tapt.")
     assert not Entry.objects.filter(family=case.family, kind=Kind.NOTE).exists()
+
+
+NOT_SAVED = re.compile(r"^(Ikke lagret|Not saved)$", IC)
+NOT_TAKEN = re.compile(r"^(Det du sendte, kunne ikke tas imot|What you sent could not be taken)$", IC)
+WRITE_A_NOTE = re.compile(r"^(Skriv en merknad|Write a note)$", IC)
+# Over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): past the field's maxlength, as a crafted or broken client sends it.
+TOO_LARGE = "Å" * 1_400_000
+
+
+def test_a_post_larger_than_a_form_takes__a_notice_keeps_the_text__without_htmx_our_page(new_page, check_page):
+    teacher = factories.unit_staff(username="laerar-nord")
+    case, *_ = factories.case_at(Level.AVKLARING, opener=teacher, family_name="Familien Nordvik")
+    entries = Entry.objects.count()
+    page = new_page()
+    sign_in(page, teacher, reverse("stafettlogg:log", args=[case.family.pk]))
+    form = page.locator("#log-post-note form")
+    page.get_by_text(WRITE_A_NOTE).first.click()
+    form.locator("textarea").evaluate("(area, text) => { area.value = text; }", TOO_LARGE)
+
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        form.get_by_role("button").click()
+
+    assert posted.value.status == 400
+    notice = page.get_by_role("alert").filter(has=page.get_by_role("heading", name=NOT_SAVED))
+    expect(notice).to_be_visible()
+    expect(notice).to_be_focused()
+    assert form.locator("textarea").evaluate("area => area.value.length") == len(TOO_LARGE)
+    check_page(page, "post-too-large-notice")
+
+    # The same post as a plain form (no htmx): the site's own 400 page, with the menu.
+    with page.expect_navigation():
+        form.evaluate("form => form.submit()")  # no submit event: htmx leaves it to the browser
+    expect(page.get_by_role("heading", level=1, name=NOT_TAKEN)).to_be_visible()
+    check_page(page, "post-too-large-page")
+    assert Entry.objects.count() == entries
