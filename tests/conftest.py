@@ -132,12 +132,18 @@ def django_db_createdb(
         return _database_note(connection.creation._get_test_db_name()) != migrations_fingerprint()
 
 
+def _is_test_database(database) -> bool:
+    """Whether pytest-django set `database` up for this run: it sets up none when no selected test uses it (a run of
+    `tests/test_translations.py` alone), and the connection then still names the development database."""
+    return database.settings_dict["NAME"] == database.creation._get_test_db_name()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
     """With --reuse-db: put back the shipped rows, should the last run have stopped between a flush and their
     reinstalling (tests/conftest.py's teardown falling back to Django's), and note the migrations the database is
     made from."""
-    if django_db_keepdb:
+    if django_db_keepdb and _is_test_database(connection):
         with django_db_blocker.unblock():
             install_default_data()
             with connection.cursor() as cursor:
@@ -255,7 +261,9 @@ def _faster_transactional_teardown(django_db_setup, django_db_blocker):
     which empties the tables in `_fixture_teardown`: that method is replaced for the run (tests/
     test_transactional_teardown.py runs it)."""
     with django_db_blocker.unblock():
-        _KEPT_ROWS.update({alias: _kept_rows(connections[alias]) for alias in connections})
+        _KEPT_ROWS.update(
+            {alias: _kept_rows(connections[alias]) for alias in connections if _is_test_database(connections[alias])}
+        )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", _fast_fixture_teardown)
         yield
