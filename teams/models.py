@@ -103,7 +103,7 @@ class ReferralStatus(models.TextChoices):
     """The team has decided, with reasons."""
     WITHDRAWN = "withdrawn", _("Withdrawn")
     """The sender took it back before a decision."""
-    OVERTAKEN = "overtaken", _("Closed: the case moved on")
+    OVERTAKEN = "overtaken", _("Closed: the case left the team")
     """The case left the team another way before the team decided (a step on the case page, consent withdrawn)."""
 
     @property
