@@ -2,23 +2,28 @@
 and the worker (`manage.py db_worker`) runs it (docs/operations.md); `manage.py enforce_consents` runs it at once.
 Safe to run twice: it changes only what still needs changing."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
+from django.utils import timezone
 
 from cases import workflow
-from cases.models import Case, Family, FamilyGroupObjectPermission, FamilyUserObjectPermission, Level, Status
+from cases.models import Case, Consent, Family, FamilyGroupObjectPermission, FamilyUserObjectPermission, Level, Status
 
 # The user the system's own changes are made as (a case stepped down for lack of consent).
 SYSTEM_USERNAME = "familielos-system"
+# How far back a consent's first day makes the job look at a family again, for the days it did not run.
+CATCH_UP = timedelta(days=7)
 
 
 @task(priority=10)
 def enforce_consents() -> int:
     """Step down every open case at level 2 or 3 whose guardians' consent no longer covers its ressursteam (or the
-    familielos's service), and end a closed case's kept access as far as its consent has run out (access.kept_level);
-    returns how many stepped down. Before the reminders (a higher priority), so that nobody is reminded of a family
-    they have just lost access to."""
+    familielos's service), and set a closed case's kept access as far as its consent reaches (access.kept_level),
+    ended or begun again; returns how many stepped down. Before the reminders (a higher priority), so that nobody is
+    reminded of a family they have just lost access to."""
     system, created = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME,
         defaults={"first_name": "Familielos", "last_name": "(automatisk)", "is_active": False},
@@ -33,10 +38,18 @@ def enforce_consents() -> int:
     familielos_granted = FamilyUserObjectPermission.objects.filter(
         content_object=OuterRef("family"), user=OuterRef("familielos")
     )
+    # And those whose consent has just begun (recorded ahead of its first day): it may give a kept access back.
+    consent_begins = Consent.objects.filter(
+        family=OuterRef("family"), valid_from__range=(timezone.localdate() - CATCH_UP, timezone.localdate())
+    )
     kept = (
         Case.objects.filter(status=Status.CLOSED, closed_from_level__gte=Level.RESSURSTEAM)
         .exclude(family__in=families_with_open_case)
-        .filter(Q(family__in=FamilyGroupObjectPermission.objects.values("content_object")) | Exists(familielos_granted))
+        .filter(
+            Q(family__in=FamilyGroupObjectPermission.objects.values("content_object"))
+            | Exists(familielos_granted)
+            | Exists(consent_begins)
+        )
         .values("family")
     )
     stepped = 0

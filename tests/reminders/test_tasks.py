@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from cases import access
+from cases import access, actions
 from cases import tasks as case_tasks
 from cases import workflow as case_workflow
 from cases.models import Level, LevelChange
@@ -198,3 +198,29 @@ def test_enforce_consents__consent_expired_on_a_case_closed_at_level_2__ends_the
 
     assert not access.can(member, case.family)
     assert access.can(staff, case.family)
+
+
+def test_enforce_consents__a_new_consent_starts_on_a_case_closed_at_level_2__the_team_reads_again(staff):
+    """The access a closed case keeps follows its consent both ways: a consent recorded ahead of its first day gives
+    it back on that day, as recording it on that day would."""
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    case_workflow.close_case(actor=member, case=case, reason="Familien flytta.")
+    old = case.family.consents.get()
+    old.__class__.objects.filter(pk=old.pk).update(valid_from=days(-30), valid_to=days(-1))
+    case_tasks.enforce_consents.call()
+    assert not access.can(member, case.family)
+    new = actions.record_consent(
+        actor=staff,
+        family=case.family,
+        given_by=old.given_by,
+        decision=old.decision,
+        units=list(old.units.all()),
+        valid_from=days(1),
+    )
+    assert not access.can(member, case.family)
+
+    new.__class__.objects.filter(pk=new.pk).update(valid_from=days(0))  # its first day has come
+    case_tasks.enforce_consents.call()
+
+    assert access.can(member, case.family)
