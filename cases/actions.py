@@ -84,7 +84,8 @@ def record_consent(
     note: str = "",
 ) -> Consent:
     """Record a guardian's consent or refusal; a refusal is kept on the record too. A familieteam member whose
-    service the new consent covers (again) sees the family at once."""
+    service the new consent covers (again) sees the family at once; a case that a refusal leaves without consent for
+    its ressursteam (or the familielos's service) steps down at once, as after a withdrawal."""
     access.require(actor, family, access.CHANGE)
     if not actor.has_perm("cases.add_consent"):
         raise Refused(_("Your role cannot record consents."))
@@ -101,7 +102,7 @@ def record_consent(
         recorded_by=actor,
     )
     consent.units.add(*units)
-    access.sync_family_grants(family)
+    workflow.consent_changed(actor=actor, family=family)
     return consent
 
 
@@ -116,7 +117,7 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    workflow.enforce_consent(actor=actor, family=consent.family)
+    workflow.consent_changed(actor=actor, family=consent.family)
     return consent
 
 
@@ -192,7 +193,9 @@ def set_parental_responsibility(*, actor: User, person: Person, has: bool, reaso
     """Record that a guardian has, or no longer has, parental responsibility, with the reason in the change history.
 
     Without it the guardian's login is refused on the family's pages from the next click (`portal_person` asks on
-    every request); the login stays linked, so restoring the responsibility gives the access back.
+    every request); the login stays linked, so restoring the responsibility gives the access back. Their consents
+    and refusals count only while they have it (consents.covered_by_family): a case shared on their consent alone
+    steps down at once.
     """
     access.require(actor, person.family, access.CHANGE)
     workflow.lock_family(person.family)
@@ -206,6 +209,7 @@ def set_parental_responsibility(*, actor: User, person: Person, has: bool, reaso
     with pghistory.context(reason=reason.strip()):
         person.parental_responsibility = has
         person.save(update_fields=["parental_responsibility"])
+    workflow.consent_changed(actor=actor, family=person.family)
     return person
 
 

@@ -1,5 +1,6 @@
 """Whether the guardians' consent lets the case be shared with a set of services."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
@@ -9,36 +10,80 @@ from cases.models import Case, Consent, ConsentDecision, Family, Level
 from familielos.models import ServiceKind, ServiceUnit
 
 
-def active_for(family_ids: Iterable[int], on=None):
-    """The consents of these families that are given, not withdrawn and valid on the day (a board of many)."""
+def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | None = None) -> dict[int, set[int]]:
+    """The services each family's guardians let the case be shared with on the day, in one query (a board of many).
+
+    A service is covered when a guardian with parental responsibility has consented to it and none has refused it.
+    A guardian's last recorded word on a service is theirs: a consent recorded after their refusal replaces it, and a
+    refusal recorded after their consent ends it; a refusal that names no service refuses them all. Only what is in
+    force counts: not withdrawn, valid on the day, by a guardian who still has parental responsibility. `without`
+    leaves one consent out (what withdrawing it leaves)."""
     on = on or timezone.localdate()
-    return (
-        Consent.objects.filter(family_id__in=family_ids, decision=ConsentDecision.GIVEN, withdrawn_at__isnull=True)
-        .filter(valid_from__lte=on)
+    decisions = (
+        Consent.objects.filter(
+            family_id__in=family_ids,
+            withdrawn_at__isnull=True,
+            given_by__parental_responsibility=True,
+            valid_from__lte=on,
+        )
         .exclude(valid_to__lt=on)
+        .order_by("recorded_at", "pk")
+        .values_list("family_id", "given_by_id", "units", "decision")
     )
+    if without is not None:
+        decisions = decisions.exclude(pk=without.pk)
+    words: dict[tuple[int, int], _Word] = defaultdict(_Word)
+    for family_id, guardian_id, unit_id, decision in decisions:
+        words[family_id, guardian_id].hear(unit_id, decision)
+    covered: dict[int, set[int]] = {family_id: set() for family_id in family_ids}
+    for (family_id, _guardian_id), word in words.items():
+        covered[family_id] |= word.given
+    for (family_id, _guardian_id), word in words.items():
+        covered[family_id] = word.allows(covered[family_id])
+    return covered
 
 
-def active(family: Family, on=None):
-    """The family's consents that are given, not withdrawn and valid on the day."""
-    return active_for([family.pk], on)
+class _Word:
+    """One guardian's last recorded word on each service, heard in the order it was recorded."""
+
+    def __init__(self):
+        self.on_unit: dict[int, str] = {}
+        self.refused_all = False
+
+    def hear(self, unit_id: int | None, decision: str) -> None:
+        if unit_id is not None:
+            self.on_unit[unit_id] = decision
+        elif decision == ConsentDecision.REFUSED:
+            self.on_unit.clear()
+            self.refused_all = True
+
+    @property
+    def given(self) -> set[int]:
+        return {unit_id for unit_id, decision in self.on_unit.items() if decision == ConsentDecision.GIVEN}
+
+    def allows(self, units: set[int]) -> set[int]:
+        """Those of `units` this guardian has not refused."""
+        if self.refused_all:
+            return units & self.given
+        return {unit_id for unit_id in units if self.on_unit.get(unit_id) != ConsentDecision.REFUSED}
+
+
+def covered_unit_ids(family: Family, on=None, *, without: Consent | None = None) -> set[int]:
+    """The services the family's guardians let the case be shared with on the day (`covered_by_family`)."""
+    return covered_by_family([family.pk], on, without=without)[family.pk]
 
 
 def uncovered(family: Family, units: Iterable[ServiceUnit], on=None) -> list[ServiceUnit]:
-    """The services among `units` that no active consent lets the case be shared with."""
-    covered = _covered_unit_ids(family, on)
+    """The services among `units` that the guardians do not let the case be shared with."""
+    covered = covered_unit_ids(family, on)
     return [unit for unit in units if unit.pk not in covered]
 
 
 def covers_one_of(family: Family, unit_sets: Iterable[Iterable[ServiceUnit]], on=None) -> bool:
-    """Whether the active consents cover every service of at least one of `unit_sets` (a ressursteam's services, say),
+    """Whether the consents cover every service of at least one of `unit_sets` (a ressursteam's services, say),
     read in one query."""
-    covered = _covered_unit_ids(family, on)
+    covered = covered_unit_ids(family, on)
     return any(all(unit.pk in covered for unit in units) for units in unit_sets)
-
-
-def _covered_unit_ids(family: Family, on=None) -> set[int]:
-    return set(active(family, on).values_list("units", flat=True))
 
 
 def covers(family: Family, units: Iterable[ServiceUnit], on=None) -> bool:
@@ -48,14 +93,6 @@ def covers(family: Family, units: Iterable[ServiceUnit], on=None) -> bool:
 def familielos_units(familielos) -> QuerySet[ServiceUnit]:
     """The Familielos service a familielos works in: the guardians' consent must cover it before they get access."""
     return ServiceUnit.objects.filter(memberships__user=familielos, kind=ServiceKind.FAMILIELOS).distinct()
-
-
-def covered_unit_ids(family: Family, *, without: Consent | None = None) -> set[int]:
-    """The services the family's active consents cover today; `without` one of them (what withdrawing it leaves)."""
-    consents = active(family)
-    if without is not None:
-        consents = consents.exclude(pk=without.pk)
-    return set(consents.values_list("units", flat=True))
 
 
 def level_shared_at(case: Case, level: int, covered: set[int]) -> int:

@@ -152,7 +152,15 @@ class ConsentForm(forms.Form):
     """A guardian's consent or refusal. With a `team` (the one covering the child), one box ticks all its services."""
 
     given_by = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
-    decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=ConsentDecision.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A refusal ends the guardian's earlier consent to the services it names (to every service if it names "
+            "none), and outweighs the other guardian's consent: a case shared with them steps down at once."
+        ),
+    )
     team_services = forms.BooleanField(required=False)
     units = forms.ModelMultipleChoiceField(
         label=_("Services that may share information"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cases import access, actions, selectors
 from cases.forms import ParentalResponsibilityForm, PortalLoginForm
 from cases.models import Person
+from cases.views import tell_if_stepped_down
 from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -60,6 +61,7 @@ def parental_responsibility(request, family_pk, person_pk):
     form = ParentalResponsibilityForm(request.POST, person=person)
     if form.is_valid():
         has = form.cleaned_data["has"]
+        case = selectors.current_case(family)
         try:
             actions.set_parental_responsibility(
                 actor=request.user, person=person, has=has, reason=form.cleaned_data["reason"]
@@ -73,6 +75,7 @@ def parental_responsibility(request, family_pk, person_pk):
             else:
                 done = _("%(name)s no longer has parental responsibility.")
             messages.success(request, done % {"name": person})
+            tell_if_stepped_down(request, case)
             return _back(family)
     return _failed(request, family, person, responsibility_form=form)
 

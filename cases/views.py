@@ -24,7 +24,7 @@ from cases.forms import (
     RecordSamtaleForm,
     RegisterFamilyForm,
 )
-from cases.models import Avklaringssamtale, Case, Consent, Level, SamtaleStatus, Status
+from cases.models import Avklaringssamtale, Case, Consent, ConsentDecision, Level, SamtaleStatus, Status
 from familielos import audit, once, roles
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -189,11 +189,31 @@ def consent_new(request, family_pk):
             refusal = str(refused)
         else:
             audit.record(request, action=AccessAction.CREATE, family_id=family.pk, obj=consent)
-            messages.success(request, _("The consent is recorded."))
+            if consent.decision == ConsentDecision.REFUSED:
+                messages.success(request, _("The refusal is recorded."))
+            else:
+                messages.success(request, _("The consent is recorded."))
+            tell_if_stepped_down(request, case)
             return redirect(back)
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="consent")
     context = {"family": family, "form": form, "refusal": refusal, "samtale": samtale}
     return render(request, "cases/consent_form.html", context)
+
+
+def tell_if_stepped_down(request, case: Case | None) -> None:
+    """After a change to what the guardians consent to: say so if `case` (as read before it) has stepped down."""
+    if case is None or case.status != Status.OPEN:
+        return
+    level = Case.objects.filter(pk=case.pk).values_list("level", flat=True).get()
+    if level < case.level:
+        messages.warning(
+            request,
+            _(
+                "The case went back to level %(level)s: the guardians' consent no longer covers the services it was "
+                "shared with. The case history says which."
+            )
+            % {"level": level},
+        )
 
 
 @login_required

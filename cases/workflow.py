@@ -301,6 +301,12 @@ def enforce_consent(*, actor: User, family: Family) -> Case | None:
     Returns the case if it stepped down.
     """
     lock_family(family)
+    return consent_changed(actor=actor, family=family)
+
+
+def consent_changed(*, actor: User, family: Family) -> Case | None:
+    """`enforce_consent` within an action that holds the family's lock already (one that changed a consent, or who
+    may give one)."""
     case = (
         Case.objects.select_for_update(no_key=True, of=("self",))
         .select_related("family", "ressursteam", "familielos")

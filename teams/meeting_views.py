@@ -5,7 +5,6 @@ A named referral shows the family's names only to a member who holds the family 
 Every family whose name a page shows is recorded in the audit log.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -317,7 +316,9 @@ class Board:
         self.decisions_open = workflow.decisions_open(meeting)
         referrals = [item.referral for item in items]
         self.granted = _granted_family_ids(user, referrals)
-        self.consented = _consented_units({referral.case.family_id for referral in referrals if referral.case_id})
+        self.consented = consents.covered_by_family(
+            {referral.case.family_id for referral in referrals if referral.case_id}
+        )
         # The team's services (whose consent each card checks) and the services a decision can send a case to, in
         # one query.
         in_team = Ressursteam.units.through.objects.filter(ressursteam_id=meeting.team_id, serviceunit=OuterRef("pk"))
@@ -602,14 +603,6 @@ def _granted_family_ids(user, referrals) -> set[int]:
     if not family_ids:
         return set()
     return set(access.visible_families(user).filter(pk__in=family_ids).values_list("pk", flat=True))
-
-
-def _consented_units(family_ids) -> dict[int, set[int]]:
-    """The services each family's active consents cover today, for many families in one query."""
-    covered = defaultdict(set)
-    for family_id, unit_id in consents.active_for(family_ids).values_list("family_id", "units"):
-        covered[family_id].add(unit_id)
-    return covered
 
 
 def _title(referral, granted, *, position=None) -> str:

@@ -1,0 +1,210 @@
+"""What the guardians let the case be shared with (consents.covered_by_family): a guardian's last recorded word on a
+service is theirs, a refusal by any guardian with parental responsibility outweighs another's consent, and only a
+guardian who has parental responsibility counts; a case left without consent for its team steps down at once."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases import access, actions, consents
+from cases.models import ConsentDecision, Level, LevelChange, PersonRole, ReasonCode
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _decide(case, guardian, decision, units, *, actor=None):
+    return actions.record_consent(
+        actor=actor or case.opened_by,
+        family=case.family,
+        given_by=guardian,
+        decision=decision,
+        units=list(units),
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate() + timedelta(days=365),
+    )
+
+
+def _guardian(case):
+    """The guardian who gave the case's consent (the first)."""
+    return case.family.persons.filter(role=PersonRole.GUARDIAN).earliest("pk")
+
+
+def _second_guardian(case):
+    return case.family.persons.create(
+        role=PersonRole.GUARDIAN, first_name="Per", last_name="Test", parental_responsibility=True
+    )
+
+
+def test_refusal_after_the_guardians_consent__steps_the_case_down_and_the_team_loses_access(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    assert access.can(member, case.family)
+
+    _decide(case, _guardian(case), ConsentDecision.REFUSED, team.units.all(), actor=staff)
+
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert LevelChange.objects.filter(case=case).latest("pk").reason_code == ReasonCode.CONSENT_TEAM
+    assert not access.can(member, case.family)
+    assert access.can(staff, case.family)
+
+
+def test_refusal_by_the_other_guardian__outweighs_the_first_ones_consent(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+
+    _decide(case, _second_guardian(case), ConsentDecision.REFUSED, team.units.all()[:1], actor=staff)
+
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert consents.uncovered(case.family, team.units.all()) == list(team.units.all()[:1])
+
+
+def test_consent_recorded_after_the_same_guardians_refusal__replaces_it(staff):
+    case = factories.case_at(Level.AVKLARING, opener=staff)[0]
+    unit = factories.ServiceUnitFactory()
+    _decide(case, _guardian(case), ConsentDecision.REFUSED, [unit], actor=staff)
+    assert not consents.covers(case.family, [unit])
+
+    _decide(case, _guardian(case), ConsentDecision.GIVEN, [unit], actor=staff)
+
+    assert consents.covers(case.family, [unit])
+
+
+def test_refusal_of_another_service__changes_nothing_for_the_team(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+
+    _decide(case, _guardian(case), ConsentDecision.REFUSED, [factories.ServiceUnitFactory()], actor=staff)
+
+    case.refresh_from_db()
+    assert case.level == Level.RESSURSTEAM
+    assert access.can(member, case.family)
+
+
+def test_guardian_loses_parental_responsibility__their_consent_no_longer_counts(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    member = factories.ressursteam_member(team)
+    _second_guardian(case)
+
+    actions.set_parental_responsibility(actor=staff, person=_guardian(case), has=False, reason="Dom i tingretten.")
+
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert not consents.covers(case.family, team.units.all())
+    assert not access.can(member, case.family)
+
+
+def test_covered_by_family__many_families_in_one_query(staff, django_assert_num_queries):
+    refused, given = (factories.case_at(Level.RESSURSTEAM, opener=staff) for _ in range(2))
+    refused_case, refused_team, *_ = refused
+    given_case, given_team, *_ = given
+    refused_units = list(refused_team.units.all())
+    _decide(refused_case, _second_guardian(refused_case), ConsentDecision.REFUSED, refused_units, actor=staff)
+    families = [refused_case.family_id, given_case.family_id, 0]
+
+    with django_assert_num_queries(1):
+        covered = consents.covered_by_family(families)
+
+    assert covered == {
+        refused_case.family_id: set(),
+        given_case.family_id: {unit.pk for unit in given_team.units.all()},
+        0: set(),
+    }
+
+
+def test_refusal_naming_no_service__refuses_them_all_until_the_guardian_consents_again(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    other = factories.ServiceUnitFactory()
+    _decide(case, _guardian(case), ConsentDecision.GIVEN, [other], actor=staff)
+
+    _decide(case, _guardian(case), ConsentDecision.REFUSED, [], actor=staff)
+
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert consents.covered_unit_ids(case.family) == set()
+
+    _decide(case, _guardian(case), ConsentDecision.GIVEN, team.units.all(), actor=staff)
+
+    assert consents.covered_unit_ids(case.family) == {unit.pk for unit in team.units.all()}
+
+
+# The pages: what the person recording it is told.
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+STEPPED_DOWN = (
+    "The case went back to level %(level)s: the guardians' consent no longer covers the services it was shared with. "
+    "The case history says which."
+)
+
+
+def _said(msgid: str, **params) -> str:
+    """A message as the default language (Bokmål) says it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(msgid) % params if params else translation.gettext(msgid)
+
+
+def test_consent_form__a_refusal_that_steps_the_case_down__says_so(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    client = client_for(staff)
+
+    response = client.post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {"given_by": _guardian(case).pk, "decision": "refused", "valid_from": timezone.localdate().isoformat()},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert _messages(response) == [_said("The refusal is recorded."), _said(STEPPED_DOWN, level=1)]
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+
+
+def test_consent_form__a_consent__says_nothing_of_levels(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    response = client_for(staff).post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {
+            "given_by": _guardian(case).pk,
+            "decision": "given",
+            "units": [factories.ServiceUnitFactory().pk],
+            "valid_from": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert _messages(response) == [_said("The consent is recorded.")]
+
+
+def test_parental_responsibility_removed__the_case_it_alone_consented_to__steps_down_and_says_so(staff):
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    guardian = _guardian(case)
+    prefix = f"ansvar-{guardian.pk}"
+
+    response = client_for(staff).post(
+        reverse("cases:parental_responsibility", args=[case.family_id, guardian.pk]),
+        {f"{prefix}-has": False, f"{prefix}-reason": "Dom i tingretten."},
+        follow=True,
+    )
+
+    assert _said(STEPPED_DOWN, level=1) in _messages(response)
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+
+
+def test_family_page__a_consent_by_a_guardian_without_parental_responsibility__says_it_does_not_count(staff):
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    client = client_for(staff)
+    note = _said("(does not count: the guardian no longer has parental responsibility)")
+    assert note not in client.get(case.family.get_absolute_url()).text
+
+    actions.set_parental_responsibility(actor=staff, person=_guardian(case), has=False, reason="Dom i tingretten.")
+
+    assert note in client.get(case.family.get_absolute_url()).text
