@@ -17,7 +17,7 @@ from familielos import audit, http, outage
 from familielos.errors import OutOfDate
 from familielos.forms import AuditFilterForm
 from familielos.middleware import background
-from familielos.models import AccessEvent
+from familielos.models import AccessAction, AccessEvent
 
 
 class LoginView(auth_views.LoginView):
@@ -129,6 +129,10 @@ def audit_log(request):
         if form.cleaned_data["family"]:
             events = events.filter(family_id=form.cleaned_data["family"])
     page = audit.events_page(events, older=request.GET.get("eldre", ""), newer=request.GET.get("nyere", ""))
+    if form.is_valid() and form.cleaned_data["family"] and page.events:
+        # Reading a family's trail is logged as on its own trail page (cases.views.family_audit): the family sees it
+        # in "who has looked at our data".
+        audit.record(request, action=AccessAction.VIEW, family_id=form.cleaned_data["family"], object_type="audit")
     query = request.GET.copy()
     for cursor in ("eldre", "nyere"):
         query.pop(cursor, None)

@@ -53,3 +53,17 @@ def test_home__writes_view_events_for_the_families_it_names(staff, staff_client,
     assert list(AccessEvent.objects.filter(object_type="overview").values_list("family_id", flat=True)) == [
         case.family_id
     ]
+
+
+def test_audit_log__filtered_by_a_family__is_itself_in_that_familys_trail(staff, staff_client, family):
+    from familielos.models import AccessAction, AccessEvent
+
+    staff_client.get(family.get_absolute_url())
+    leader = factories.UserFactory(role=roles.LEADER)
+    leader_client = client_for(leader)
+
+    leader_client.get(reverse("audit_log"), {"family": family.pk})
+    leader_client.get(reverse("audit_log"), {"family": 987654321})  # no such family: nothing to log
+
+    read = AccessEvent.objects.filter(actor=leader)
+    assert list(read.values_list("family_id", "action", "object_type")) == [(family.pk, AccessAction.VIEW, "audit")]
