@@ -202,6 +202,7 @@ class Column(models.TextChoices):
     WORKS = "works", pgettext_lazy("samtaleduk 2", "What works for us")
     HARD = "hard", pgettext_lazy("samtaleduk 2", "What is hard for us")
     IMPORTANT = "important", pgettext_lazy("samtaleduk 2", "What is important to us")
+    SITUATION = "situation", pgettext_lazy("samtaleduk 2", "Today's situation")
     NOW = "now", pgettext_lazy("samtaleduk 2", "This we do now")
     SHORT_GOAL = "short_goal", pgettext_lazy("samtaleduk 2", "Short-term goal (by date)")
     LONG_GOAL = "long_goal", pgettext_lazy("samtaleduk 2", "Long-term goal (by date)")

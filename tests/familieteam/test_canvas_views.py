@@ -173,6 +173,30 @@ def test_meeting_page__once_the_meeting_has_begun__the_familielos_gets_the_finis
     assert reverse("familieteam:meeting_finish", args=[meeting.pk]) in html
 
 
+def test_meeting_page__the_columns_read_as_on_the_paper_canvas(setting):
+    """DOMAIN.md: how we have it today (what works, what is hard) · what matters to us · today's situation · what we
+    do now · short- and long-term goals · … because we dream of · who can help us."""
+    html = client_for(setting["los"]).get(setting["meeting"].get_absolute_url()).content.decode()
+    with translation.override("nb"):
+        headings = [
+            "Det som fungerer for oss",
+            "Det som er vanskelig for oss",
+            "Det som er viktig for oss",
+            "Dagens situasjon",
+            "Dette skal vi gjøre nå",
+            "Kortsiktig mål (innen dato)",
+            "Langsiktig mål (innen dato)",
+            "… fordi vi drømmer om",
+            "Hvem kan hjelpe oss",
+        ]
+        assert [str(column.label) for column in Column] == headings
+    # The first two stand in the heading's second row, under "how we have it today"; the others span both rows.
+    positions = [html.find(f">{heading}</th>") for heading in headings[2:]]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+    assert html.find(f">{headings[0]}</th>") < html.find(f">{headings[1]}</th>")
+
+
 def test_meeting_page__the_goal_columns_have_a_date_field(setting, area):
     html = client_for(setting["los"]).get(setting["meeting"].get_absolute_url()).content.decode()
     assert f'id="cell-{area.pk}-short_goal-due"' in html

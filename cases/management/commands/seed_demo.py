@@ -275,6 +275,7 @@ FIRST_CANVAS = [
         Column.WORKS: "{child} likar å teikne og roar seg med musikk.",
         Column.HARD: "{child} søv dårleg og har vondt i magen om morgonen.",
         Column.IMPORTANT: "At {child} kjenner seg trygg og blir høyrd.",
+        Column.SITUATION: "{child} er heime fleire morgonar i månaden og blir fort sliten.",
         Column.NOW: "Fast kveldsrutine, og samtale med helsesjukepleiaren annakvar veke.",
         Column.SHORT_GOAL: ("{child} søv før klokka ni fire kveldar i veka.", 30),
         Column.LONG_GOAL: ("{child} trivst {arena}.", 180),
@@ -284,6 +285,7 @@ FIRST_CANVAS = [
     {
         Column.WORKS: "God kontakt med fastlegen.",
         Column.HARD: "Fleire timar hos tannlegen er avlyste.",
+        Column.SITUATION: "Tre hol som ventar på behandling.",
         Column.NOW: "Mor bestiller ny time hos tannlegen.",
         Column.SHORT_GOAL: ("Tannlegetimen er halden.", 21),
     },
@@ -291,6 +293,7 @@ FIRST_CANVAS = [
         Column.WORKS: "God relasjon til ein fast vaksen {arena}.",
         Column.HARD: "Overgangar og friminutt er vanskelege.",
         Column.IMPORTANT: "Ein fast vaksen å gå til når det blir for mykje.",
+        Column.SITUATION: "Fem dagar fråvær utan avtale sidan jul.",
         Column.NOW: "Fast vaksen i overgangane; kort melding heim kvar fredag.",
         Column.SHORT_GOAL: ("Ikkje noko fråvær utan avtale i fire veker.", 28),
         Column.HELPERS: "Kontaktperson {arena}, PPT",
@@ -312,6 +315,7 @@ FIRST_CANVAS = [
     },
     {
         Column.HARD: "Far er sjukmeld, og økonomien er stram.",
+        Column.SITUATION: "Familien har fått husleigestøtte; straumrekninga er etter.",
         Column.NOW: "Time hos NAV-rettleiar om økonomi og arbeid.",
         Column.LONG_GOAL: ("Far er tilbake i arbeid, heilt eller delvis.", 240),
         Column.HELPERS: "NAV-rettleiar",
