@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
 from cases import access
@@ -60,8 +60,10 @@ def planned_meetings(teams) -> list[FamilieteamMeeting]:
 
 
 def owned_action_points(user) -> QuerySet[ActionPoint]:
-    """The action points the user owns, in the families they work with ("Mine aksjonspunkt")."""
-    return access.visible_action_points(user).filter(owner_user=user)
+    """The action points the user owns, in the families they work with ("Mine aksjonspunkt"): those set to them,
+    and the agreements of the clarifying conversations they recorded, which they follow up whoever does the work."""
+    followed_up = Q(samtale__isnull=False, owner_user__isnull=True, created_by=user)
+    return access.visible_action_points(user).filter(Q(owner_user=user) | followed_up)
 
 
 def action_points_due(team_ids, *, by: date) -> QuerySet[ActionPoint]:

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from cases import actions
+from cases import access, actions
+from cases import workflow as case_workflow
 from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
 from familielos import once, roles
 from familielos.errors import Refused
@@ -669,6 +670,26 @@ def test_mine__a_family_whose_team_the_user_left__is_not_listed(level3):
 
     assert response.context["open_points"] == []
     assert "Mitt punkt" not in response.text
+
+
+def test_mine__the_agreements_of_a_conversation_i_recorded__are_mine_to_follow_up_and_tick(case, staff):
+    """README: "Mine aksjonspunkt" has the level-1 agreements too; the one who recorded the conversation follows them
+    up, whoever was named to do the work. A colleague's conversation's agreements are not on my list."""
+    _record(staff, _samtale(case, staff), [{"what": "Ringe helsestasjonen", "who": "Mor", "follow_up": None}])
+    # A ressursteam member works with the family too, and did not record the conversation.
+    team = factories.RessursteamFactory()
+    factories.give_consent(case, units=team.units.all(), actor=staff)
+    case_workflow.refer_to_ressursteam(actor=staff, case=case, team=team, reason="Treng hjelp frå fleire.")
+    colleague = factories.ressursteam_member(team)
+    client = client_for(staff)
+
+    response = client.get(reverse("familieteam:my_action_points"))
+
+    [point] = response.context["open_points"]
+    assert (point.what, point.owner_name, point.can_tick) == ("Ringe helsestasjonen", "Mor", True)
+    assert reverse("cases:samtale_detail", args=[case.family_id, point.samtale_id]) in response.text
+    assert access.can(colleague, case.family, access.CHANGE)
+    assert client_for(colleague).get(reverse("familieteam:my_action_points")).context["open_points"] == []
 
 
 def test_mine__a_family_member_or_someone_without_a_role__gets_404(db):
