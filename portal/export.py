@@ -42,7 +42,7 @@ from cases.models import (
 from familielos.models import Membership
 from familielos.roles import LABELS, display_name, role_from
 from familieteam import canvas
-from familieteam.models import CanvasCell, Column, Familieteam, FamilieteamMeeting, FamilieteamMember
+from familieteam.models import CanvasCell, CellVersion, Column, Familieteam, FamilieteamMeeting, FamilieteamMember
 from portal.selectors import ENTRY_LABELS
 from stafettlogg.models import Entry, Visibility
 from teams.models import AgendaItem, Referral
@@ -50,7 +50,7 @@ from teams.models import AgendaItem, Referral
 User = get_user_model()
 
 FORMAT = "familielos-family-export"
-VERSION = 2
+VERSION = 3
 
 # The case history rows that move the case between levels (or open and close it); the others (a report to
 # barnevern, a new concern, a step of the level) are the team's record and stay with the level changes' reasons.
@@ -62,7 +62,7 @@ FAMILY_HOLDS = [
     gettext_lazy("Consents you have given or refused"),
     gettext_lazy("Clarifying conversations and samtaleduk 1"),
     gettext_lazy("Referrals to the ressursteam, and what the team decided"),
-    gettext_lazy("The familieteam: who is in it, meetings, samtaleduk 2 and evaluations"),
+    gettext_lazy("The familieteam: who is in it, meetings, samtaleduk 2 with its earlier texts, and evaluations"),
     gettext_lazy("Action points: who does what, and by when"),
     gettext_lazy("The log: the entries written for the team and your family"),
     gettext_lazy("Who holds the baton, and handovers"),
@@ -184,8 +184,12 @@ def _head(person: Person) -> dict:
     return {"format": FORMAT, "version": VERSION, "exported_at": _local(timezone.now()), "about": about(person)}
 
 
-def _cells():
-    return CanvasCell.objects.select_related("life_area", "evaluation").order_by(*canvas.CANVAS_ORDER)
+def _cells(*, versions: bool = False):
+    """A canvas's cells in its order; with `versions`, each with every text saved in it, oldest first."""
+    cells = CanvasCell.objects.select_related("life_area", "evaluation").order_by(*canvas.CANVAS_ORDER)
+    if versions:
+        cells = cells.prefetch_related(Prefetch("versions", queryset=CellVersion.objects.order_by("at", "pk")))
+    return cells
 
 
 def _action_points(family: Family) -> list[ActionPoint]:
@@ -238,7 +242,7 @@ class _Rows:
                 Prefetch(
                     "meetings",
                     queryset=FamilieteamMeeting.objects.order_by("starts_at", "pk").prefetch_related(
-                        "invited", "present", Prefetch("cells", queryset=_cells())
+                        "invited", "present", Prefetch("cells", queryset=_cells(versions=True))
                     ),
                 ),
             )
@@ -267,6 +271,7 @@ class _Rows:
             for meeting in team.meetings.all():
                 ids.add(meeting.created_by_id)
                 ids |= _cell_user_ids(meeting)
+                ids |= {version.by_id for cell in meeting.cells.all() for version in cell.versions.all()}
         ids |= _common_user_ids(self)
         for handover in self.handovers:
             ids |= {handover.from_user_id, handover.to_user_id, handover.requested_by_id, handover.decided_by_id}
@@ -495,7 +500,9 @@ def _familieteam(team: Familieteam, numbers: dict, staff: _Staff) -> dict:
                 "present": [_member_name(member, staff) for member in meeting.present.all()],
                 "from_the_family": meeting.family_present,
                 "booked_by": staff.of(meeting.created_by_id),
-                "samtaleduk_2": [_cell(cell, staff) for cell in meeting.cells.all() if cell.text],
+                "samtaleduk_2": [
+                    _cell_with_history(cell, staff) for cell in meeting.cells.all() if cell.text or cell.versions.all()
+                ],
             }
             for meeting in team.meetings.all()
         ],
@@ -548,6 +555,25 @@ def _cell(cell: CanvasCell, staff: _Staff) -> dict:
             "by": staff.of(evaluation.by_id),
             "at": _local(evaluation.at),
         },
+    }
+
+
+def _cell_with_history(cell: CanvasCell, staff: _Staff) -> dict:
+    """A cell as a guardian downloads it: with the texts saved in it before its present one, and those that lost to
+    a save made first (kept so that nothing typed is lost)."""
+    return {
+        **_cell(cell, staff),
+        "earlier_texts": [
+            {
+                "text": version.text,
+                "by_date": version.due,
+                "written_by": staff.of(version.by_id),
+                "saved_at": _local(version.at),
+                "not_saved_someone_saved_first": version.conflict,
+            }
+            for version in cell.versions.all()
+            if version.conflict or version.version != cell.version
+        ],
     }
 
 

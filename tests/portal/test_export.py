@@ -537,3 +537,48 @@ def test_family_data__an_empty_family__has_empty_sections(guardian):
     assert data["consents"] == data["referrals"] == data["familieteams"] == data["action_points"] == []
     assert data["baton"] is None
     json.dumps(data, cls=DjangoJSONEncoder)
+
+
+def test_export_json__guardian__has_a_cells_earlier_texts_and_the_one_that_lost__the_young_person_not(lund):
+    """Every text saved in a cell is stored (CellVersion), the one a save made first kept out of the cell too: a
+    guardian's download holds them all; a young person's holds the plan as their pages show it."""
+    meeting, area = lund.meeting, LifeArea.objects.filter(active=True).first()
+
+    def save(text, base_version):
+        return familieteam_workflow.save_cell(
+            actor=lund.familielos,
+            meeting=meeting,
+            life_area=area,
+            column=Column.NOW,
+            text=text,
+            due=None,
+            base_version=base_version,
+        )
+
+    save("Kveldsrutine kvar dag", 0)
+    save("Kveldsrutine fire dagar i veka", 1)
+    save("Kveldsrutine, og tur i helga", 1)  # typed from version 1 while version 2 was saved: a conflict
+
+    guardian = json.loads(export_json(lund.login))
+    youth = export_json(lund.youth_login)
+
+    [cell] = [
+        cell
+        for team in guardian["familieteams"]
+        for each in team["meetings"]
+        for cell in each["samtaleduk_2"]
+        if cell["text"] == "Kveldsrutine fire dagar i veka"
+    ]
+    assert [(earlier["text"], earlier["not_saved_someone_saved_first"]) for earlier in cell["earlier_texts"]] == [
+        ("Kveldsrutine kvar dag", False),
+        ("Kveldsrutine, og tur i helga", True),
+    ]
+    assert cell["earlier_texts"][0]["written_by"]["name"] == lund.familielos.get_full_name()
+    assert "Kveldsrutine fire dagar i veka" in youth
+    assert "Kveldsrutine kvar dag" not in youth
+    assert "og tur i helga" not in youth
+    printed = pdf_text(client_for(lund.login).get(reverse("portal:export_pdf")))
+    with translation.override("nb"):
+        assert f"{gettext('Earlier text')}, " in printed
+        assert f"{gettext('Not saved, someone saved first')}, " in printed
+    assert "Kveldsrutine kvar dag" in printed
