@@ -261,8 +261,9 @@ def note_concern(
 ) -> Case:
     """A named screening: open the family's case at level 0, or update its open one, with a decision deadline.
 
-    At level 0 the unit has 14 days to decide: close, level 1, level 2 or report to barnevern. A case already
-    above level 0 keeps its level; the concern is added to its history.
+    At level 0 the unit has 14 days to decide: close, level 1, level 2 or report to barnevern. A deadline already
+    running stands (a new concern does not put off the decision on the earlier one). A case already above level 0
+    keeps its level; the concern is added to its history.
     """
     access.require(actor, child.family, access.CHANGE)
     lock_family(child.family)
@@ -272,7 +273,7 @@ def note_concern(
         return open_case(actor=actor, family=child.family, children=[child], unit=unit, **why)
     case.children.add(child)
     _log(case, ChangeKind.CONCERN, case.level, actor, why)
-    if case.level == Level.UNDRING:
+    if case.level == Level.UNDRING and case.decision_deadline is None:
         case.decision_deadline = _new_deadline()
         case.save(update_fields=["decision_deadline", "updated_at"])
     return case

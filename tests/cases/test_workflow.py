@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
+from django.utils import timezone
 
 from cases import access, actions, selectors, workflow
 from cases import tasks as case_tasks
@@ -264,7 +265,6 @@ def test_enforce_consents__expired_consent__steps_the_case_down(staff):
     from io import StringIO
 
     from django.core.management import call_command
-    from django.utils import timezone
 
     case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
     member = factories.ressursteam_member(team)
@@ -366,15 +366,26 @@ def test_reopen_case__at_level_3_without_consent_to_the_familielos_service__is_r
 
 
 def test_register_family__opens_at_level_0_with_a_14_day_decision_deadline(staff):
-    from django.utils import timezone
-
     case = factories.open_case(opener=staff)
     assert case.decision_deadline == timezone.localdate() + timedelta(days=14)
 
 
-def test_step_down_and_reopen__at_level_0__start_a_new_decision_deadline(staff):
-    from django.utils import timezone
+def test_note_concern__at_level_0__the_running_deadline_stands_and_a_decided_case_gets_a_new_one(staff):
+    case = factories.open_case(opener=staff)
+    soon = timezone.localdate() + timedelta(days=3)
+    Case.objects.filter(pk=case.pk).update(decision_deadline=soon)
 
+    workflow.note_concern(actor=staff, child=case.children.get(), reason="Ny uro.")
+    case.refresh_from_db()
+    assert case.decision_deadline == soon
+
+    workflow.report_to_barnevern(actor=staff, case=case, reason="Meldt.")
+    workflow.note_concern(actor=staff, child=case.children.get(), reason="Endå ei uro.")
+    case.refresh_from_db()
+    assert case.decision_deadline == timezone.localdate() + timedelta(days=14)
+
+
+def test_step_down_and_reopen__at_level_0__start_a_new_decision_deadline(staff):
     case, *_ = factories.case_at(Level.AVKLARING, opener=staff)
     assert case.decision_deadline is None
     case = workflow.step_down(actor=staff, case=case, to_level=Level.UNDRING, reason="Tilbake til undring.")
@@ -386,7 +397,7 @@ def test_step_down_and_reopen__at_level_0__start_a_new_decision_deadline(staff):
 
 
 def test_reason_code__is_stored_as_a_code_and_worded_in_the_readers_language(case, staff):
-    from django.utils import timezone, translation
+    from django.utils import translation
 
     when = timezone.make_aware(timezone.datetime(2026, 12, 3, 9, 30))
     workflow.move_to_avklaring(
