@@ -6,7 +6,8 @@ No figure is meant to point at a family, so the figures are protected the way pu
 - a count from 1 to 4 is shown as "fewer than 5", and the others rounded to the nearest 5, so one count taken from
   another (the opened minus those that reached level 1) does not give a small number either;
 - a share is shown only when both the cases counted and the rest are 5 or more (never 0 % or 100 % of a year);
-- a median needs MEDIAN_CASES cases, so it is not one family's number of days.
+- a median needs MEDIAN_CASES cases, so it is not one family's number of days;
+- the goals' figures need evaluations from SMALLEST_SHOWN families, so they are not one family's goals.
 """
 
 from dataclasses import dataclass
@@ -117,13 +118,27 @@ def opened_in(year: int, cutoff: datetime) -> dict:
     return {"opened": opened, "closed": Figure(row["closed"]), "reached": reached}
 
 
-def goals_evaluated_in(year: int, cutoff: datetime) -> list[tuple[str, Figure]]:
-    """The familieteams' goals and actions evaluated in meetings of `year` before `cutoff`, by result, in the
-    results' order. One query."""
-    counts = dict(
-        Evaluation.objects.filter(meeting__starts_at__year=year, meeting__starts_at__lt=cutoff)
-        .order_by()
-        .values_list("result")
-        .annotate(n=Count("pk"))
+@dataclass(frozen=True)
+class Goals:
+    """The goals and actions evaluated, by result in the results' order; shown only when they come from at least
+    SMALLEST_SHOWN families, so that the figures of a pilot with one or two familieteams are not one family's."""
+
+    families: int
+    by_result: list[tuple[str, Figure]]
+    smallest_shown: int = SMALLEST_SHOWN
+
+    @property
+    def shown(self) -> bool:
+        return self.families >= self.smallest_shown
+
+
+def goals_evaluated_in(year: int, cutoff: datetime) -> Goals:
+    """The familieteams' goals and actions evaluated in meetings of `year` before `cutoff`, by result. One query."""
+    counts = Evaluation.objects.filter(meeting__starts_at__year=year, meeting__starts_at__lt=cutoff).aggregate(
+        families=Count("meeting__team__case__family", distinct=True),
+        **{result.value: Count("pk", filter=Q(result=result.value)) for result in EvaluationResult},
     )
-    return [(result.label, Figure(counts.get(result.value, 0))) for result in EvaluationResult]
+    return Goals(
+        families=counts["families"],
+        by_result=[(result.label, Figure(counts[result.value])) for result in EvaluationResult],
+    )

@@ -126,15 +126,16 @@ def test_closed_cases__counted(researcher):
     assert '<dd id="closed">5</dd>' in html
 
 
-def test_goals__evaluated_in_the_years_meetings_by_result(researcher):
-    case, _team, los, _member = factories.case_at(Level.FAMILIELOS)
+def evaluated_goals(columns, *, name="Familien Mål") -> None:
+    """A level-3 family whose meeting last month evaluated a goal in each of `columns` as done."""
+    case, _team, los, _member = factories.case_at(Level.FAMILIELOS, family_name=name)
     meeting = factories.familieteam_meeting(case, begun=True)
     area = LifeArea.objects.filter(active=True).first()
     cells = [
         familieteam_workflow.save_cell(
             actor=los, meeting=meeting, life_area=area, column=column, text="Mål", due=None, base_version=0
         ).cell
-        for column in (Column.NOW, Column.SHORT_GOAL)
+        for column in columns
     ]
     following = familieteam_workflow.finish_meeting(
         actor=los,
@@ -148,11 +149,30 @@ def test_goals__evaluated_in_the_years_meetings_by_result(researcher):
         familieteam_workflow.evaluate(actor=los, meeting=following, cell=cell, result=EvaluationResult.DONE, comment="")
     type(following).objects.filter(pk=following.pk).update(starts_at=OPENED)
 
+
+def test_goals__evaluated_in_the_years_meetings_by_result_in_five_families(researcher):
+    for n in range(5):
+        evaluated_goals((Column.NOW, Column.SHORT_GOAL) if n else (Column.NOW,), name=f"Familien Mål{n}")
+
     goals = pilot_figures.goals_evaluated_in(YEAR, CUTOFF)
 
     # Done, partly done, not done, changed.
-    assert [figure.count for _label, figure in goals] == [2, 0, 0, 0]
-    assert "færre enn 5" in row(client_for(researcher).get(URL, {"ar": YEAR}).text, "Utført")
+    assert (goals.families, goals.shown) == (5, True)
+    assert [figure.count for _label, figure in goals.by_result] == [9, 0, 0, 0]
+    assert ">10<" in row(client_for(researcher).get(URL, {"ar": YEAR}).text, "Utført")
+
+
+def test_goals__of_fewer_than_five_families__are_not_shown_however_many(researcher):
+    """A pilot with one familieteam: its goals' figures would be that family's."""
+    evaluated_goals((Column.NOW, Column.SHORT_GOAL, Column.LONG_GOAL))
+    evaluated_goals((Column.NOW, Column.SHORT_GOAL, Column.LONG_GOAL), name="Familien Andre")
+
+    goals = pilot_figures.goals_evaluated_in(YEAR, CUTOFF)
+    html = client_for(researcher).get(URL, {"ar": YEAR}).text
+
+    assert (goals.families, goals.shown) == (2, False)
+    assert '<th scope="row">Utført</th>' not in html
+    assert 'id="goals-hidden"' in html
 
 
 def test_a_year_before_the_cases__offered_only_back_to_the_first(researcher):
