@@ -453,10 +453,23 @@ def _owner_fields(team: Familieteam, owner: Owner) -> dict:
     kind = OwnerKind(owner.kind)
     case = team.case
     if kind == OwnerKind.STAFF:
-        staff_ids = {case.familielos_id, *team.members.filter(kind=MemberKind.SERVICE).values_list("user", flat=True)}
-        user = User.objects.filter(pk=owner.user_id).first() if owner.user_id in staff_ids else None
-        if user is None:
-            raise Refused(_("Choose a member of the familieteam."))
+        if owner.user_id is not None and owner.user_id == case.familielos_id:
+            user = case.familielos
+        else:
+            members = team.members.filter(kind=MemberKind.SERVICE, user_id=owner.user_id)
+            member = members.select_related("user", "unit").first()
+            if member is None:
+                raise Refused(_("Choose a member of the familieteam."))
+            if consents.uncovered(case.family, [member.unit]):
+                # They could not see the point, nor the family: the grant follows the consent.
+                raise Refused(
+                    _(
+                        "%(name)s cannot see the family: the guardians' consent does not cover %(service)s. Record "
+                        "their consent first, or choose someone else."
+                    )
+                    % {"name": _name(member.user), "service": member.unit.name}
+                )
+            user = member.user
         return {"owner_kind": kind, "owner_user": user, "owner_name": _name(user)}
     if kind in (OwnerKind.GUARDIAN, OwnerKind.CHILD):
         person = Person.objects.filter(pk=owner.person_id, family_id=case.family_id, role=kind).first()

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from cases import access, actions
 from cases import workflow as case_workflow
-from cases.models import ActionPoint, ActionStatus, Level, OwnerKind, PersonRole
+from cases.models import ActionPoint, ActionStatus, ConsentDecision, Level, OwnerKind, PersonRole
 from familielos import once, roles
 from familielos.errors import Refused
 from familielos.models import AccessEvent
@@ -287,6 +287,26 @@ def test_new__each_kind_of_owner__is_set_and_the_fragment_comes_back(level3, own
         "Ringje PPT",
     )
     assert point.owner_name in response.text
+
+
+def test_new__a_member_whose_service_the_consent_no_longer_covers__is_refused_and_nothing_set(level3):
+    """They would not see the point, nor the family: the guardian refused their service after they joined."""
+    case, member = level3["case"], level3["member"]
+    actions.record_consent(
+        actor=level3["los"],
+        family=case.family,
+        given_by=level3["guardian"],
+        decision=ConsentDecision.REFUSED,
+        units=[member.unit],
+        valid_from=timezone.localdate(),
+    )
+
+    with pytest.raises(Refused, match="cannot see the family"):
+        _point(level3, level3["user"])
+    response = client_for(level3["los"]).post(_new_url(level3["meeting"]), _point_data(f"staff:{level3['user'].pk}"))
+
+    assert escape(member.unit.name) in response.text
+    assert not ActionPoint.objects.exists()
 
 
 def test_new__sent_twice__sets_the_point_once_with_htmx_or_without(level3):
