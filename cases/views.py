@@ -309,6 +309,8 @@ def _family_context(request, family, *, case=None, failed=None):
         "referrals": _family_referrals(request.user, family),
         "screenings": access.visible_submissions(request.user).filter(child__family=family).select_related("unit"),
         "stafett": baton.baton_context(request.user, family, case=case, row=case),
+        # A step that failed focuses its own error summary: the heading then takes no autofocus.
+        "step_failed": failed is not None,
         "portal_logins": selectors.portal_logins(persons, can_change=can_change),
     }
 

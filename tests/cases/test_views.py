@@ -163,6 +163,20 @@ def test_case_step__htmx__answers_with_the_case_fragment(case, staff_client):
     assert "HX-Request" in response["Vary"]
 
 
+def test_case_step__htmx__focus_goes_to_the_new_panels_heading_or_to_the_error_summary_of_a_failed_step(
+    case, staff_client
+):
+    """The first element with autofocus in a swapped fragment takes the focus (htmx): one of them, never both."""
+    url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
+
+    failed = staff_client.post(url, {"avklaring-reason": ""}, HTTP_HX_REQUEST="true").text
+    taken = staff_client.post(url, {"avklaring-reason": "Foreldra er inviterte."}, HTTP_HX_REQUEST="true").text
+
+    assert re.findall(r"<(\w+)[^>]*\bautofocus\b[^>]*>", failed) == ["div"]
+    assert 'class="error-summary"' in re.search(r"<div[^>]*\bautofocus\b[^>]*>", failed).group(0)
+    assert re.findall(r'<h2 id="case-heading"[^>]*\bautofocus\b', taken)
+
+
 def test_case_step__missing_reason__shows_error_and_changes_nothing(case, staff_client):
     url = reverse("cases:case_step", args=[case.family_id, case.pk, "avklaring"])
     response = staff_client.post(url, {"avklaring-reason": ""}, HTTP_HX_REQUEST="true")

@@ -450,3 +450,26 @@ def test_self_assessment__guardian_sends_it__arrives_anonymous_in_the_school_inb
     for label in GUARDIAN_FACTORS:
         expect(teacher.get_by_role("main").get_by_role("listitem").filter(has_text=label)).to_have_count(1)
     check_page(teacher, "inbox-concern-opened")
+
+
+def test_family_page_on_a_phone__its_tables_scroll_by_keyboard_and_the_focus_ring_stands_out(
+    page, check_page, staff, hansen
+):
+    """WCAG 2.1: a table wider than a phone scrolls in a box reached with Tab (2.1.1), and the focus ring has 3:1
+    against what surrounds it (1.4.11): dark on the light page, yellow in the dark header."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, staff, hansen.get_absolute_url())
+    persons = page.get_by_role("group", name=re.compile(r"^(Personer|People)$"))
+    assert persons.evaluate("region => region.scrollWidth > region.clientWidth")
+    check_page(page, "family-page-phone")
+
+    persons.focus()
+    page.keyboard.press("ArrowRight")
+    expect(persons).to_be_focused()
+    ring = "element => [getComputedStyle(element).outlineStyle, getComputedStyle(element).outlineColor]"
+    assert persons.evaluate(ring) == ["solid", "rgb(29, 36, 51)"]
+    brand = page.get_by_role("banner").get_by_role("link").first
+    brand.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert brand.evaluate(ring) == ["solid", "rgb(255, 191, 71)"]
