@@ -43,6 +43,7 @@ from familielos.models import Membership
 from familielos.roles import LABELS, display_name, role_from
 from familieteam import canvas
 from familieteam.models import CanvasCell, CellVersion, Column, Familieteam, FamilieteamMeeting, FamilieteamMember
+from portal import insight
 from portal.selectors import ENTRY_LABELS
 from stafettlogg.models import Entry, Visibility
 from teams.models import AgendaItem, Referral
@@ -50,7 +51,7 @@ from teams.models import AgendaItem, Referral
 User = get_user_model()
 
 FORMAT = "familielos-family-export"
-VERSION = 3
+VERSION = 4
 
 # The case history rows that move the case between levels (or open and close it); the others (a report to
 # barnevern, a new concern, a step of the level) are the team's record and stay with the level changes' reasons.
@@ -66,6 +67,7 @@ FAMILY_HOLDS = [
     gettext_lazy("Action points: who does what, and by when"),
     gettext_lazy("The log: the entries written for the team and your family"),
     gettext_lazy("Who holds the baton, and handovers"),
+    gettext_lazy("Who has looked at your data: the service and role, when, and what"),
 ]
 FAMILY_LEAVES_OUT = [
     gettext_lazy("The team's internal notes in the log: the entries written for the team only."),
@@ -160,6 +162,7 @@ def family_data(person: Person) -> dict:
         "log": [_entry(entry, entry_numbers, staff) for entry in rows.entries],
         "baton": _baton(rows.baton, staff),
         "baton_handovers": [_handover(handover, staff) for handover in rows.handovers],
+        "who_has_looked": [_read(read) for read in insight.every_read(family)],
     }
 
 
@@ -574,6 +577,18 @@ def _cell_with_history(cell: CanvasCell, staff: _Staff) -> dict:
             for version in cell.versions.all()
             if version.conflict or version.version != cell.version
         ],
+    }
+
+
+def _read(read: insight.Read) -> dict:
+    """A line of "who has looked at our data", as the family's page tells it: the service and role, not the name."""
+    return {
+        "at": read.at,
+        "services": read.services,
+        "role": read.role,
+        "did": read.action,
+        "what": read.kind,
+        "times": read.times,
     }
 
 

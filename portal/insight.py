@@ -111,15 +111,25 @@ def read_page(family: Family, *, older: str = "", newer: str = "", size: int = P
     """A page of others' events, newest first, told in the family's words (one query for the events, one for the
     readers' services), identical neighbours within one minute shown once with a count."""
     page = audit.events_page(others_events(family), older=older, newer=newer, size=size)
-    services = _services({event.actor_id for event in page.events})
+    return ReadPage(_told(page.events), newer=page.newer, older=page.older)
+
+
+def every_read(family: Family) -> list[Read]:
+    """Every line of the page at once, newest first (the family's download): two queries however many."""
+    return _told(list(others_events(family).order_by("-at", "-id")))
+
+
+def _told(events: list[AccessEvent]) -> list[Read]:
+    """The events in the family's words, identical neighbours within one minute told once with a count."""
+    services = _services({event.actor_id for event in events})
     reads: list[Read] = []
-    for event in page.events:
+    for event in events:
         read = _read(event, services.get(event.actor_id, []))
         if reads and reads[-1].key == read.key:
             reads[-1].times += 1
         else:
             reads.append(read)
-    return ReadPage(reads, newer=page.newer, older=page.older)
+    return reads
 
 
 def _services(actor_ids: set[int]) -> dict[int, list[str]]:

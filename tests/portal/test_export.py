@@ -22,7 +22,7 @@ from familielos import roles
 from familielos.models import AccessAction, AccessEvent, Membership
 from familieteam import workflow as familieteam_workflow
 from familieteam.models import Column, EvaluationResult, FamilieteamMeeting, LifeArea, MeetingStatus
-from portal import export
+from portal import export, insight
 from portal.export import family_data
 from portal.selectors import ENTRY_LABELS
 from screening import workflow as screening_workflow
@@ -582,3 +582,24 @@ def test_export_json__guardian__has_a_cells_earlier_texts_and_the_one_that_lost_
         assert f"{gettext('Earlier text')}, " in printed
         assert f"{gettext('Not saved, someone saved first')}, " in printed
     assert "Kveldsrutine kvar dag" in printed
+
+
+def test_export__guardian__holds_who_has_looked_at_their_data_as_the_insight_page_tells_it(lund):
+    """The right of access covers who the data was shown to (GDPR art. 15(1)(c)): the service and role, when and what,
+    never the staff member's name; the family's own reads are not in it."""
+    client_for(lund.familielos).get(lund.family.get_absolute_url())
+
+    data = json.loads(export_json(lund.login))
+    printed = pdf_text(client_for(lund.login).get(reverse("portal:export_pdf")))
+
+    looked = {(read["role"], read["did"], read["what"]) for read in data["who_has_looked"]}
+    family_page = (
+        nb(roles.LABELS[roles.FAMILIELOS]),
+        nb(insight.ACTIONS[AccessAction.VIEW]),
+        nb(insight.KINDS["family"]),
+    )
+    assert family_page in looked
+    assert nb(roles.LABELS[roles.FAMILY_MEMBER]) not in {role for role, _did, _what in looked}
+    assert lund.familielos.get_full_name() not in json.dumps(data["who_has_looked"])
+    with translation.override("nb"):
+        assert gettext("Who has looked at our data") in printed
