@@ -132,10 +132,14 @@ def django_db_createdb(
         return _database_note(connection.creation._get_test_db_name()) != migrations_fingerprint()
 
 
+# The databases the settings name, read before pytest-django sets any test database up (which renames them).
+_DEVELOPMENT_NAMES = {alias: database["NAME"] for alias, database in settings.DATABASES.items()}
+
+
 def _is_test_database(database) -> bool:
     """Whether pytest-django set `database` up for this run: it sets up none when no selected test uses it (a run of
     `tests/test_translations.py` alone), and the connection then still names the development database."""
-    return database.settings_dict["NAME"] == database.creation._get_test_db_name()
+    return database.settings_dict["NAME"] != _DEVELOPMENT_NAMES[database.alias]
 
 
 @pytest.fixture(scope="session")
