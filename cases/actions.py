@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import access, workflow
+from cases import access, consents, workflow
 from cases.models import (
     ActionPoint,
     ActionStatus,
@@ -92,6 +92,10 @@ def record_consent(
     workflow.lock_family(family)
     if given_by.family_id != family.pk or not given_by.parental_responsibility:
         raise Refused(_("Consent must come from a guardian with parental responsibility."))
+    if decision == ConsentDecision.REFUSED and valid_to is not None:
+        raise Refused(consents.REFUSAL_HAS_NO_END)
+    if decision == ConsentDecision.REFUSED and valid_from > timezone.localdate():
+        raise Refused(consents.REFUSAL_NOT_AHEAD)
     consent = Consent.objects.create(
         family=family,
         given_by=given_by,
@@ -102,7 +106,7 @@ def record_consent(
         recorded_by=actor,
     )
     consent.units.add(*units)
-    workflow.consent_changed(actor=actor, family=family)
+    workflow.enforce_consent_locked(actor=actor, family=family)
     return consent
 
 
@@ -117,7 +121,7 @@ def withdraw_consent(*, actor: User, consent: Consent) -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    workflow.consent_changed(actor=actor, family=consent.family)
+    workflow.enforce_consent_locked(actor=actor, family=consent.family)
     return consent
 
 
@@ -209,7 +213,7 @@ def set_parental_responsibility(*, actor: User, person: Person, has: bool, reaso
     with pghistory.context(reason=reason.strip()):
         person.parental_responsibility = has
         person.save(update_fields=["parental_responsibility"])
-    workflow.consent_changed(actor=actor, family=person.family)
+    workflow.enforce_consent_locked(actor=actor, family=person.family)
     return person
 
 

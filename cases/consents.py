@@ -4,20 +4,33 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Consent, ConsentDecision, Family, Level
 from familielos.models import ServiceKind, ServiceUnit
+
+# A refusal stands until the guardian consents again: were it to end on a date, the consent it ended would count again.
+REFUSAL_HAS_NO_END = gettext_lazy("A refusal has no end date: when the guardian agrees, record their consent.")
+# …and counts from the day it is recorded at the latest: one dated later would be listed as refused while the
+# consent it means to end still counted.
+REFUSAL_NOT_AHEAD = gettext_lazy("A refusal counts from the day it is recorded: give today's date or an earlier one.")
+# When a guardian said what a consent or refusal records: the day it begins, or the day it was recorded if that was
+# earlier (a consent for later was given when it was recorded). The day a paper consent was signed is its start.
+SPOKEN_ON = Least("valid_from", TruncDate("recorded_at"))
 
 
 def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | None = None) -> dict[int, set[int]]:
     """The services each family's guardians let the case be shared with on the day, in one query (a board of many).
 
     A service is covered when a guardian with parental responsibility has consented to it and none has refused it.
-    A guardian's last recorded word on a service is theirs: a consent recorded after their refusal replaces it, and a
-    refusal recorded after their consent ends it; a refusal that names no service refuses them all. Only what is in
-    force counts: not withdrawn, valid on the day, by a guardian who still has parental responsibility. `without`
-    leaves one consent out (what withdrawing it leaves)."""
+    A guardian's last word on a service is theirs: a consent after their refusal replaces it, and a refusal after
+    their consent ends it, for good (a refusal has no end date); a refusal that names no service refuses them all.
+    Their words are ordered by when they spoke (SPOKEN_ON): a consent signed weeks ago and recorded today does not
+    outweigh a refusal of last week. Only what is in force counts: not withdrawn, begun by the day, a consent not yet
+    ended, by a guardian who still has parental responsibility. `without` leaves one consent out (what withdrawing
+    it leaves)."""
     on = on or timezone.localdate()
     decisions = (
         Consent.objects.filter(
@@ -26,8 +39,8 @@ def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | 
             given_by__parental_responsibility=True,
             valid_from__lte=on,
         )
-        .exclude(valid_to__lt=on)
-        .order_by("recorded_at", "pk")
+        .exclude(decision=ConsentDecision.GIVEN, valid_to__lt=on)
+        .order_by(SPOKEN_ON, "pk")
         .values_list("family_id", "given_by_id", "units", "decision")
     )
     if without is not None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases import workflow
+from cases import consents, workflow
 from cases.models import TEXT_MAX, Avklaringssamtale, ConsentDecision, Level, Person, PersonRole, age_on
 from familielos import roles
 from familielos.models import ServiceUnit
@@ -212,6 +212,11 @@ class ConsentForm(forms.Form):
                 "valid_to",
                 forms.ValidationError(_("The consent would already have ended: check the end date."), code="past"),
             )
+        if data.get("decision") == ConsentDecision.REFUSED:
+            if end and "valid_to" not in self.errors:
+                self.add_error("valid_to", forms.ValidationError(consents.REFUSAL_HAS_NO_END, code="refusal_end"))
+            if start and start > timezone.localdate():
+                self.add_error("valid_from", forms.ValidationError(consents.REFUSAL_NOT_AHEAD, code="refusal_ahead"))
         if data.get("decision") == ConsentDecision.GIVEN and not data.get("units"):
             self.add_error(
                 "units",

@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, actions, selectors
+from cases import access, actions, notices, selectors
 from cases.forms import ParentalResponsibilityForm, PortalLoginForm
 from cases.models import Person
-from cases.views import tell_if_stepped_down
 from familielos import audit
 from familielos.errors import Refused
 from familielos.models import AccessAction
@@ -75,8 +74,8 @@ def parental_responsibility(request, family_pk, person_pk):
             else:
                 done = _("%(name)s no longer has parental responsibility.")
             messages.success(request, done % {"name": person})
-            tell_if_stepped_down(request, case)
-            return _back(family)
+            notices.tell_if_stepped_down(request, case)
+            return notices.back_to(request, family, _logins_url(family))
     return _failed(request, family, person, responsibility_form=form)
 
 
@@ -86,8 +85,12 @@ def _family_and_person(request, family_pk, person_pk) -> tuple:
     return family, get_object_or_404(family.persons.all(), pk=person_pk)
 
 
+def _logins_url(family) -> str:
+    return f"{family.get_absolute_url()}#portal-logins"
+
+
 def _back(family):
-    return redirect(f"{family.get_absolute_url()}#portal-logins")
+    return redirect(_logins_url(family))
 
 
 def _failed(request, family, person, *, refusal="", **forms):

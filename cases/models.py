@@ -395,14 +395,6 @@ class Consent(models.Model):
         """A given consent that still has effect, now or from a later date, can be withdrawn."""
         return self.state in ("active", "future")
 
-    def is_active(self, on: date) -> bool:
-        return (
-            self.decision == ConsentDecision.GIVEN
-            and self.withdrawn_at is None
-            and self.valid_from <= on
-            and (self.valid_to is None or on <= self.valid_to)
-        )
-
 
 class SamtaleStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")

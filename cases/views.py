@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import access, actions, baton, pilot_figures, selectors, steps, workflow
+from cases import access, actions, baton, notices, pilot_figures, selectors, steps, workflow
 from cases.forms import (
     AgreementFormSet,
     BookSamtaleForm,
@@ -193,27 +193,11 @@ def consent_new(request, family_pk):
                 messages.success(request, _("The refusal is recorded."))
             else:
                 messages.success(request, _("The consent is recorded."))
-            tell_if_stepped_down(request, case)
-            return redirect(back)
+            notices.tell_if_stepped_down(request, case)
+            return notices.back_to(request, family, back)
     audit.record(request, action=AccessAction.VIEW, family_id=family.pk, object_type="consent")
     context = {"family": family, "form": form, "refusal": refusal, "samtale": samtale}
     return render(request, "cases/consent_form.html", context)
-
-
-def tell_if_stepped_down(request, case: Case | None) -> None:
-    """After a change to what the guardians consent to: say so if `case` (as read before it) has stepped down."""
-    if case is None or case.status != Status.OPEN:
-        return
-    level = Case.objects.filter(pk=case.pk).values_list("level", flat=True).get()
-    if level < case.level:
-        messages.warning(
-            request,
-            _(
-                "The case went back to level %(level)s: the guardians' consent no longer covers the services it was "
-                "shared with. The case history says which."
-            )
-            % {"level": level},
-        )
 
 
 @login_required
@@ -234,7 +218,7 @@ def consent_withdraw(request, family_pk, consent_pk):
     else:
         audit.record(request, action=AccessAction.CHANGE, family_id=family.pk, obj=consent)
         messages.success(request, _("The consent is withdrawn."))
-    return redirect(family)
+    return notices.back_to(request, family, family.get_absolute_url())
 
 
 @login_required

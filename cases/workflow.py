@@ -31,6 +31,7 @@ from cases.models import (
     PersonRole,
     ReasonCode,
     Status,
+    current_case_first,
 )
 from familielos import roles
 from familielos.errors import Refused
@@ -293,32 +294,36 @@ def report_to_barnevern(
 
 @action
 def enforce_consent(*, actor: User, family: Family) -> Case | None:
-    """Step the case down as far as the guardians' consent (withdrawn or expired) no longer reaches.
+    """Step the case down as far as the guardians' consent (withdrawn, expired, refused, or given by a guardian who
+    no longer has parental responsibility: consents.covered_by_family) no longer reaches.
 
     If it no longer covers the ressursteam, the case goes to level 1: the team and the familielos lose access.
     If it still covers the team but no longer the familielos's service, the case goes to level 2: the familielos
     loses access at once and the team, which may still share, decides what comes next. At level 3, a familieteam
-    member whose service it no longer covers loses access at once.
+    member whose service it no longer covers loses access at once; a closed case keeps its team's and familielos's
+    access only as far as the consent reaches (access.kept_level).
     Returns the case if it stepped down.
     """
     lock_family(family)
-    return consent_changed(actor=actor, family=family)
+    return enforce_consent_locked(actor=actor, family=family)
 
 
-def consent_changed(*, actor: User, family: Family) -> Case | None:
+def enforce_consent_locked(*, actor: User, family: Family) -> Case | None:
     """`enforce_consent` within an action that holds the family's lock already (one that changed a consent, or who
-    may give one)."""
+    may give one), on the family's current case, read once."""
     case = (
         Case.objects.select_for_update(no_key=True, of=("self",))
         .select_related("family", "ressursteam", "familielos")
-        .filter(family=family, status=Status.OPEN, level__gte=Level.RESSURSTEAM)
+        .filter(family=family)
+        .order_by(*current_case_first())
         .first()
     )
     if case is None:
-        # A closed case keeps its team's and familielos's access only as far as the consent reaches (kept_level).
-        closed = access.sync_family_grants(family)
-        if closed is not None and closed.status == Status.CLOSED:
-            baton.follow_case(case=closed, actor=actor)
+        return None
+    if case.status != Status.OPEN or case.level < Level.RESSURSTEAM:
+        access.sync_case_grants(case)
+        if case.status == Status.CLOSED:
+            baton.follow_case(case=case, actor=actor)
         return None
     shared_at = consents.level_shared_at(case, case.level, consents.covered_unit_ids(family))
     if shared_at == Level.AVKLARING:

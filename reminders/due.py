@@ -159,17 +159,20 @@ def _columns(queryset: QuerySet, kind: Kind, *, user, due, title=None) -> QueryS
 
 def _expiring_consents(today: date) -> QuerySet[Consent]:
     """Given consents in force today that end within CONSENT_NOTICE_DAYS, unless a newer given consent of the family
-    reaches past their end (the guardians have renewed it)."""
+    reaches past their end (the guardians have renewed it); only those of guardians with parental responsibility,
+    the only ones that count (consents.covered_by_family)."""
     renewed = Consent.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")),
         family=OuterRef("family"),
         decision=ConsentDecision.GIVEN,
         withdrawn_at__isnull=True,
+        given_by__parental_responsibility=True,
         pk__gt=OuterRef("pk"),
     )
     return Consent.objects.filter(
         decision=ConsentDecision.GIVEN,
         withdrawn_at__isnull=True,
+        given_by__parental_responsibility=True,
         valid_from__lte=today,
         valid_to__gte=today,
         valid_to__lte=today + timedelta(days=CONSENT_NOTICE_DAYS),

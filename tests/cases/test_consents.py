@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from cases import access, actions, consents
 from cases.models import ConsentDecision, Level, LevelChange, PersonRole, ReasonCode
+from familielos.errors import Refused
 from tests import factories
 from tests.conftest import client_for
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _decide(case, guardian, decision, units, *, actor=None):
+    """A consent for a year, or a refusal (which has no end date), from today."""
     return actions.record_consent(
         actor=actor or case.opened_by,
         family=case.family,
@@ -25,7 +27,7 @@ def _decide(case, guardian, decision, units, *, actor=None):
         decision=decision,
         units=list(units),
         valid_from=timezone.localdate(),
-        valid_to=timezone.localdate() + timedelta(days=365),
+        valid_to=timezone.localdate() + timedelta(days=365) if decision == ConsentDecision.GIVEN else None,
     )
 
 
@@ -133,6 +135,85 @@ def test_refusal_naming_no_service__refuses_them_all_until_the_guardian_consents
     assert consents.covered_unit_ids(case.family) == {unit.pk for unit in team.units.all()}
 
 
+def test_refusal_naming_no_service_by_the_other_guardian__outweighs_the_first_ones_consent(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+
+    _decide(case, _second_guardian(case), ConsentDecision.REFUSED, [], actor=staff)
+
+    case.refresh_from_db()
+    assert case.level == Level.AVKLARING
+    assert consents.covered_unit_ids(case.family) == set()
+
+
+def test_refusal__with_an_end_date__is_refused_in_the_form_and_the_action(staff):
+    """Were it to end, the consent it ended would count again without anyone saying so."""
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    end = timezone.localdate() + timedelta(days=30)
+
+    with pytest.raises(Refused, match="no end date"):
+        actions.record_consent(
+            actor=staff,
+            family=case.family,
+            given_by=_guardian(case),
+            decision=ConsentDecision.REFUSED,
+            units=list(team.units.all()),
+            valid_from=timezone.localdate(),
+            valid_to=end,
+        )
+    response = client_for(staff).post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {
+            "given_by": _guardian(case).pk,
+            "decision": "refused",
+            "valid_from": timezone.localdate().isoformat(),
+            "valid_to": end.isoformat(),
+        },
+    )
+
+    assert response.status_code == 200
+    no_end = "A refusal has no end date: when the guardian agrees, record their consent."
+    assert response.context["form"].errors["valid_to"] == [_said(no_end)]
+    assert case.family.consents.count() == 1
+
+
+def test_consent_signed_before_a_refusal_and_recorded_after_it__does_not_outweigh_it(staff):
+    """A guardian's words count in the order they said them: a paper consent dated weeks back, typed in after this
+    week's refusal, is the older word."""
+    case, team = factories.case_at(Level.AVKLARING, opener=staff)[0], factories.RessursteamFactory()
+    refusal_day = timezone.localdate() - timedelta(days=3)
+    actions.record_consent(
+        actor=staff,
+        family=case.family,
+        given_by=_guardian(case),
+        decision=ConsentDecision.REFUSED,
+        units=list(team.units.all()),
+        valid_from=refusal_day,
+    )
+    actions.record_consent(
+        actor=staff,
+        family=case.family,
+        given_by=_guardian(case),
+        decision=ConsentDecision.GIVEN,
+        units=list(team.units.all()),
+        valid_from=timezone.localdate() - timedelta(days=60),
+    )
+
+    assert not consents.covers(case.family, team.units.all())
+
+
+def test_refusal__from_a_later_day__is_refused(staff):
+    case = factories.case_at(Level.AVKLARING, opener=staff)[0]
+    with pytest.raises(Refused, match="counts from the day it is recorded"):
+        actions.record_consent(
+            actor=staff,
+            family=case.family,
+            given_by=_guardian(case),
+            decision=ConsentDecision.REFUSED,
+            units=[],
+            valid_from=timezone.localdate() + timedelta(days=1),
+        )
+
+
 # The pages: what the person recording it is told.
 
 
@@ -208,3 +289,18 @@ def test_family_page__a_consent_by_a_guardian_without_parental_responsibility__s
     actions.set_parental_responsibility(actor=staff, person=_guardian(case), has=False, reason="Dom i tingretten.")
 
     assert note in client.get(case.family.get_absolute_url()).text
+
+
+def test_consent_form__a_refusal_that_takes_the_family_from_the_recorder__goes_to_the_start_page_saying_why(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    client = client_for(factories.ressursteam_member(team))
+
+    response = client.post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {"given_by": _guardian(case).pk, "decision": "refused", "valid_from": timezone.localdate().isoformat()},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    page = client.get(response.url)
+    assert _said("You no longer work with this family, so its page is closed.") in _messages(page)

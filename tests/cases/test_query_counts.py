@@ -107,8 +107,7 @@ def test_pages__use_no_server_side_cursor(staff):
 # The statements (savepoints included) each step takes to walk a case up to level 3: its action's work as one request
 # does it, with the user loaded afresh, once the process has read what it reads once (the permission ids). The
 # request's own statements (session, user, audit event) are not counted. A budget that grows is a step grown slower.
-# (consent: 11 since a recorded refusal steps the case down, which reads the open case at level 2 or 3.)
-STEP_BUDGETS = {"register": 18, "avklaring": 17, "consent": 11, "refer": 19, "assign": 26}
+STEP_BUDGETS = {"register": 18, "avklaring": 17, "consent": 10, "refer": 19, "assign": 26}
 
 
 def _walk_to_level_3(opener, team, los, member) -> tuple[Case, dict[str, list[str]]]:

@@ -411,13 +411,14 @@ def test_consent_withdraw__another_familys_consent_or_an_outsider__is_404(case, 
     assert own.withdrawn_at is None
 
 
-def test_consent_state__expired_and_future__are_not_active(case):
+def test_consent_state__expired_and_future(case):
     consent = factories.give_consent(case, units=[factories.ServiceUnitFactory()])
     today = timezone.localdate()
     consent.valid_to = today - timedelta(days=1)
     consent.valid_from = today - timedelta(days=10)
     assert consent.state == "expired"
-    assert not consent.is_active(today)
+    consent.valid_from, consent.valid_to = today + timedelta(days=1), None
+    assert consent.state == "future"
 
 
 def test_person_new__good_input__adds_the_person(family, staff_client):

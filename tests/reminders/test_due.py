@@ -193,6 +193,14 @@ def test_consent__renewed_by_a_newer_one__is_not_due(staff, level_2):
     assert keys(staff) == []
 
 
+def test_consent__of_a_guardian_who_no_longer_has_parental_responsibility__is_not_due(staff, level_2):
+    """It no longer counts (consents.covered_by_family): nobody needs to renew it."""
+    case, _member = level_2
+    ending = consent(case, ends_in=10)
+    actions.set_parental_responsibility(actor=staff, person=ending.given_by, has=False, reason="Dom i tingretten.")
+    assert (Kind.CONSENT, ending.pk) not in keys(staff)
+
+
 def test_consent__nobody_holds_the_baton_yet__is_due_for_the_case_opener(staff, case, outsider):
     ending = consent(case, ends_in=5)
     assert keys(staff) == [(Kind.CONSENT, ending.pk)]

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from cases import access, actions
 from cases import tasks as case_tasks
 from cases import workflow as case_workflow
-from cases.models import Level, LevelChange
+from cases.models import Consent, Level, LevelChange
 from familieteam import workflow as familieteam_workflow
 from reminders import tasks
 from reminders.models import Kind, ReminderSent
@@ -207,7 +207,7 @@ def test_enforce_consents__a_new_consent_starts_on_a_case_closed_at_level_2__the
     member = factories.ressursteam_member(team)
     case_workflow.close_case(actor=member, case=case, reason="Familien flytta.")
     old = case.family.consents.get()
-    old.__class__.objects.filter(pk=old.pk).update(valid_from=days(-30), valid_to=days(-1))
+    Consent.objects.filter(pk=old.pk).update(valid_from=days(-30), valid_to=days(-1))
     case_tasks.enforce_consents.call()
     assert not access.can(member, case.family)
     new = actions.record_consent(
@@ -220,7 +220,7 @@ def test_enforce_consents__a_new_consent_starts_on_a_case_closed_at_level_2__the
     )
     assert not access.can(member, case.family)
 
-    new.__class__.objects.filter(pk=new.pk).update(valid_from=days(0))  # its first day has come
+    Consent.objects.filter(pk=new.pk).update(valid_from=days(0))  # its first day has come
     case_tasks.enforce_consents.call()
 
     assert access.can(member, case.family)
