@@ -2,6 +2,7 @@
 do it: each action checks who may tick the point, then calls these."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,10 @@ from familielos.errors import Refused
 from stafettlogg.models import Entry, Event
 
 User = get_user_model()
+
+# A level-1 agreement whose owner has no login ("Mor", "the school"): whoever added it to the conversation's record
+# (created_by) follows it up, on "Mine aksjonspunkt" and in the reminders.
+FOLLOWED_UP_BY_RECORDER = Q(samtale__isnull=False, owner_user__isnull=True)
 
 
 def require_version(point: ActionPoint, base_version: int) -> None:

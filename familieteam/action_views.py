@@ -127,7 +127,7 @@ def my_action_points(request):
     first, and those they closed in the last 30 days."""
     if not roles.works_with_families(request.user):
         raise Http404
-    mine = selectors.owned_action_points(request.user).select_related("family", "samtale", "meeting")
+    mine = selectors.my_action_points(request.user).select_related("family", "samtale", "meeting")
     open_points = list(
         mine.filter(status=ActionStatus.OPEN).order_by(F("due").asc(nulls_last=True), "created_at", "pk")
     )
@@ -151,7 +151,7 @@ def my_action_points(request):
 
 def _open_count(user) -> str:
     """The count line of "Mine aksjonspunkt", to swap in (htmx) after a point there is ticked."""
-    open_points = list(selectors.owned_action_points(user).filter(status=ActionStatus.OPEN).only("status", "due"))
+    open_points = list(selectors.my_action_points(user).filter(status=ActionStatus.OPEN).only("status", "due"))
     context = {
         "open_count": len(open_points),
         "overdue_count": sum(point.is_overdue for point in open_points),

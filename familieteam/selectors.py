@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
-from cases import access
+from cases import access, action_points
 from cases.models import ActionPoint, ActionStatus, Level, Status
 from familielos import roles
 from familieteam.models import Familieteam, FamilieteamMeeting, MeetingStatus
@@ -59,10 +59,11 @@ def planned_meetings(teams) -> list[FamilieteamMeeting]:
     return sorted(meetings, key=lambda meeting: (meeting.starts_at, meeting.pk))
 
 
-def owned_action_points(user) -> QuerySet[ActionPoint]:
-    """The action points the user owns, in the families they work with ("Mine aksjonspunkt"): those set to them,
-    and the agreements of the clarifying conversations they recorded, which they follow up whoever does the work."""
-    followed_up = Q(samtale__isnull=False, owner_user__isnull=True, created_by=user)
+def my_action_points(user) -> QuerySet[ActionPoint]:
+    """The action points that are the user's, in the families they work with ("Mine aksjonspunkt"): those set to
+    them, and the level-1 agreements they added to a conversation's record with an owner who has no login, which they
+    follow up (action_points.FOLLOWED_UP_BY_RECORDER)."""
+    followed_up = action_points.FOLLOWED_UP_BY_RECORDER & Q(created_by=user)
     return access.visible_action_points(user).filter(Q(owner_user=user) | followed_up)
 
 

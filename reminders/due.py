@@ -9,7 +9,7 @@ Who is reminded, kept simple:
 - a consent ending within CONSENT_NOTICE_DAYS: the baton holder, or, before anyone holds it, the opener of the
   family's current case;
 - an open action point due today or earlier, owned by a member of staff: that person (the family's own points are on
-  the family's pages, not e-mailed).
+  the family's pages, not e-mailed); a level-1 agreement whose owner has no login: whoever added it to the record.
 Only while the person holds the change grant on the family: someone no longer working with it is reminded of nothing.
 """
 
@@ -23,7 +23,7 @@ from django.db.models import BooleanField, CharField, Exists, F, IntegerField, O
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Left, TruncDate
 
-from cases import access
+from cases import access, action_points
 from cases.models import (
     ActionPoint,
     ActionStatus,
@@ -122,9 +122,9 @@ def _built_parts(today: date) -> tuple[QuerySet, ...]:
     )
     measure_title = Left("text", TITLE_LENGTH)
     handovers = Handover.objects.filter(status=HandoverStatus.PENDING)
-    points = ActionPoint.objects.filter(status=ActionStatus.OPEN, due__lte=today, owner_user__isnull=False).filter(
-        access.in_points_team_q(F("owner_user_id"))
-    )
+    open_due = ActionPoint.objects.filter(status=ActionStatus.OPEN, due__lte=today)
+    points = open_due.filter(owner_user__isnull=False).filter(access.in_points_team_q(F("owner_user_id")))
+    agreements = open_due.filter(action_points.FOLLOWED_UP_BY_RECORDER)
     current_case = Case.objects.filter(family=OuterRef("family")).order_by(*current_case_first())
     consent_holder = Coalesce(
         F("family__baton__holder_id"), Subquery(current_case.values("opened_by_id")[:1]), output_field=IntegerField()
@@ -141,6 +141,7 @@ def _built_parts(today: date) -> tuple[QuerySet, ...]:
         _columns(handovers, Kind.HANDOVER, user=F("to_user_id"), due=TruncDate("requested_at")),
         _columns(_expiring_consents(today), Kind.CONSENT, user=consent_holder, due=F("valid_to")),
         _columns(points, Kind.ACTION_POINT, user=F("owner_user_id"), due=F("due"), title=F("what")),
+        _columns(agreements, Kind.ACTION_POINT, user=F("created_by_id"), due=F("due"), title=F("what")),
     )
 
 

@@ -1,6 +1,8 @@
 """What is due for whom: each kind of reminder, due and not yet due, answered or done, and only of the families a
 person still works with."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -249,6 +251,26 @@ def test_action_point__owner_removed_from_the_team__is_reminded_of_nothing(level
     familieteam_workflow.remove_member(actor=los, member=membership)
     assert keys(worker) == []
     assert worker.pk not in everyone()
+
+
+def test_action_point__a_level_1_agreement_of_someone_without_a_login__is_due_for_who_recorded_it(staff, case):
+    """As on "Mine aksjonspunkt": the one who added it to the conversation's record follows it up."""
+    samtale = actions.book_avklaringssamtale(
+        actor=staff, case=case, starts_at=timezone.now() - timedelta(hours=1), place="Skulen"
+    )
+    actions.record_avklaringssamtale(
+        actor=staff,
+        samtale=samtale,
+        version=samtale.version,
+        agreements=[
+            {"what": "Ringe helsestasjonen", "who": "Mor", "follow_up": days(-1)},
+            {"what": "Lesekurs", "who": "Skulen", "follow_up": days(3)},
+        ],
+        concern="Uro i friminutt.",
+    )
+    [agreement] = case.family.action_points.filter(what="Ringe helsestasjonen")
+    assert keys(staff) == [(Kind.ACTION_POINT, agreement.pk)]
+    assert everyone().keys() == {staff.pk}
 
 
 # Everyone at once
