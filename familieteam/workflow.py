@@ -460,8 +460,8 @@ def _owner_fields(team: Familieteam, owner: Owner) -> dict:
             member = members.select_related("user", "unit").first()
             if member is None:
                 raise Refused(_("Choose a member of the familieteam."))
-            if consents.uncovered(case.family, [member.unit]):
-                # They could not see the point, nor the family: the grant follows the consent.
+            if not access.can(member.user, case.family):
+                # They could see neither the point nor the family: a member's grant follows the consent.
                 raise Refused(
                     _(
                         "%(name)s cannot see the family: the guardians' consent does not cover %(service)s. Record "

@@ -18,7 +18,7 @@ from cases import workflow as case_workflow
 from cases.models import ActionPoint, ActionStatus, ConsentDecision, Level, OwnerKind, PersonRole
 from familielos import once, roles
 from familielos.errors import Refused
-from familielos.models import AccessEvent
+from familielos.models import AccessEvent, Membership
 from familieteam import canvas, workflow
 from familieteam.action_forms import ActionPointStatusForm
 from familieteam.canvas_views import action_points_context
@@ -307,6 +307,26 @@ def test_new__a_member_whose_service_the_consent_no_longer_covers__is_refused_an
 
     assert escape(member.unit.name) in response.text
     assert not ActionPoint.objects.exists()
+
+
+def test_new__a_member_whose_service_is_refused_but_who_sees_the_family_as_the_ressursteam__can_be_given_one(level3):
+    case, user, unit = level3["case"], level3["ressursteam_member"], factories.ServiceUnitFactory()
+    Membership.objects.create(user=user, unit=unit)
+    factories.give_consent(case, units=[unit], actor=level3["los"])
+    workflow.add_service_member(actor=level3["los"], team=case.familieteam, user=user, unit=unit)
+    actions.record_consent(
+        actor=level3["los"],
+        family=case.family,
+        given_by=level3["guardian"],
+        decision=ConsentDecision.REFUSED,
+        units=[unit],
+        valid_from=timezone.localdate(),
+    )
+
+    point = _point(level3, user)
+
+    assert access.can(user, case.family)
+    assert point.owner_user == user
 
 
 def test_new__sent_twice__sets_the_point_once_with_htmx_or_without(level3):
