@@ -282,6 +282,10 @@ class CellVersion(models.Model):
     def __str__(self):
         return f"{self.cell} v{self.version}"
 
+    def is_text_of(self, cell: CanvasCell) -> bool:
+        """Whether this is the text `cell` holds now (not an earlier one, nor one that lost to a save made first)."""
+        return not self.conflict and self.version == cell.version
+
 
 class EvaluationResult(models.TextChoices):
     DONE = "done", _("Done")

@@ -575,7 +575,7 @@ def _cell_with_history(cell: CanvasCell, staff: _Staff) -> dict:
                 "not_saved_someone_saved_first": version.conflict,
             }
             for version in cell.versions.all()
-            if version.conflict or version.version != cell.version
+            if not version.is_text_of(cell)
         ],
     }
 
@@ -583,7 +583,7 @@ def _cell_with_history(cell: CanvasCell, staff: _Staff) -> dict:
 def _read(read: insight.Read) -> dict:
     """A line of "who has looked at our data", as the family's page tells it: the service and role, not the name."""
     return {
-        "at": read.at,
+        "at": _local(read.at),
         "services": read.services,
         "role": read.role,
         "did": read.action,
