@@ -172,7 +172,8 @@ def test_goals__of_fewer_than_five_families__are_not_shown_however_many(research
 
     assert (goals.families, goals.shown) == (2, False)
     assert '<th scope="row">Utført</th>' not in html
-    assert 'id="goals-hidden"' in html
+    assert 'id="goals-too-few"' in html
+    assert "færre enn 5 familier" in html
 
 
 def test_a_year_before_the_cases__offered_only_back_to_the_first(researcher):
