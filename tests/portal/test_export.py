@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from cases import actions, baton
 from cases import workflow as case_workflow
@@ -603,3 +603,31 @@ def test_export__guardian__holds_who_has_looked_at_their_data_as_the_insight_pag
     assert lund.familielos.get_full_name() not in json.dumps(data["who_has_looked"])
     with translation.override("nb"):
         assert gettext("Who has looked at our data") in printed
+
+
+def test_export_pdf__a_cell_saved_many_times__prints_its_last_20_earlier_texts_and_says_the_json_has_all(lund):
+    meeting, area = lund.meeting, LifeArea.objects.filter(active=True).first()
+    for version in range(25):
+        familieteam_workflow.save_cell(
+            actor=lund.familielos,
+            meeting=meeting,
+            life_area=area,
+            column=Column.NOW,
+            text=f"Utkast nummer {version + 1:02d}",
+            due=None,
+            base_version=version,
+        )
+
+    printed = pdf_text(client_for(lund.login).get(reverse("portal:export_pdf")))
+    data = json.loads(export_json(lund.login))
+
+    with translation.override("nb"):
+        note = ngettext(
+            "%(count)s earlier text; the last 20 are here, every one is in the data file (JSON).",
+            "%(count)s earlier texts; the last 20 are here, every one is in the data file (JSON).",
+            24,
+        ) % {"count": 24}
+    assert " ".join(note.split()) in printed
+    assert "Utkast nummer 04" not in printed
+    assert "Utkast nummer 05" in printed
+    assert "Utkast nummer 01" in json.dumps(data, ensure_ascii=False)
