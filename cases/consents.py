@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import QuerySet
-from django.db.models.functions import Least, TruncDate
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -16,48 +18,75 @@ REFUSAL_HAS_NO_END = gettext_lazy("A refusal has no end date: when the guardian 
 # …and counts from the day it is recorded at the latest: one dated later would be listed as refused while the
 # consent it means to end still counted.
 REFUSAL_NOT_AHEAD = gettext_lazy("A refusal counts from the day it is recorded: give today's date or an earlier one.")
-# When a guardian said what a consent or refusal records: the day it begins, or the day it was recorded if that was
-# earlier (a consent for later was given when it was recorded). The day a paper consent was signed is its start.
-SPOKEN_ON = Least("valid_from", TruncDate("recorded_at"))
 
 
-def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | None = None) -> dict[int, set[int]]:
-    """The services each family's guardians let the case be shared with on the day, in one query (a board of many).
+@dataclass(frozen=True)
+class Said:
+    """A consent or refusal as the rule reads it: what a guardian said of the services it names, and when."""
+
+    pk: int
+    family_id: int
+    guardian_id: int
+    responsible: bool
+    decision: str
+    valid_from: date
+    valid_to: date | None
+    withdrawn: bool
+    recorded_on: date
+    unit_ids: tuple[int, ...]
+
+    @classmethod
+    def of(cls, consent: Consent, unit_ids: Iterable[int]) -> "Said":
+        """`consent` with its guardian loaded and the ids of the services it names."""
+        return cls(
+            pk=consent.pk,
+            family_id=consent.family_id,
+            guardian_id=consent.given_by_id,
+            responsible=consent.given_by.parental_responsibility,
+            decision=consent.decision,
+            valid_from=consent.valid_from,
+            valid_to=consent.valid_to,
+            withdrawn=consent.withdrawn_at is not None,
+            recorded_on=timezone.localtime(consent.recorded_at).date(),
+            unit_ids=tuple(unit_ids),
+        )
+
+    @property
+    def spoken_on(self) -> date:
+        """When the guardian said it: the day it begins, or the day it was recorded if that was earlier (a consent for
+        later was given when it was recorded). The day a paper consent was signed is its start."""
+        return min(self.valid_from, self.recorded_on)
+
+    def in_force(self, on: date) -> bool:
+        """Not withdrawn, begun by `on`, not ended if a consent (a refusal has no end), and said by a guardian who
+        still has parental responsibility."""
+        ended = self.decision == ConsentDecision.GIVEN and self.valid_to is not None and self.valid_to < on
+        return not self.withdrawn and self.responsible and self.valid_from <= on and not ended
+
+
+def covered(said: Iterable[Said], on: date) -> dict[int, set[int]]:
+    """The rule, on what the guardians said: the services each family's guardians let the case be shared with on
+    `on`, by family (those with nothing in force left out).
 
     A service is covered when a guardian with parental responsibility has consented to it and none has refused it.
     A guardian's last word on a service is theirs: a consent after their refusal replaces it, and a refusal after
-    their consent ends it, for good (a refusal has no end date); a refusal that names no service refuses them all.
-    Their words are ordered by when they spoke (SPOKEN_ON): a consent signed weeks ago and recorded today does not
-    outweigh a refusal of last week. Only what is in force counts: not withdrawn, begun by the day, a consent not yet
-    ended, by a guardian who still has parental responsibility. `without` leaves one consent out (what withdrawing
-    it leaves)."""
-    on = on or timezone.localdate()
-    decisions = (
-        Consent.objects.filter(
-            family_id__in=family_ids,
-            withdrawn_at__isnull=True,
-            given_by__parental_responsibility=True,
-            valid_from__lte=on,
-        )
-        .exclude(decision=ConsentDecision.GIVEN, valid_to__lt=on)
-        .order_by(SPOKEN_ON, "pk")
-        .values_list("family_id", "given_by_id", "units", "decision")
-    )
-    if without is not None:
-        decisions = decisions.exclude(pk=without.pk)
+    their consent ends it, for good; a refusal that names no service refuses them all. Their words are taken in the
+    order they said them (Said.spoken_on): a consent signed weeks ago and recorded today does not outweigh a refusal
+    of last week."""
     words: dict[tuple[int, int], _Word] = defaultdict(_Word)
-    for family_id, guardian_id, unit_id, decision in decisions:
-        words[family_id, guardian_id].hear(unit_id, decision)
-    covered: dict[int, set[int]] = {family_id: set() for family_id in family_ids}
+    for each in sorted((each for each in said if each.in_force(on)), key=lambda each: (each.spoken_on, each.pk)):
+        for unit_id in each.unit_ids or (None,):
+            words[each.family_id, each.guardian_id].hear(unit_id, each.decision)
+    result: dict[int, set[int]] = defaultdict(set)
     for (family_id, _guardian_id), word in words.items():
-        covered[family_id] |= word.given
+        result[family_id] |= word.given
     for (family_id, _guardian_id), word in words.items():
-        covered[family_id] = word.allows(covered[family_id])
-    return covered
+        result[family_id] = word.allows(result[family_id])
+    return result
 
 
 class _Word:
-    """One guardian's last recorded word on each service, heard in the order it was recorded."""
+    """One guardian's last word on each service, heard in the order they said them."""
 
     def __init__(self):
         self.on_unit: dict[int, str] = {}
@@ -79,6 +108,41 @@ class _Word:
         if self.refused_all:
             return units & self.given
         return {unit_id for unit_id in units if self.on_unit.get(unit_id) != ConsentDecision.REFUSED}
+
+
+def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | None = None) -> dict[int, set[int]]:
+    """`covered` for these families, read in one query (a board of many); `without` one consent (what withdrawing it
+    leaves)."""
+    family_ids = list(family_ids)
+    rows = (
+        Consent.objects.filter(family_id__in=family_ids)
+        .select_related("given_by")
+        .annotate(unit_ids=UNIT_IDS)
+        .order_by()
+    )
+    if without is not None:
+        rows = rows.exclude(pk=without.pk)
+    found = covered([Said.of(row, row.unit_ids) for row in rows], on or timezone.localdate())
+    return {family_id: found.get(family_id, set()) for family_id in family_ids}
+
+
+# The ids of the services a consent names, read with it, in the order of their names (as `unit_names` is).
+UNIT_IDS = ArrayAgg("units", filter=Q(units__isnull=False), order_by="units__name", default=[])
+
+
+def mark_outweighed(rows: list[Consent], on=None) -> None:
+    """Give each of a family's consents (loaded with their guardian, `unit_ids` and `unit_names`, as
+    selectors.consents reads them) `outweighed`: the names of the services a consent in force names that a refusal
+    keeps it from covering (`covered`); empty for the others."""
+    on = on or timezone.localdate()
+    said = [Said.of(row, row.unit_ids) for row in rows]
+    found = covered(said, on)
+    for row, each in zip(rows, said, strict=True):
+        shared = found.get(row.family_id, set())
+        counts = each.decision == ConsentDecision.GIVEN and each.in_force(on)
+        row.outweighed = [
+            name for unit_id, name in zip(row.unit_ids, row.unit_names, strict=True) if counts and unit_id not in shared
+        ]
 
 
 def covered_unit_ids(family: Family, on=None, *, without: Consent | None = None) -> set[int]:

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import access, baton
+from cases import consents as consent_rules
 from cases.forms import ParentalResponsibilityForm, PortalLoginForm
 from cases.models import (
     ActionPoint,
     Avklaringssamtale,
     Case,
     ChangeKind,
+    Consent,
     Family,
     Level,
     LevelChange,
@@ -174,11 +176,17 @@ def level_history(family: Family) -> QuerySet[LevelChange]:
     return LevelChange.objects.filter(case__family=family).select_related("actor")
 
 
-def consents(family: Family):
-    """The family's consents, each with `unit_names`: the services it names, read in the same query."""
-    return family.consents.select_related("given_by").annotate(
-        unit_names=ArrayAgg("units__name", filter=Q(units__isnull=False), order_by="units__name", default=[])
+def consents(family: Family) -> list[Consent]:
+    """The family's consents, each with `unit_names` and `unit_ids` (the services it names, in the order of their
+    names) and `outweighed` (consents.mark_outweighed), read in one query."""
+    rows = list(
+        family.consents.select_related("given_by").annotate(
+            unit_names=ArrayAgg("units__name", filter=Q(units__isnull=False), order_by="units__name", default=[]),
+            unit_ids=consent_rules.UNIT_IDS,
+        )
     )
+    consent_rules.mark_outweighed(rows)
+    return rows
 
 
 def samtaler(family: Family):

@@ -304,3 +304,16 @@ def test_consent_form__a_refusal_that_takes_the_family_from_the_recorder__goes_t
     assert response.url == reverse("home")
     page = client.get(response.url)
     assert _said("You no longer work with this family, so its page is closed.") in _messages(page)
+
+
+def test_family_page__a_consent_a_refusal_outweighs__says_for_which_services(staff):
+    case = factories.case_at(Level.AVKLARING, opener=staff)[0]
+    kept, refused = factories.ServiceUnitFactory(name="PPT Nord"), factories.ServiceUnitFactory(name="BUP Nord")
+    _decide(case, _guardian(case), ConsentDecision.GIVEN, [kept, refused], actor=staff)
+    client = client_for(staff)
+    note = _said("(a refusal outweighs it for: %(services)s)") % {"services": "BUP Nord"}
+    assert note not in client.get(case.family.get_absolute_url()).text
+
+    _decide(case, _second_guardian(case), ConsentDecision.REFUSED, [refused], actor=staff)
+
+    assert note in client.get(case.family.get_absolute_url()).text
