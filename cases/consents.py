@@ -53,8 +53,10 @@ class Said:
 
     @property
     def spoken_on(self) -> date:
-        """When the guardian said it: the day it begins, or the day it was recorded if that was earlier (a consent for
-        later was given when it was recorded). The day a paper consent was signed is its start."""
+        """When the guardian said it, as far as the record tells: the day it begins, or the day it was recorded if
+        that was earlier. So a consent is taken to be signed on its start date (the form asks for that), and one that
+        starts later to be given when it was recorded: a paper consent for later, typed in after a refusal the
+        guardian made since signing it, reads as the later word (the record has no signing date of its own)."""
         return min(self.valid_from, self.recorded_on)
 
     def in_force(self, on: date) -> bool:
@@ -72,7 +74,7 @@ def covered(said: Iterable[Said], on: date) -> dict[int, set[int]]:
     A guardian's last word on a service is theirs: a consent after their refusal replaces it, and a refusal after
     their consent ends it, for good; a refusal that names no service refuses them all. Their words are taken in the
     order they said them (Said.spoken_on): a consent signed weeks ago and recorded today does not outweigh a refusal
-    of last week."""
+    of last week. Of two words of one day, the one recorded last is the last word."""
     words: dict[tuple[int, int], _Word] = defaultdict(_Word)
     for each in sorted((each for each in said if each.in_force(on)), key=lambda each: (each.spoken_on, each.pk)):
         for unit_id in each.unit_ids or (None,):
@@ -126,8 +128,9 @@ def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | 
     return {family_id: found.get(family_id, set()) for family_id in family_ids}
 
 
-# The ids of the services a consent names, read with it, in the order of their names (as `unit_names` is).
-UNIT_IDS = ArrayAgg("units", filter=Q(units__isnull=False), order_by="units__name", default=[])
+# The ids and names of the services a consent names, read with it, in one order: mark_outweighed pairs them.
+UNIT_IDS = ArrayAgg("units", filter=Q(units__isnull=False), order_by=("units__name", "units__pk"), default=[])
+UNIT_NAMES = ArrayAgg("units__name", filter=Q(units__isnull=False), order_by=("units__name", "units__pk"), default=[])
 
 
 def mark_outweighed(rows: list[Consent], on=None) -> None:

@@ -168,7 +168,14 @@ class ConsentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput(), validators=[DateWithin(back=1, ahead=1)])
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=DateInput(),
+        validators=[DateWithin(back=1, ahead=1)],
+        help_text=_(
+            "For a consent on paper, the day it was signed: a guardian's words count in the order they said them."
+        ),
+    )
     valid_to = forms.DateField(
         label=_("Valid to"), widget=DateInput(), required=False, validators=[DateWithin(back=1, ahead=5)]
     )

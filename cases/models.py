@@ -371,6 +371,10 @@ class Consent(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="consent_valid_to_after_from",
             ),
+            # A refusal stands until the guardian consents again (consents.covered).
+            models.CheckConstraint(
+                condition=Q(decision=ConsentDecision.GIVEN) | Q(valid_to__isnull=True), name="consent_refusal_no_end"
+            ),
         ]
 
     def __str__(self):

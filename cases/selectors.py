@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.urls import reverse
@@ -181,7 +180,7 @@ def consents(family: Family) -> list[Consent]:
     names) and `outweighed` (consents.mark_outweighed), read in one query."""
     rows = list(
         family.consents.select_related("given_by").annotate(
-            unit_names=ArrayAgg("units__name", filter=Q(units__isnull=False), order_by="units__name", default=[]),
+            unit_names=consent_rules.UNIT_NAMES,
             unit_ids=consent_rules.UNIT_IDS,
         )
     )

@@ -2,15 +2,16 @@
 service is theirs, a refusal by any guardian with parental responsibility outweighs another's consent, and only a
 guardian who has parental responsibility counts; a case left without consent for its team steps down at once."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import access, actions, consents
-from cases.models import ConsentDecision, Level, LevelChange, PersonRole, ReasonCode
+from cases.models import Consent, ConsentDecision, Level, LevelChange, PersonRole, ReasonCode
 from familielos.errors import Refused
 from tests import factories
 from tests.conftest import client_for
@@ -317,3 +318,93 @@ def test_family_page__a_consent_a_refusal_outweighs__says_for_which_services(sta
     _decide(case, _second_guardian(case), ConsentDecision.REFUSED, [refused], actor=staff)
 
     assert note in client.get(case.family.get_absolute_url()).text
+
+
+# The rule itself, on what the guardians said (no database).
+
+TODAY = date(2026, 6, 15)
+TEAM, PPT = 1, 2
+MOR, FAR = 10, 11
+
+
+def said(pk, decision, units, *, by=MOR, start=-30, end=None, recorded=None, withdrawn=False, responsible=True):
+    """A consent or refusal of family 1, `start`, `end` and `recorded` in days from TODAY."""
+    return consents.Said(
+        pk=pk,
+        family_id=1,
+        guardian_id=by,
+        responsible=responsible,
+        decision=decision,
+        valid_from=TODAY + timedelta(days=start),
+        valid_to=None if end is None else TODAY + timedelta(days=end),
+        withdrawn=withdrawn,
+        recorded_on=TODAY + timedelta(days=start if recorded is None else recorded),
+        unit_ids=tuple(units),
+    )
+
+
+GIVEN, REFUSED = ConsentDecision.GIVEN, ConsentDecision.REFUSED
+
+
+@pytest.mark.parametrize(
+    ("words", "covered"),
+    [
+        ([said(1, GIVEN, [TEAM, PPT])], {TEAM, PPT}),
+        ([said(1, GIVEN, [TEAM], end=-1)], set()),
+        ([said(1, GIVEN, [TEAM], start=1)], set()),
+        ([said(1, GIVEN, [TEAM], withdrawn=True)], set()),
+        ([said(1, GIVEN, [TEAM], responsible=False)], set()),
+        # A guardian's last word on a service is theirs.
+        ([said(1, GIVEN, [TEAM, PPT]), said(2, REFUSED, [PPT], start=-3)], {TEAM}),
+        ([said(1, REFUSED, [TEAM], start=-30), said(2, GIVEN, [TEAM], start=-3)], {TEAM}),
+        # A refusal naming no service refuses them all, until a later consent.
+        ([said(1, GIVEN, [TEAM, PPT]), said(2, REFUSED, [], start=-3)], set()),
+        ([said(1, GIVEN, [TEAM, PPT]), said(2, REFUSED, [], start=-3), said(3, GIVEN, [PPT], start=-1)], {PPT}),
+        # Another guardian's refusal outweighs a consent; one naming no service outweighs them all.
+        ([said(1, GIVEN, [TEAM, PPT]), said(2, REFUSED, [PPT], by=FAR)], {TEAM}),
+        ([said(1, GIVEN, [TEAM, PPT]), said(2, REFUSED, [], by=FAR)], set()),
+        # …but not from a guardian without parental responsibility.
+        ([said(1, GIVEN, [TEAM]), said(2, REFUSED, [TEAM], by=FAR, responsible=False)], {TEAM}),
+        # In the order they said them: a consent signed before the refusal and recorded after it is the older word.
+        ([said(2, REFUSED, [TEAM], start=-3), said(3, GIVEN, [TEAM], start=-60, recorded=0)], set()),
+        # A consent for later was given on the day it was recorded.
+        ([said(1, GIVEN, [TEAM], start=-5, recorded=-10), said(2, REFUSED, [TEAM], start=-3)], set()),
+        # On the same day, the one recorded last is the last word.
+        ([said(1, REFUSED, [TEAM], start=-3), said(2, GIVEN, [TEAM], start=-3)], {TEAM}),
+    ],
+)
+def test_covered__the_rule(words, covered):
+    assert consents.covered(words, TODAY).get(1, set()) == covered
+
+
+def test_refusal__the_database_refuses_one_with_an_end_date(staff):
+    case = factories.case_at(Level.AVKLARING, opener=staff)[0]
+    refusal = _decide(case, _guardian(case), ConsentDecision.REFUSED, [], actor=staff)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Consent.objects.filter(pk=refusal.pk).update(valid_to=timezone.localdate())
+
+
+def test_consent_form__a_refusal_from_a_later_day__is_refused_at_the_field(staff):
+    case = factories.case_at(Level.AVKLARING, opener=staff)[0]
+    response = client_for(staff).post(
+        reverse("cases:consent_new", args=[case.family_id]),
+        {
+            "given_by": _guardian(case).pk,
+            "decision": "refused",
+            "valid_from": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        },
+    )
+    ahead = "A refusal counts from the day it is recorded: give today's date or an earlier one."
+    assert response.context["form"].errors["valid_from"] == [_said(ahead)]
+    assert not case.family.consents.filter(decision=ConsentDecision.REFUSED).exists()
+
+
+def test_withdrawal_that_takes_the_family_from_the_member__goes_to_the_start_page_saying_why(staff):
+    case, team, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff)
+    client = client_for(factories.ressursteam_member(team))
+    consent = case.family.consents.get()
+
+    response = client.post(reverse("cases:consent_withdraw", args=[case.family_id, consent.pk]))
+
+    assert response.url == reverse("home")
+    assert _said("You no longer work with this family, so its page is closed.") in _messages(client.get(response.url))

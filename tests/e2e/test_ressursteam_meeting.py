@@ -90,6 +90,8 @@ def decide_with_keyboard(page: Page, article, outcome: Outcome, reasons: str, fi
     # Found by id afterwards: a decision that sends the case back to level 1 takes the family's name off the card.
     decided = page.locator(f"article#{article.get_attribute('id')}")
     summary = article.locator("summary", has_text=WRITE_DECISION)
+    # The board done with the last swap (a slow run saw Enter reach a card before htmx had settled the one before).
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     summary.focus()
     with page.expect_response(lambda response: response.request.method == "GET" and "/vedtak/" in response.url):
         page.keyboard.press("Enter")
