@@ -473,3 +473,27 @@ def test_family_page_on_a_phone__its_tables_scroll_by_keyboard_and_the_focus_rin
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
     assert brand.evaluate(ring) == ["solid", "rgb(255, 191, 71)"]
+
+
+CONSENT_REFUSED = re.compile(r"^(Refused|Nektet|Nekta)$", re.IGNORECASE)
+
+
+def test_a_guardian_refuses_at_level_2__the_case_steps_down_and_the_page_says_so(page, check_page, staff):
+    """The refusal is recorded on the consent form, naming no service: it refuses them all, the case goes back to
+    level 1 at once, and the teacher is told so on the family page."""
+    case, *_ = factories.case_at(Level.RESSURSTEAM, opener=staff, family_name="Familien Berge")
+    sign_in(page, staff, case.family.get_absolute_url())
+    expect(bti_level(case_section(page))).to_have_text(level(2))
+
+    page.get_by_role("link", name=RECORD_CONSENT).click()
+    page.get_by_label(GUARDIAN).select_option(index=1)
+    page.get_by_role("radio", name=CONSENT_REFUSED).check()
+    check_page(page, "consent-form-refusal")
+    page.get_by_role("main").get_by_role("button", name=RECORD).click()
+
+    expect(page).to_have_url(case.family.get_absolute_url())
+    notices = page.get_by_role("status")
+    expect(notices).to_contain_text(re.compile(r"Nektingen er registrert|The refusal is recorded"))
+    expect(notices).to_contain_text(re.compile(r"(Saken gikk tilbake til nivå|The case went back to level) 1"))
+    expect(bti_level(case_section(page))).to_have_text(level(1))
+    check_page(page, "refusal-stepped-down")
