@@ -202,6 +202,9 @@ def set_parental_responsibility(*, actor: User, person: Person, has: bool, reaso
     steps down at once.
     """
     access.require(actor, person.family, access.CHANGE)
+    if not actor.has_perm("cases.add_consent"):
+        # It decides whose consents and refusals count (consents.covered): as much as recording one.
+        raise Refused(_("Your role cannot change who has parental responsibility."))
     workflow.lock_family(person.family)
     person.refresh_from_db()
     if person.role != PersonRole.GUARDIAN:

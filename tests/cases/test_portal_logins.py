@@ -340,6 +340,17 @@ def test_set_parental_responsibility__read_only_staff__is_refused(guardian):
     assert guardian.parental_responsibility
 
 
+def test_set_parental_responsibility__staff_who_may_not_record_consents__is_refused(guardian):
+    """Whose consents count follows it: it takes what recording a consent takes."""
+    editor = factories.UserFactory(username="redaktor")
+    access.grant_user(editor, guardian.family, perms=(access.VIEW, access.CHANGE))
+    assert not editor.has_perm("cases.add_consent")
+    with pytest.raises(Refused, match="cannot change who has parental responsibility"):
+        actions.set_parental_responsibility(actor=editor, person=guardian, has=False, reason="Dom.")
+    guardian.refresh_from_db()
+    assert guardian.parental_responsibility
+
+
 # The family page
 
 
