@@ -93,6 +93,19 @@ def can(user, family: Family, need: str = VIEW) -> bool:
     return visible_families(user, need).filter(pk=family.pk).exists()
 
 
+def holds_grant(user_id: F, family_id: int, need: str = VIEW) -> Q:
+    """Whether the user in the field `user_id` (F("user_id") of a row) holds `need` on the family, themselves or
+    through a group: to mark many people in the query that lists them (can() is the same for one user at hand)."""
+    permission = permission_id(need)
+    own = FamilyUserObjectPermission.objects.filter(
+        content_object_id=family_id, permission_id=permission, user_id=OuterRef(user_id.name)
+    )
+    through_group = FamilyGroupObjectPermission.objects.filter(
+        content_object_id=family_id, permission_id=permission, group__user=OuterRef(user_id.name)
+    )
+    return Q(Exists(own)) | Q(Exists(through_group))
+
+
 def family_or_404(user, pk, need: str = VIEW, *, with_change: bool = False) -> Family:
     """The family with this id if the user may `need` it; a missing and a forbidden family look the same.
 

@@ -1,8 +1,10 @@
 """Forms for setting an action point in a familieteam meeting and for ticking one."""
 
 from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
+from cases import access
 from cases.forms import DateInput
 from cases.models import ACTION_COMMENT_MAX, ActionStatus, OwnerKind, PersonRole
 from familielos.roles import display_name
@@ -15,14 +17,20 @@ WHAT_MAX = 300
 
 
 def owner_choices(meeting: FamilieteamMeeting) -> list:
-    """Who may carry out a point, grouped for the select: the team's staff (the familielos first), the guardians,
-    the children and the trusted persons; each value is "kind:id"."""
+    """Who may carry out a point, grouped for the select: the team's staff (the familielos first) who can see the
+    family (workflow refuses a point to one who cannot), the guardians, the children and the trusted persons; each
+    value is "kind:id"."""
     team = meeting.team
     staff, trusted = [], []
     familielos = team.case.familielos
     if familielos is not None:
         staff.append((f"{OwnerKind.STAFF.value}:{familielos.pk}", f"{display_name(familielos)} ({_('Familielos')})"))
-    for member in team.members.select_related("user", "unit").order_by("kind", "name", "user__first_name", "pk"):
+    members = team.members.select_related("user", "unit").annotate(
+        sees=ExpressionWrapper(access.holds_grant(F("user_id"), team.case.family_id), output_field=BooleanField())
+    )
+    for member in members.order_by("kind", "name", "user__first_name", "pk"):
+        if member.kind == MemberKind.SERVICE and not member.sees:
+            continue
         if member.kind == MemberKind.SERVICE:
             label = f"{display_name(member.user)} ({member.unit.name})"
             staff.append((f"{OwnerKind.STAFF.value}:{member.user_id}", label))

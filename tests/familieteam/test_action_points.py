@@ -303,9 +303,12 @@ def test_new__a_member_whose_service_the_consent_no_longer_covers__is_refused_an
 
     with pytest.raises(Refused, match="cannot see the family"):
         _point(level3, level3["user"])
-    response = client_for(level3["los"]).post(_new_url(level3["meeting"]), _point_data(f"staff:{level3['user'].pk}"))
+    owner = f"staff:{level3['user'].pk}"
+    offered = action_points_context(level3["los"], level3["meeting"])["action_point_form"].fields["owner"].choices
+    response = client_for(level3["los"]).post(_new_url(level3["meeting"]), _point_data(owner))
 
-    assert escape(member.unit.name) in response.text
+    assert owner not in {value for _group, options in offered[1:] for value, _label in options}
+    assert response.context["action_point_form"].errors["owner"]
     assert not ActionPoint.objects.exists()
 
 
@@ -324,9 +327,11 @@ def test_new__a_member_whose_service_is_refused_but_who_sees_the_family_as_the_r
     )
 
     point = _point(level3, user)
+    offered = action_points_context(level3["los"], level3["meeting"])["action_point_form"].fields["owner"].choices
 
     assert access.can(user, case.family)
     assert point.owner_user == user
+    assert f"staff:{user.pk}" in {value for _group, options in offered[1:] for value, _label in options}
 
 
 def test_new__sent_twice__sets_the_point_once_with_htmx_or_without(level3):
