@@ -20,6 +20,11 @@ REFUSAL_HAS_NO_END = gettext_lazy("A refusal has no end date: when the guardian 
 REFUSAL_NOT_AHEAD = gettext_lazy("A refusal counts from the day it is recorded: give today's date or an earlier one.")
 
 
+# The ids and names of the services a consent names, read with it, in one order: mark_outweighed pairs them.
+UNIT_IDS = ArrayAgg("units", filter=Q(units__isnull=False), order_by=("units__name", "units__pk"), default=[])
+UNIT_NAMES = ArrayAgg("units__name", filter=Q(units__isnull=False), order_by=("units__name", "units__pk"), default=[])
+
+
 @dataclass(frozen=True)
 class Said:
     """A consent or refusal as the rule reads it: what a guardian said of the services it names, and when."""
@@ -126,11 +131,6 @@ def covered_by_family(family_ids: Iterable[int], on=None, *, without: Consent | 
         rows = rows.exclude(pk=without.pk)
     found = covered([Said.of(row, row.unit_ids) for row in rows], on or timezone.localdate())
     return {family_id: found.get(family_id, set()) for family_id in family_ids}
-
-
-# The ids and names of the services a consent names, read with it, in one order: mark_outweighed pairs them.
-UNIT_IDS = ArrayAgg("units", filter=Q(units__isnull=False), order_by=("units__name", "units__pk"), default=[])
-UNIT_NAMES = ArrayAgg("units__name", filter=Q(units__isnull=False), order_by=("units__name", "units__pk"), default=[])
 
 
 def mark_outweighed(rows: list[Consent], on=None) -> None:

@@ -19,16 +19,19 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-def _decide(case, guardian, decision, units, *, actor=None):
-    """A consent for a year, or a refusal (which has no end date), from today."""
+def _decide(case, guardian, decision, units, *, actor=None, starts_in=0, ends_in=None):
+    """A consent (for a year unless `ends_in` days) or a refusal (with no end date unless `ends_in`), from
+    `starts_in` days from today."""
+    if ends_in is None and decision == ConsentDecision.GIVEN:
+        ends_in = 365
     return actions.record_consent(
         actor=actor or case.opened_by,
         family=case.family,
         given_by=guardian,
         decision=decision,
         units=list(units),
-        valid_from=timezone.localdate(),
-        valid_to=timezone.localdate() + timedelta(days=365) if decision == ConsentDecision.GIVEN else None,
+        valid_from=timezone.localdate() + timedelta(days=starts_in),
+        valid_to=None if ends_in is None else timezone.localdate() + timedelta(days=ends_in),
     )
 
 
@@ -152,15 +155,7 @@ def test_refusal__with_an_end_date__is_refused_in_the_form_and_the_action(staff)
     end = timezone.localdate() + timedelta(days=30)
 
     with pytest.raises(Refused, match="no end date"):
-        actions.record_consent(
-            actor=staff,
-            family=case.family,
-            given_by=_guardian(case),
-            decision=ConsentDecision.REFUSED,
-            units=list(team.units.all()),
-            valid_from=timezone.localdate(),
-            valid_to=end,
-        )
+        _decide(case, _guardian(case), ConsentDecision.REFUSED, team.units.all(), actor=staff, ends_in=30)
     response = client_for(staff).post(
         reverse("cases:consent_new", args=[case.family_id]),
         {
@@ -181,23 +176,8 @@ def test_consent_signed_before_a_refusal_and_recorded_after_it__does_not_outweig
     """A guardian's words count in the order they said them: a paper consent dated weeks back, typed in after this
     week's refusal, is the older word."""
     case, team = factories.case_at(Level.AVKLARING, opener=staff)[0], factories.RessursteamFactory()
-    refusal_day = timezone.localdate() - timedelta(days=3)
-    actions.record_consent(
-        actor=staff,
-        family=case.family,
-        given_by=_guardian(case),
-        decision=ConsentDecision.REFUSED,
-        units=list(team.units.all()),
-        valid_from=refusal_day,
-    )
-    actions.record_consent(
-        actor=staff,
-        family=case.family,
-        given_by=_guardian(case),
-        decision=ConsentDecision.GIVEN,
-        units=list(team.units.all()),
-        valid_from=timezone.localdate() - timedelta(days=60),
-    )
+    _decide(case, _guardian(case), ConsentDecision.REFUSED, team.units.all(), actor=staff, starts_in=-3)
+    _decide(case, _guardian(case), ConsentDecision.GIVEN, team.units.all(), actor=staff, starts_in=-60)
 
     assert not consents.covers(case.family, team.units.all())
 
@@ -205,14 +185,7 @@ def test_consent_signed_before_a_refusal_and_recorded_after_it__does_not_outweig
 def test_refusal__from_a_later_day__is_refused(staff):
     case = factories.case_at(Level.AVKLARING, opener=staff)[0]
     with pytest.raises(Refused, match="counts from the day it is recorded"):
-        actions.record_consent(
-            actor=staff,
-            family=case.family,
-            given_by=_guardian(case),
-            decision=ConsentDecision.REFUSED,
-            units=[],
-            valid_from=timezone.localdate() + timedelta(days=1),
-        )
+        _decide(case, _guardian(case), ConsentDecision.REFUSED, [], actor=staff, starts_in=1)
 
 
 # The pages: what the person recording it is told.
